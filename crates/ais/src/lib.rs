@@ -1,0 +1,1 @@
+//! AIS decoding: NMEA 0183 framing (bytes → sentences) and AIS message decoding (sentences → messages).

@@ -1,0 +1,1 @@
+//! Domain model of Jinghai: regions, units, users, roles and scopes. No IO.

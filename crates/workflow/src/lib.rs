@@ -1,0 +1,1 @@
+//! Workflows: the case work built on the store.
