@@ -188,14 +188,20 @@ pub fn check_child(
                 return Err(FieldError::new(
                     "level",
                     format!("“{}”下只能建立下一级区划", p.name),
-                    format!("a region under {} must be exactly one level below it", p.name),
+                    format!(
+                        "a region under {} must be exactly one level below it",
+                        p.name
+                    ),
                 ));
             }
             if !p.contains_code(code.as_str()) {
                 return Err(FieldError::new(
                     "code",
                     format!("区划代码 {code} 不在上级“{}”({}) 之下", p.name, p.code),
-                    format!("region code {code} is not under its parent {} ({})", p.name, p.code),
+                    format!(
+                        "region code {code} is not under its parent {} ({})",
+                        p.name, p.code
+                    ),
                 ));
             }
             Ok(())
@@ -227,7 +233,11 @@ mod tests {
             ("330206008201", RegionLevel::Village),
         ];
         for (code, level) in cases {
-            assert_eq!(RegionCode::parse(code).unwrap().implied_level(), level, "{code}");
+            assert_eq!(
+                RegionCode::parse(code).unwrap().implied_level(),
+                level,
+                "{code}"
+            );
         }
         for bad in ["", "33020", "3302060081", "33a206", "000000"] {
             assert!(RegionCode::parse(bad).is_err(), "{bad}");
@@ -250,9 +260,19 @@ mod tests {
         let ok = RegionCode::parse("330206010").unwrap();
         assert!(check_child(Some(&beilun), &ok, RegionLevel::Town).is_ok());
         let other = RegionCode::parse("330211010").unwrap();
-        assert_eq!(check_child(Some(&beilun), &other, RegionLevel::Town).unwrap_err().field, "code");
+        assert_eq!(
+            check_child(Some(&beilun), &other, RegionLevel::Town)
+                .unwrap_err()
+                .field,
+            "code"
+        );
         let village = RegionCode::parse("330206010001").unwrap();
-        assert_eq!(check_child(Some(&beilun), &village, RegionLevel::Village).unwrap_err().field, "level");
+        assert_eq!(
+            check_child(Some(&beilun), &village, RegionLevel::Village)
+                .unwrap_err()
+                .field,
+            "level"
+        );
         assert!(check_child(None, &ok, RegionLevel::Town).is_err());
     }
 }

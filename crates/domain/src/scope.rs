@@ -41,7 +41,8 @@ impl Scope {
     pub fn sees(&self, code: &str, owner_unit: Option<i64>, granted_units: &[i64]) -> bool {
         self.covers_region(code)
             || (self.unit_id.is_some()
-                && (owner_unit == self.unit_id || granted_units.iter().any(|u| Some(*u) == self.unit_id)))
+                && (owner_unit == self.unit_id
+                    || granted_units.iter().any(|u| Some(*u) == self.unit_id)))
     }
 
     /// The `LIKE` pattern for SQL prefix matching of region codes.

@@ -54,7 +54,11 @@ pub fn format_local_minutes(ms: Millis) -> String {
     let secs = (ms + 8 * HOUR).div_euclid(1000);
     let (y, mo, d) = civil_from_days(secs.div_euclid(86400));
     let sod = secs.rem_euclid(86400);
-    format!("{y:04}-{mo:02}-{d:02} {:02}:{:02}", sod / 3600, sod % 3600 / 60)
+    format!(
+        "{y:04}-{mo:02}-{d:02} {:02}:{:02}",
+        sod / 3600,
+        sod % 3600 / 60
+    )
 }
 
 /// Why a timestamp did not parse.
@@ -144,13 +148,23 @@ mod tests {
             assert_eq!(parse_rfc3339(s).unwrap(), ms, "{s}");
         }
         assert_eq!(format_rfc3339(1_612_917_000_000), "2021-02-10T00:30:00Z");
-        assert_eq!(format_rfc3339(1_612_917_000_250), "2021-02-10T00:30:00.250Z");
+        assert_eq!(
+            format_rfc3339(1_612_917_000_250),
+            "2021-02-10T00:30:00.250Z"
+        );
         assert_eq!(format_local_minutes(1_612_917_000_000), "2021-02-10 08:30");
     }
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "2021-02-10", "2021-13-10T00:00:00Z", "2021-02-10T00:00:00", "x021-02-10T00:00:00Z", "2021-02-10T00:00:00+0800"] {
+        for s in [
+            "",
+            "2021-02-10",
+            "2021-13-10T00:00:00Z",
+            "2021-02-10T00:00:00",
+            "x021-02-10T00:00:00Z",
+            "2021-02-10T00:00:00+0800",
+        ] {
             assert!(parse_rfc3339(s).is_err(), "{s}");
         }
     }

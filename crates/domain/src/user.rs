@@ -95,7 +95,8 @@ pub struct User {
 pub fn check_username(s: &str) -> Result<String, crate::FieldError> {
     let s = s.trim();
     let ok = (3..=32).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     if ok {
         Ok(s.to_string())
     } else {

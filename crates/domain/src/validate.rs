@@ -59,7 +59,11 @@ impl FieldError {
     }
     /// The common "required" error.
     pub fn required(field: &str) -> Self {
-        FieldError::new(field, format!("{field} 为必填项"), format!("{field} is required"))
+        FieldError::new(
+            field,
+            format!("{field} 为必填项"),
+            format!("{field} is required"),
+        )
     }
 }
 

@@ -1,1 +1,296 @@
-//! Storage: one interface, SQLite and PostgreSQL implementations.
+//! Storage for Jinghai: one [`Store`] trait, two implementations.
+//!
+//! - [`SqliteStore`]: the embedded default, a file under the data directory in
+//!   WAL mode.
+//! - [`PgStore`]: PostgreSQL 15 with PostGIS, for production.
+//!
+//! Both implementations are generated from one body of SQL-and-Rust
+//! (`sql_impl.rs`, expanded once per backend by the `impl_store!` macro), so
+//! they cannot drift apart; the only per-backend code is connecting and the
+//! migration files. Both run the same test story (`tests/story.rs`).
+//!
+//! Invariants:
+//! - Every create/update/delete writes its audit record in the same
+//!   transaction as the change; the audit table itself is append-only
+//!   (enforced by database triggers).
+//! - Every read that request handlers use takes a [`Scope`]; the few unscoped
+//!   reads are named `*_unscoped` and exist for sign-in and internal checks.
+//! - Migrations are numbered files under `migrations/<backend>/`, applied in
+//!   order at start, and never edited once released: each applied migration's
+//!   checksum is recorded and a mismatch refuses to start.
+//! - Times are UTC epoch milliseconds (`BIGINT`) in both backends.
+
+mod migrate;
+#[macro_use]
+mod sql_impl;
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use jinghai_domain::audit::Actor;
+use jinghai_domain::taskforce::GroupAssignment;
+use jinghai_domain::time::Millis;
+use jinghai_domain::{
+    Agency, AuditAction, AuditEntry, Region, RegionCode, RegionLevel, Role, Scope, Unit, User,
+    WorkingGroup,
+};
+
+pub use migrate::{Migration, MigrationStatus};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist (or is outside the caller's scope).
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the write; the message names what clashed.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Another record still refers to this one.
+    #[error("still referenced: {0}")]
+    InUse(String),
+    /// The database could not be reached or refused to open.
+    #[error("cannot open database {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A released migration was edited, or a migration failed.
+    #[error("migration: {0}")]
+    Migration(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A stored value could not be read back (a bug or a hand-edited row).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A new region.
+#[derive(Debug, Clone)]
+pub struct NewRegion {
+    pub code: RegionCode,
+    pub name: String,
+    pub level: RegionLevel,
+    pub parent_id: Option<i64>,
+}
+
+/// A new unit. `region_code` must be the code of `region_id`.
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub name: String,
+    pub agency: Agency,
+    pub region_id: i64,
+    pub parent_unit_id: Option<i64>,
+}
+
+/// A new user with an already-hashed password.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub region_id: i64,
+    pub unit_id: Option<i64>,
+}
+
+/// Changes to a user (the password has its own call).
+#[derive(Debug, Clone)]
+pub struct UserPatch {
+    pub display_name: String,
+    pub role: Role,
+    pub region_id: i64,
+    pub unit_id: Option<i64>,
+    pub active: bool,
+}
+
+/// A signed-in session, found by the hash of its cookie token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub region_level: RegionLevel,
+    pub csrf_token: String,
+    pub expires_at: Millis,
+}
+
+/// Filter for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub entity: Option<String>,
+    pub action: Option<AuditAction>,
+    pub actor: Option<String>,
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+    pub limit: i64,
+}
+
+/// An audit record about to be written.
+#[derive(Debug, Clone)]
+pub struct NewAudit {
+    pub at: Millis,
+    pub actor: Actor,
+    pub action: AuditAction,
+    pub entity: &'static str,
+    pub entity_id: Option<i64>,
+    pub region_code: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The storage interface. See the crate docs for its invariants.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Applies pending migrations; returns what was applied.
+    async fn migrate(&self) -> Result<Vec<MigrationStatus>>;
+    /// Lists migrations with whether each is applied.
+    async fn migration_status(&self) -> Result<Vec<MigrationStatus>>;
+    /// A cheap round trip, for `/healthz`.
+    async fn ping(&self) -> Result<()>;
+
+    // --- regions ---
+    async fn list_regions(&self, scope: &Scope) -> Result<Vec<Region>>;
+    async fn get_region(&self, scope: &Scope, id: i64) -> Result<Region>;
+    async fn get_region_unscoped(&self, id: i64) -> Result<Region>;
+    async fn find_region_by_code(&self, code: &str) -> Result<Option<Region>>;
+    async fn create_region(&self, actor: &Actor, at: Millis, new: &NewRegion) -> Result<Region>;
+    async fn rename_region(&self, actor: &Actor, at: Millis, id: i64, name: &str)
+        -> Result<Region>;
+    async fn delete_region(&self, actor: &Actor, at: Millis, id: i64) -> Result<()>;
+
+    // --- units ---
+    async fn list_units(&self, scope: &Scope) -> Result<Vec<Unit>>;
+    async fn get_unit(&self, scope: &Scope, id: i64) -> Result<Unit>;
+    async fn get_unit_unscoped(&self, id: i64) -> Result<Unit>;
+    async fn create_unit(&self, actor: &Actor, at: Millis, new: &NewUnit) -> Result<Unit>;
+    async fn update_unit(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        name: &str,
+        agency: Agency,
+    ) -> Result<Unit>;
+    async fn delete_unit(&self, actor: &Actor, at: Millis, id: i64) -> Result<()>;
+
+    // --- users ---
+    async fn list_users(&self, scope: &Scope) -> Result<Vec<User>>;
+    async fn get_user(&self, scope: &Scope, id: i64) -> Result<User>;
+    /// The user and password hash for sign-in.
+    async fn find_login(&self, username: &str) -> Result<Option<(User, String)>>;
+    async fn create_user(&self, actor: &Actor, at: Millis, new: &NewUser) -> Result<User>;
+    async fn update_user(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        patch: &UserPatch,
+    ) -> Result<User>;
+    async fn set_password(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        password_hash: &str,
+    ) -> Result<()>;
+    async fn count_users(&self) -> Result<i64>;
+
+    // --- sessions ---
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        now: Millis,
+        expires_at: Millis,
+    ) -> Result<()>;
+    async fn get_session(&self, token_hash: &str, now: Millis) -> Result<Option<Session>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    async fn delete_sessions_of(&self, user_id: i64) -> Result<()>;
+
+    // --- task force ---
+    async fn list_group_assignments(
+        &self,
+        scope: &Scope,
+        district_id: i64,
+    ) -> Result<Vec<GroupAssignment>>;
+    async fn set_group_lead(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        district_id: i64,
+        group: WorkingGroup,
+        unit_id: Option<i64>,
+    ) -> Result<()>;
+
+    // --- audit ---
+    /// Appends an audit record that belongs to no other write (sign-in, sign-out).
+    async fn append_audit(&self, entry: &NewAudit) -> Result<()>;
+    async fn list_audit(&self, scope: &Scope, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
+}
+
+/// Opens a store from a URL: `sqlite://PATH` (created if missing) or
+/// `postgres://…`. Does not migrate; call [`Store::migrate`].
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else {
+        Err(StoreError::Connect {
+            url: redact_url(url),
+            source: sqlx::Error::Configuration(
+                "the URL must start with sqlite:// or postgres://".into(),
+            ),
+        })
+    }
+}
+
+/// Hides the password of a database URL for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact_url("postgres://u:secret@h:5/db"),
+            "postgres://u:***@h:5/db"
+        );
+        assert_eq!(super::redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            super::redact_url("sqlite:///tmp/x.db"),
+            "sqlite:///tmp/x.db"
+        );
+    }
+}
+
+#[cfg(feature = "testkit")]
+pub mod testkit;

@@ -1,0 +1,40 @@
+//! The PostgreSQL 15 + PostGIS backend, for production.
+
+use std::time::Duration;
+
+use sqlx::postgres::PgPoolOptions;
+
+/// The PostgreSQL implementation of [`crate::Store`].
+#[derive(Clone)]
+pub struct PgStore {
+    pool: sqlx::PgPool,
+}
+
+impl PgStore {
+    /// Connects to a `postgres://` URL. Fails fast (10 s) when unreachable.
+    pub async fn connect(url: &str) -> crate::Result<PgStore> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|source| crate::StoreError::Connect {
+                url: crate::redact_url(url),
+                source,
+            })?;
+        Ok(PgStore { pool })
+    }
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PgStore")
+    }
+}
+
+impl_store!(
+    PgStore,
+    sqlx::Postgres,
+    Backend::Postgres,
+    crate::migrate::POSTGRES
+);

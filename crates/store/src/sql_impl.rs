@@ -1,0 +1,607 @@
+//! The one implementation of [`crate::Store`], written once and expanded per
+//! backend by `impl_store!`. SQL here must be valid on both SQLite and
+//! PostgreSQL: `$n` placeholders, `RETURNING`, `ON CONFLICT … DO UPDATE`,
+//! `LIKE` on region-code prefixes, `BIGINT` epoch-millisecond times.
+
+macro_rules! impl_store {
+    ($store:ident, $db:ty, $backend:expr, $migrations:expr) => {
+        use sqlx::Row as _;
+        use $crate::{
+            Actor, Agency, AuditAction, AuditEntry, AuditFilter, Backend, GroupAssignment, Millis,
+            MigrationStatus, NewAudit, NewRegion, NewUnit, NewUser, Region, RegionCode, RegionLevel,
+            Result, Role, Scope, Session, StoreError, Unit, User, UserPatch, WorkingGroup,
+        };
+
+        type DbRow = <$db as sqlx::Database>::Row;
+        type Tx<'a> = sqlx::Transaction<'a, $db>;
+
+        /// Maps constraint violations to errors that name what clashed.
+        fn map_err(e: sqlx::Error, what: &str) -> StoreError {
+            if let Some(db) = e.as_database_error() {
+                if db.is_unique_violation() {
+                    return StoreError::Conflict(what.to_string());
+                }
+                if db.is_foreign_key_violation() {
+                    return StoreError::InUse(what.to_string());
+                }
+            }
+            StoreError::Database(e)
+        }
+
+        fn corrupt(what: &str, value: &str) -> StoreError {
+            StoreError::Corrupt(format!("{what}: {value:?}"))
+        }
+
+        fn region_from_row(r: &DbRow) -> Result<Region> {
+            let code: String = r.try_get("code")?;
+            let level: String = r.try_get("level")?;
+            Ok(Region {
+                id: r.try_get("id")?,
+                code: RegionCode::parse(&code).map_err(|_| corrupt("region code", &code))?,
+                name: r.try_get("name")?,
+                level: RegionLevel::parse(&level).ok_or_else(|| corrupt("region level", &level))?,
+                parent_id: r.try_get("parent_id")?,
+            })
+        }
+
+        fn unit_from_row(r: &DbRow) -> Result<Unit> {
+            let agency: String = r.try_get("agency")?;
+            Ok(Unit {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                agency: Agency::parse(&agency).ok_or_else(|| corrupt("agency", &agency))?,
+                region_id: r.try_get("region_id")?,
+                region_code: r.try_get("region_code")?,
+                parent_unit_id: r.try_get("parent_unit_id")?,
+            })
+        }
+
+        fn user_from_row(r: &DbRow) -> Result<User> {
+            let role: String = r.try_get("role")?;
+            Ok(User {
+                id: r.try_get("id")?,
+                username: r.try_get("username")?,
+                display_name: r.try_get("display_name")?,
+                role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                region_id: r.try_get("region_id")?,
+                region_code: r.try_get("region_code")?,
+                unit_id: r.try_get("unit_id")?,
+                active: r.try_get("active")?,
+            })
+        }
+
+        fn audit_from_row(r: &DbRow) -> Result<AuditEntry> {
+            let action: String = r.try_get("action")?;
+            Ok(AuditEntry {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                actor_user_id: r.try_get("actor_user_id")?,
+                actor_name: r.try_get("actor_name")?,
+                action: AuditAction::parse(&action).ok_or_else(|| corrupt("audit action", &action))?,
+                entity: r.try_get("entity")?,
+                entity_id: r.try_get("entity_id")?,
+                region_code: r.try_get("region_code")?,
+                before: r.try_get("before_json")?,
+                after: r.try_get("after_json")?,
+            })
+        }
+
+        fn snapshot<T: serde::Serialize>(v: &T) -> Option<String> {
+            serde_json::to_string(v).ok()
+        }
+
+        const REGION_COLS: &str = "SELECT id, code, name, level, parent_id FROM regions";
+        const UNIT_COLS: &str = "SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units";
+        const USER_COLS: &str =
+            "SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users";
+
+        async fn write_audit(tx: &mut Tx<'_>, a: &NewAudit) -> Result<()> {
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor_user_id, actor_name, action, entity, entity_id, region_code, before_json, after_json) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(a.at)
+            .bind(a.actor.user_id)
+            .bind(&a.actor.name)
+            .bind(a.action.as_str())
+            .bind(a.entity)
+            .bind(a.entity_id)
+            .bind(&a.region_code)
+            .bind(&a.before)
+            .bind(&a.after)
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        fn audit(
+            actor: &Actor,
+            at: Millis,
+            action: AuditAction,
+            entity: &'static str,
+            entity_id: i64,
+            region_code: &str,
+            before: Option<String>,
+            after: Option<String>,
+        ) -> NewAudit {
+            NewAudit {
+                at,
+                actor: actor.clone(),
+                action,
+                entity,
+                entity_id: Some(entity_id),
+                region_code: region_code.to_string(),
+                before,
+                after,
+            }
+        }
+
+        async fn region_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<Region> {
+            let sql = "SELECT id, code, name, level, parent_id FROM regions WHERE id = $1";
+            let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
+            region_from_row(&row.ok_or(StoreError::NotFound)?)
+        }
+
+        async fn unit_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<Unit> {
+            let sql = "SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units WHERE id = $1";
+            let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
+            unit_from_row(&row.ok_or(StoreError::NotFound)?)
+        }
+
+        async fn user_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<User> {
+            let sql = "SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users WHERE id = $1";
+            let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
+            user_from_row(&row.ok_or(StoreError::NotFound)?)
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::Store for $store {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            async fn migrate(&self) -> Result<Vec<MigrationStatus>> {
+                sqlx::raw_sql(
+                    "CREATE TABLE IF NOT EXISTS _migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+                )
+                .execute(&self.pool)
+                .await?;
+                let applied = self.applied_checksums().await?;
+                let mut done = Vec::new();
+                for m in $migrations {
+                    match applied.iter().find(|(v, _)| *v == m.version) {
+                        Some((_, sum)) if *sum == m.checksum() => continue,
+                        Some(_) => {
+                            return Err(StoreError::Migration(format!(
+                                "migration {} ({}) differs from the one applied to this database; released migrations must never be edited",
+                                m.version, m.name
+                            )))
+                        }
+                        None => {}
+                    }
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::raw_sql(m.sql)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::Migration(format!("migration {} ({}) failed: {e}", m.version, m.name)))?;
+                    sqlx::query("INSERT INTO _migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+                        .bind(m.version)
+                        .bind(m.name)
+                        .bind(m.checksum())
+                        .bind(0_i64)
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    tracing::info!(version = m.version, name = m.name, "applied migration");
+                    done.push(MigrationStatus { version: m.version, name: m.name.to_string(), applied: true });
+                }
+                if let Some((v, _)) = applied.iter().find(|(v, _)| !$migrations.iter().any(|m| m.version == *v)) {
+                    return Err(StoreError::Migration(format!(
+                        "the database has migration {v}, which this binary does not know: it was written by a newer version of Jinghai"
+                    )));
+                }
+                Ok(done)
+            }
+
+            async fn migration_status(&self) -> Result<Vec<MigrationStatus>> {
+                let applied = self.applied_checksums().await.unwrap_or_default();
+                Ok($migrations
+                    .iter()
+                    .map(|m| MigrationStatus {
+                        version: m.version,
+                        name: m.name.to_string(),
+                        applied: applied.iter().any(|(v, _)| *v == m.version),
+                    })
+                    .collect())
+            }
+
+            async fn ping(&self) -> Result<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            // --- regions ---
+
+            async fn list_regions(&self, scope: &Scope) -> Result<Vec<Region>> {
+                let rows = sqlx::query("SELECT id, code, name, level, parent_id FROM regions WHERE code LIKE $1 ORDER BY code")
+                    .bind(scope.region_like())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(region_from_row).collect()
+            }
+
+            async fn get_region(&self, scope: &Scope, id: i64) -> Result<Region> {
+                let row = sqlx::query("SELECT id, code, name, level, parent_id FROM regions WHERE id = $1 AND code LIKE $2")
+                    .bind(id)
+                    .bind(scope.region_like())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                region_from_row(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn get_region_unscoped(&self, id: i64) -> Result<Region> {
+                let row = sqlx::query("SELECT id, code, name, level, parent_id FROM regions WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                region_from_row(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn find_region_by_code(&self, code: &str) -> Result<Option<Region>> {
+                let row = sqlx::query("SELECT id, code, name, level, parent_id FROM regions WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(region_from_row).transpose()
+            }
+
+            async fn create_region(&self, actor: &Actor, at: Millis, new: &NewRegion) -> Result<Region> {
+                let _ = REGION_COLS;
+                let mut tx = self.pool.begin().await?;
+                let id: i64 = sqlx::query("INSERT INTO regions (code, name, level, parent_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                    .bind(new.code.as_str())
+                    .bind(&new.name)
+                    .bind(new.level.as_str())
+                    .bind(new.parent_id)
+                    .bind(at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, &format!("region code {} already exists", new.code)))?
+                    .try_get("id")?;
+                let region = region_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Create, "region", id, region.code.as_str(), None, snapshot(&region))).await?;
+                tx.commit().await?;
+                Ok(region)
+            }
+
+            async fn rename_region(&self, actor: &Actor, at: Millis, id: i64, name: &str) -> Result<Region> {
+                let mut tx = self.pool.begin().await?;
+                let before = region_in_tx(&mut tx, id).await?;
+                sqlx::query("UPDATE regions SET name = $1 WHERE id = $2").bind(name).bind(id).execute(&mut *tx).await?;
+                let after = region_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Update, "region", id, after.code.as_str(), snapshot(&before), snapshot(&after))).await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn delete_region(&self, actor: &Actor, at: Millis, id: i64) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let before = region_in_tx(&mut tx, id).await?;
+                sqlx::query("DELETE FROM regions WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, &format!("region {} still has sub-regions, units or users", before.name)))?;
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Delete, "region", id, before.code.as_str(), snapshot(&before), None)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            // --- units ---
+
+            async fn list_units(&self, scope: &Scope) -> Result<Vec<Unit>> {
+                let rows = sqlx::query("SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units WHERE region_code LIKE $1 OR id = $2 ORDER BY region_code, name")
+                    .bind(scope.region_like())
+                    .bind(scope.unit_id.unwrap_or(-1))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(unit_from_row).collect()
+            }
+
+            async fn get_unit(&self, scope: &Scope, id: i64) -> Result<Unit> {
+                let row = sqlx::query("SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units WHERE id = $1 AND (region_code LIKE $2 OR id = $3)")
+                    .bind(id)
+                    .bind(scope.region_like())
+                    .bind(scope.unit_id.unwrap_or(-1))
+                    .fetch_optional(&self.pool)
+                    .await?;
+                unit_from_row(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn get_unit_unscoped(&self, id: i64) -> Result<Unit> {
+                let _ = UNIT_COLS;
+                let mut tx = self.pool.begin().await?;
+                let unit = unit_in_tx(&mut tx, id).await?;
+                tx.commit().await?;
+                Ok(unit)
+            }
+
+            async fn create_unit(&self, actor: &Actor, at: Millis, new: &NewUnit) -> Result<Unit> {
+                let mut tx = self.pool.begin().await?;
+                let region = region_in_tx(&mut tx, new.region_id).await?;
+                let id: i64 = sqlx::query("INSERT INTO units (name, agency, region_id, region_code, parent_unit_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                    .bind(&new.name)
+                    .bind(new.agency.as_str())
+                    .bind(new.region_id)
+                    .bind(region.code.as_str())
+                    .bind(new.parent_unit_id)
+                    .bind(at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, &format!("a unit named {} already exists in {}", new.name, region.name)))?
+                    .try_get("id")?;
+                let unit = unit_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Create, "unit", id, &unit.region_code, None, snapshot(&unit))).await?;
+                tx.commit().await?;
+                Ok(unit)
+            }
+
+            async fn update_unit(&self, actor: &Actor, at: Millis, id: i64, name: &str, agency: Agency) -> Result<Unit> {
+                let mut tx = self.pool.begin().await?;
+                let before = unit_in_tx(&mut tx, id).await?;
+                sqlx::query("UPDATE units SET name = $1, agency = $2 WHERE id = $3")
+                    .bind(name)
+                    .bind(agency.as_str())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, &format!("a unit named {name} already exists in this region")))?;
+                let after = unit_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Update, "unit", id, &after.region_code, snapshot(&before), snapshot(&after))).await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn delete_unit(&self, actor: &Actor, at: Millis, id: i64) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let before = unit_in_tx(&mut tx, id).await?;
+                sqlx::query("DELETE FROM units WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, &format!("unit {} still has users, sub-units or task-force roles", before.name)))?;
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Delete, "unit", id, &before.region_code, snapshot(&before), None)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            // --- users ---
+
+            async fn list_users(&self, scope: &Scope) -> Result<Vec<User>> {
+                let _ = USER_COLS;
+                let rows = sqlx::query("SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users WHERE region_code LIKE $1 ORDER BY region_code, username")
+                    .bind(scope.region_like())
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(user_from_row).collect()
+            }
+
+            async fn get_user(&self, scope: &Scope, id: i64) -> Result<User> {
+                let row = sqlx::query("SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users WHERE id = $1 AND (region_code LIKE $2 OR id = $3)")
+                    .bind(id)
+                    .bind(scope.region_like())
+                    .bind(scope.user_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                user_from_row(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn find_login(&self, username: &str) -> Result<Option<(User, String)>> {
+                let row = sqlx::query("SELECT id, username, display_name, role, region_id, region_code, unit_id, active, password_hash FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match row {
+                    None => Ok(None),
+                    Some(r) => Ok(Some((user_from_row(&r)?, r.try_get("password_hash")?))),
+                }
+            }
+
+            async fn create_user(&self, actor: &Actor, at: Millis, new: &NewUser) -> Result<User> {
+                let mut tx = self.pool.begin().await?;
+                let region = region_in_tx(&mut tx, new.region_id).await?;
+                let id: i64 = sqlx::query("INSERT INTO users (username, display_name, password_hash, role, region_id, region_code, unit_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8) RETURNING id")
+                    .bind(&new.username)
+                    .bind(&new.display_name)
+                    .bind(&new.password_hash)
+                    .bind(new.role.as_str())
+                    .bind(new.region_id)
+                    .bind(region.code.as_str())
+                    .bind(new.unit_id)
+                    .bind(at)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, &format!("username {} is taken", new.username)))?
+                    .try_get("id")?;
+                let user = user_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Create, "user", id, &user.region_code, None, snapshot(&user))).await?;
+                tx.commit().await?;
+                Ok(user)
+            }
+
+            async fn update_user(&self, actor: &Actor, at: Millis, id: i64, patch: &UserPatch) -> Result<User> {
+                let mut tx = self.pool.begin().await?;
+                let before = user_in_tx(&mut tx, id).await?;
+                let region = region_in_tx(&mut tx, patch.region_id).await?;
+                sqlx::query("UPDATE users SET display_name = $1, role = $2, region_id = $3, region_code = $4, unit_id = $5, active = $6 WHERE id = $7")
+                    .bind(&patch.display_name)
+                    .bind(patch.role.as_str())
+                    .bind(patch.region_id)
+                    .bind(region.code.as_str())
+                    .bind(patch.unit_id)
+                    .bind(patch.active)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, "the unit does not exist"))?;
+                if !patch.active {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                }
+                let after = user_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Update, "user", id, &after.region_code, snapshot(&before), snapshot(&after))).await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn set_password(&self, actor: &Actor, at: Millis, id: i64, password_hash: &str) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let user = user_in_tx(&mut tx, id).await?;
+                sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(id).execute(&mut *tx).await?;
+                // A new password ends every session of the account.
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                let note = Some(r#"{"password":"changed"}"#.to_string());
+                write_audit(&mut tx, &audit(actor, at, AuditAction::Update, "user", id, &user.region_code, None, note)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn count_users(&self) -> Result<i64> {
+                Ok(sqlx::query("SELECT COUNT(*) AS n FROM users").fetch_one(&self.pool).await?.try_get("n")?)
+            }
+
+            // --- sessions ---
+
+            async fn create_session(&self, token_hash: &str, user_id: i64, csrf: &str, now: Millis, expires_at: Millis) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now).execute(&self.pool).await?;
+                sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(csrf)
+                    .bind(now)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn get_session(&self, token_hash: &str, now: Millis) -> Result<Option<Session>> {
+                let row = sqlx::query(
+                    "SELECT u.id, u.username, u.display_name, u.role, u.region_id, u.region_code, u.unit_id, u.active, \
+                     r.level AS region_level, s.csrf_token, s.expires_at \
+                     FROM sessions s JOIN users u ON u.id = s.user_id JOIN regions r ON r.id = u.region_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(r) = row else { return Ok(None) };
+                let level: String = r.try_get("region_level")?;
+                Ok(Some(Session {
+                    user: user_from_row(&r)?,
+                    region_level: RegionLevel::parse(&level).ok_or_else(|| corrupt("region level", &level))?,
+                    csrf_token: r.try_get("csrf_token")?,
+                    expires_at: r.try_get("expires_at")?,
+                }))
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn delete_sessions_of(&self, user_id: i64) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            // --- task force ---
+
+            async fn list_group_assignments(&self, scope: &Scope, district_id: i64) -> Result<Vec<GroupAssignment>> {
+                // The district must be visible to the caller.
+                self.get_region(scope, district_id).await?;
+                let rows = sqlx::query("SELECT working_group, lead_unit_id FROM task_force_groups WHERE district_region_id = $1")
+                    .bind(district_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut out = Vec::new();
+                for group in WorkingGroup::ALL {
+                    let lead = rows
+                        .iter()
+                        .find(|r| r.try_get::<String, _>("working_group").map(|g| g == group.as_str()).unwrap_or(false))
+                        .map(|r| r.try_get::<Option<i64>, _>("lead_unit_id"))
+                        .transpose()?
+                        .flatten();
+                    out.push(GroupAssignment { district_region_id: district_id, group, lead_unit_id: lead });
+                }
+                Ok(out)
+            }
+
+            async fn set_group_lead(&self, actor: &Actor, at: Millis, district_id: i64, group: WorkingGroup, unit_id: Option<i64>) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                let district = region_in_tx(&mut tx, district_id).await?;
+                let before: Option<Option<i64>> = sqlx::query("SELECT lead_unit_id FROM task_force_groups WHERE district_region_id = $1 AND working_group = $2")
+                    .bind(district_id)
+                    .bind(group.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|r| r.try_get("lead_unit_id"))
+                    .transpose()?;
+                sqlx::query(
+                    "INSERT INTO task_force_groups (district_region_id, working_group, lead_unit_id) VALUES ($1, $2, $3) \
+                     ON CONFLICT (district_region_id, working_group) DO UPDATE SET lead_unit_id = excluded.lead_unit_id",
+                )
+                .bind(district_id)
+                .bind(group.as_str())
+                .bind(unit_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| map_err(e, "the unit does not exist"))?;
+                let snap = |lead: Option<i64>| snapshot(&GroupAssignment { district_region_id: district_id, group, lead_unit_id: lead });
+                write_audit(
+                    &mut tx,
+                    &audit(actor, at, if before.is_some() { AuditAction::Update } else { AuditAction::Create }, "task_force_group", district_id, district.code.as_str(), before.map(snap).flatten(), snap(unit_id)),
+                )
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            // --- audit ---
+
+            async fn append_audit(&self, entry: &NewAudit) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                write_audit(&mut tx, entry).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn list_audit(&self, scope: &Scope, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+                let rows = sqlx::query(
+                    "SELECT id, at, actor_user_id, actor_name, action, entity, entity_id, region_code, before_json, after_json \
+                     FROM audit_log WHERE region_code LIKE $1 \
+                     AND ($2 IS NULL OR entity = $2) AND ($3 IS NULL OR action = $3) \
+                     AND ($4 IS NULL OR actor_name LIKE $4) AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6) \
+                     ORDER BY id DESC LIMIT $7",
+                )
+                .bind(scope.region_like())
+                .bind(&f.entity)
+                .bind(f.action.map(|a| a.as_str()))
+                .bind(f.actor.as_ref().map(|a| format!("%{a}%")))
+                .bind(f.from)
+                .bind(f.to)
+                .bind(if f.limit <= 0 { 200 } else { f.limit.min(5000) })
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter().map(audit_from_row).collect()
+            }
+        }
+
+        impl $store {
+            async fn applied_checksums(&self) -> Result<Vec<(i64, String)>> {
+                let rows = sqlx::query("SELECT version, checksum FROM _migrations ORDER BY version").fetch_all(&self.pool).await?;
+                rows.iter().map(|r| Ok((r.try_get("version")?, r.try_get("checksum")?))).collect()
+            }
+        }
+    };
+}

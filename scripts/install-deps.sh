@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a part of the project needs, only when missing.
+#
+#   scripts/install-deps.sh postgres   # PostgreSQL 15 server + PostGIS 3
+#   scripts/install-deps.sh browser    # Chromium + ChromeDriver for UI tests
+#   scripts/install-deps.sh all
+set -euo pipefail
+
+need=()
+want() { dpkg -s "$1" >/dev/null 2>&1 || need+=("$1"); }
+
+for part in "${@:-all}"; do
+    case "$part" in
+        postgres) want postgresql-15; want postgresql-15-postgis-3 ;;
+        browser) want chromium; want chromium-driver ;;
+        all) want postgresql-15; want postgresql-15-postgis-3; want chromium; want chromium-driver ;;
+        *) echo "install-deps: unknown part '$part' (postgres, browser, all)" >&2; exit 2 ;;
+    esac
+done
+
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${need[*]}"
+sudo=()
+[ "$(id -u)" = "0" ] || sudo=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
