@@ -1,1 +1,45 @@
-//! Workflows: the case work built on the store.
+//! Workflows: what users do, as services over the [`Store`].
+//!
+//! Handlers in the server call these services; services check permissions,
+//! validate input, and call the store. Nothing here knows HTTP or JSON, and
+//! no SQL lives here: that is the store's.
+//!
+//! Time comes from an injected [`Clock`], so deadlines, sessions and rate
+//! limits are tested deterministically with [`clock::ManualClock`].
+//!
+//! Code map:
+//! - [`clock`]: the clock trait, the system clock and a manual test clock.
+//! - [`accounts`]: passwords (argon2), sign-in with rate limiting, sessions.
+//! - [`admin`]: regions, units, users and the task force.
+//! - [`error`]: the one error type, which the server turns into a response.
+
+pub mod accounts;
+pub mod admin;
+pub mod clock;
+pub mod error;
+pub mod seed;
+
+use jinghai_domain::audit::Actor;
+use jinghai_domain::{Scope, User};
+
+pub use accounts::Accounts;
+pub use admin::Admin;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{WorkflowError, WorkflowResult};
+pub use jinghai_store::Store;
+
+/// The signed-in user on whose behalf a service acts.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: User,
+    pub scope: Scope,
+}
+
+impl Ctx {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id),
+            name: format!("{} ({})", self.user.display_name, self.user.username),
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The demo district: a Beilun-like region tree, the agencies' units, the
+//! task force with its 8 working groups, and one user per role.
+//!
+//! Used by `jinghai demo` and by the tests (the scoping matrix signs in as
+//! these users). The codes follow the statistical division codes of Ningbo's
+//! Beilun district; the villages are illustrative.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use jinghai_domain::audit::Actor;
+use jinghai_domain::{Agency, RegionCode, Role, WorkingGroup};
+use jinghai_store::{NewRegion, NewUnit, NewUser, Store};
+
+use crate::accounts::hash_password;
+use crate::{Clock, WorkflowResult};
+
+/// The password of every demo account. Printed by `jinghai demo`; a real
+/// deployment has no default accounts (`jinghai user add` creates the first).
+pub const DEMO_PASSWORD: &str = "jinghai2021";
+
+/// A demo account, for printing and for tests.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub role: Role,
+    pub region: &'static str,
+    pub unit: Option<&'static str>,
+}
+
+const REGIONS: &[(&str, &str, Option<&str>)] = &[
+    ("330000", "浙江省", None),
+    ("330200", "宁波市", Some("330000")),
+    ("330206", "北仑区", Some("330200")),
+    ("330206001", "新碶街道", Some("330206")),
+    ("330206002", "小港街道", Some("330206")),
+    ("330206003", "大碶街道", Some("330206")),
+    ("330206004", "霞浦街道", Some("330206")),
+    ("330206005", "柴桥街道", Some("330206")),
+    ("330206006", "戚家山街道", Some("330206")),
+    ("330206007", "春晓街道", Some("330206")),
+    ("330206008", "梅山街道", Some("330206")),
+    ("330206009", "白峰街道", Some("330206")),
+    ("330206007201", "昆亭村", Some("330206007")),
+    ("330206008201", "梅港村", Some("330206008")),
+    ("330206008202", "梅东村", Some("330206008")),
+    ("330206009201", "白峰村", Some("330206009")),
+    ("330206009202", "峙南村", Some("330206009")),
+    ("330211", "镇海区", Some("330200")),
+    ("330211001", "招宝山街道", Some("330211")),
+    ("330900", "舟山市", Some("330000")),
+    ("330902", "定海区", Some("330900")),
+];
+
+const UNITS: &[(&str, Agency, &str)] = &[
+    (
+        "浙江省“净海”行动专班办公室",
+        Agency::TaskForceOffice,
+        "330000",
+    ),
+    (
+        "宁波市“净海”行动专班办公室",
+        Agency::TaskForceOffice,
+        "330200",
+    ),
+    (
+        "北仑区“净海”行动专班办公室",
+        Agency::TaskForceOffice,
+        "330206",
+    ),
+    ("宁波海警局北仑工作站", Agency::CoastGuard, "330206"),
+    ("北仑出入境边防检查站", Agency::BorderInspection, "330206"),
+    ("宁波市公安局北仑分局", Agency::Police, "330206"),
+    ("北仑区农业农村局", Agency::AgricultureRural, "330206"),
+    ("北仑海关", Agency::Customs, "330206"),
+    (
+        "北仑区打击走私工作领导小组办公室",
+        Agency::AntiSmuggling,
+        "330206",
+    ),
+    ("北仑区交通运输局", Agency::Transport, "330206"),
+    ("北仑海事处", Agency::MaritimeSafety, "330206"),
+    ("北仑区卫生健康局", Agency::Health, "330206"),
+    ("北仑区市场监督管理局", Agency::MarketRegulation, "330206"),
+    ("梅山街道办事处", Agency::TownGovernment, "330206008"),
+    ("白峰街道办事处", Agency::TownGovernment, "330206009"),
+    ("春晓街道办事处", Agency::TownGovernment, "330206007"),
+    (
+        "镇海区“净海”行动专班办公室",
+        Agency::TaskForceOffice,
+        "330211",
+    ),
+];
+
+/// Which unit leads each working group in the demo district.
+const GROUP_LEADS: &[(WorkingGroup, &str)] = &[
+    (WorkingGroup::MaritimePatrol, "宁波海警局北仑工作站"),
+    (WorkingGroup::PortRestrictedArea, "北仑出入境边防检查站"),
+    (WorkingGroup::CoastalAreaControl, "宁波市公安局北仑分局"),
+    (WorkingGroup::VesselControl, "北仑区农业农村局"),
+    (WorkingGroup::EntryExitControl, "北仑海关"),
+    (WorkingGroup::ConcentratedStrike, "宁波市公安局北仑分局"),
+    (
+        WorkingGroup::AntiSmuggling,
+        "北仑区打击走私工作领导小组办公室",
+    ),
+    (WorkingGroup::CaseHandling, "北仑区交通运输局"),
+];
+
+/// The demo accounts, one or more per role.
+pub const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        username: "admin",
+        display_name: "北仑区系统管理员",
+        role: Role::Admin,
+        region: "330206",
+        unit: Some("北仑区“净海”行动专班办公室"),
+    },
+    DemoAccount {
+        username: "office",
+        display_name: "北仑专班办值班员",
+        role: Role::TaskForceOffice,
+        region: "330206",
+        unit: Some("北仑区“净海”行动专班办公室"),
+    },
+    DemoAccount {
+        username: "leader",
+        display_name: "北仑专班领导",
+        role: Role::Leader,
+        region: "330206",
+        unit: Some("北仑区“净海”行动专班办公室"),
+    },
+    DemoAccount {
+        username: "haijing",
+        display_name: "海警巡航组队员",
+        role: Role::GroupMember,
+        region: "330206",
+        unit: Some("宁波海警局北仑工作站"),
+    },
+    DemoAccount {
+        username: "bianjian",
+        display_name: "边检监管组队员",
+        role: Role::GroupMember,
+        region: "330206",
+        unit: Some("北仑出入境边防检查站"),
+    },
+    DemoAccount {
+        username: "gongan",
+        display_name: "公安管控组队员",
+        role: Role::GroupMember,
+        region: "330206",
+        unit: Some("宁波市公安局北仑分局"),
+    },
+    DemoAccount {
+        username: "nongye",
+        display_name: "农业农村船舶管控组队员",
+        role: Role::GroupMember,
+        region: "330206",
+        unit: Some("北仑区农业农村局"),
+    },
+    DemoAccount {
+        username: "haiguan",
+        display_name: "海关出入境组队员",
+        role: Role::GroupMember,
+        region: "330206",
+        unit: Some("北仑海关"),
+    },
+    DemoAccount {
+        username: "dasi",
+        display_name: "打私办队员",
+        role: Role::GroupMember,
+        region: "330206",
+        unit: Some("北仑区打击走私工作领导小组办公室"),
+    },
+    DemoAccount {
+        username: "jiaotong",
+        display_name: "交通运输个案处置组队员",
+        role: Role::GroupMember,
+        region: "330206",
+        unit: Some("北仑区交通运输局"),
+    },
+    DemoAccount {
+        username: "meishan",
+        display_name: "梅山街道网格员",
+        role: Role::TownWorker,
+        region: "330206008",
+        unit: Some("梅山街道办事处"),
+    },
+    DemoAccount {
+        username: "baifeng",
+        display_name: "白峰街道网格员",
+        role: Role::TownWorker,
+        region: "330206009",
+        unit: Some("白峰街道办事处"),
+    },
+    DemoAccount {
+        username: "city.office",
+        display_name: "宁波市专班办",
+        role: Role::TaskForceOffice,
+        region: "330200",
+        unit: Some("宁波市“净海”行动专班办公室"),
+    },
+    DemoAccount {
+        username: "province.office",
+        display_name: "浙江省专班办",
+        role: Role::TaskForceOffice,
+        region: "330000",
+        unit: Some("浙江省“净海”行动专班办公室"),
+    },
+    DemoAccount {
+        username: "province.admin",
+        display_name: "浙江省系统管理员",
+        role: Role::Admin,
+        region: "330000",
+        unit: Some("浙江省“净海”行动专班办公室"),
+    },
+];
+
+/// What the seed created, by code and name, for callers that need ids.
+#[derive(Debug, Default, Clone)]
+pub struct Seeded {
+    pub regions: HashMap<String, i64>,
+    pub units: HashMap<String, i64>,
+    pub users: HashMap<String, i64>,
+}
+
+/// Seeds the demo district into an empty, migrated store.
+pub async fn seed_demo(store: &Arc<dyn Store>, clock: &Arc<dyn Clock>) -> WorkflowResult<Seeded> {
+    let actor = Actor::system("演示数据 demo seed");
+    let now = clock.now();
+    let mut out = Seeded::default();
+    for (short, name, parent) in REGIONS {
+        let code = RegionCode::parse(short).map_err(crate::WorkflowError::invalid)?;
+        let new = NewRegion {
+            level: code.implied_level(),
+            code: code.clone(),
+            name: name.to_string(),
+            parent_id: parent.map(|p| out.regions[p]),
+        };
+        let r = store.create_region(&actor, now, &new).await?;
+        out.regions.insert(short.to_string(), r.id);
+    }
+    for (name, agency, region) in UNITS {
+        let new = NewUnit {
+            name: name.to_string(),
+            agency: *agency,
+            region_id: out.regions[*region],
+            parent_unit_id: None,
+        };
+        let u = store.create_unit(&actor, now, &new).await?;
+        out.units.insert(name.to_string(), u.id);
+    }
+    let beilun = out.regions["330206"];
+    for (group, unit) in GROUP_LEADS {
+        store
+            .set_group_lead(&actor, now, beilun, *group, Some(out.units[*unit]))
+            .await?;
+    }
+    // One hash for all demo accounts: argon2 is slow on purpose.
+    let hash = hash_password(DEMO_PASSWORD)?;
+    for a in ACCOUNTS {
+        let new = NewUser {
+            username: a.username.to_string(),
+            display_name: a.display_name.to_string(),
+            password_hash: hash.clone(),
+            role: a.role,
+            region_id: out.regions[a.region],
+            unit_id: a.unit.map(|u| out.units[u]),
+        };
+        let u = store.create_user(&actor, now, &new).await?;
+        out.users.insert(a.username.to_string(), u.id);
+    }
+    Ok(out)
+}
