@@ -1,1 +1,114 @@
-//! HTTP server and web UI.
+//! Jinghai's HTTP server: the JSON API (described by an OpenAPI document it
+//! serves itself), the Chinese-first web UI, sessions, CSRF, `/healthz` and
+//! `/metrics`.
+//!
+//! Invariants:
+//! - Only this crate knows HTTP and JSON. Handlers parse input, call a
+//!   workflow service, and render; no SQL here, no business rule here.
+//! - Every route is declared once, in [`routes::ROUTES`]; the router, the
+//!   OpenAPI document and the scoping test matrix are all built from that
+//!   table, so a new endpoint cannot skip any of them.
+//! - Every asset (CSS, JS, fonts, map data) is compiled into the binary: the
+//!   UI loads nothing from the internet.
+//!
+//! Code map: [`config`] (layered configuration), [`auth`] (session, CSRF,
+//! language extractors), [`error`] (the one error type → HTTP response),
+//! [`routes`] (the route table), [`api`] (JSON handlers), [`pages`] (HTML
+//! handlers, rendered with maud), [`openapi`], [`metrics`], [`assets`],
+//! [`i18n`].
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod i18n;
+pub mod metrics;
+pub mod openapi;
+pub mod pages;
+pub mod routes;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use jinghai_domain::time::HOUR;
+use jinghai_store::Store;
+use jinghai_workflow::accounts::LoginLimits;
+use jinghai_workflow::{Accounts, Admin, Clock};
+
+pub use config::Config;
+
+/// Everything a handler may use. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub accounts: Accounts,
+    pub admin: Admin,
+    pub config: Config,
+    pub metrics: metrics::Metrics,
+    pub started: Instant,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> AppState {
+        let limits = LoginLimits {
+            session_ttl: config.session_hours.max(1) as i64 * HOUR,
+            ..LoginLimits::default()
+        };
+        AppState(Arc::new(Inner {
+            accounts: Accounts::new(store.clone(), clock.clone(), limits),
+            admin: Admin::new(store.clone(), clock.clone()),
+            store,
+            clock,
+            config,
+            metrics: metrics::Metrics::default(),
+            started: Instant::now(),
+        }))
+    }
+}
+
+/// The application: every route of [`routes::ROUTES`], plus request metrics.
+pub fn app(state: AppState) -> Router {
+    routes::router()
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -10,10 +10,11 @@ use jinghai_domain::region::check_child;
 use jinghai_domain::taskforce::GroupAssignment;
 use jinghai_domain::user::{check_password, check_username};
 use jinghai_domain::validate::required_text;
+use jinghai_domain::AuditEntry;
 use jinghai_domain::{
     Agency, FieldError, Region, RegionCode, RegionLevel, Role, Unit, User, WorkingGroup,
 };
-use jinghai_store::{NewRegion, NewUnit, NewUser, Store, StoreError, UserPatch};
+use jinghai_store::{AuditFilter, NewRegion, NewUnit, NewUser, Store, StoreError, UserPatch};
 
 use crate::accounts::hash_password;
 use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
@@ -461,6 +462,19 @@ impl Admin {
             .store
             .set_group_lead(&ctx.actor(), self.clock.now(), district_id, group, unit_id)
             .await?)
+    }
+
+    // --- audit ---
+
+    /// The audit log of the caller's region (admins and the task-force office).
+    pub async fn audit(&self, ctx: &Ctx, filter: &AuditFilter) -> WorkflowResult<Vec<AuditEntry>> {
+        if !ctx.user.role.can_read_audit() {
+            return Err(WorkflowError::forbidden(
+                "只有管理员和专班办公室可以查看审计日志",
+                "only administrators and the task-force office may read the audit log",
+            ));
+        }
+        Ok(self.store.list_audit(&ctx.scope, filter).await?)
     }
 
     // --- field helpers ---

@@ -1,0 +1,221 @@
+//! Server configuration, layered: built-in defaults, then a TOML file, then
+//! `JINGHAI_*` environment variables. An unknown key in the file or the
+//! environment refuses to start, naming the key, so a typo never silently
+//! falls back to a default.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// A value that must not appear in logs or `Debug` output.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("\"\"")
+        } else {
+            f.write_str("\"***\"")
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Where the embedded database and uploaded files live.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means `sqlite://<data_dir>/jinghai.db`.
+    pub database_url: Secret,
+    /// Log filter (`info`, `jinghai=debug` …).
+    pub log: String,
+    /// How long a sign-in lasts, in hours.
+    pub session_hours: u32,
+    /// The UI language for users who have not chosen one: `zh` or `en`.
+    pub default_lang: String,
+    /// Mark session cookies `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: "127.0.0.1:8080".parse().expect("valid default address"),
+            data_dir: PathBuf::from("jinghai-data"),
+            database_url: Secret::default(),
+            log: "info".into(),
+            session_hours: 12,
+            default_lang: "zh".into(),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Why the configuration was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("environment variable {name}: {message}")]
+    Env { name: String, message: String },
+}
+
+/// Environment variables with this prefix are configuration.
+pub const ENV_PREFIX: &str = "JINGHAI_";
+/// …except these, which belong to the test harness.
+const ENV_RESERVED: &[&str] = &["JINGHAI_TEST_"];
+
+impl Config {
+    /// Defaults → optional TOML file → environment.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut table = toml::Table::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.into(),
+                source,
+            })?;
+            table = text.parse::<toml::Table>().map_err(|e| ConfigError::File {
+                path: path.into(),
+                message: e.to_string(),
+            })?;
+            // Validate the file on its own so errors name the file.
+            toml::Value::Table(table.clone())
+                .try_into::<Config>()
+                .map_err(|e| ConfigError::File {
+                    path: path.into(),
+                    message: e.to_string(),
+                })?;
+        }
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            if ENV_RESERVED.iter().any(|r| name.starts_with(r)) {
+                continue;
+            }
+            let key = key.to_ascii_lowercase();
+            let parsed = match key.as_str() {
+                "listen" | "data_dir" | "database_url" | "log" | "default_lang" => toml::Value::String(value.clone()),
+                "session_hours" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
+                    name: name.clone(),
+                    message: format!("expected a whole number of hours, got {value:?}"),
+                })?),
+                "secure_cookies" => toml::Value::Boolean(value.trim().parse().map_err(|_| ConfigError::Env {
+                    name: name.clone(),
+                    message: format!("expected true or false, got {value:?}"),
+                })?),
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: name.clone(),
+                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies)".into(),
+                    })
+                }
+            };
+            table.insert(key, parsed);
+        }
+        let config: Config =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::Env {
+                    name: "JINGHAI_*".into(),
+                    message: e.to_string(),
+                })?;
+        if !matches!(config.default_lang.as_str(), "zh" | "en") {
+            return Err(ConfigError::Env {
+                name: "default_lang".into(),
+                message: "must be zh or en".into(),
+            });
+        }
+        Ok(config)
+    }
+
+    /// The database URL, defaulting to SQLite in the data directory.
+    pub fn database_url(&self) -> String {
+        if self.database_url.0.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("jinghai.db").display())
+        } else {
+            self.database_url.0.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn layers_defaults_file_env() {
+        let dir = std::env::temp_dir().join(format!("jh-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nlog = \"debug\"\n").unwrap();
+        let c = Config::load(
+            Some(&file),
+            env(&[
+                ("JINGHAI_LOG", "warn"),
+                ("PATH", "/bin"),
+                ("JINGHAI_TEST_DATABASE_URL", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen.to_string(), "0.0.0.0:9000", "file over default");
+        assert_eq!(c.log, "warn", "env over file");
+        assert_eq!(c.session_hours, 12, "default kept");
+        assert!(c.database_url().starts_with("sqlite://jinghai-data/"));
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_by_name() {
+        let dir = std::env::temp_dir().join(format!("jh-cfg2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        std::fs::write(&file, "listne = \"0.0.0.0:9000\"\n").unwrap();
+        let e = Config::load(Some(&file), env(&[])).unwrap_err().to_string();
+        assert!(e.contains("listne"), "{e}");
+        let e = Config::load(None, env(&[("JINGHAI_LISTNE", "x")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("JINGHAI_LISTNE"), "{e}");
+        let e = Config::load(None, env(&[("JINGHAI_SESSION_HOURS", "many")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("JINGHAI_SESSION_HOURS"), "{e}");
+    }
+
+    #[test]
+    fn secrets_hidden_from_debug() {
+        let c = Config {
+            database_url: Secret("postgres://u:pw@h/db".into()),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("pw@"), "{shown}");
+    }
+}

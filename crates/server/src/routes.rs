@@ -1,0 +1,502 @@
+//! The route table: every endpoint, declared once.
+//!
+//! The router, the OpenAPI document and the scoping test matrix are built
+//! from [`ROUTES`]. A route must say how scoping applies to it
+//! ([`ScopeCheck`]); the matrix test then proves a user of one town gets
+//! nothing of another town from it.
+
+use std::collections::BTreeMap;
+
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
+use axum::Router;
+
+use crate::{api, assets, pages, AppState};
+
+/// How the scoping matrix exercises a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeCheck {
+    /// Serves no region-scoped records (health, metrics, assets, docs, sign-in).
+    NoScopedData,
+    /// Lists records: none may lie outside the caller's scope.
+    List,
+    /// One record named by `{id}` in the path, of this kind: an id outside
+    /// the caller's scope must be refused with 403/404 and change nothing.
+    Item(Entity),
+    /// The caller's own account only.
+    OwnData,
+}
+
+/// Kinds of record addressed by `{id}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Region,
+    Unit,
+    User,
+    /// A district (for the task force).
+    District,
+}
+
+/// One endpoint.
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// Part of the JSON API (and so of the OpenAPI document).
+    pub api: bool,
+    pub summary: &'static str,
+    pub scope: ScopeCheck,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+macro_rules! route {
+    ($method:literal, $path:literal, $api:literal, $summary:literal, $scope:expr, $builder:ident($h:path)) => {
+        RouteSpec {
+            method: $method,
+            path: $path,
+            api: $api,
+            summary: $summary,
+            scope: $scope,
+            handler: || $builder($h),
+        }
+    };
+}
+
+use Entity::*;
+use ScopeCheck::*;
+
+/// Every endpoint of the server.
+pub const ROUTES: &[RouteSpec] = &[
+    // Operations.
+    route!(
+        "GET",
+        "/healthz",
+        false,
+        "Liveness and database reachability",
+        NoScopedData,
+        get(api::healthz)
+    ),
+    route!(
+        "GET",
+        "/metrics",
+        false,
+        "Prometheus metrics",
+        NoScopedData,
+        get(api::metrics)
+    ),
+    route!(
+        "GET",
+        "/assets/{file}",
+        false,
+        "Static assets compiled into the binary",
+        NoScopedData,
+        get(assets::serve)
+    ),
+    route!(
+        "GET",
+        "/api/openapi.json",
+        false,
+        "This API's OpenAPI document",
+        NoScopedData,
+        get(api::openapi)
+    ),
+    // JSON API.
+    route!(
+        "POST",
+        "/api/v1/session",
+        true,
+        "Sign in (username, password); sets the session cookie, returns the CSRF token",
+        NoScopedData,
+        post(api::login)
+    ),
+    route!(
+        "DELETE",
+        "/api/v1/session",
+        true,
+        "Sign out",
+        OwnData,
+        delete(api::logout)
+    ),
+    route!(
+        "GET",
+        "/api/v1/me",
+        true,
+        "The signed-in user, scope and CSRF token",
+        OwnData,
+        get(api::me)
+    ),
+    route!(
+        "GET",
+        "/api/v1/regions",
+        true,
+        "Regions in the caller's scope",
+        List,
+        get(api::list_regions)
+    ),
+    route!(
+        "POST",
+        "/api/v1/regions",
+        true,
+        "Create a region (admin)",
+        List,
+        post(api::create_region)
+    ),
+    route!(
+        "GET",
+        "/api/v1/regions/{id}",
+        true,
+        "One region",
+        Item(Region),
+        get(api::get_region)
+    ),
+    route!(
+        "PATCH",
+        "/api/v1/regions/{id}",
+        true,
+        "Rename a region (admin)",
+        Item(Region),
+        patch(api::rename_region)
+    ),
+    route!(
+        "DELETE",
+        "/api/v1/regions/{id}",
+        true,
+        "Delete an unused region (admin)",
+        Item(Region),
+        delete(api::delete_region)
+    ),
+    route!(
+        "GET",
+        "/api/v1/units",
+        true,
+        "Units in the caller's scope",
+        List,
+        get(api::list_units)
+    ),
+    route!(
+        "POST",
+        "/api/v1/units",
+        true,
+        "Create a unit (admin)",
+        List,
+        post(api::create_unit)
+    ),
+    route!(
+        "GET",
+        "/api/v1/units/{id}",
+        true,
+        "One unit",
+        Item(Unit),
+        get(api::get_unit)
+    ),
+    route!(
+        "PATCH",
+        "/api/v1/units/{id}",
+        true,
+        "Change a unit's name or agency (admin)",
+        Item(Unit),
+        patch(api::update_unit)
+    ),
+    route!(
+        "DELETE",
+        "/api/v1/units/{id}",
+        true,
+        "Delete an unused unit (admin)",
+        Item(Unit),
+        delete(api::delete_unit)
+    ),
+    route!(
+        "GET",
+        "/api/v1/users",
+        true,
+        "Users in the caller's scope",
+        List,
+        get(api::list_users)
+    ),
+    route!(
+        "POST",
+        "/api/v1/users",
+        true,
+        "Create a user (admin)",
+        List,
+        post(api::create_user)
+    ),
+    route!(
+        "GET",
+        "/api/v1/users/{id}",
+        true,
+        "One user",
+        Item(User),
+        get(api::get_user)
+    ),
+    route!(
+        "PATCH",
+        "/api/v1/users/{id}",
+        true,
+        "Change a user's name, role, region, unit, active (admin)",
+        Item(User),
+        patch(api::update_user)
+    ),
+    route!(
+        "PUT",
+        "/api/v1/users/{id}/password",
+        true,
+        "Set a password (admin, or the user themself)",
+        Item(User),
+        put(api::set_password)
+    ),
+    route!(
+        "GET",
+        "/api/v1/task-force/{id}",
+        true,
+        "The 8 working groups of a district and their lead units",
+        Item(District),
+        get(api::task_force)
+    ),
+    route!(
+        "PUT",
+        "/api/v1/task-force/{id}",
+        true,
+        "Set a working group's lead unit (admin)",
+        Item(District),
+        put(api::set_group_lead)
+    ),
+    route!(
+        "GET",
+        "/api/v1/audit",
+        true,
+        "Audit log in the caller's scope (admin, task-force office)",
+        List,
+        get(api::audit)
+    ),
+    // Web UI.
+    route!("GET", "/", false, "Dashboard", OwnData, get(pages::home)),
+    route!(
+        "GET",
+        "/login",
+        false,
+        "Sign-in page",
+        NoScopedData,
+        get(pages::login_page)
+    ),
+    route!(
+        "POST",
+        "/login",
+        false,
+        "Sign-in form",
+        NoScopedData,
+        post(pages::login_submit)
+    ),
+    route!(
+        "POST",
+        "/logout",
+        false,
+        "Sign out",
+        OwnData,
+        post(pages::logout)
+    ),
+    route!(
+        "GET",
+        "/lang/{code}",
+        false,
+        "Switch UI language",
+        NoScopedData,
+        get(pages::switch_lang)
+    ),
+    route!(
+        "GET",
+        "/m/{module}",
+        false,
+        "Module page",
+        NoScopedData,
+        get(pages::module_page)
+    ),
+    route!(
+        "GET",
+        "/api/docs",
+        false,
+        "API reference page",
+        NoScopedData,
+        get(pages::api_docs)
+    ),
+    route!(
+        "GET",
+        "/admin/regions",
+        false,
+        "Regions page",
+        List,
+        get(pages::admin::regions)
+    ),
+    route!(
+        "POST",
+        "/admin/regions",
+        false,
+        "Create region form",
+        List,
+        post(pages::admin::create_region)
+    ),
+    route!(
+        "POST",
+        "/admin/regions/{id}",
+        false,
+        "Rename region form",
+        Item(Region),
+        post(pages::admin::rename_region)
+    ),
+    route!(
+        "POST",
+        "/admin/regions/{id}/delete",
+        false,
+        "Delete region form",
+        Item(Region),
+        post(pages::admin::delete_region)
+    ),
+    route!(
+        "GET",
+        "/admin/units",
+        false,
+        "Units page",
+        List,
+        get(pages::admin::units)
+    ),
+    route!(
+        "POST",
+        "/admin/units",
+        false,
+        "Create unit form",
+        List,
+        post(pages::admin::create_unit)
+    ),
+    route!(
+        "POST",
+        "/admin/units/{id}",
+        false,
+        "Edit unit form",
+        Item(Unit),
+        post(pages::admin::update_unit)
+    ),
+    route!(
+        "POST",
+        "/admin/units/{id}/delete",
+        false,
+        "Delete unit form",
+        Item(Unit),
+        post(pages::admin::delete_unit)
+    ),
+    route!(
+        "GET",
+        "/admin/users",
+        false,
+        "Users page",
+        List,
+        get(pages::admin::users)
+    ),
+    route!(
+        "POST",
+        "/admin/users",
+        false,
+        "Create user form",
+        List,
+        post(pages::admin::create_user)
+    ),
+    route!(
+        "GET",
+        "/admin/users/{id}",
+        false,
+        "Edit user page",
+        Item(User),
+        get(pages::admin::user_page)
+    ),
+    route!(
+        "POST",
+        "/admin/users/{id}",
+        false,
+        "Edit user form",
+        Item(User),
+        post(pages::admin::update_user)
+    ),
+    route!(
+        "POST",
+        "/admin/users/{id}/password",
+        false,
+        "Reset password form",
+        Item(User),
+        post(pages::admin::set_password)
+    ),
+    route!(
+        "GET",
+        "/admin/task-force",
+        false,
+        "Task-force page",
+        List,
+        get(pages::admin::task_force)
+    ),
+    route!(
+        "POST",
+        "/admin/task-force/{id}",
+        false,
+        "Set lead unit form",
+        Item(District),
+        post(pages::admin::set_group_lead)
+    ),
+    route!(
+        "GET",
+        "/admin/audit",
+        false,
+        "Audit log page",
+        List,
+        get(pages::admin::audit)
+    ),
+];
+
+/// (method, path, summary) of the JSON API routes. A plain function, so
+/// handlers can list routes without their own types depending on the table.
+pub fn api_routes() -> Vec<(&'static str, &'static str, &'static str)> {
+    ROUTES
+        .iter()
+        .filter(|r| r.api)
+        .map(|r| (r.method, r.path, r.summary))
+        .collect()
+}
+
+/// Builds the router from [`ROUTES`], merging methods that share a path.
+pub fn router() -> Router<AppState> {
+    let mut by_path: BTreeMap<&str, MethodRouter<AppState>> = BTreeMap::new();
+    for r in ROUTES {
+        let m = (r.handler)();
+        let merged = match by_path.remove(r.path) {
+            Some(existing) => existing.merge(m),
+            None => m,
+        };
+        by_path.insert(r.path, merged);
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, m)| router.route(path, m))
+        .fallback(pages::not_found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ROUTES {
+            assert!(
+                seen.insert((r.method, r.path)),
+                "{} {} twice",
+                r.method,
+                r.path
+            );
+        }
+    }
+
+    #[test]
+    fn item_routes_have_an_id() {
+        for r in ROUTES {
+            if matches!(r.scope, ScopeCheck::Item(_)) {
+                assert!(r.path.contains("{id}"), "{}", r.path);
+            }
+        }
+    }
+}
