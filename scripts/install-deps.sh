@@ -12,8 +12,8 @@ want() { dpkg -s "$1" >/dev/null 2>&1 || need+=("$1"); }
 for part in "${@:-all}"; do
     case "$part" in
         postgres) want postgresql-15; want postgresql-15-postgis-3 ;;
-        browser) want chromium; want chromium-driver ;;
-        all) want postgresql-15; want postgresql-15-postgis-3; want chromium; want chromium-driver ;;
+        browser) want chromium; want chromium-driver; want fonts-noto-cjk ;;
+        all) want postgresql-15; want postgresql-15-postgis-3; want chromium; want chromium-driver; want fonts-noto-cjk ;;
         *) echo "install-deps: unknown part '$part' (postgres, browser, all)" >&2; exit 2 ;;
     esac
 done

@@ -195,6 +195,13 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         unit: Some("白峰街道办事处"),
     },
     DemoAccount {
+        username: "zhenhai.office",
+        display_name: "镇海区专班办值班员",
+        role: Role::TaskForceOffice,
+        region: "330211",
+        unit: Some("镇海区“净海”行动专班办公室"),
+    },
+    DemoAccount {
         username: "city.office",
         display_name: "宁波市专班办",
         role: Role::TaskForceOffice,

@@ -1,0 +1,150 @@
+//! A test harness around the real router, on a real store, with the demo
+//! district seeded. Requests go through the whole axum stack (extractors,
+//! middleware, error mapping) without a socket.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use jinghai_server::{AppState, Config};
+use jinghai_store::testkit::TestDb;
+use jinghai_workflow::seed::{seed_demo, Seeded, DEMO_PASSWORD};
+use jinghai_workflow::{Clock, ManualClock};
+use tower::ServiceExt;
+
+pub const T0: i64 = 1_612_917_000_000;
+
+pub struct TestApp {
+    pub db: TestDb,
+    pub app: Router,
+    pub seeded: Seeded,
+    pub clock: Arc<ManualClock>,
+}
+
+/// A signed-in browser: its cookie and CSRF token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub body: String,
+    pub location: Option<String>,
+}
+
+impl TestApp {
+    pub async fn new(db: TestDb) -> TestApp {
+        let clock = Arc::new(ManualClock::new(T0));
+        let dyn_clock: Arc<dyn Clock> = clock.clone();
+        let seeded = seed_demo(&db.store, &dyn_clock).await.expect("seed");
+        let state = AppState::new(db.store.clone(), dyn_clock, Config::default());
+        TestApp {
+            app: jinghai_server::app(state),
+            db,
+            seeded,
+            clock,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let resp = self.app.clone().oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let location = resp
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        Resp {
+            status,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            location,
+        }
+    }
+
+    pub async fn login(&self, username: &str) -> Session {
+        let req = Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(format!(
+                r#"{{"username":"{username}","password":"{DEMO_PASSWORD}"}}"#
+            )))
+            .unwrap();
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "login {username}");
+        let cookie = resp
+            .headers()
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        Session {
+            cookie,
+            csrf: v["csrf_token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// A request as a signed-in user. `body` is JSON for `/api/…` paths and
+    /// form fields otherwise; the CSRF token is sent when `csrf` is true.
+    pub async fn call(
+        &self,
+        s: Option<&Session>,
+        method: &str,
+        path: &str,
+        body: &str,
+        csrf: bool,
+    ) -> Resp {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(s) = s {
+            b = b.header(header::COOKIE, &s.cookie);
+        }
+        let api = path.starts_with("/api/");
+        let body = if method == "GET" {
+            String::new()
+        } else if api {
+            if csrf {
+                if let Some(s) = s {
+                    b = b.header("x-csrf-token", &s.csrf);
+                }
+            }
+            b = b.header(header::CONTENT_TYPE, "application/json");
+            body.to_string()
+        } else {
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            match (csrf, s) {
+                (true, Some(s)) if body.is_empty() => format!("_csrf={}", s.csrf),
+                (true, Some(s)) => format!("_csrf={}&{body}", s.csrf),
+                _ => body.to_string(),
+            }
+        };
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn get(&self, s: &Session, path: &str) -> Resp {
+        self.call(Some(s), "GET", path, "", false).await
+    }
+}
+
+/// Percent-encodes a form value.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,331 @@
+//! The scoping matrix: for every route in the route table, a user of one
+//! region gets nothing of another region — not in lists, not by id, and
+//! cannot change it. Runs on SQLite and on PostgreSQL.
+//!
+//! The matrix iterates `ROUTES`, the same table the router is built from, so
+//! a new endpoint is covered the moment it exists; a route whose
+//! `ScopeCheck` this test does not know how to exercise fails the test.
+
+mod common;
+
+use common::{TestApp, T0};
+use jinghai_server::routes::{Entity, ScopeCheck, ROUTES};
+use jinghai_store::AuditFilter;
+
+/// One side of the matrix: a user, what they must see, and what they must
+/// never see.
+struct Pair {
+    user: &'static str,
+    own_marker: &'static str,
+    foreign_markers: &'static [&'static str],
+    foreign_prefix: &'static str,
+    foreign_region: &'static str,
+    foreign_unit: &'static str,
+    foreign_user: &'static str,
+    foreign_district: &'static str,
+}
+
+const PAIRS: &[Pair] = &[
+    // Town A (梅山) against town B (白峰).
+    Pair {
+        user: "meishan",
+        own_marker: "梅山",
+        foreign_markers: &["白峰", "峙南村", "baifeng", "330206009"],
+        foreign_prefix: "330206009",
+        foreign_region: "330206009",
+        foreign_unit: "白峰街道办事处",
+        foreign_user: "baifeng",
+        foreign_district: "330206",
+    },
+    // A district office (北仑) against another district (镇海).
+    Pair {
+        user: "office",
+        own_marker: "北仑",
+        foreign_markers: &["镇海", "招宝山", "330211", "zhenhai.office"],
+        foreign_prefix: "330211",
+        foreign_region: "330211",
+        foreign_unit: "镇海区“净海”行动专班办公室",
+        foreign_user: "zhenhai.office",
+        foreign_district: "330211",
+    },
+    // A district administrator, who may change things — but not over there.
+    Pair {
+        user: "admin",
+        own_marker: "北仑",
+        foreign_markers: &["镇海", "招宝山", "330211", "zhenhai.office"],
+        foreign_prefix: "330211",
+        foreign_region: "330211",
+        foreign_unit: "镇海区“净海”行动专班办公室",
+        foreign_user: "zhenhai.office",
+        foreign_district: "330211",
+    },
+];
+
+/// A body that tries to reach into the foreign region.
+fn body_for(
+    method: &str,
+    path: &str,
+    api: bool,
+    foreign_region_id: i64,
+    foreign_unit_id: i64,
+) -> String {
+    let json = |s: String| s;
+    let form = |pairs: &[(&str, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", common::enc(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let r = foreign_region_id.to_string();
+    let u = foreign_unit_id.to_string();
+    match (method, path.trim_end_matches(|c: char| c.is_ascii_digit())) {
+        ("POST", "/api/v1/regions") => json(format!(
+            r#"{{"code":"330206099","name":"越权","level":"town","parent_id":{r}}}"#
+        )),
+        ("POST", "/admin/regions") => form(&[
+            ("code", "330206099".into()),
+            ("name", "越权".into()),
+            ("level", "town".into()),
+            ("parent_id", r),
+        ]),
+        ("POST", "/api/v1/units") => json(format!(
+            r#"{{"name":"越权单位","agency":"police","region_id":{r}}}"#
+        )),
+        ("POST", "/admin/units") => form(&[
+            ("name", "越权单位".into()),
+            ("agency", "police".into()),
+            ("region_id", r),
+        ]),
+        ("POST", "/api/v1/users") => json(format!(
+            r#"{{"username":"intruder","display_name":"x","password":"abcd1234","role":"leader","region_id":{r},"unit_id":{u}}}"#
+        )),
+        ("POST", "/admin/users") => form(&[
+            ("username", "intruder".into()),
+            ("display_name", "x".into()),
+            ("password", "abcd1234".into()),
+            ("role", "leader".into()),
+            ("region_id", r),
+            ("unit_id", u),
+        ]),
+        _ if api => match method {
+            "PATCH" if path.contains("/units/") => r#"{"name":"改","agency":"police"}"#.into(),
+            "PATCH" if path.contains("/users/") => {
+                format!(r#"{{"display_name":"改","role":"leader","region_id":{r},"active":true}}"#)
+            }
+            "PUT" if path.contains("/password") => r#"{"password":"abcd1234"}"#.into(),
+            "PUT" => format!(r#"{{"group":"maritime_patrol","unit_id":{u}}}"#),
+            _ => r#"{"name":"改"}"#.into(),
+        },
+        _ => form(&[
+            ("name", "改".into()),
+            ("agency", "police".into()),
+            ("display_name", "改".into()),
+            ("role", "leader".into()),
+            ("region_id", r),
+            ("active", "on".into()),
+            ("password", "abcd1234".into()),
+            ("group", "maritime_patrol".into()),
+            ("unit_id", u),
+        ]),
+    }
+}
+
+async fn matrix(app: TestApp) {
+    let store = &app.db.store;
+    for pair in PAIRS {
+        let s = app.login(pair.user).await;
+        let region = store
+            .find_region_by_code(&format!("{:0<12}", pair.foreign_region))
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let district = store
+            .find_region_by_code(&format!("{:0<12}", pair.foreign_district))
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let unit = app.seeded.units[pair.foreign_unit];
+        let user = app.seeded.users[pair.foreign_user];
+        let foreign_scope = jinghai_domain::Scope {
+            user_id: 0,
+            role: jinghai_domain::Role::Admin,
+            region_prefix: pair.foreign_prefix.into(),
+            unit_id: None,
+        };
+        let foreign_log_before = store
+            .list_audit(
+                &foreign_scope,
+                &AuditFilter {
+                    limit: 5000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .len();
+
+        for r in ROUTES {
+            let id = match r.scope {
+                ScopeCheck::Item(Entity::Region) => region,
+                ScopeCheck::Item(Entity::Unit) => unit,
+                ScopeCheck::Item(Entity::User) => user,
+                ScopeCheck::Item(Entity::District) => district,
+                _ => 0,
+            };
+            let path = r
+                .path
+                .replace("{id}", &id.to_string())
+                .replace("{file}", "app.css")
+                .replace("{code}", "zh")
+                .replace("{module}", "map");
+            // Sign-in and sign-out concern only the caller's own session.
+            if matches!(
+                (r.method, r.path),
+                ("POST", "/login")
+                    | ("POST", "/api/v1/session")
+                    | ("DELETE", "/api/v1/session")
+                    | ("POST", "/logout")
+            ) {
+                continue;
+            }
+            let body = body_for(r.method, &path, r.path.starts_with("/api/"), region, unit);
+            let resp = app.call(Some(&s), r.method, &path, &body, true).await;
+            let what = format!("{} as {} {} {}", pair.user, r.method, path, resp.status);
+            for m in pair.foreign_markers {
+                assert!(!resp.body.contains(m), "{what}: response contains {m:?}");
+            }
+            match r.scope {
+                ScopeCheck::Item(_) => {
+                    assert!(
+                        matches!(resp.status.as_u16(), 400 | 403 | 404),
+                        "{what}: an out-of-scope id must be refused"
+                    );
+                }
+                ScopeCheck::List if r.method == "GET" => {
+                    assert!(matches!(resp.status.as_u16(), 200 | 403), "{what}");
+                    if resp.status == 200 {
+                        assert!(resp.body.contains(pair.own_marker), "{what}: a list must show the user's own records (a vacuous pass otherwise)");
+                    }
+                }
+                ScopeCheck::List => {
+                    assert!(
+                        matches!(resp.status.as_u16(), 400 | 403 | 404),
+                        "{what}: creating in a foreign region must be refused"
+                    );
+                }
+                ScopeCheck::OwnData | ScopeCheck::NoScopedData => {
+                    assert!(resp.status.as_u16() < 500, "{what}");
+                }
+            }
+        }
+        let foreign_log_after = store
+            .list_audit(
+                &foreign_scope,
+                &AuditFilter {
+                    limit: 5000,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .len();
+        assert_eq!(
+            foreign_log_before, foreign_log_after,
+            "{}: nothing in the foreign region changed",
+            pair.user
+        );
+    }
+}
+
+/// Every route that changes data refuses a request without the CSRF token.
+async fn csrf_required(app: TestApp) {
+    let s = app.login("admin").await;
+    let own_scope = jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: "33".into(),
+        unit_id: None,
+    };
+    let before = app
+        .db
+        .store
+        .list_audit(
+            &own_scope,
+            &AuditFilter {
+                limit: 5000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+    let beilun = app
+        .db
+        .store
+        .find_region_by_code("330206000000")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let unit = app.seeded.units["宁波海警局北仑工作站"];
+    let user = app.seeded.users["haijing"];
+    for r in ROUTES.iter().filter(|r| r.method != "GET") {
+        if matches!(r.path, "/login" | "/api/v1/session") && r.method == "POST" {
+            continue;
+        }
+        let id = match r.scope {
+            ScopeCheck::Item(Entity::Region) | ScopeCheck::Item(Entity::District) => beilun,
+            ScopeCheck::Item(Entity::Unit) => unit,
+            ScopeCheck::Item(Entity::User) => user,
+            _ => 0,
+        };
+        let path = r.path.replace("{id}", &id.to_string());
+        let body = body_for(r.method, &path, r.path.starts_with("/api/"), beilun, unit);
+        let resp = app.call(Some(&s), r.method, &path, &body, false).await;
+        assert_eq!(
+            resp.status.as_u16(),
+            403,
+            "{} {} without CSRF token",
+            r.method,
+            path
+        );
+    }
+    let after = app
+        .db
+        .store
+        .list_audit(
+            &own_scope,
+            &AuditFilter {
+                limit: 5000,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(before, after, "nothing changed");
+    let _ = T0;
+}
+
+#[tokio::test]
+async fn scoping_matrix_sqlite() {
+    matrix(TestApp::new(jinghai_store::testkit::sqlite().await).await).await;
+}
+
+#[tokio::test]
+async fn scoping_matrix_postgres() {
+    matrix(TestApp::new(jinghai_store::testkit::postgres().await).await).await;
+}
+
+#[tokio::test]
+async fn csrf_required_sqlite() {
+    csrf_required(TestApp::new(jinghai_store::testkit::sqlite().await).await).await;
+}
+
+#[tokio::test]
+async fn csrf_required_postgres() {
+    csrf_required(TestApp::new(jinghai_store::testkit::postgres().await).await).await;
+}
