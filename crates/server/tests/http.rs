@@ -1,0 +1,328 @@
+//! HTTP behaviour: sign-in, bad input, language, the admin's forms and the
+//! audit page, operations endpoints.
+
+mod common;
+
+use common::{enc, TestApp};
+
+async fn app() -> TestApp {
+    TestApp::new(jinghai_store::testkit::sqlite().await).await
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_answer_alike_then_rate_limited() {
+    let app = app().await;
+    let wrong = app
+        .call(
+            None,
+            "POST",
+            "/api/v1/session",
+            r#"{"username":"meishan","password":"nope12345"}"#,
+            false,
+        )
+        .await;
+    let unknown = app
+        .call(
+            None,
+            "POST",
+            "/api/v1/session",
+            r#"{"username":"ghost","password":"nope12345"}"#,
+            false,
+        )
+        .await;
+    assert_eq!((wrong.status.as_u16(), unknown.status.as_u16()), (401, 401));
+    assert_eq!(wrong.body, unknown.body);
+    for _ in 0..4 {
+        app.call(
+            None,
+            "POST",
+            "/api/v1/session",
+            r#"{"username":"meishan","password":"nope12345"}"#,
+            false,
+        )
+        .await;
+    }
+    let limited = app
+        .call(
+            None,
+            "POST",
+            "/api/v1/session",
+            r#"{"username":"meishan","password":"jinghai2021"}"#,
+            false,
+        )
+        .await;
+    assert_eq!(limited.status.as_u16(), 429, "{}", limited.body);
+    assert!(limited.body.contains("尝试次数过多"), "{}", limited.body);
+}
+
+#[tokio::test]
+async fn html_sign_in_sets_cookie_and_redirects() {
+    let app = app().await;
+    let ok = app
+        .call(
+            None,
+            "POST",
+            "/login",
+            "username=office&password=jinghai2021",
+            false,
+        )
+        .await;
+    assert_eq!(ok.status.as_u16(), 303);
+    assert_eq!(ok.location.as_deref(), Some("/"));
+    let bad = app
+        .call(
+            None,
+            "POST",
+            "/login",
+            "username=office&password=wrong",
+            false,
+        )
+        .await;
+    assert_eq!(bad.status.as_u16(), 401);
+    assert!(bad.body.contains("用户名或密码错误"));
+    assert!(
+        bad.body.contains("value=\"office\""),
+        "keeps what was typed"
+    );
+    // Pages need a session.
+    let home = app.call(None, "GET", "/", "", false).await;
+    assert_eq!(
+        (home.status.as_u16(), home.location.as_deref()),
+        (303, Some("/login"))
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_names_the_field_in_the_users_language() {
+    let app = app().await;
+    let s = app.login("admin").await;
+    let r = app
+        .call(
+            Some(&s),
+            "POST",
+            "/api/v1/regions",
+            r#"{"code":"330206010","level":"town"}"#,
+            true,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 400);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["fields"][0]["field"], "name");
+    assert!(v["message"].as_str().unwrap().contains("请求格式错误"));
+    let r = app
+        .call(
+            Some(&s),
+            "POST",
+            "/api/v1/regions",
+            r#"{"code":"33x","name":"","level":"town","parent_id":3}"#,
+            true,
+        )
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let fields: Vec<_> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["code", "name"]);
+    let r = app
+        .call(Some(&s), "GET", "/api/v1/regions/abc", "", false)
+        .await;
+    assert_eq!(r.status.as_u16(), 400);
+    assert!(r.body.contains("编号必须是数字"));
+    // English when the user chose English.
+    let mut en = s.clone();
+    en.cookie = format!("{}; lang=en", s.cookie);
+    let r = app
+        .call(
+            Some(&en),
+            "POST",
+            "/api/v1/regions",
+            r#"{"code":"33x","name":"x","level":"town","parent_id":3}"#,
+            true,
+        )
+        .await;
+    assert!(
+        r.body.contains("region code must be 6, 9 or 12 digits"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn admin_creates_town_unit_user_by_forms_and_audit_page_shows_them() {
+    let app = app().await;
+    let s = app.login("admin").await;
+    let beilun = app
+        .db
+        .store
+        .find_region_by_code("330206000000")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let r = app
+        .call(
+            Some(&s),
+            "POST",
+            "/admin/regions",
+            &format!(
+                "code=330206010&name={}&level=town&parent_id={beilun}",
+                enc("新建测试街道")
+            ),
+            true,
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.location.as_deref()),
+        (303, Some("/admin/regions?saved=1")),
+        "{}",
+        r.body
+    );
+    let town = app
+        .db
+        .store
+        .find_region_by_code("330206010000")
+        .await
+        .unwrap()
+        .unwrap();
+    let r = app
+        .call(
+            Some(&s),
+            "POST",
+            "/admin/units",
+            &format!(
+                "name={}&agency=town_government&region_id={}",
+                enc("新建测试街道办事处"),
+                town.id
+            ),
+            true,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+    let units = app.get(&s, "/api/v1/units").await.body;
+    let units: Vec<jinghai_domain::Unit> = serde_json::from_str(&units).unwrap();
+    let unit = units
+        .iter()
+        .find(|u| u.name == "新建测试街道办事处")
+        .unwrap();
+    let r = app
+        .call(Some(&s), "POST", "/admin/users", &format!("username=ceshi&display_name={}&password=ceshi2021&role=town_worker&region_id={}&unit_id={}", enc("测试网格员"), town.id, unit.id), true)
+        .await;
+    assert_eq!(r.status.as_u16(), 303, "{}", r.body);
+
+    // Invalid input re-renders the form with the errors and what was typed.
+    let r = app
+        .call(
+            Some(&s),
+            "POST",
+            "/admin/users",
+            &format!(
+                "username=ceshi&display_name=x&password=short&role=town_worker&region_id={}",
+                town.id
+            ),
+            true,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 400);
+    assert!(
+        r.body.contains("用户名 ceshi 已被使用") || r.body.contains("密码至少 8 位"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("value=\"ceshi\""));
+
+    // The audit page, as the task-force office, shows all three with before/after.
+    let office = app.login("office").await;
+    let page = app.get(&office, "/admin/audit?entity=&action=create").await;
+    assert_eq!(page.status.as_u16(), 200);
+    for needle in [
+        "新建测试街道",
+        "新建测试街道办事处",
+        "测试网格员",
+        "北仑区系统管理员 (admin)",
+    ] {
+        assert!(page.body.contains(needle), "audit page lacks {needle}");
+    }
+    // A rename shows before and after.
+    let r = app
+        .call(
+            Some(&s),
+            "POST",
+            &format!("/admin/regions/{}", town.id),
+            &format!("name={}", enc("改名后的街道")),
+            true,
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 303);
+    let page = app
+        .get(&office, "/admin/audit?action=update&entity=region")
+        .await;
+    assert!(page.body.contains("新建测试街道") && page.body.contains("改名后的街道"));
+    let bad = app.get(&office, "/admin/audit?from=yesterday").await;
+    assert_eq!(bad.status.as_u16(), 400);
+    assert!(bad.body.contains("日期格式应为 YYYY-MM-DD"));
+    // Town workers may not read the audit log.
+    let town_worker = app.login("meishan").await;
+    assert_eq!(
+        app.get(&town_worker, "/admin/audit").await.status.as_u16(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn operations_endpoints() {
+    let app = app().await;
+    let h = app.call(None, "GET", "/healthz", "", false).await;
+    assert_eq!(h.status.as_u16(), 200);
+    assert!(h.body.contains("\"database\":\"up\""));
+    let m = app.call(None, "GET", "/metrics", "", false).await;
+    assert!(
+        m.body.contains(
+            "jinghai_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"
+        ),
+        "{}",
+        m.body
+    );
+    assert!(m.body.contains("jinghai_database_up 1"));
+    let doc = app.call(None, "GET", "/api/openapi.json", "", false).await;
+    let v: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
+    assert_eq!(v["openapi"], "3.1.0");
+    assert!(v["paths"]["/api/v1/regions/{id}"]["patch"].is_object());
+    let css = app.call(None, "GET", "/assets/app.css", "", false).await;
+    assert!(css.body.contains("--navy"));
+    let missing = app.call(None, "GET", "/nope", "", false).await;
+    assert_eq!(missing.status.as_u16(), 404);
+}
+
+#[tokio::test]
+async fn every_page_renders_for_every_role_without_outside_links() {
+    let app = app().await;
+    for user in [
+        "admin",
+        "office",
+        "leader",
+        "haijing",
+        "meishan",
+        "province.office",
+    ] {
+        let s = app.login(user).await;
+        for path in [
+            "/",
+            "/admin/regions",
+            "/admin/units",
+            "/admin/task-force",
+            "/m/map",
+            "/m/daily",
+            "/api/docs",
+        ] {
+            let r = app.get(&s, path).await;
+            assert_eq!(r.status.as_u16(), 200, "{user} {path}");
+            assert!(
+                !r.body.contains("http://") && !r.body.contains("https://"),
+                "{user} {path} links outside the binary"
+            );
+        }
+    }
+}
