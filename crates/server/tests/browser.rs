@@ -1,0 +1,188 @@
+//! Real-browser tests: Debian's headless Chromium, driven through
+//! chromedriver, against the real server on a loopback port.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use common::webdriver::Driver;
+use jinghai_server::{AppState, Config};
+use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
+use jinghai_workflow::{Clock, SystemClock};
+
+struct Server {
+    base: String,
+    _db: jinghai_store::testkit::TestDb,
+}
+
+async fn start_server() -> Server {
+    let db = jinghai_store::testkit::sqlite().await;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    seed_demo(&db.store, &clock).await.unwrap();
+    let state = AppState::new(db.store.clone(), clock, Config::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(jinghai_server::serve(state, listener));
+    Server { base, _db: db }
+}
+
+fn shots() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
+}
+
+fn login(d: &Driver, base: &str, user: &str) {
+    d.delete_cookies();
+    d.goto(&format!("{base}/login"));
+    d.type_into("input[name=username]", user);
+    d.type_into("input[name=password]", DEMO_PASSWORD);
+    d.click("button[type=submit]");
+    d.find("[data-testid=current-user]");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_signs_in_and_sees_only_its_scope() {
+    let server = start_server().await;
+    let base = server.base.clone();
+    tokio::task::spawn_blocking(move || {
+        let d = Driver::start();
+        // (user, text the home page shows as scope, region names that must not appear on the regions page)
+        let cases = [
+            ("admin", "北仑区", &["镇海区", "定海区"][..]),
+            ("office", "北仑区", &["镇海区", "舟山市"][..]),
+            ("leader", "北仑区", &["镇海区"][..]),
+            ("haijing", "北仑区", &["镇海区"][..]),
+            ("meishan", "梅山街道", &["白峰街道", "峙南村", "北仑区"][..]),
+            ("baifeng", "白峰街道", &["梅山街道", "梅港村"][..]),
+            ("city.office", "宁波市", &["舟山市", "定海区"][..]),
+            ("province.office", "浙江省", &[][..]),
+        ];
+        for (user, scope, hidden) in cases {
+            login(&d, &base, user);
+            assert!(
+                d.text("[data-testid=scope-region]").contains(scope),
+                "{user} home shows {scope}"
+            );
+            d.goto(&format!("{base}/admin/regions"));
+            let table = d.text("[data-testid=regions]");
+            for h in hidden {
+                assert!(!table.contains(h), "{user} sees {h} in the regions page");
+            }
+            d.screenshot(&shots().join(format!("home-{user}.png")));
+        }
+        // The language switch works and sticks.
+        d.goto(&format!("{base}/"));
+        d.click("a.lang");
+        assert!(
+            d.page_text().contains("Dashboard"),
+            "English after switching"
+        );
+        d.click("a.lang");
+        assert!(d.page_text().contains("工作台"), "Chinese again");
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
+    let server = start_server().await;
+    let base = server.base.clone();
+    tokio::task::spawn_blocking(move || {
+        let d = Driver::start();
+        login(&d, &base, "admin");
+
+        d.goto(&format!("{base}/admin/regions"));
+        d.click("details.panel summary");
+        d.select(
+            "form[data-testid=region-form] select[name=parent_id]",
+            "北仑区",
+        );
+        d.select(
+            "form[data-testid=region-form] select[name=level]",
+            "镇/街道",
+        );
+        d.type_into(
+            "form[data-testid=region-form] input[name=code]",
+            "330206010",
+        );
+        d.type_into(
+            "form[data-testid=region-form] input[name=name]",
+            "浏览器测试街道",
+        );
+        d.click("form[data-testid=region-form] button[type=submit]");
+        d.find("[data-testid=saved]");
+        assert!(d.text("[data-testid=regions]").contains("浏览器测试街道"));
+
+        d.goto(&format!("{base}/admin/units"));
+        d.click("details.panel summary");
+        d.type_into(
+            "form[data-testid=unit-form] input[name=name]",
+            "浏览器测试街道办事处",
+        );
+        d.select("form[data-testid=unit-form] select[name=agency]", "镇街");
+        d.select(
+            "form[data-testid=unit-form] select[name=region_id]",
+            "浏览器测试街道",
+        );
+        d.click("form[data-testid=unit-form] button[type=submit]");
+        d.find("[data-testid=saved]");
+
+        d.goto(&format!("{base}/admin/users"));
+        d.click("details.panel summary");
+        d.type_into(
+            "form[data-testid=user-form] input[name=username]",
+            "browser.user",
+        );
+        d.type_into(
+            "form[data-testid=user-form] input[name=display_name]",
+            "浏览器测试网格员",
+        );
+        d.type_into("form[data-testid=user-form] input[name=password]", "short");
+        d.select("form[data-testid=user-form] select[name=role]", "网格员");
+        d.select(
+            "form[data-testid=user-form] select[name=region_id]",
+            "浏览器测试街道",
+        );
+        d.select(
+            "form[data-testid=user-form] select[name=unit_id]",
+            "浏览器测试街道办事处",
+        );
+        d.click("form[data-testid=user-form] button[type=submit]");
+        // A bad password is refused with a clear message and loses nothing typed.
+        assert!(d
+            .text("[data-testid=form-errors]")
+            .contains("密码至少 8 位"));
+        d.type_into(
+            "form[data-testid=user-form] input[name=password]",
+            "browser2021",
+        );
+        d.select(
+            "form[data-testid=user-form] select[name=unit_id]",
+            "浏览器测试街道办事处",
+        );
+        d.click("form[data-testid=user-form] button[type=submit]");
+        d.find("[data-testid=saved]");
+        assert!(d.text("[data-testid=users]").contains("浏览器测试网格员"));
+
+        // The new user can sign in and sees only the new town.
+        login(&d, &base, "office");
+        d.goto(&format!("{base}/admin/audit?action=create"));
+        let audit = d.text("[data-testid=audit]");
+        for needle in ["浏览器测试街道", "浏览器测试街道办事处", "浏览器测试网格员"]
+        {
+            assert!(audit.contains(needle), "audit shows {needle}");
+        }
+        d.screenshot(&shots().join("audit.png"));
+        d.delete_cookies();
+        d.goto(&format!("{base}/login"));
+        d.type_into("input[name=username]", "browser.user");
+        d.type_into("input[name=password]", "browser2021");
+        d.click("button[type=submit]");
+        assert!(d
+            .text("[data-testid=scope-region]")
+            .contains("浏览器测试街道"));
+    })
+    .await
+    .unwrap();
+}
