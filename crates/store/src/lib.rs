@@ -152,6 +152,22 @@ pub struct NewAudit {
     pub after: Option<String>,
 }
 
+impl NewAudit {
+    /// An audit record of a change to one record; add snapshots with
+    /// [`NewAudit::before`] and [`NewAudit::after`].
+    pub fn of(actor: &Actor, at: Millis, action: AuditAction, entity: &'static str, entity_id: i64, region_code: &str) -> NewAudit {
+        NewAudit { at, actor: actor.clone(), action, entity, entity_id: Some(entity_id), region_code: region_code.to_string(), before: None, after: None }
+    }
+    pub fn before(mut self, snapshot: Option<String>) -> NewAudit {
+        self.before = snapshot;
+        self
+    }
+    pub fn after(mut self, snapshot: Option<String>) -> NewAudit {
+        self.after = snapshot;
+        self
+    }
+}
+
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {

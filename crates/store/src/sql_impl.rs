@@ -114,28 +114,6 @@ macro_rules! impl_store {
             Ok(())
         }
 
-        fn audit(
-            actor: &Actor,
-            at: Millis,
-            action: AuditAction,
-            entity: &'static str,
-            entity_id: i64,
-            region_code: &str,
-            before: Option<String>,
-            after: Option<String>,
-        ) -> NewAudit {
-            NewAudit {
-                at,
-                actor: actor.clone(),
-                action,
-                entity,
-                entity_id: Some(entity_id),
-                region_code: region_code.to_string(),
-                before,
-                after,
-            }
-        }
-
         async fn region_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<Region> {
             let sql = "SELECT id, code, name, level, parent_id FROM regions WHERE id = $1";
             let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
@@ -269,7 +247,7 @@ macro_rules! impl_store {
                     .map_err(|e| map_err(e, &format!("region code {} already exists", new.code)))?
                     .try_get("id")?;
                 let region = region_in_tx(&mut tx, id).await?;
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Create, "region", id, region.code.as_str(), None, snapshot(&region))).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "region", id, region.code.as_str()).before(None).after(snapshot(&region))).await?;
                 tx.commit().await?;
                 Ok(region)
             }
@@ -279,7 +257,7 @@ macro_rules! impl_store {
                 let before = region_in_tx(&mut tx, id).await?;
                 sqlx::query("UPDATE regions SET name = $1 WHERE id = $2").bind(name).bind(id).execute(&mut *tx).await?;
                 let after = region_in_tx(&mut tx, id).await?;
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Update, "region", id, after.code.as_str(), snapshot(&before), snapshot(&after))).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "region", id, after.code.as_str()).before(snapshot(&before)).after(snapshot(&after))).await?;
                 tx.commit().await?;
                 Ok(after)
             }
@@ -292,7 +270,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| map_err(e, &format!("region {} still has sub-regions, units or users", before.name)))?;
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Delete, "region", id, before.code.as_str(), snapshot(&before), None)).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Delete, "region", id, before.code.as_str()).before(snapshot(&before)).after(None)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -341,7 +319,7 @@ macro_rules! impl_store {
                     .map_err(|e| map_err(e, &format!("a unit named {} already exists in {}", new.name, region.name)))?
                     .try_get("id")?;
                 let unit = unit_in_tx(&mut tx, id).await?;
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Create, "unit", id, &unit.region_code, None, snapshot(&unit))).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "unit", id, &unit.region_code).before(None).after(snapshot(&unit))).await?;
                 tx.commit().await?;
                 Ok(unit)
             }
@@ -357,7 +335,7 @@ macro_rules! impl_store {
                     .await
                     .map_err(|e| map_err(e, &format!("a unit named {name} already exists in this region")))?;
                 let after = unit_in_tx(&mut tx, id).await?;
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Update, "unit", id, &after.region_code, snapshot(&before), snapshot(&after))).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "unit", id, &after.region_code).before(snapshot(&before)).after(snapshot(&after))).await?;
                 tx.commit().await?;
                 Ok(after)
             }
@@ -370,7 +348,7 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await
                     .map_err(|e| map_err(e, &format!("unit {} still has users, sub-units or task-force roles", before.name)))?;
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Delete, "unit", id, &before.region_code, snapshot(&before), None)).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Delete, "unit", id, &before.region_code).before(snapshot(&before)).after(None)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -424,7 +402,7 @@ macro_rules! impl_store {
                     .map_err(|e| map_err(e, &format!("username {} is taken", new.username)))?
                     .try_get("id")?;
                 let user = user_in_tx(&mut tx, id).await?;
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Create, "user", id, &user.region_code, None, snapshot(&user))).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "user", id, &user.region_code).before(None).after(snapshot(&user))).await?;
                 tx.commit().await?;
                 Ok(user)
             }
@@ -448,7 +426,7 @@ macro_rules! impl_store {
                     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
                 }
                 let after = user_in_tx(&mut tx, id).await?;
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Update, "user", id, &after.region_code, snapshot(&before), snapshot(&after))).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "user", id, &after.region_code).before(snapshot(&before)).after(snapshot(&after))).await?;
                 tx.commit().await?;
                 Ok(after)
             }
@@ -460,7 +438,7 @@ macro_rules! impl_store {
                 // A new password ends every session of the account.
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
                 let note = Some(r#"{"password":"changed"}"#.to_string());
-                write_audit(&mut tx, &audit(actor, at, AuditAction::Update, "user", id, &user.region_code, None, note)).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "user", id, &user.region_code).before(None).after(note)).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -560,7 +538,7 @@ macro_rules! impl_store {
                 let snap = |lead: Option<i64>| snapshot(&GroupAssignment { district_region_id: district_id, group, lead_unit_id: lead });
                 write_audit(
                     &mut tx,
-                    &audit(actor, at, if before.is_some() { AuditAction::Update } else { AuditAction::Create }, "task_force_group", district_id, district.code.as_str(), before.map(snap).flatten(), snap(unit_id)),
+                    &NewAudit::of(actor, at, if before.is_some() { AuditAction::Update } else { AuditAction::Create }, "task_force_group", district_id, district.code.as_str()).before(before.map(snap).flatten()).after(snap(unit_id)),
                 )
                 .await?;
                 tx.commit().await?;

@@ -114,7 +114,7 @@ async fn regions_page(
                     @for r in &regions {
                         tr {
                             td { code { (r.code) } }
-                            td.indent style=(format!("padding-left:{}em", r.level as usize + 0)) { (r.name) }
+                            td.indent style=(format!("padding-left:{}em", r.level as usize)) { (r.name) }
                             td { (level_name(lang, r.level)) }
                             td { (name_of(r.parent_id)) }
                             @if is_admin {
