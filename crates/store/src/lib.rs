@@ -155,8 +155,24 @@ pub struct NewAudit {
 impl NewAudit {
     /// An audit record of a change to one record; add snapshots with
     /// [`NewAudit::before`] and [`NewAudit::after`].
-    pub fn of(actor: &Actor, at: Millis, action: AuditAction, entity: &'static str, entity_id: i64, region_code: &str) -> NewAudit {
-        NewAudit { at, actor: actor.clone(), action, entity, entity_id: Some(entity_id), region_code: region_code.to_string(), before: None, after: None }
+    pub fn of(
+        actor: &Actor,
+        at: Millis,
+        action: AuditAction,
+        entity: &'static str,
+        entity_id: i64,
+        region_code: &str,
+    ) -> NewAudit {
+        NewAudit {
+            at,
+            actor: actor.clone(),
+            action,
+            entity,
+            entity_id: Some(entity_id),
+            region_code: region_code.to_string(),
+            before: None,
+            after: None,
+        }
     }
     pub fn before(mut self, snapshot: Option<String>) -> NewAudit {
         self.before = snapshot;
