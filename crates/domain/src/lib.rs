@@ -18,6 +18,7 @@
 
 pub mod audit;
 pub mod region;
+pub mod report;
 pub mod scope;
 pub mod taskforce;
 pub mod time;

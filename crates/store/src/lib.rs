@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use jinghai_domain::audit::Actor;
+use jinghai_domain::report::{Day, EntryStatus, FormDef, Milli, ReportEntry};
 use jinghai_domain::taskforce::GroupAssignment;
 use jinghai_domain::time::Millis;
 use jinghai_domain::{
@@ -126,6 +127,26 @@ pub struct Session {
     pub region_level: RegionLevel,
     pub csrf_token: String,
     pub expires_at: Millis,
+}
+
+/// A stored report form.
+#[derive(Debug, Clone)]
+pub struct ReportForm {
+    pub id: i64,
+    pub def: FormDef,
+}
+
+/// A report entry to write (insert or replace by form, region, section, day).
+#[derive(Debug, Clone)]
+pub struct EntryWrite {
+    pub form_id: i64,
+    pub region_id: i64,
+    pub section: String,
+    pub day: Day,
+    pub unit_id: Option<i64>,
+    pub status: EntryStatus,
+    pub notes: String,
+    pub values: Vec<(String, Milli)>,
 }
 
 /// Filter for the audit log.
@@ -269,6 +290,61 @@ pub trait Store: Send + Sync + 'static {
         district_id: i64,
         group: WorkingGroup,
         unit_id: Option<i64>,
+    ) -> Result<()>;
+
+    // --- reports ---
+    /// Stores a form definition (by code), returning its id; an existing form keeps its id.
+    async fn upsert_report_form(&self, actor: &Actor, at: Millis, def: &FormDef) -> Result<i64>;
+    async fn get_report_form(&self, code: &str) -> Result<Option<ReportForm>>;
+    async fn list_report_forms(&self) -> Result<Vec<ReportForm>>;
+    /// Entries of a form between two days (inclusive) in the caller's regions.
+    async fn list_report_entries(
+        &self,
+        scope: &Scope,
+        form_id: i64,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<ReportEntry>>;
+    async fn get_report_entry(&self, scope: &Scope, id: i64) -> Result<ReportEntry>;
+    /// Writes an entry with its values, keeps totals current, audits.
+    async fn save_report_entry(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        write: &EntryWrite,
+    ) -> Result<ReportEntry>;
+    /// Moves an entry to `status` (review, return, unlock), keeps totals current, audits.
+    async fn set_report_status(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        status: EntryStatus,
+        reviewer: Option<i64>,
+        comment: &str,
+    ) -> Result<ReportEntry>;
+    /// Sums of counted values per indicator for a region prefix and day range.
+    async fn report_rollup(
+        &self,
+        form_id: i64,
+        prefix: &str,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(String, Milli)>>;
+    /// Counted values per day and indicator for a region prefix and day range.
+    async fn report_series(
+        &self,
+        form_id: i64,
+        prefix: &str,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(Day, String, Milli)>>;
+    /// Writes totals rows directly, for benchmarks that need a province-year
+    /// of data without a year of typing. Replaces rows with the same key.
+    async fn load_report_totals(
+        &self,
+        form_id: i64,
+        rows: &[(String, Day, String, Milli)],
     ) -> Result<()>;
 
     // --- audit ---

@@ -10,6 +10,7 @@ macro_rules! impl_store {
             Actor, Agency, AuditAction, AuditEntry, AuditFilter, Backend, GroupAssignment, Millis,
             MigrationStatus, NewAudit, NewRegion, NewUnit, NewUser, Region, RegionCode, RegionLevel,
             Result, Role, Scope, Session, StoreError, Unit, User, UserPatch, WorkingGroup,
+            Day, EntryStatus, EntryWrite, FormDef, Milli, ReportEntry, ReportForm,
         };
 
         type DbRow = <$db as sqlx::Database>::Row;
@@ -111,6 +112,68 @@ macro_rules! impl_store {
             .bind(&a.after)
             .execute(&mut **tx)
             .await?;
+            Ok(())
+        }
+
+
+        fn form_from_row(r: &DbRow) -> Result<ReportForm> {
+            let text: String = r.try_get("definition")?;
+            let def: FormDef = serde_json::from_str(&text).map_err(|e| corrupt("report form", &e.to_string()))?;
+            Ok(ReportForm { id: r.try_get("id")?, def })
+        }
+
+        const ENTRY_COLS: &str = "id, form_id, region_id, region_code, section, day, unit_id, status, notes, updated_at, updated_by, submitted_at, reviewed_at, reviewed_by, review_comment";
+
+        fn entry_from_row(r: &DbRow) -> Result<ReportEntry> {
+            let status: String = r.try_get("status")?;
+            Ok(ReportEntry {
+                id: r.try_get("id")?,
+                form_id: r.try_get("form_id")?,
+                region_id: r.try_get("region_id")?,
+                region_code: r.try_get("region_code")?,
+                section: r.try_get("section")?,
+                day: r.try_get("day")?,
+                unit_id: r.try_get("unit_id")?,
+                status: EntryStatus::parse(&status).ok_or_else(|| corrupt("entry status", &status))?,
+                notes: r.try_get("notes")?,
+                values: Vec::new(),
+                updated_at: r.try_get("updated_at")?,
+                updated_by: r.try_get("updated_by")?,
+                submitted_at: r.try_get("submitted_at")?,
+                reviewed_at: r.try_get("reviewed_at")?,
+                reviewed_by: r.try_get("reviewed_by")?,
+                review_comment: r.try_get("review_comment")?,
+            })
+        }
+
+        async fn entry_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<ReportEntry> {
+            let row = sqlx::query("SELECT id, form_id, region_id, region_code, section, day, unit_id, status, notes, updated_at, updated_by, submitted_at, reviewed_at, reviewed_by, review_comment FROM report_entries WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            let mut e = entry_from_row(&row.ok_or(StoreError::NotFound)?)?;
+            let vals = sqlx::query("SELECT indicator, value FROM report_values WHERE entry_id = $1 ORDER BY indicator").bind(id).fetch_all(&mut **tx).await?;
+            e.values = vals.iter().map(|r| Ok((r.try_get("indicator")?, r.try_get("value")?))).collect::<Result<_>>()?;
+            Ok(e)
+        }
+
+        /// Recomputes the totals of one form-day for every region prefix above
+        /// (and including) the entry's region.
+        async fn recompute_totals(tx: &mut Tx<'_>, form_id: i64, day: Day, region_code: &str) -> Result<()> {
+            let level = RegionCode::parse(region_code).map(|c| c.implied_level()).unwrap_or(RegionLevel::Village);
+            for l in RegionLevel::ALL.iter().filter(|l| l.prefix_len() <= level.prefix_len()) {
+                let prefix = &region_code[..l.prefix_len()];
+                sqlx::query("DELETE FROM report_totals WHERE form_id = $1 AND prefix = $2 AND day = $3")
+                    .bind(form_id).bind(prefix).bind(day).execute(&mut **tx).await?;
+                sqlx::query(
+                    "INSERT INTO report_totals (form_id, prefix, day, indicator, value) \
+                     SELECT e.form_id, $2, e.day, v.indicator, SUM(v.value) FROM report_values v JOIN report_entries e ON e.id = v.entry_id \
+                     WHERE e.form_id = $1 AND e.day = $3 AND e.region_code LIKE $4 AND e.status IN ('submitted', 'approved') \
+                     GROUP BY e.form_id, e.day, v.indicator",
+                )
+                .bind(form_id).bind(prefix).bind(day).bind(format!("{prefix}%"))
+                .execute(&mut **tx).await?;
+            }
             Ok(())
         }
 
@@ -541,6 +604,149 @@ macro_rules! impl_store {
                     &NewAudit::of(actor, at, if before.is_some() { AuditAction::Update } else { AuditAction::Create }, "task_force_group", district_id, district.code.as_str()).before(before.map(snap).flatten()).after(snap(unit_id)),
                 )
                 .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+
+            // --- reports ---
+
+            async fn upsert_report_form(&self, actor: &Actor, at: Millis, def: &FormDef) -> Result<i64> {
+                let _ = ENTRY_COLS;
+                let text = serde_json::to_string(def).map_err(|e| corrupt("report form", &e.to_string()))?;
+                let mut tx = self.pool.begin().await?;
+                let existing = sqlx::query("SELECT id, definition FROM report_forms WHERE code = $1").bind(&def.code).fetch_optional(&mut *tx).await?;
+                let id = match existing {
+                    Some(r) => {
+                        let id: i64 = r.try_get("id")?;
+                        let before: String = r.try_get("definition")?;
+                        if before != text {
+                            sqlx::query("UPDATE report_forms SET definition = $1 WHERE id = $2").bind(&text).bind(id).execute(&mut *tx).await?;
+                            write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "report_form", id, "").before(Some(before)).after(Some(text))).await?;
+                        }
+                        id
+                    }
+                    None => {
+                        let id: i64 = sqlx::query("INSERT INTO report_forms (code, definition, created_at) VALUES ($1, $2, $3) RETURNING id")
+                            .bind(&def.code).bind(&text).bind(at).fetch_one(&mut *tx).await?.try_get("id")?;
+                        write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "report_form", id, "").after(Some(text))).await?;
+                        id
+                    }
+                };
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn get_report_form(&self, code: &str) -> Result<Option<ReportForm>> {
+                let row = sqlx::query("SELECT id, definition FROM report_forms WHERE code = $1").bind(code).fetch_optional(&self.pool).await?;
+                row.as_ref().map(form_from_row).transpose()
+            }
+
+            async fn list_report_forms(&self) -> Result<Vec<ReportForm>> {
+                let rows = sqlx::query("SELECT id, definition FROM report_forms ORDER BY id").fetch_all(&self.pool).await?;
+                rows.iter().map(form_from_row).collect()
+            }
+
+            async fn list_report_entries(&self, scope: &Scope, form_id: i64, from: Day, to: Day) -> Result<Vec<ReportEntry>> {
+                let rows = sqlx::query("SELECT id, form_id, region_id, region_code, section, day, unit_id, status, notes, updated_at, updated_by, submitted_at, reviewed_at, reviewed_by, review_comment FROM report_entries WHERE form_id = $1 AND day >= $2 AND day <= $3 AND region_code LIKE $4 ORDER BY day, region_code, section")
+                    .bind(form_id).bind(from).bind(to).bind(scope.region_like())
+                    .fetch_all(&self.pool).await?;
+                let mut entries: Vec<ReportEntry> = rows.iter().map(entry_from_row).collect::<Result<_>>()?;
+                if entries.is_empty() {
+                    return Ok(entries);
+                }
+                let vals = sqlx::query("SELECT v.entry_id, v.indicator, v.value FROM report_values v JOIN report_entries e ON e.id = v.entry_id WHERE e.form_id = $1 AND e.day >= $2 AND e.day <= $3 AND e.region_code LIKE $4")
+                    .bind(form_id).bind(from).bind(to).bind(scope.region_like())
+                    .fetch_all(&self.pool).await?;
+                let mut by_entry: std::collections::HashMap<i64, Vec<(String, Milli)>> = std::collections::HashMap::new();
+                for r in &vals {
+                    by_entry.entry(r.try_get("entry_id")?).or_default().push((r.try_get("indicator")?, r.try_get("value")?));
+                }
+                for e in &mut entries {
+                    e.values = by_entry.remove(&e.id).unwrap_or_default();
+                    e.values.sort();
+                }
+                Ok(entries)
+            }
+
+            async fn get_report_entry(&self, scope: &Scope, id: i64) -> Result<ReportEntry> {
+                let mut tx = self.pool.begin().await?;
+                let e = entry_in_tx(&mut tx, id).await?;
+                tx.commit().await?;
+                if scope.covers_region(&e.region_code) { Ok(e) } else { Err(StoreError::NotFound) }
+            }
+
+            async fn save_report_entry(&self, actor: &Actor, at: Millis, w: &EntryWrite) -> Result<ReportEntry> {
+                let mut tx = self.pool.begin().await?;
+                let region = region_in_tx(&mut tx, w.region_id).await?;
+                let existing: Option<i64> = sqlx::query("SELECT id FROM report_entries WHERE form_id = $1 AND region_id = $2 AND section = $3 AND day = $4")
+                    .bind(w.form_id).bind(w.region_id).bind(&w.section).bind(w.day)
+                    .fetch_optional(&mut *tx).await?.map(|r| r.try_get("id")).transpose()?;
+                let submitted_at = if w.status == EntryStatus::Submitted { Some(at) } else { None };
+                let (id, before) = match existing {
+                    Some(id) => {
+                        let before = entry_in_tx(&mut tx, id).await?;
+                        sqlx::query("UPDATE report_entries SET unit_id = $1, status = $2, notes = $3, updated_at = $4, updated_by = $5, submitted_at = COALESCE($6, submitted_at) WHERE id = $7")
+                            .bind(w.unit_id).bind(w.status.as_str()).bind(&w.notes).bind(at).bind(actor.user_id).bind(submitted_at).bind(id)
+                            .execute(&mut *tx).await?;
+                        sqlx::query("DELETE FROM report_values WHERE entry_id = $1").bind(id).execute(&mut *tx).await?;
+                        (id, Some(before))
+                    }
+                    None => {
+                        let id: i64 = sqlx::query("INSERT INTO report_entries (form_id, region_id, region_code, section, day, unit_id, status, notes, updated_at, updated_by, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
+                            .bind(w.form_id).bind(w.region_id).bind(region.code.as_str()).bind(&w.section).bind(w.day).bind(w.unit_id)
+                            .bind(w.status.as_str()).bind(&w.notes).bind(at).bind(actor.user_id).bind(submitted_at)
+                            .fetch_one(&mut *tx).await
+                            .map_err(|e| map_err(e, "this section of this day already exists"))?
+                            .try_get("id")?;
+                        (id, None)
+                    }
+                };
+                for (k, v) in &w.values {
+                    sqlx::query("INSERT INTO report_values (entry_id, indicator, value) VALUES ($1, $2, $3)").bind(id).bind(k).bind(*v).execute(&mut *tx).await?;
+                }
+                recompute_totals(&mut tx, w.form_id, w.day, region.code.as_str()).await?;
+                let after = entry_in_tx(&mut tx, id).await?;
+                let action = if before.is_some() { AuditAction::Update } else { AuditAction::Create };
+                write_audit(&mut tx, &NewAudit::of(actor, at, action, "report_entry", id, region.code.as_str()).before(before.as_ref().and_then(snapshot)).after(snapshot(&after))).await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn set_report_status(&self, actor: &Actor, at: Millis, id: i64, status: EntryStatus, reviewer: Option<i64>, comment: &str) -> Result<ReportEntry> {
+                let mut tx = self.pool.begin().await?;
+                let before = entry_in_tx(&mut tx, id).await?;
+                sqlx::query("UPDATE report_entries SET status = $1, reviewed_at = $2, reviewed_by = $3, review_comment = $4 WHERE id = $5")
+                    .bind(status.as_str()).bind(at).bind(reviewer).bind(comment).bind(id)
+                    .execute(&mut *tx).await?;
+                recompute_totals(&mut tx, before.form_id, before.day, &before.region_code).await?;
+                let after = entry_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "report_entry", id, &after.region_code).before(snapshot(&before)).after(snapshot(&after))).await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn report_rollup(&self, form_id: i64, prefix: &str, from: Day, to: Day) -> Result<Vec<(String, Milli)>> {
+                let rows = sqlx::query("SELECT indicator, CAST(SUM(value) AS BIGINT) AS total FROM report_totals WHERE form_id = $1 AND prefix = $2 AND day >= $3 AND day <= $4 GROUP BY indicator ORDER BY indicator")
+                    .bind(form_id).bind(prefix).bind(from).bind(to)
+                    .fetch_all(&self.pool).await?;
+                rows.iter().map(|r| Ok((r.try_get("indicator")?, r.try_get::<Option<i64>, _>("total")?.unwrap_or(0)))).collect()
+            }
+
+            async fn report_series(&self, form_id: i64, prefix: &str, from: Day, to: Day) -> Result<Vec<(Day, String, Milli)>> {
+                let rows = sqlx::query("SELECT day, indicator, value FROM report_totals WHERE form_id = $1 AND prefix = $2 AND day >= $3 AND day <= $4 ORDER BY day, indicator")
+                    .bind(form_id).bind(prefix).bind(from).bind(to)
+                    .fetch_all(&self.pool).await?;
+                rows.iter().map(|r| Ok((r.try_get("day")?, r.try_get("indicator")?, r.try_get("value")?))).collect()
+            }
+
+            async fn load_report_totals(&self, form_id: i64, rows: &[(String, Day, String, Milli)]) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                for (prefix, day, indicator, value) in rows {
+                    sqlx::query("INSERT INTO report_totals (form_id, prefix, day, indicator, value) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (form_id, prefix, day, indicator) DO UPDATE SET value = excluded.value")
+                        .bind(form_id).bind(prefix).bind(*day).bind(indicator).bind(*value)
+                        .execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }

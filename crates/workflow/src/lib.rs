@@ -18,6 +18,7 @@ pub mod admin;
 pub mod bootstrap;
 pub mod clock;
 pub mod error;
+pub mod reports;
 pub mod seed;
 
 use jinghai_domain::audit::Actor;
