@@ -82,6 +82,18 @@ impl Rollup {
     }
 }
 
+/// One section's values as typed, to save as a draft or submit.
+#[derive(Debug, Clone, Default)]
+pub struct SectionInput {
+    pub district_id: i64,
+    pub day: Day,
+    pub section: String,
+    /// (indicator key, typed text); empty text is zero.
+    pub values: Vec<(String, String)>,
+    pub notes: String,
+    pub submit: bool,
+}
+
 /// The daily-report service.
 pub struct Reports {
     store: Arc<dyn Store>,
@@ -225,16 +237,17 @@ impl Reports {
     }
 
     /// Saves a section as a draft, or submits it.
-    pub async fn save(
-        &self,
-        ctx: &Ctx,
-        district_id: i64,
-        day: Day,
-        section_key: &str,
-        raw: &[(String, String)],
-        notes: &str,
-        submit: bool,
-    ) -> WorkflowResult<ReportEntry> {
+    pub async fn save(&self, ctx: &Ctx, input: &SectionInput) -> WorkflowResult<ReportEntry> {
+        let SectionInput {
+            district_id,
+            day,
+            section: section_key,
+            values: raw,
+            notes,
+            submit,
+        } = input;
+        let section_key = section_key.as_str();
+        let (district_id, day, submit) = (*district_id, *day, *submit);
         let form = self.default_form().await?;
         let district = self.district(ctx, district_id).await?;
         let Some(section) = form.def.section(section_key) else {

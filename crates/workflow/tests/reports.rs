@@ -7,7 +7,7 @@ use std::sync::Arc;
 use jinghai_domain::report::{cst_hour, parse_day, EntryStatus};
 use jinghai_domain::time::HOUR;
 use jinghai_workflow::accounts::LoginLimits;
-use jinghai_workflow::reports::Reports;
+use jinghai_workflow::reports::{Reports, SectionInput};
 use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
 use jinghai_workflow::{Accounts, Clock, Ctx, ManualClock, WorkflowError};
 
@@ -45,6 +45,25 @@ async fn world(db: jinghai_store::testkit::TestDb) -> World {
 }
 
 impl World {
+    #[allow(clippy::too_many_arguments)]
+    async fn save(
+        &self,
+        ctx: &Ctx,
+        district_id: i64,
+        day: i32,
+        section: &str,
+        values: &[(String, String)],
+        notes: &str,
+        submit: bool,
+    ) -> Result<jinghai_domain::report::ReportEntry, WorkflowError> {
+        self.reports
+            .save(
+                ctx,
+                &input(district_id, day, section, values, notes, submit),
+            )
+            .await
+    }
+
     async fn ctx(&self, user: &str) -> Ctx {
         self.accounts
             .login(user, DEMO_PASSWORD, "t")
@@ -53,6 +72,31 @@ impl World {
             .ctx
     }
 }
+
+fn input(
+    district_id: i64,
+    day: i32,
+    section: &str,
+    values: &[(String, String)],
+    notes: &str,
+    submit: bool,
+) -> SectionInput {
+    SectionInput {
+        district_id,
+        day,
+        section: section.into(),
+        values: values.to_vec(),
+        notes: notes.into(),
+        submit,
+    }
+}
+
+/// (user, section, typed values)
+type Fill = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 fn vals(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -64,7 +108,7 @@ fn vals(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 async fn story(w: World) {
     let day = parse_day("2021-02-10").unwrap();
     // Each group's lead unit fills its own section.
-    let fills: &[(&str, &str, &[(&str, &str)])] = &[
+    let fills: &[Fill] = &[
         (
             "haijing",
             "maritime_patrol",
@@ -127,7 +171,6 @@ async fn story(w: World) {
     for (user, section, values) in fills {
         let ctx = w.ctx(user).await;
         let e = w
-            .reports
             .save(&ctx, w.beilun, day, section, &vals(values), "", true)
             .await
             .unwrap_or_else(|e| panic!("{user} {section}: {e}"));
@@ -145,18 +188,17 @@ async fn story(w: World) {
     // The next day: only one group reports, after the deadline.
     w.clock.set(cst_hour(day + 1, 20));
     let jt = w.ctx("jiaotong").await;
-    w.reports
-        .save(
-            &jt,
-            w.beilun,
-            day + 1,
-            "case_handling",
-            &vals(&[("illegal_entrants", "3")]),
-            "",
-            true,
-        )
-        .await
-        .unwrap();
+    w.save(
+        &jt,
+        w.beilun,
+        day + 1,
+        "case_handling",
+        &vals(&[("illegal_entrants", "3")]),
+        "",
+        true,
+    )
+    .await
+    .unwrap();
     let r = w
         .reports
         .rollup(&office, w.beilun, day, day + 1)
@@ -198,7 +240,6 @@ async fn story(w: World) {
     ];
     for (values, msg) in cases {
         let e = w
-            .reports
             .save(
                 &hj,
                 w.beilun,
@@ -216,7 +257,6 @@ async fn story(w: World) {
         );
     }
     let e = w
-        .reports
         .save(
             &jt,
             w.beilun,
@@ -230,7 +270,6 @@ async fn story(w: World) {
         .unwrap_err();
     assert!(e.user_message(jinghai_domain::Lang::Zh).contains("累计数"));
     let e = w
-        .reports
         .save(
             &jt,
             w.beilun,
@@ -248,7 +287,6 @@ async fn story(w: World) {
         "second submission refused: {e}"
     );
     let e = w
-        .reports
         .save(&hj, w.beilun, day + 5, "maritime_patrol", &[], "", false)
         .await
         .unwrap_err();
@@ -257,7 +295,6 @@ async fn story(w: World) {
         "{e}"
     );
     let e = w
-        .reports
         .save(&hj, w.beilun, day + 1, "case_handling", &[], "", false)
         .await
         .unwrap_err();
@@ -266,7 +303,6 @@ async fn story(w: World) {
         "only the group's lead unit fills a section"
     );
     let e = w
-        .reports
         .save(&hj, w.zhenhai, day + 1, "maritime_patrol", &[], "", false)
         .await
         .unwrap_err();
@@ -315,22 +351,20 @@ async fn story(w: World) {
         0,
         "returned entries do not count"
     );
-    w.reports
-        .save(
-            &jt,
-            w.beilun,
-            day + 1,
-            "case_handling",
-            &vals(&[("illegal_entrants", "1")]),
-            "核对后更正",
-            true,
-        )
-        .await
-        .unwrap();
+    w.save(
+        &jt,
+        w.beilun,
+        day + 1,
+        "case_handling",
+        &vals(&[("illegal_entrants", "1")]),
+        "核对后更正",
+        true,
+    )
+    .await
+    .unwrap();
     let approved = w.reports.review(&office, entry.id, true, "").await.unwrap();
     assert_eq!(approved.status, EntryStatus::Approved);
     let e = w
-        .reports
         .save(
             &jt,
             w.beilun,
