@@ -491,3 +491,184 @@ pub async fn audit(
         .await
         .map_err(|e| auth.err(e))?)
 }
+
+// --- daily report ---
+
+fn value_json(
+    form: &jinghai_domain::report::FormDef,
+    key: &str,
+    v: jinghai_domain::report::Milli,
+) -> serde_json::Value {
+    match form.indicator(key) {
+        Some((_, i)) if i.kind == jinghai_domain::report::ValueKind::Count => json!(v / 1000),
+        _ => json!(v as f64 / 1000.0),
+    }
+}
+
+pub async fn daily_rollup(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<crate::pages::daily::RollupQuery>,
+) -> ApiResult {
+    let r = crate::pages::daily::rollup_of(&s, &auth, &q).await?;
+    let values: serde_json::Map<String, serde_json::Value> = r
+        .form
+        .def
+        .indicators()
+        .map(|(_, i)| {
+            (
+                i.key.clone(),
+                value_json(&r.form.def, &i.key, r.value(&i.key)),
+            )
+        })
+        .collect();
+    let gap = |g: &jinghai_workflow::reports::Gap| json!({"day": jinghai_domain::report::format_day(g.day), "district": g.district, "section": g.section, "unit_id": g.unit_id, "submitted_at": g.submitted_at.map(jinghai_domain::time::format_rfc3339)});
+    ok(json!({
+        "form": r.form.def.code,
+        "region": {"id": r.region.id, "code": r.region.code, "name": r.region.name},
+        "from": jinghai_domain::report::format_day(r.from),
+        "to": jinghai_domain::report::format_day(r.to),
+        "values": values,
+        "missing": r.missing.iter().map(gap).collect::<Vec<_>>(),
+        "late": r.late.iter().map(gap).collect::<Vec<_>>(),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct DayQuery {
+    day: Option<String>,
+}
+
+pub async fn daily_sheet(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    Query(q): Query<DayQuery>,
+) -> ApiResult {
+    let id = path_id(auth.lang, auth.flavor, &id)?;
+    let day = crate::pages::daily::day_param("day", q.day.as_deref(), s.reports.today())
+        .map_err(|e| auth.err(e))?;
+    let sheet = s
+        .reports
+        .sheet(&auth.ctx, id, day)
+        .await
+        .map_err(|e| auth.err(e))?;
+    let sections: Vec<_> = sheet
+        .sections
+        .iter()
+        .map(|v| {
+            json!({
+                "section": v.section.key,
+                "group": v.section.group,
+                "lead_unit_id": v.lead_unit_id,
+                "can_edit": v.can_edit,
+                "late": v.late,
+                "entry": v.entry.as_ref().map(|e| json!({
+                    "id": e.id,
+                    "status": e.status,
+                    "values": e.values.iter().map(|(k, v)| (k.clone(), value_json(&sheet.form.def, k, *v))).collect::<serde_json::Map<_, _>>(),
+                    "notes": e.notes,
+                    "submitted_at": e.submitted_at.map(jinghai_domain::time::format_rfc3339),
+                    "review_comment": e.review_comment,
+                })),
+            })
+        })
+        .collect();
+    ok(
+        json!({"district": {"id": sheet.district.id, "name": sheet.district.name}, "day": jinghai_domain::report::format_day(sheet.day), "sections": sections, "can_review": sheet.can_review}),
+    )
+}
+
+#[derive(Deserialize)]
+struct DailySaveBody {
+    day: String,
+    section: String,
+    #[serde(default)]
+    values: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    submit: bool,
+}
+
+pub async fn daily_save(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult {
+    let id = path_id(auth.lang, auth.flavor, &id)?;
+    let b: DailySaveBody = body(auth.lang, &bytes)?;
+    let day = crate::pages::daily::day_param("day", Some(&b.day), s.reports.today())
+        .map_err(|e| auth.err(e))?;
+    let values = b
+        .values
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect();
+    let input = jinghai_workflow::reports::SectionInput {
+        district_id: id,
+        day,
+        section: b.section,
+        values,
+        notes: b.notes,
+        submit: b.submit,
+    };
+    let e = s
+        .reports
+        .save(&auth.ctx, &input)
+        .await
+        .map_err(|e| auth.err(e))?;
+    ok(json!({"id": e.id, "status": e.status}))
+}
+
+#[derive(Deserialize)]
+struct ReviewBody {
+    approve: bool,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn daily_review(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult {
+    let id = path_id(auth.lang, auth.flavor, &id)?;
+    let b: ReviewBody = body(auth.lang, &bytes)?;
+    let e = s
+        .reports
+        .review(&auth.ctx, id, b.approve, &b.comment)
+        .await
+        .map_err(|e| auth.err(e))?;
+    ok(json!({"id": e.id, "status": e.status}))
+}
+
+#[derive(Deserialize)]
+struct UnlockBody {
+    reason: String,
+}
+
+pub async fn daily_unlock(
+    State(s): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult {
+    let id = path_id(auth.lang, auth.flavor, &id)?;
+    let b: UnlockBody = body(auth.lang, &bytes)?;
+    let e = s
+        .reports
+        .unlock(&auth.ctx, id, &b.reason)
+        .await
+        .map_err(|e| auth.err(e))?;
+    ok(json!({"id": e.id, "status": e.status}))
+}

@@ -35,6 +35,7 @@ use axum::Router;
 use jinghai_domain::time::HOUR;
 use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
+use jinghai_workflow::reports::Reports;
 use jinghai_workflow::{Accounts, Admin, Clock};
 
 pub use config::Config;
@@ -48,6 +49,7 @@ pub struct Inner {
     pub clock: Arc<dyn Clock>,
     pub accounts: Accounts,
     pub admin: Admin,
+    pub reports: Reports,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -69,6 +71,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
+            reports: Reports::new(store.clone(), clock.clone()),
             store,
             clock,
             config,

@@ -32,8 +32,10 @@ pub enum Entity {
     Region,
     Unit,
     User,
-    /// A district (for the task force).
+    /// A district (for the task force and the daily report).
     District,
+    /// A daily-report entry (one district section of one day).
+    ReportEntry,
 }
 
 /// One endpoint.
@@ -64,387 +66,71 @@ use Entity::*;
 use ScopeCheck::*;
 
 /// Every endpoint of the server.
+#[rustfmt::skip]
 pub const ROUTES: &[RouteSpec] = &[
     // Operations.
-    route!(
-        "GET",
-        "/healthz",
-        false,
-        "Liveness and database reachability",
-        NoScopedData,
-        get(api::healthz)
-    ),
-    route!(
-        "GET",
-        "/metrics",
-        false,
-        "Prometheus metrics",
-        NoScopedData,
-        get(api::metrics)
-    ),
-    route!(
-        "GET",
-        "/assets/{file}",
-        false,
-        "Static assets compiled into the binary",
-        NoScopedData,
-        get(assets::serve)
-    ),
-    route!(
-        "GET",
-        "/api/openapi.json",
-        false,
-        "This API's OpenAPI document",
-        NoScopedData,
-        get(api::openapi)
-    ),
+    route!("GET", "/healthz", false, "Liveness and database reachability", NoScopedData, get(api::healthz)),
+    route!("GET", "/metrics", false, "Prometheus metrics", NoScopedData, get(api::metrics)),
+    route!("GET", "/assets/{file}", false, "Static assets compiled into the binary", NoScopedData, get(assets::serve)),
+    route!("GET", "/api/openapi.json", false, "This API's OpenAPI document", NoScopedData, get(api::openapi)),
     // JSON API.
-    route!(
-        "POST",
-        "/api/v1/session",
-        true,
-        "Sign in (username, password); sets the session cookie, returns the CSRF token",
-        NoScopedData,
-        post(api::login)
-    ),
-    route!(
-        "DELETE",
-        "/api/v1/session",
-        true,
-        "Sign out",
-        OwnData,
-        delete(api::logout)
-    ),
-    route!(
-        "GET",
-        "/api/v1/me",
-        true,
-        "The signed-in user, scope and CSRF token",
-        OwnData,
-        get(api::me)
-    ),
-    route!(
-        "GET",
-        "/api/v1/regions",
-        true,
-        "Regions in the caller's scope",
-        List,
-        get(api::list_regions)
-    ),
-    route!(
-        "POST",
-        "/api/v1/regions",
-        true,
-        "Create a region (admin)",
-        List,
-        post(api::create_region)
-    ),
-    route!(
-        "GET",
-        "/api/v1/regions/{id}",
-        true,
-        "One region",
-        Item(Region),
-        get(api::get_region)
-    ),
-    route!(
-        "PATCH",
-        "/api/v1/regions/{id}",
-        true,
-        "Rename a region (admin)",
-        Item(Region),
-        patch(api::rename_region)
-    ),
-    route!(
-        "DELETE",
-        "/api/v1/regions/{id}",
-        true,
-        "Delete an unused region (admin)",
-        Item(Region),
-        delete(api::delete_region)
-    ),
-    route!(
-        "GET",
-        "/api/v1/units",
-        true,
-        "Units in the caller's scope",
-        List,
-        get(api::list_units)
-    ),
-    route!(
-        "POST",
-        "/api/v1/units",
-        true,
-        "Create a unit (admin)",
-        List,
-        post(api::create_unit)
-    ),
-    route!(
-        "GET",
-        "/api/v1/units/{id}",
-        true,
-        "One unit",
-        Item(Unit),
-        get(api::get_unit)
-    ),
-    route!(
-        "PATCH",
-        "/api/v1/units/{id}",
-        true,
-        "Change a unit's name or agency (admin)",
-        Item(Unit),
-        patch(api::update_unit)
-    ),
-    route!(
-        "DELETE",
-        "/api/v1/units/{id}",
-        true,
-        "Delete an unused unit (admin)",
-        Item(Unit),
-        delete(api::delete_unit)
-    ),
-    route!(
-        "GET",
-        "/api/v1/users",
-        true,
-        "Users in the caller's scope",
-        List,
-        get(api::list_users)
-    ),
-    route!(
-        "POST",
-        "/api/v1/users",
-        true,
-        "Create a user (admin)",
-        List,
-        post(api::create_user)
-    ),
-    route!(
-        "GET",
-        "/api/v1/users/{id}",
-        true,
-        "One user",
-        Item(User),
-        get(api::get_user)
-    ),
-    route!(
-        "PATCH",
-        "/api/v1/users/{id}",
-        true,
-        "Change a user's name, role, region, unit, active (admin)",
-        Item(User),
-        patch(api::update_user)
-    ),
-    route!(
-        "PUT",
-        "/api/v1/users/{id}/password",
-        true,
-        "Set a password (admin, or the user themself)",
-        Item(User),
-        put(api::set_password)
-    ),
-    route!(
-        "GET",
-        "/api/v1/task-force/{id}",
-        true,
-        "The 8 working groups of a district and their lead units",
-        Item(District),
-        get(api::task_force)
-    ),
-    route!(
-        "PUT",
-        "/api/v1/task-force/{id}",
-        true,
-        "Set a working group's lead unit (admin)",
-        Item(District),
-        put(api::set_group_lead)
-    ),
-    route!(
-        "GET",
-        "/api/v1/audit",
-        true,
-        "Audit log in the caller's scope (admin, task-force office)",
-        List,
-        get(api::audit)
-    ),
+    route!("POST", "/api/v1/session", true, "Sign in (username, password); sets the session cookie, returns the CSRF token", NoScopedData, post(api::login)),
+    route!("DELETE", "/api/v1/session", true, "Sign out", OwnData, delete(api::logout)),
+    route!("GET", "/api/v1/me", true, "The signed-in user, scope and CSRF token", OwnData, get(api::me)),
+    route!("GET", "/api/v1/regions", true, "Regions in the caller's scope", List, get(api::list_regions)),
+    route!("POST", "/api/v1/regions", true, "Create a region (admin)", List, post(api::create_region)),
+    route!("GET", "/api/v1/regions/{id}", true, "One region", Item(Region), get(api::get_region)),
+    route!("PATCH", "/api/v1/regions/{id}", true, "Rename a region (admin)", Item(Region), patch(api::rename_region)),
+    route!("DELETE", "/api/v1/regions/{id}", true, "Delete an unused region (admin)", Item(Region), delete(api::delete_region)),
+    route!("GET", "/api/v1/units", true, "Units in the caller's scope", List, get(api::list_units)),
+    route!("POST", "/api/v1/units", true, "Create a unit (admin)", List, post(api::create_unit)),
+    route!("GET", "/api/v1/units/{id}", true, "One unit", Item(Unit), get(api::get_unit)),
+    route!("PATCH", "/api/v1/units/{id}", true, "Change a unit's name or agency (admin)", Item(Unit), patch(api::update_unit)),
+    route!("DELETE", "/api/v1/units/{id}", true, "Delete an unused unit (admin)", Item(Unit), delete(api::delete_unit)),
+    route!("GET", "/api/v1/users", true, "Users in the caller's scope", List, get(api::list_users)),
+    route!("POST", "/api/v1/users", true, "Create a user (admin)", List, post(api::create_user)),
+    route!("GET", "/api/v1/users/{id}", true, "One user", Item(User), get(api::get_user)),
+    route!("PATCH", "/api/v1/users/{id}", true, "Change a user's name, role, region, unit, active (admin)", Item(User), patch(api::update_user)),
+    route!("PUT", "/api/v1/users/{id}/password", true, "Set a password (admin, or the user themself)", Item(User), put(api::set_password)),
+    route!("GET", "/api/v1/task-force/{id}", true, "The 8 working groups of a district and their lead units", Item(District), get(api::task_force)),
+    route!("PUT", "/api/v1/task-force/{id}", true, "Set a working group's lead unit (admin)", Item(District), put(api::set_group_lead)),
+    route!("GET", "/api/v1/daily/rollup", true, "Daily report roll-up of a region (?region=ID&from=YYYY-MM-DD&to=YYYY-MM-DD) with missing and late sections", List, get(api::daily_rollup)),
+    route!("GET", "/api/v1/daily/sheet/{id}", true, "A district's daily sheet (?day=YYYY-MM-DD)", Item(District), get(api::daily_sheet)),
+    route!("POST", "/api/v1/daily/sheet/{id}", true, "Save or submit a section: {day, section, values: {key: value}, notes, submit}", Item(District), post(api::daily_save)),
+    route!("POST", "/api/v1/daily/entries/{id}/review", true, "Approve or return a submitted section: {approve, comment}", Item(ReportEntry), post(api::daily_review)),
+    route!("POST", "/api/v1/daily/entries/{id}/unlock", true, "Unlock an approved section: {reason}", Item(ReportEntry), post(api::daily_unlock)),
+    route!("GET", "/api/v1/audit", true, "Audit log in the caller's scope (admin, task-force office)", List, get(api::audit)),
     // Web UI.
     route!("GET", "/", false, "Dashboard", OwnData, get(pages::home)),
-    route!(
-        "GET",
-        "/login",
-        false,
-        "Sign-in page",
-        NoScopedData,
-        get(pages::login_page)
-    ),
-    route!(
-        "POST",
-        "/login",
-        false,
-        "Sign-in form",
-        NoScopedData,
-        post(pages::login_submit)
-    ),
-    route!(
-        "POST",
-        "/logout",
-        false,
-        "Sign out",
-        OwnData,
-        post(pages::logout)
-    ),
-    route!(
-        "GET",
-        "/lang/{code}",
-        false,
-        "Switch UI language",
-        NoScopedData,
-        get(pages::switch_lang)
-    ),
-    route!(
-        "GET",
-        "/m/{module}",
-        false,
-        "Module page",
-        NoScopedData,
-        get(pages::module_page)
-    ),
-    route!(
-        "GET",
-        "/api/docs",
-        false,
-        "API reference page",
-        NoScopedData,
-        get(pages::api_docs)
-    ),
-    route!(
-        "GET",
-        "/admin/regions",
-        false,
-        "Regions page",
-        List,
-        get(pages::admin::regions)
-    ),
-    route!(
-        "POST",
-        "/admin/regions",
-        false,
-        "Create region form",
-        List,
-        post(pages::admin::create_region)
-    ),
-    route!(
-        "POST",
-        "/admin/regions/{id}",
-        false,
-        "Rename region form",
-        Item(Region),
-        post(pages::admin::rename_region)
-    ),
-    route!(
-        "POST",
-        "/admin/regions/{id}/delete",
-        false,
-        "Delete region form",
-        Item(Region),
-        post(pages::admin::delete_region)
-    ),
-    route!(
-        "GET",
-        "/admin/units",
-        false,
-        "Units page",
-        List,
-        get(pages::admin::units)
-    ),
-    route!(
-        "POST",
-        "/admin/units",
-        false,
-        "Create unit form",
-        List,
-        post(pages::admin::create_unit)
-    ),
-    route!(
-        "POST",
-        "/admin/units/{id}",
-        false,
-        "Edit unit form",
-        Item(Unit),
-        post(pages::admin::update_unit)
-    ),
-    route!(
-        "POST",
-        "/admin/units/{id}/delete",
-        false,
-        "Delete unit form",
-        Item(Unit),
-        post(pages::admin::delete_unit)
-    ),
-    route!(
-        "GET",
-        "/admin/users",
-        false,
-        "Users page",
-        List,
-        get(pages::admin::users)
-    ),
-    route!(
-        "POST",
-        "/admin/users",
-        false,
-        "Create user form",
-        List,
-        post(pages::admin::create_user)
-    ),
-    route!(
-        "GET",
-        "/admin/users/{id}",
-        false,
-        "Edit user page",
-        Item(User),
-        get(pages::admin::user_page)
-    ),
-    route!(
-        "POST",
-        "/admin/users/{id}",
-        false,
-        "Edit user form",
-        Item(User),
-        post(pages::admin::update_user)
-    ),
-    route!(
-        "POST",
-        "/admin/users/{id}/password",
-        false,
-        "Reset password form",
-        Item(User),
-        post(pages::admin::set_password)
-    ),
-    route!(
-        "GET",
-        "/admin/task-force",
-        false,
-        "Task-force page",
-        List,
-        get(pages::admin::task_force)
-    ),
-    route!(
-        "POST",
-        "/admin/task-force/{id}",
-        false,
-        "Set lead unit form",
-        Item(District),
-        post(pages::admin::set_group_lead)
-    ),
-    route!(
-        "GET",
-        "/admin/audit",
-        false,
-        "Audit log page",
-        List,
-        get(pages::admin::audit)
-    ),
+    route!("GET", "/login", false, "Sign-in page", NoScopedData, get(pages::login_page)),
+    route!("POST", "/login", false, "Sign-in form", NoScopedData, post(pages::login_submit)),
+    route!("POST", "/logout", false, "Sign out", OwnData, post(pages::logout)),
+    route!("GET", "/lang/{code}", false, "Switch UI language", NoScopedData, get(pages::switch_lang)),
+    route!("GET", "/m/{module}", false, "Module page", NoScopedData, get(pages::module_page)),
+    route!("GET", "/api/docs", false, "API reference page", NoScopedData, get(pages::api_docs)),
+    route!("GET", "/daily", false, "Daily report sheet of a district and day", List, get(pages::daily::sheet)),
+    route!("POST", "/daily/{id}", false, "Save or submit a daily-report section", Item(District), post(pages::daily::save)),
+    route!("POST", "/daily/entries/{id}/review", false, "Approve or return a section", Item(ReportEntry), post(pages::daily::review)),
+    route!("POST", "/daily/entries/{id}/unlock", false, "Unlock an approved section", Item(ReportEntry), post(pages::daily::unlock)),
+    route!("GET", "/daily/summary", false, "Daily report roll-up, completeness, chart", List, get(pages::daily::summary)),
+    route!("GET", "/daily/export.xlsx", false, "Roll-up as XLSX in the official layout", List, get(pages::daily::export_xlsx)),
+    route!("GET", "/daily/export.csv", false, "Roll-up as CSV", List, get(pages::daily::export_csv)),
+    route!("GET", "/admin/regions", false, "Regions page", List, get(pages::admin::regions)),
+    route!("POST", "/admin/regions", false, "Create region form", List, post(pages::admin::create_region)),
+    route!("POST", "/admin/regions/{id}", false, "Rename region form", Item(Region), post(pages::admin::rename_region)),
+    route!("POST", "/admin/regions/{id}/delete", false, "Delete region form", Item(Region), post(pages::admin::delete_region)),
+    route!("GET", "/admin/units", false, "Units page", List, get(pages::admin::units)),
+    route!("POST", "/admin/units", false, "Create unit form", List, post(pages::admin::create_unit)),
+    route!("POST", "/admin/units/{id}", false, "Edit unit form", Item(Unit), post(pages::admin::update_unit)),
+    route!("POST", "/admin/units/{id}/delete", false, "Delete unit form", Item(Unit), post(pages::admin::delete_unit)),
+    route!("GET", "/admin/users", false, "Users page", List, get(pages::admin::users)),
+    route!("POST", "/admin/users", false, "Create user form", List, post(pages::admin::create_user)),
+    route!("GET", "/admin/users/{id}", false, "Edit user page", Item(User), get(pages::admin::user_page)),
+    route!("POST", "/admin/users/{id}", false, "Edit user form", Item(User), post(pages::admin::update_user)),
+    route!("POST", "/admin/users/{id}/password", false, "Reset password form", Item(User), post(pages::admin::set_password)),
+    route!("GET", "/admin/task-force", false, "Task-force page", List, get(pages::admin::task_force)),
+    route!("POST", "/admin/task-force/{id}", false, "Set lead unit form", Item(District), post(pages::admin::set_group_lead)),
+    route!("GET", "/admin/audit", false, "Audit log page", List, get(pages::admin::audit)),
 ];
 
 /// (method, path, summary) of the JSON API routes. A plain function, so

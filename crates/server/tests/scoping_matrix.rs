@@ -23,6 +23,8 @@ struct Pair {
     foreign_unit: &'static str,
     foreign_user: &'static str,
     foreign_district: &'static str,
+    /// Region prefix of a daily-report entry the user must not reach.
+    foreign_entry_prefix: &'static str,
 }
 
 const PAIRS: &[Pair] = &[
@@ -36,6 +38,7 @@ const PAIRS: &[Pair] = &[
         foreign_unit: "白峰街道办事处",
         foreign_user: "baifeng",
         foreign_district: "330206",
+        foreign_entry_prefix: "330206",
     },
     // A district office (北仑) against another district (镇海).
     Pair {
@@ -47,6 +50,7 @@ const PAIRS: &[Pair] = &[
         foreign_unit: "镇海区“净海”行动专班办公室",
         foreign_user: "zhenhai.office",
         foreign_district: "330211",
+        foreign_entry_prefix: "330211",
     },
     // A district administrator, who may change things — but not over there.
     Pair {
@@ -58,8 +62,34 @@ const PAIRS: &[Pair] = &[
         foreign_unit: "镇海区“净海”行动专班办公室",
         foreign_user: "zhenhai.office",
         foreign_district: "330211",
+        foreign_entry_prefix: "330211",
     },
 ];
+
+/// The id of a seeded daily-report entry under `prefix`.
+async fn first_entry(app: &TestApp, prefix: &str) -> i64 {
+    let form = app
+        .db
+        .store
+        .get_report_form("clean_sea_daily")
+        .await
+        .unwrap()
+        .expect("the demo seeds the daily form");
+    let scope = jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: prefix.into(),
+        unit_id: None,
+    };
+    app.db
+        .store
+        .list_report_entries(&scope, form.id, 0, i32::MAX)
+        .await
+        .unwrap()
+        .first()
+        .expect("the demo seeds report entries")
+        .id
+}
 
 /// A body that tries to reach into the foreign region.
 fn body_for(
@@ -108,6 +138,9 @@ fn body_for(
             ("region_id", r),
             ("unit_id", u),
         ]),
+        ("POST", "/api/v1/daily/sheet/") => r#"{"day":"2021-02-09","section":"maritime_patrol","values":{"mp_personnel":"1"},"submit":true}"#.into(),
+        ("POST", p) if p.starts_with("/api/v1/daily/entries/") => r#"{"approve":true,"reason":"x","comment":"x"}"#.into(),
+        ("POST", "/daily/") => form(&[("day", "2021-02-09".into()), ("section", "maritime_patrol".into()), ("v.mp_personnel", "1".into()), ("action", "submit".into())]),
         _ if api => match method {
             "PATCH" if path.contains("/units/") => r#"{"name":"改","agency":"police"}"#.into(),
             "PATCH" if path.contains("/users/") => {
@@ -149,6 +182,7 @@ async fn matrix(app: TestApp) {
             .id;
         let unit = app.seeded.units[pair.foreign_unit];
         let user = app.seeded.users[pair.foreign_user];
+        let entry = first_entry(&app, pair.foreign_entry_prefix).await;
         let foreign_scope = jinghai_domain::Scope {
             user_id: 0,
             role: jinghai_domain::Role::Admin,
@@ -173,6 +207,7 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::Unit) => unit,
                 ScopeCheck::Item(Entity::User) => user,
                 ScopeCheck::Item(Entity::District) => district,
+                ScopeCheck::Item(Entity::ReportEntry) => entry,
                 _ => 0,
             };
             let path = r
@@ -194,6 +229,16 @@ async fn matrix(app: TestApp) {
             let body = body_for(r.method, &path, r.path.starts_with("/api/"), region, unit);
             let resp = app.call(Some(&s), r.method, &path, &body, true).await;
             let what = format!("{} as {} {} {}", pair.user, r.method, path, resp.status);
+            if std::env::var("MATRIX_TRACE").is_ok() {
+                eprintln!("{what}");
+            }
+            // Binary downloads (XLSX) are compressed: their text cannot be
+            // searched here. The same roll-up is checked as CSV and JSON.
+            let binary = resp.body.starts_with("PK");
+            if binary {
+                assert!(matches!(resp.status.as_u16(), 200 | 403), "{what}");
+                continue;
+            }
             for m in pair.foreign_markers {
                 assert!(!resp.body.contains(m), "{what}: response contains {m:?}");
             }
@@ -272,6 +317,7 @@ async fn csrf_required(app: TestApp) {
         .id;
     let unit = app.seeded.units["宁波海警局北仑工作站"];
     let user = app.seeded.users["haijing"];
+    let entry = first_entry(&app, "330206").await;
     for r in ROUTES.iter().filter(|r| r.method != "GET") {
         if matches!(r.path, "/login" | "/api/v1/session") && r.method == "POST" {
             continue;
@@ -280,6 +326,7 @@ async fn csrf_required(app: TestApp) {
             ScopeCheck::Item(Entity::Region) | ScopeCheck::Item(Entity::District) => beilun,
             ScopeCheck::Item(Entity::Unit) => unit,
             ScopeCheck::Item(Entity::User) => user,
+            ScopeCheck::Item(Entity::ReportEntry) => entry,
             _ => 0,
         };
         let path = r.path.replace("{id}", &id.to_string());

@@ -18,6 +18,7 @@ pub mod admin;
 pub mod bootstrap;
 pub mod clock;
 pub mod error;
+pub mod report_export;
 pub mod reports;
 pub mod seed;
 

@@ -278,5 +278,106 @@ pub async fn seed_demo(store: &Arc<dyn Store>, clock: &Arc<dyn Clock>) -> Workfl
         let u = store.create_user(&actor, now, &new).await?;
         out.users.insert(a.username.to_string(), u.id);
     }
+    seed_demo_reports(store, clock, &out).await?;
     Ok(out)
+}
+
+/// A week of daily reports for the demo: Beilun's groups reported every day
+/// (one section late, one returned, two missing yesterday), Zhenhai a few days.
+async fn seed_demo_reports(
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn Clock>,
+    seeded: &Seeded,
+) -> WorkflowResult<()> {
+    use jinghai_domain::report::{cst_hour, day_of, EntryStatus, ValueKind};
+    use jinghai_store::EntryWrite;
+    let reports = crate::reports::Reports::new(store.clone(), clock.clone());
+    let form = reports.default_form().await?;
+    let today = day_of(clock.now());
+    let leads: std::collections::HashMap<WorkingGroup, i64> = GROUP_LEADS
+        .iter()
+        .map(|(g, u)| (*g, seeded.units[*u]))
+        .collect();
+    let actor = Actor::system("演示数据 demo seed");
+    // A small deterministic generator, so the demo looks the same every time.
+    let value = |day: i32, key: &str, kind: ValueKind| -> i64 {
+        let h = key.bytes().fold(day as u64 * 2654435761, |h, b| {
+            h.wrapping_mul(31).wrapping_add(b as u64)
+        });
+        let base = match key {
+            "vc_fishing_vessels" => 1024,
+            "vc_owners_enterprise" => 36,
+            "vc_owners_individual" => 688,
+            "pa_inbound_persons" | "pa_outbound_persons" => 150 + (h % 120) as i64,
+            "illegal_entrants"
+            | "rescue_entrants"
+            | "mp_ships_seized"
+            | "vc_stateless_seized"
+            | "cs_cases_filed"
+            | "cs_prosecution"
+            | "cs_coercive"
+            | "as_vehicles"
+            | "as_vessels" => (h % 7 == 0) as i64,
+            _ => (h % 25) as i64,
+        };
+        match kind {
+            ValueKind::Count => base * 1000,
+            ValueKind::Decimal { .. } => base * 1000 + (h % 1000) as i64,
+        }
+    };
+    for (district, days) in [("330206", 7), ("330211", 3)] {
+        let region_id = seeded.regions[district];
+        for back in (1..=days).rev() {
+            let day = today - back;
+            for section in &form.def.sections {
+                if back == 1
+                    && district == "330206"
+                    && matches!(section.key.as_str(), "entry_exit" | "anti_smuggling")
+                {
+                    continue; // yesterday's missing sections
+                }
+                let values: Vec<(String, i64)> = section
+                    .indicators
+                    .iter()
+                    .filter(|i| i.cumulative_of.is_none())
+                    .map(|i| (i.key.clone(), value(day, &i.key, i.kind)))
+                    .map(|(k, v)| {
+                        if k == "mp_ships_seized" {
+                            (k, v.min(1000))
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect();
+                let late = back == 2 && section.key == "coastal";
+                let at = cst_hour(day, if late { 21 } else { 16 });
+                let write = EntryWrite {
+                    form_id: form.id,
+                    region_id,
+                    section: section.key.clone(),
+                    day,
+                    unit_id: if district == "330206" {
+                        leads.get(&section.group).copied()
+                    } else {
+                        None
+                    },
+                    status: EntryStatus::Submitted,
+                    notes: String::new(),
+                    values,
+                };
+                let e = store.save_report_entry(&actor, at, &write).await?;
+                let (status, comment) = match (back, section.key.as_str()) {
+                    (1, "vessel_control") => {
+                        (EntryStatus::Returned, "渔船底数与船舶档案不一致，请核对")
+                    }
+                    (1, _) => continue, // yesterday's submissions await review
+                    _ => (EntryStatus::Approved, ""),
+                };
+                store
+                    .set_report_status(&actor, at + 3_600_000, e.id, status, None, comment)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }
