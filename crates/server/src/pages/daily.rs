@@ -372,7 +372,8 @@ pub struct RollupQuery {
 pub async fn rollup_of(s: &AppState, auth: &Auth, q: &RollupQuery) -> Result<Rollup, ApiError> {
     let today = s.reports.today();
     let to = day_param("to", q.to.as_deref(), today).map_err(|e| auth.err(e))?;
-    let from = day_param("from", q.from.as_deref(), to).map_err(|e| auth.err(e))?;
+    // By default the week up to the end day.
+    let from = day_param("from", q.from.as_deref(), to - 6).map_err(|e| auth.err(e))?;
     let region_id = match q.region.as_deref().filter(|r| !r.is_empty()) {
         Some(r) => path_id(auth.lang, auth.flavor, r)?,
         None => {
