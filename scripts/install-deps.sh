@@ -2,7 +2,8 @@
 # Installs the Debian packages a part of the project needs, only when missing.
 #
 #   scripts/install-deps.sh postgres   # PostgreSQL 15 server + PostGIS 3
-#   scripts/install-deps.sh browser    # Chromium + ChromeDriver for UI tests
+#   scripts/install-deps.sh browser    # Chromium + ChromeDriver (+ CJK fonts) for UI tests
+#   scripts/install-deps.sh office     # LibreOffice Calc + poppler, to check exported documents
 #   scripts/install-deps.sh all
 set -euo pipefail
 
@@ -13,8 +14,9 @@ for part in "${@:-all}"; do
     case "$part" in
         postgres) want postgresql-15; want postgresql-15-postgis-3 ;;
         browser) want chromium; want chromium-driver; want fonts-noto-cjk ;;
-        all) want postgresql-15; want postgresql-15-postgis-3; want chromium; want chromium-driver; want fonts-noto-cjk ;;
-        *) echo "install-deps: unknown part '$part' (postgres, browser, all)" >&2; exit 2 ;;
+        office) want libreoffice-calc-nogui; want poppler-utils; want fonts-noto-cjk ;;
+        all) want postgresql-15; want postgresql-15-postgis-3; want chromium; want chromium-driver; want fonts-noto-cjk; want libreoffice-calc-nogui; want poppler-utils ;;
+        *) echo "install-deps: unknown part '$part' (postgres, browser, office, all)" >&2; exit 2 ;;
     esac
 done
 

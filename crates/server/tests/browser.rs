@@ -186,3 +186,106 @@ async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
     .await
     .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_group_fills_its_section_and_the_office_sees_the_day() {
+    let server = start_server().await;
+    let base = server.base.clone();
+    tokio::task::spawn_blocking(move || {
+        let d = Driver::start();
+        // (user, section, [(indicator, value)])
+        let fills: &[(&str, &str, &[(&str, &str)])] = &[
+            (
+                "haijing",
+                "maritime_patrol",
+                &[
+                    ("mp_personnel", "12"),
+                    ("mp_area", "85.5"),
+                    ("mp_ships_checked", "9"),
+                    ("mp_ships_seized", "1"),
+                ],
+            ),
+            ("bianjian", "port_area", &[("pa_inbound_ships", "14")]),
+            ("gongan", "coastal", &[("co_cove_patrols", "4")]),
+            ("nongye", "vessel_control", &[("vc_stateless_seized", "2")]),
+            ("haiguan", "entry_exit", &[("ee_containers", "1")]),
+            ("gongan", "strike", &[("cs_clues", "3")]),
+            ("dasi", "anti_smuggling", &[("as_goods_tonnes", "12.345")]),
+            ("jiaotong", "case_handling", &[("illegal_entrants", "2")]),
+        ];
+        for (user, section, values) in fills {
+            login(&d, &base, user);
+            d.goto(&format!("{base}/daily"));
+            let form = format!("section[data-section={section}] form.grid");
+            for (k, v) in values.iter() {
+                d.type_into(&format!("{form} input[name='v.{k}']"), v);
+            }
+            if *section == "maritime_patrol" {
+                // Seized more than inspected: refused with a clear message, nothing lost.
+                d.type_into(&format!("{form} input[name='v.mp_ships_seized']"), "10");
+                d.click(&format!("{form} button[value=submit]"));
+                assert!(d.text("[data-testid=form-errors]").contains("不能大于"));
+                assert_eq!(
+                    d.run_js("return document.querySelector(\"input[name='v.mp_area']\").value"),
+                    serde_json::json!("85.5")
+                );
+                d.type_into(
+                    &format!(
+                        "section[data-section={section}] form.grid input[name='v.mp_ships_seized']"
+                    ),
+                    "1",
+                );
+            }
+            d.click(&format!(
+                "section[data-section={section}] form.grid button[value=submit]"
+            ));
+            d.find("[data-testid=saved]");
+            assert_eq!(
+                d.text(&format!(
+                    "section[data-section={section}] [data-testid=status]"
+                )),
+                "已报送",
+                "{user} {section}"
+            );
+        }
+        login(&d, &base, "office");
+        d.goto(&format!("{base}/daily/summary"));
+        d.select(
+            "form[data-testid=rollup-filter] select[name=region]",
+            "北仑区",
+        );
+        let today = d
+            .run_js("return document.querySelector('input[name=to]').value")
+            .as_str()
+            .unwrap()
+            .to_string();
+        d.goto(&format!(
+            "{base}/daily/summary?region={}&from={today}&to={today}",
+            d.run_js("return document.querySelector('select[name=region]').value")
+                .as_str()
+                .unwrap()
+        ));
+        let official = d.text("[data-testid=official]");
+        assert!(official.contains("北仑区防范打击非法入境“净海”行动办公室"));
+        assert_eq!(d.text("td[data-indicator=mp_area]"), "85.50");
+        assert_eq!(d.text("td[data-indicator=as_goods_tonnes]"), "12.345");
+        assert_eq!(d.text("td[data-indicator=illegal_entrants]"), "2");
+        let cumulative: i64 = d
+            .text("td[data-indicator=cum_illegal_entrants]")
+            .parse()
+            .unwrap();
+        assert!(cumulative >= 2, "cumulative includes today");
+        assert!(
+            d.page_text().contains("各单位均已按时报送") || d.find("[data-testid=late]").len() > 0
+        );
+        d.screenshot(&shots().join("daily-summary.png"));
+        // The week view lists yesterday's missing sections with their lead units.
+        d.goto(&format!("{base}/daily/summary"));
+        assert!(
+            d.text("[data-testid=missing]").contains("北仑海关"),
+            "yesterday's missing customs section is listed"
+        );
+    })
+    .await
+    .unwrap();
+}
