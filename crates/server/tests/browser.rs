@@ -187,14 +187,20 @@ async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
     .unwrap();
 }
 
+/// (user, section, [(indicator, value)])
+type Fill = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_group_fills_its_section_and_the_office_sees_the_day() {
     let server = start_server().await;
     let base = server.base.clone();
     tokio::task::spawn_blocking(move || {
         let d = Driver::start();
-        // (user, section, [(indicator, value)])
-        let fills: &[(&str, &str, &[(&str, &str)])] = &[
+        let fills: &[Fill] = &[
             (
                 "haijing",
                 "maritime_patrol",
