@@ -149,6 +149,27 @@ pub struct EntryWrite {
     pub values: Vec<(String, Milli)>,
 }
 
+/// Where one entry stands, without its values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryState {
+    pub region_id: i64,
+    pub day: Day,
+    pub section: String,
+    pub status: EntryStatus,
+    pub submitted_at: Option<Millis>,
+}
+
+/// A report entry for bulk loading (benchmarks, imports of history).
+#[derive(Debug, Clone)]
+pub struct BulkEntry {
+    pub region_id: i64,
+    pub region_code: String,
+    pub section: String,
+    pub day: Day,
+    pub status: EntryStatus,
+    pub values: Vec<(String, Milli)>,
+}
+
 /// Filter for the audit log.
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
@@ -339,13 +360,21 @@ pub trait Store: Send + Sync + 'static {
         from: Day,
         to: Day,
     ) -> Result<Vec<(Day, String, Milli)>>;
-    /// Writes totals rows directly, for benchmarks that need a province-year
-    /// of data without a year of typing. Replaces rows with the same key.
-    async fn load_report_totals(
+    /// (region id, day, section, status, submitted_at) of every entry in the
+    /// caller's regions between two days: what completeness checks need,
+    /// without the values.
+    async fn report_entry_states(
         &self,
+        scope: &Scope,
         form_id: i64,
-        rows: &[(String, Day, String, Milli)],
-    ) -> Result<()>;
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<EntryState>>;
+    /// Inserts many entries at once, without audit records: for loading
+    /// history and for benchmarks. Call [`Store::rebuild_report_totals`] after.
+    async fn bulk_insert_report_entries(&self, form_id: i64, entries: &[BulkEntry]) -> Result<()>;
+    /// Recomputes every total of a form from its entries (repair, after bulk loads).
+    async fn rebuild_report_totals(&self, form_id: i64) -> Result<()>;
 
     // --- audit ---
     /// Appends an audit record that belongs to no other write (sign-in, sign-out).

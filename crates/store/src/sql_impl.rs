@@ -10,7 +10,7 @@ macro_rules! impl_store {
             Actor, Agency, AuditAction, AuditEntry, AuditFilter, Backend, GroupAssignment, Millis,
             MigrationStatus, NewAudit, NewRegion, NewUnit, NewUser, Region, RegionCode, RegionLevel,
             Result, Role, Scope, Session, StoreError, Unit, User, UserPatch, WorkingGroup,
-            Day, EntryStatus, EntryWrite, FormDef, Milli, ReportEntry, ReportForm,
+            BulkEntry, Day, EntryState, EntryStatus, EntryWrite, FormDef, Milli, ReportEntry, ReportForm,
         };
 
         type DbRow = <$db as sqlx::Database>::Row;
@@ -740,12 +740,63 @@ macro_rules! impl_store {
                 rows.iter().map(|r| Ok((r.try_get("day")?, r.try_get("indicator")?, r.try_get("value")?))).collect()
             }
 
-            async fn load_report_totals(&self, form_id: i64, rows: &[(String, Day, String, Milli)]) -> Result<()> {
+            async fn report_entry_states(&self, scope: &Scope, form_id: i64, from: Day, to: Day) -> Result<Vec<EntryState>> {
+                let rows = sqlx::query("SELECT region_id, day, section, status, submitted_at FROM report_entries WHERE form_id = $1 AND day >= $2 AND day <= $3 AND region_code LIKE $4")
+                    .bind(form_id).bind(from).bind(to).bind(scope.region_like())
+                    .fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        let status: String = r.try_get("status")?;
+                        Ok(EntryState {
+                            region_id: r.try_get("region_id")?,
+                            day: r.try_get("day")?,
+                            section: r.try_get("section")?,
+                            status: EntryStatus::parse(&status).ok_or_else(|| corrupt("entry status", &status))?,
+                            submitted_at: r.try_get("submitted_at")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn bulk_insert_report_entries(&self, form_id: i64, entries: &[BulkEntry]) -> Result<()> {
                 let mut tx = self.pool.begin().await?;
-                for (prefix, day, indicator, value) in rows {
-                    sqlx::query("INSERT INTO report_totals (form_id, prefix, day, indicator, value) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (form_id, prefix, day, indicator) DO UPDATE SET value = excluded.value")
-                        .bind(form_id).bind(prefix).bind(*day).bind(indicator).bind(*value)
-                        .execute(&mut *tx).await?;
+                let next: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM report_entries").fetch_one(&mut *tx).await?.try_get("m")?;
+                // Explicit ids, so values can name their entry without a round trip per row.
+                for (chunk_no, chunk) in entries.chunks(500).enumerate() {
+                    let base = next + 1 + (chunk_no * 500) as i64;
+                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO report_entries (id, form_id, region_id, region_code, section, day, status, updated_at) ");
+                    q.push_values(chunk.iter().enumerate(), |mut b, (i, e)| {
+                        b.push_bind(base + i as i64).push_bind(form_id).push_bind(e.region_id).push_bind(e.region_code.clone()).push_bind(e.section.clone()).push_bind(e.day).push_bind(e.status.as_str()).push_bind(0_i64);
+                    });
+                    q.build().execute(&mut *tx).await?;
+                    let values: Vec<(i64, &String, Milli)> = chunk.iter().enumerate().flat_map(|(i, e)| e.values.iter().map(move |(k, v)| (base + i as i64, k, *v))).collect();
+                    for vchunk in values.chunks(1000) {
+                        let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO report_values (entry_id, indicator, value) ");
+                        q.push_values(vchunk, |mut b, (id, k, v)| {
+                            b.push_bind(*id).push_bind((*k).clone()).push_bind(*v);
+                        });
+                        q.build().execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn rebuild_report_totals(&self, form_id: i64) -> Result<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM report_totals WHERE form_id = $1").bind(form_id).execute(&mut *tx).await?;
+                // Entries are filed per district: totals exist for the district,
+                // its city and its province (prefixes of 6, 4 and 2 digits).
+                for len in [2_i32, 4, 6] {
+                    sqlx::query(
+                        "INSERT INTO report_totals (form_id, prefix, day, indicator, value) \
+                         SELECT e.form_id, SUBSTR(e.region_code, 1, $2), e.day, v.indicator, SUM(v.value) \
+                         FROM report_values v JOIN report_entries e ON e.id = v.entry_id \
+                         WHERE e.form_id = $1 AND e.status IN ('submitted', 'approved') \
+                         GROUP BY e.form_id, SUBSTR(e.region_code, 1, $2), e.day, v.indicator",
+                    )
+                    .bind(form_id).bind(len)
+                    .execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(())

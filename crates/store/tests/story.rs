@@ -381,3 +381,145 @@ async fn refuses_changes_to_audit(db: &jinghai_store::testkit::TestDb) {
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].actor_name, "t");
 }
+
+/// Report totals kept incrementally equal totals rebuilt from scratch, and a
+/// bulk load rolls up like entries saved one by one.
+async fn report_totals(store: Arc<dyn Store>) {
+    use jinghai_domain::report::{clean_sea_daily, EntryStatus};
+    use jinghai_store::{BulkEntry, EntryWrite};
+    let a = Actor::system("story");
+    let zj = store
+        .create_region(
+            &a,
+            1,
+            &region("330000", "浙江省", RegionLevel::Province, None),
+        )
+        .await
+        .unwrap();
+    let nb = store
+        .create_region(
+            &a,
+            1,
+            &region("330200", "宁波市", RegionLevel::City, Some(zj.id)),
+        )
+        .await
+        .unwrap();
+    let bl = store
+        .create_region(
+            &a,
+            1,
+            &region("330206", "北仑区", RegionLevel::District, Some(nb.id)),
+        )
+        .await
+        .unwrap();
+    let zh = store
+        .create_region(
+            &a,
+            1,
+            &region("330211", "镇海区", RegionLevel::District, Some(nb.id)),
+        )
+        .await
+        .unwrap();
+    let form = store
+        .upsert_report_form(&a, 1, &clean_sea_daily())
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .upsert_report_form(&a, 2, &clean_sea_daily())
+            .await
+            .unwrap(),
+        form,
+        "same code, same form"
+    );
+    let write = |region_id: i64, day: i32, v: i64, status: EntryStatus| EntryWrite {
+        form_id: form,
+        region_id,
+        section: "maritime_patrol".into(),
+        day,
+        unit_id: None,
+        status,
+        notes: String::new(),
+        values: vec![("mp_personnel".into(), v), ("mp_area".into(), v / 2)],
+    };
+    store
+        .save_report_entry(&a, 1, &write(bl.id, 100, 5000, EntryStatus::Submitted))
+        .await
+        .unwrap();
+    let e = store
+        .save_report_entry(&a, 1, &write(zh.id, 100, 7000, EntryStatus::Submitted))
+        .await
+        .unwrap();
+    store
+        .save_report_entry(&a, 1, &write(bl.id, 101, 3000, EntryStatus::Draft))
+        .await
+        .unwrap();
+    let sum = |rows: Vec<(String, i64)>| {
+        rows.into_iter()
+            .find(|(k, _)| k == "mp_personnel")
+            .map(|(_, v)| v)
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        sum(store.report_rollup(form, "33", 0, 1000).await.unwrap()),
+        12000,
+        "drafts do not count"
+    );
+    assert_eq!(
+        sum(store.report_rollup(form, "330206", 0, 1000).await.unwrap()),
+        5000
+    );
+    store
+        .set_report_status(&a, 2, e.id, EntryStatus::Returned, None, "x")
+        .await
+        .unwrap();
+    assert_eq!(
+        sum(store.report_rollup(form, "3302", 0, 1000).await.unwrap()),
+        5000,
+        "returned entries leave the totals"
+    );
+    let before = store.report_rollup(form, "33", 0, 1000).await.unwrap();
+    store.rebuild_report_totals(form).await.unwrap();
+    assert_eq!(
+        store.report_rollup(form, "33", 0, 1000).await.unwrap(),
+        before,
+        "rebuilt equals incremental"
+    );
+
+    let bulk: Vec<BulkEntry> = (200..210)
+        .map(|day| BulkEntry {
+            region_id: zh.id,
+            region_code: zh.code.to_string(),
+            section: "maritime_patrol".into(),
+            day,
+            status: EntryStatus::Approved,
+            values: vec![("mp_personnel".into(), 1000)],
+        })
+        .collect();
+    store.bulk_insert_report_entries(form, &bulk).await.unwrap();
+    store.rebuild_report_totals(form).await.unwrap();
+    assert_eq!(
+        sum(store.report_rollup(form, "33", 200, 209).await.unwrap()),
+        10_000
+    );
+    assert_eq!(
+        sum(store.report_rollup(form, "330211", 0, 1000).await.unwrap()),
+        10_000
+    );
+    let scope = scope_at("330211", None);
+    let states = store
+        .report_entry_states(&scope, form, 0, 1000)
+        .await
+        .unwrap();
+    assert_eq!(states.len(), 11);
+    assert_eq!(
+        store
+            .list_report_entries(&scope, form, 205, 205)
+            .await
+            .unwrap()[0]
+            .values,
+        vec![("mp_personnel".to_string(), 1000)]
+    );
+}
+
+both_backends!(report_totals_story, report_totals);

@@ -484,10 +484,16 @@ impl Reports {
             .into_iter()
             .filter(|r| r.level == RegionLevel::District && region.contains_code(r.code.as_str()))
             .collect();
-        let entries = self
+        let states = self
             .store
-            .list_report_entries(&ctx.scope, form.id, from, to)
+            .report_entry_states(&ctx.scope, form.id, from, to)
             .await?;
+        let counted: HashMap<(i64, Day, &str), &jinghai_store::EntryState> = states
+            .iter()
+            .filter(|e| e.status.counts())
+            .map(|e| ((e.region_id, e.day, e.section.as_str()), e))
+            .collect();
+        let deadline = |day: Day| cst_hour(day, form.def.deadline_hour);
         let today = self.today();
         let mut missing = Vec::new();
         let mut late = Vec::new();
@@ -495,12 +501,6 @@ impl Reports {
             let leads = self.leads(ctx, d.id).await?;
             for day in from..=to.min(today) {
                 for s in &form.def.sections {
-                    let e = entries.iter().find(|e| {
-                        e.region_id == d.id
-                            && e.day == day
-                            && e.section == s.key
-                            && e.status.counts()
-                    });
                     let gap = |submitted_at| Gap {
                         day,
                         district: d.name.clone(),
@@ -508,9 +508,11 @@ impl Reports {
                         unit_id: leads.get(&s.group).copied().flatten(),
                         submitted_at,
                     };
-                    match e {
+                    match counted.get(&(d.id, day, s.key.as_str())) {
                         None => missing.push(gap(None)),
-                        Some(e) if Self::is_late(&form.def, e) => late.push(gap(e.submitted_at)),
+                        Some(e) if e.submitted_at.is_some_and(|t| t > deadline(day)) => {
+                            late.push(gap(e.submitted_at))
+                        }
                         Some(_) => {}
                     }
                 }
