@@ -27,7 +27,6 @@ pub(crate) fn unarmour(c: u8) -> Option<u8> {
 
 /// Armour a 6-bit value (the inverse of [`unarmour`]).
 #[inline]
-#[allow(dead_code)] // used by the encoder
 pub(crate) fn armour(v: u8) -> u8 {
     let v = v & 0x3f;
     if v < 40 {
