@@ -14,14 +14,32 @@ pub const MAX_BITS: usize = 1200;
 /// inside the payload never reads out of bounds.
 pub(crate) const BUF_BYTES: usize = MAX_BITS / 8 + 16;
 
+/// Marks a byte outside the armouring alphabet in [`UNARMOUR`].
+const BAD: u8 = 0x80;
+
+/// Byte → 6-bit value, `BAD` for bytes outside the alphabet: a table lookup
+/// is branch-free, which matters on the hot path (28 characters per report).
+static UNARMOUR: [u8; 256] = {
+    let mut t = [BAD; 256];
+    let mut c = 0;
+    while c < 256 {
+        // '0'..='W' map to 0..=39, '`'..='w' map to 40..=63.
+        if c >= b'0' as usize && c <= b'W' as usize {
+            t[c] = (c - 48) as u8;
+        } else if c >= b'`' as usize && c <= b'w' as usize {
+            t[c] = (c - 56) as u8;
+        }
+        c += 1;
+    }
+    t
+};
+
 /// Value of one armoured character, or `None` if not in the alphabet.
 #[inline(always)]
 pub(crate) fn unarmour(c: u8) -> Option<u8> {
-    // '0'..='W' map to 0..=39, '`'..='w' map to 40..=63.
-    match c {
-        b'0'..=b'W' => Some(c - 48),
-        b'`'..=b'w' => Some(c - 56),
-        _ => None,
+    match UNARMOUR[c as usize] {
+        BAD => None,
+        v => Some(v),
     }
 }
 
@@ -82,14 +100,15 @@ impl BitBuf {
         // (the common case: every single-sentence payload starts aligned).
         if pos.is_multiple_of(8) {
             for ch in &mut chunks {
-                let (Some(a), Some(b), Some(c), Some(d)) = (
-                    unarmour(ch[0]),
-                    unarmour(ch[1]),
-                    unarmour(ch[2]),
-                    unarmour(ch[3]),
-                ) else {
+                let (a, b, c, d) = (
+                    UNARMOUR[ch[0] as usize],
+                    UNARMOUR[ch[1] as usize],
+                    UNARMOUR[ch[2] as usize],
+                    UNARMOUR[ch[3] as usize],
+                );
+                if (a | b | c | d) & BAD != 0 {
                     return Err(ErrorKind::BadArmour);
-                };
+                }
                 let w = ((a as u32) << 18) | ((b as u32) << 12) | ((c as u32) << 6) | d as u32;
                 let i = pos / 8;
                 self.buf[i] = (w >> 16) as u8;

@@ -189,6 +189,7 @@ impl Decoder {
     /// `Ok(Some(_))`: a complete message. `Ok(None)`: a fragment was stored,
     /// waiting for the rest. `Err(_)`: the line was counted and skipped; the
     /// stream can always continue. Never panics.
+    #[inline]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         self.stats.lines += 1;
         match self.line_inner(line) {
@@ -200,6 +201,7 @@ impl Decoder {
         }
     }
 
+    #[inline(always)]
     fn line_inner(&mut self, line: &[u8]) -> Result<Option<Decoded>, ErrorKind> {
         let s = parse_line(line)?;
         if s.total == 1 {
@@ -214,6 +216,7 @@ impl Decoder {
         self.fragment(s)
     }
 
+    #[inline(always)]
     fn finish(
         &mut self,
         received_at: Option<i64>,

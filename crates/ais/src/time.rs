@@ -54,14 +54,24 @@ fn digits(s: &[u8]) -> Option<i64> {
 /// Values of 12 digits or more are taken as milliseconds already (some feeds
 /// put milliseconds in the `c:` field).
 pub(crate) fn parse_epoch(s: &[u8]) -> Option<i64> {
+    // Fast path (one pass): the common integer form.
+    if !s.is_empty() && s.len() <= 18 {
+        let mut v = 0i64;
+        let mut ok = true;
+        for &c in s {
+            let d = c.wrapping_sub(b'0');
+            ok &= d < 10;
+            v = v * 10 + d as i64;
+        }
+        if ok {
+            return Some(if s.len() >= 12 { v } else { v * 1000 });
+        }
+    }
     let (int, frac) = match s.iter().position(|&c| c == b'.') {
         Some(p) => (&s[..p], Some(&s[p + 1..])),
         None => (s, None),
     };
     let v = digits(int)?;
-    if frac.is_none() && int.len() >= 12 {
-        return Some(v);
-    }
     let mut ms = v.checked_mul(1000)?;
     if let Some(f) = frac {
         if !f.iter().all(u8::is_ascii_digit) {

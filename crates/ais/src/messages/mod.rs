@@ -342,6 +342,7 @@ const MIN_BITS: [u16; 28] = [
 ];
 
 /// Decode a packed payload.
+#[inline]
 pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Result<Message, ErrorKind> {
     if b.len() < 6 {
         return Err(ErrorKind::TruncatedPayload);
