@@ -25,7 +25,17 @@ pub struct Source {
 impl Source {
     /// From bytes; `None` when not UTF-8. Longer sources are cut at 31 bytes
     /// (on a character boundary).
+    #[inline]
     pub fn new(s: &[u8]) -> Option<Source> {
+        if s.len() <= 31 && s.is_ascii() {
+            // Fast path: every tag-blocked line carries one.
+            let mut buf = [0; 31];
+            buf[..s.len()].copy_from_slice(s);
+            return Some(Source {
+                len: s.len() as u8,
+                buf,
+            });
+        }
         let s = std::str::from_utf8(s).ok()?;
         let mut end = s.len().min(31);
         while !s.is_char_boundary(end) {
@@ -192,31 +202,57 @@ impl Decoder {
     #[inline]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         self.stats.lines += 1;
-        match self.line_inner(line) {
-            Ok(v) => Ok(v),
-            Err(kind) => {
-                self.stats.errors[kind as usize] += 1;
-                Err(kind.into())
+        let s = match parse_line(line) {
+            Ok(s) => s,
+            Err(kind) => return Err(self.count(kind)),
+        };
+        if s.total != 1 {
+            return self.fragment_counted(s);
+        }
+        // Single-sentence fast path, kept apart from reassembly so that the
+        // message is built straight into the return value.
+        self.bits.clear();
+        if let Err(kind) = self
+            .bits
+            .push_armoured(s.payload)
+            .and_then(|_| self.bits.finish(s.fill as usize))
+        {
+            return Err(self.count(kind));
+        }
+        let mut cx = Ctx::default();
+        match messages::decode(&self.bits.reader(), &mut cx) {
+            Ok(message) => {
+                self.tally(&message, &cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: s.time_ms,
+                    source: s.source.and_then(Source::new),
+                    channel: s.channel,
+                    own_ship: s.own_ship,
+                }))
             }
+            Err(kind) => Err(self.count(kind)),
         }
     }
 
-    #[inline(always)]
-    fn line_inner(&mut self, line: &[u8]) -> Result<Option<Decoded>, ErrorKind> {
-        let s = parse_line(line)?;
-        if s.total == 1 {
-            self.bits.clear();
-            self.bits.push_armoured(s.payload)?;
-            self.bits.finish(s.fill as usize)?;
-            let source = s.source.and_then(Source::new);
-            return self
-                .finish(s.time_ms, source, s.channel, s.own_ship)
-                .map(Some);
-        }
-        self.fragment(s)
+    #[inline]
+    fn count(&mut self, kind: ErrorKind) -> DecodeError {
+        self.stats.errors[kind as usize] += 1;
+        kind.into()
     }
 
-    #[inline(always)]
+    #[inline]
+    fn tally(&mut self, message: &Message, cx: &Ctx) {
+        self.stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+        self.stats.messages += 1;
+        self.stats.by_type[message.msg_type() as usize] += 1;
+    }
+
+    #[inline(never)]
+    fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
+        self.fragment(s).map_err(|kind| self.count(kind))
+    }
+
     fn finish(
         &mut self,
         received_at: Option<i64>,
@@ -226,9 +262,7 @@ impl Decoder {
     ) -> Result<Decoded, ErrorKind> {
         let mut cx = Ctx::default();
         let message = messages::decode(&self.bits.reader(), &mut cx)?;
-        self.stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
-        self.stats.messages += 1;
-        self.stats.by_type[message.msg_type() as usize] += 1;
+        self.tally(&message, &cx);
         Ok(Decoded {
             message,
             received_at,

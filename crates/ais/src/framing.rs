@@ -109,7 +109,7 @@ struct Tag<'a> {
 
 /// Parse the inside of a tag block (`c:…,s:…,g:…*hh`).
 fn parse_tag(tag: &[u8]) -> Result<Tag<'_>, ErrorKind> {
-    let body = match tag.iter().rposition(|&c| c == b'*') {
+    let body = match find(tag, b'*') {
         Some(star) => {
             let hex = &tag[star + 1..];
             // Some feeds omit the tag checksum; when one is there it must match.
@@ -127,7 +127,13 @@ fn parse_tag(tag: &[u8]) -> Result<Tag<'_>, ErrorKind> {
         None => tag,
     };
     let mut out = Tag::default();
-    for field in body.split(|&c| c == b',') {
+    let mut rest = body;
+    while !rest.is_empty() {
+        let (field, next) = match find(rest, b',') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
         if field.len() < 2 || field[1] != b':' {
             continue;
         }

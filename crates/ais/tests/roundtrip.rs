@@ -81,10 +81,10 @@ prop_compose! {
         eta in eta(), draught in proptest::option::of((1u8..=255).prop_map(|d| d as f32 / 10.0)),
         destination in text(20), dte: bool,
     ) -> Message {
-        Message::StaticAndVoyage(StaticAndVoyage {
+        Message::StaticAndVoyage(Box::new(StaticAndVoyage {
             repeat, mmsi, ais_version, imo, callsign, shipname, shiptype, to_bow, to_stern,
             to_port, to_starboard, epfd, eta, draught, destination, dte,
-        })
+        }))
     }
 }
 
@@ -97,10 +97,10 @@ prop_compose! {
         to_port in 0u8..64, to_starboard in 0u8..64, epfd in proptest::option::of(1u8..16),
         raim: bool, dte: bool, assigned: bool,
     ) -> Message {
-        Message::ClassBExtended(ClassBExtended {
+        Message::ClassBExtended(Box::new(ClassBExtended {
             repeat, mmsi, reserved, sog, accuracy, lon, lat, cog, heading, second, regional,
             shipname, shiptype, to_bow, to_stern, to_port, to_starboard, epfd, raim, dte, assigned,
-        })
+        }))
     }
 }
 
@@ -125,7 +125,7 @@ prop_compose! {
                 to_starboard, mothership_mmsi: None,
             }
         };
-        Message::StaticDataReport(StaticDataReport { repeat, mmsi, part })
+        Message::StaticDataReport(Box::new(StaticDataReport { repeat, mmsi, part }))
     }
 }
 
