@@ -61,7 +61,9 @@ pub(crate) fn parse_epoch(s: &[u8]) -> Option<i64> {
         for &c in s {
             let d = c.wrapping_sub(b'0');
             ok &= d < 10;
-            v = v * 10 + d as i64;
+            // Wrapping: on a non-digit `d` can be up to 255 and the value
+            // is thrown away, but the arithmetic must not overflow-panic.
+            v = v.wrapping_mul(10).wrapping_add(d as i64);
         }
         if ok {
             return Some(if s.len() >= 12 { v } else { v * 1000 });
@@ -165,6 +167,9 @@ mod tests {
         assert_eq!(parse_epoch(b"1593475200"), Some(1_593_475_200_000));
         assert_eq!(parse_epoch(b"1593475200123"), Some(1_593_475_200_123));
         assert_eq!(parse_epoch(b"1593475200.5"), Some(1_593_475_200_500));
+        // Found by the fuzz test: a non-digit prefix overflowed the fast path.
+        assert_eq!(parse_epoch(b"#    Current dmre"), None);
+        assert_eq!(parse_epoch(&[0xff; 18]), None);
         for d in [-800_000i64, -1, 0, 59, 11_000, 20_000, 2_000_000] {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);
