@@ -186,6 +186,8 @@ fn fuzz_regressions() {
     for line in [
         // Overflow in the epoch-seconds fast path of a leading time column.
         &b"#    Current dmre\\!BSVDM,1,1,,A,13=utR0uction #3=0x1FF(511 degree(s))"[..],
+        // The same fast path on a leading column of non-digits.
+        &b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"[..],
     ] {
         let _ = Decoder::new().decode_line(line);
     }
