@@ -30,7 +30,7 @@ impl Source {
         if s.len() <= 31 && s.is_ascii() {
             // Fast path: every tag-blocked line carries one.
             let mut buf = [0; 31];
-            buf[..s.len()].copy_from_slice(s);
+            copy_small(&mut buf, s);
             return Some(Source {
                 len: s.len() as u8,
                 buf,
@@ -53,6 +53,27 @@ impl Source {
     pub fn as_str(&self) -> &str {
         // Built from a &str cut at a char boundary.
         std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+    }
+}
+
+/// Copy ≤ 31 bytes with two overlapping fixed-size moves instead of a
+/// variable-length `memcpy` call (this runs once per tag-blocked line).
+#[inline(always)]
+fn copy_small(dst: &mut [u8; 31], src: &[u8]) {
+    let n = src.len();
+    if n >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..n].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else {
+        for i in 0..n {
+            dst[i] = src[i];
+        }
     }
 }
 
@@ -376,5 +397,55 @@ impl Decoder {
         self.free.push(chars);
         r?;
         self.finish(time, source, channel, own).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_inline() {
+        for n in 0..=40 {
+            let s: String = (0..n).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            let src = Source::new(s.as_bytes()).unwrap();
+            assert_eq!(src.as_str(), &s[..n.min(31)]);
+        }
+        assert_eq!(Source::new("港口-ж".as_bytes()).unwrap().as_str(), "港口-ж");
+        assert!(Source::new(&[0xff, 0xfe]).is_none());
+    }
+
+    #[test]
+    fn reassembly_limits() {
+        let mut dec = Decoder::with_config(DecoderConfig {
+            max_pending: 2,
+            max_age_lines: 3,
+            max_age_ms: 60_000,
+        });
+        let first = |seq: u8| {
+            let body = format!("AIVDM,2,1,{seq},A,55NBjP01mtGIL@CW;SM<D60P5Ld000000000000P0000000000000000000000,0");
+            let x = body.bytes().fold(0u8, |a, b| a ^ b);
+            format!("!{body}*{x:02X}")
+        };
+        for seq in 0..5 {
+            assert_eq!(dec.decode_line(first(seq).as_bytes()), Ok(None));
+            assert!(dec.pending() <= 2);
+        }
+        assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 3);
+        // Lines pass; the remaining groups grow old and are dropped.
+        for _ in 0..5 {
+            let _ = dec.decode_line(b"$PGHP,1*00");
+        }
+        let _ = dec.decode_line(first(7).as_bytes());
+        assert_eq!(dec.pending(), 1);
+        assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 5);
+        // A second fragment whose first was never seen.
+        let body = "AIVDM,2,2,9,A,88888888880,2";
+        let x = body.bytes().fold(0u8, |a, b| a ^ b);
+        let line = format!("!{body}*{x:02X}");
+        assert_eq!(
+            dec.decode_line(line.as_bytes()).unwrap_err().kind,
+            ErrorKind::FragmentOutOfSequence
+        );
     }
 }
