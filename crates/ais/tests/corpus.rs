@@ -172,3 +172,19 @@ fn nyharbor_hour_matches_csv() {
     }
     assert_eq!(checked, 8689);
 }
+
+#[test]
+fn static_info_view() {
+    let (msgs, _) = common::decode_file("nmea/kystverket_norwegian.raw");
+    let infos: Vec<_> = msgs
+        .iter()
+        .filter_map(|d| d.message.static_info())
+        .collect();
+    // 27 type 5 and 20 type 24 messages.
+    assert_eq!(infos.len(), 47);
+    assert!(infos.iter().all(|i| i.mmsi != 0));
+    assert!(infos.iter().filter(|i| i.name.is_some()).count() >= 27);
+    assert!(msgs
+        .iter()
+        .all(|d| d.message.static_info().is_none() || matches!(d.message.msg_type(), 5 | 19 | 24)));
+}

@@ -113,7 +113,96 @@ pub struct Fix {
     pub second: Option<u8>,
 }
 
+/// Static vessel data in the common shape of types 5, 19 and 24 (each part
+/// of a type 24 fills only its own fields), for registries and identity checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StaticInfo<'a> {
+    /// Transmitting station.
+    pub mmsi: u32,
+    /// Vessel name, `None` when empty.
+    pub name: Option<&'a str>,
+    /// Call sign, `None` when empty.
+    pub callsign: Option<&'a str>,
+    /// IMO number (type 5 only).
+    pub imo: Option<u32>,
+    /// Ship and cargo type code.
+    pub shiptype: Option<u8>,
+    /// Destination (type 5 only), `None` when empty.
+    pub destination: Option<&'a str>,
+    /// Overall length (bow + stern), metres, when known.
+    pub length_m: Option<u16>,
+    /// Overall beam (port + starboard), metres, when known.
+    pub beam_m: Option<u16>,
+}
+
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
+fn dims(bow: u16, stern: u16, port: u8, starboard: u8) -> (Option<u16>, Option<u16>) {
+    let l = bow + stern;
+    let b = port as u16 + starboard as u16;
+    ((l > 0).then_some(l), (b > 0).then_some(b))
+}
+
 impl Message {
+    /// The static data carried by this message (types 5, 19, 24).
+    pub fn static_info(&self) -> Option<StaticInfo<'_>> {
+        Some(match self {
+            Message::StaticAndVoyage(m) => {
+                let (length_m, beam_m) = dims(m.to_bow, m.to_stern, m.to_port, m.to_starboard);
+                StaticInfo {
+                    mmsi: m.mmsi,
+                    name: non_empty(&m.shipname),
+                    callsign: non_empty(&m.callsign),
+                    imo: m.imo,
+                    shiptype: m.shiptype,
+                    destination: non_empty(&m.destination),
+                    length_m,
+                    beam_m,
+                }
+            }
+            Message::ClassBExtended(m) => {
+                let (length_m, beam_m) = dims(m.to_bow, m.to_stern, m.to_port, m.to_starboard);
+                StaticInfo {
+                    mmsi: m.mmsi,
+                    name: non_empty(&m.shipname),
+                    shiptype: m.shiptype,
+                    length_m,
+                    beam_m,
+                    ..Default::default()
+                }
+            }
+            Message::StaticDataReport(m) => match &m.part {
+                StaticPart::A { shipname } => StaticInfo {
+                    mmsi: m.mmsi,
+                    name: non_empty(shipname),
+                    ..Default::default()
+                },
+                StaticPart::B {
+                    shiptype,
+                    callsign,
+                    to_bow,
+                    to_stern,
+                    to_port,
+                    to_starboard,
+                    ..
+                } => {
+                    let (length_m, beam_m) = dims(*to_bow, *to_stern, *to_port, *to_starboard);
+                    StaticInfo {
+                        mmsi: m.mmsi,
+                        callsign: non_empty(callsign),
+                        shiptype: *shiptype,
+                        length_m,
+                        beam_m,
+                        ..Default::default()
+                    }
+                }
+            },
+            _ => return None,
+        })
+    }
+
     /// The AIS message type (1..=27).
     pub fn msg_type(&self) -> u8 {
         use Message::*;
