@@ -585,3 +585,29 @@ fn gpsd_sample_aivdm() {
     assert!(compared >= 70, "compared {compared}");
     assert!(bad.is_empty(), "{} mismatching messages", bad.len());
 }
+
+/// The exact JSON Lines format (FORMATS.md "Decoded messages out"), pinned
+/// so that changes to it are deliberate.
+#[test]
+fn json_snapshot() {
+    let mut dec = jinghai_ais::Decoder::new();
+    let mut out = Vec::new();
+    for l in [
+        "\\s:2573238,c:1733782034*0A\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
+        "!AIVDM,2,1,9,B,55R3Vn82=ILTQ3KKS>1<D60Dq@E918U<F222221J1`?164vc03S1CCAD,0*2A",
+        "!AIVDM,2,2,9,B,`88888888888880,2*76",
+        "1593475200,!AIVDM,1,1,,A,B5MwrC0006c>mQ5l6qJs9s040000,0*54",
+    ] {
+        if let Ok(Some(d)) = dec.decode_line(l.as_bytes()) {
+            out.push(jinghai_ais::to_json(&d));
+        }
+    }
+    assert_eq!(
+        out,
+        [
+            r#"{"type":1,"mmsi":259076000,"received_at":"2024-12-09T22:07:14Z","source":"2573238","repeat":0,"nav_status":0,"rot":0,"rot_raw":0,"sog":0,"accuracy":false,"lon":5.469305,"lat":60.0766867,"cog":206.2,"heading":96,"second":14,"maneuver":0,"raim":false,"radio":33299}"#,
+            r#"{"type":5,"mmsi":371255000,"received_at":null,"source":null,"repeat":0,"ais_version":2,"imo":9266633,"callsign":"HP6683","shipname":"SEA ENTERPRISE","shiptype":90,"to_bow":13,"to_stern":15,"to_port":1,"to_starboard":6,"epfd":1,"eta_month":3,"eta_day":29,"eta_hour":11,"eta_minute":0,"draught":1.4,"destination":"LEMMER","dte":false}"#,
+            r#"{"type":18,"mmsi":367000140,"received_at":"2020-06-30T00:00:00Z","source":null,"repeat":0,"reserved":0,"sog":0,"accuracy":false,"lon":-74.07157,"lat":40.64409,"cog":299.4,"heading":246,"second":0,"regional":0,"cs":true,"display":false,"dsc":false,"band":false,"msg22":false,"assigned":false,"raim":false,"radio":0}"#,
+        ]
+    );
+}
