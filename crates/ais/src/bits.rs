@@ -251,21 +251,25 @@ impl Bits<'_> {
         (v << (64 - width)) >> (64 - width)
     }
 
-    /// 6-bit ASCII text of `chars` characters at `start`, trimmed of the `@`
-    /// padding and trailing spaces. Stops at the end of the payload.
+    /// 6-bit ASCII text of `chars` characters at `start`, ended at the first
+    /// `@` (the standard's padding: what follows it is filler, often `?`
+    /// garbage, as gpsd and pyais also read it) and trimmed of trailing
+    /// spaces. Stops at the end of the payload.
     pub fn text(&self, start: usize, chars: usize) -> String {
+        clean_text(self.text_raw(start, chars))
+    }
+
+    /// 6-bit ASCII text as transmitted, padding included.
+    pub fn text_raw(&self, start: usize, chars: usize) -> String {
         let mut s = String::with_capacity(chars);
         let mut pos = start;
         for _ in 0..chars {
             if pos + 6 > self.len {
                 break;
             }
-            let v = self.u8(pos, 6);
-            s.push(sixbit_char(v) as char);
+            s.push(sixbit_char(self.u8(pos, 6)) as char);
             pos += 6;
         }
-        let t = s.trim_end_matches(['@', ' ']).len();
-        s.truncate(t);
         s
     }
 
@@ -287,6 +291,16 @@ impl Bits<'_> {
         }
         crate::messages::BinaryData { bits, data }
     }
+}
+
+/// End 6-bit text at the first `@` and drop trailing spaces.
+pub(crate) fn clean_text(mut s: String) -> String {
+    if let Some(at) = s.find('@') {
+        s.truncate(at);
+    }
+    let t = s.trim_end_matches(' ').len();
+    s.truncate(t);
+    s
 }
 
 /// The character for a 6-bit ASCII value (`@A..Z[\]^_ !"#..?`).

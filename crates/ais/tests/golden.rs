@@ -27,6 +27,14 @@ fn ours(d: &jinghai_ais::Decoded) -> Map<String, Value> {
         );
         o.insert("timestamp".into(), json!(ts));
     }
+    // gpsd's combined 16-bit application id of types 25/26 (0 when absent).
+    if matches!(o["type"].as_u64(), Some(25 | 26)) {
+        let app = match (o["dac"].as_u64(), o["fid"].as_u64()) {
+            (Some(d), Some(f)) => d * 64 + f,
+            _ => 0,
+        };
+        o.insert("app_id".into(), json!(app));
+    }
     if o.contains_key("eta_month") {
         let eta = format!(
             "{:02}-{:02}T{:02}:{:02}Z",
@@ -181,7 +189,13 @@ fn map(t: u64, k: &str, v: &Value, scaled: bool) -> Option<(&'static str, Value)
         }
         "partno" | "part_num" => ("partno", f(n?)),
         "shipname" | "callsign" | "destination" | "name" | "text" => {
-            let s = v.as_str()?.trim_end_matches(['@', ' ']).to_string();
+            let s = v.as_str()?;
+            let s = s
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .trim_end()
+                .to_string();
             (
                 match k {
                     "shipname" => "shipname",
@@ -195,6 +209,7 @@ fn map(t: u64, k: &str, v: &Value, scaled: bool) -> Option<(&'static str, Value)
         }
         "timestamp" if matches!(t, 4 | 11) => ("timestamp", v.clone()),
         "eta" => ("eta", v.clone()),
+        "app_id" => ("app_id", f(n?)),
         "data" => ("data", v.clone()),
         _ => return None,
     })
@@ -522,6 +537,37 @@ fn gpsd_columns(t: u64) -> Option<&'static [&'static str]> {
             "app_id",
             "data",
         ],
+        // The data column of 26 carries a radio suffix; compare the header.
+        26 => &[
+            "type",
+            "repeat",
+            "mmsi",
+            "addressed",
+            "structured",
+            "dest_mmsi",
+            "app_id",
+        ],
+        21 => &[
+            "type",
+            "repeat",
+            "mmsi",
+            "aid_type",
+            "name",
+            "accuracy",
+            "lon",
+            "lat",
+            "to_bow",
+            // gpsd prints regional (165 here) before off_position (as 0x…).
+            "to_stern",
+            "to_port",
+            "to_starboard",
+            "epfd",
+            "second",
+            "regional",
+            "off_position",
+            "raim",
+            "virtual_aid",
+        ],
         _ => return None,
     })
 }
@@ -553,11 +599,19 @@ fn gpsd_sample_aivdm() {
         for (name, v) in names.iter().zip(&cols) {
             let textual = matches!(
                 *name,
-                "shipname" | "callsign" | "destination" | "text" | "timestamp" | "eta" | "data"
+                "shipname"
+                    | "callsign"
+                    | "destination"
+                    | "text"
+                    | "name"
+                    | "timestamp"
+                    | "eta"
+                    | "data"
             );
             let val = if textual {
                 json!(v)
             } else if let Some(h) = v.strip_prefix("0x") {
+                // Hex-printed bit fields.
                 json!(u64::from_str_radix(h, 16).unwrap())
             } else {
                 json!(v.parse::<f64>().unwrap())

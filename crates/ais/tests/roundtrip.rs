@@ -20,13 +20,15 @@ fn cog() -> impl Strategy<Value = Option<f32>> {
     proptest::option::of((0u32..3600).prop_map(|k| k as f32 / 10.0))
 }
 fn text(max: usize) -> impl Strategy<Value = String> {
-    // Any 6-bit character; trailing '@' and spaces are padding and trimmed.
+    // Any 6-bit character; text ends at the first '@' (padding) and trailing
+    // spaces are trimmed, so generate what a decoder can return.
     proptest::collection::vec(0u8..64, 0..=max).prop_map(|v| {
         let s: String = v
             .into_iter()
             .map(|c| if c < 32 { (c + 64) as char } else { c as char })
             .collect();
-        s.trim_end_matches(['@', ' ']).to_string()
+        let s = s.split('@').next().unwrap_or_default();
+        s.trim_end_matches(' ').to_string()
     })
 }
 fn opt_nz(max: u32) -> impl Strategy<Value = Option<u32>> {

@@ -271,18 +271,14 @@ pub struct AidToNavigation {
 
 impl AidToNavigation {
     pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
-        // The extension continues the 20-character name only when the name
-        // uses all 20 characters; join before trimming so inner spaces stay.
-        let mut name = b.text(43, 20);
-        if b.len() >= 278 {
-            let ext = b.text_to_end(272);
-            if !ext.is_empty() {
-                while name.len() < 20 {
-                    name.push(' ');
-                }
-                name.push_str(&ext);
-            }
-        }
+        // The extension (bits 272..) continues the name only when the
+        // 20-character name field is full (no `@` padding in it).
+        let raw = b.text_raw(43, 20);
+        let name = if b.len() >= 278 && !raw.contains('@') {
+            crate::bits::clean_text(raw + &b.text_raw(272, (b.len() - 272) / 6))
+        } else {
+            crate::bits::clean_text(raw)
+        };
         AidToNavigation {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
