@@ -105,6 +105,14 @@ pub struct Decoded {
     pub own_ship: bool,
 }
 
+impl Decoded {
+    /// The receive time, or `ingest_ms` (the caller's clock) when the line
+    /// carried none — the FORMATS.md rule.
+    pub fn time_or(&self, ingest_ms: i64) -> i64 {
+        self.received_at.unwrap_or(ingest_ms)
+    }
+}
+
 /// Limits of the reassembly table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DecoderConfig {
