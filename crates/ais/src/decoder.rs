@@ -338,7 +338,17 @@ impl Decoder {
                 .or(s.group.map(|g| g.id | 0x8000_0000)),
             channel: s.channel,
         };
-        let found = self.slots.iter().position(|sl| sl.key == key);
+        // Fragments from different receivers (tag-block `s:`) never mix,
+        // even with the same sequence id and channel; a fragment without a
+        // source (continuations often carry only `g:`) joins any group.
+        let source = s.source.and_then(Source::new);
+        let found = self.slots.iter().position(|sl| {
+            sl.key == key
+                && match (&sl.source, &source) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        });
         if s.number == 1 {
             if let Some(i) = found {
                 // A new group reusing the key of an unfinished one: the old one
@@ -364,7 +374,7 @@ impl Decoder {
                 chars,
                 fill: s.fill,
                 time: s.time_ms,
-                source: s.source.and_then(Source::new),
+                source,
                 line: now,
             });
             self.stats.fragments += 1;
@@ -387,7 +397,7 @@ impl Decoder {
         slot.fill = s.fill;
         slot.time = slot.time.or(s.time_ms);
         if slot.source.is_none() {
-            slot.source = s.source.and_then(Source::new);
+            slot.source = source;
         }
         if s.number < s.total {
             self.stats.fragments += 1;
@@ -421,6 +431,35 @@ mod tests {
         }
         assert_eq!(Source::new("港口-ж".as_bytes()).unwrap().as_str(), "港口-ж");
         assert!(Source::new(&[0xff, 0xfe]).is_none());
+    }
+
+    #[test]
+    fn receivers_do_not_mix() {
+        let line = |src: &str, n: u8, payload: &str, fill: u8| {
+            let body = format!("AIVDM,2,{n},3,A,{payload},{fill}");
+            let x = body.bytes().fold(0u8, |a, b| a ^ b);
+            let tag = format!("s:{src}");
+            let t = tag.bytes().fold(0u8, |a, b| a ^ b);
+            format!("\\{tag}*{t:02X}\\!{body}*{x:02X}")
+        };
+        let p1 = "55R3Vn82=ILTQ3KKS>1<D60Dq@E918U<F222221J1`?164vc03S1CCAD";
+        let p2 = "`88888888888880";
+        let mut dec = Decoder::new();
+        assert_eq!(dec.decode_line(line("r1", 1, p1, 0).as_bytes()), Ok(None));
+        assert_eq!(dec.decode_line(line("r2", 1, p1, 0).as_bytes()), Ok(None));
+        assert_eq!(dec.pending(), 2);
+        let a = dec
+            .decode_line(line("r2", 2, p2, 2).as_bytes())
+            .unwrap()
+            .unwrap();
+        let b = dec
+            .decode_line(line("r1", 2, p2, 2).as_bytes())
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.source.unwrap().as_str(), "r2");
+        assert_eq!(b.source.unwrap().as_str(), "r1");
+        assert_eq!(a.message, b.message);
+        assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 0);
     }
 
     #[test]
