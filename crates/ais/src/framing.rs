@@ -108,6 +108,7 @@ struct Tag<'a> {
 }
 
 /// Parse the inside of a tag block (`c:…,s:…,g:…*hh`).
+#[inline]
 fn parse_tag(tag: &[u8]) -> Result<Tag<'_>, ErrorKind> {
     let body = match find(tag, b'*') {
         Some(star) => {

@@ -53,6 +53,7 @@ fn digits(s: &[u8]) -> Option<i64> {
 /// Epoch seconds, possibly with a fraction (`1593475200`, `1593475200.25`), to ms.
 /// Values of 12 digits or more are taken as milliseconds already (some feeds
 /// put milliseconds in the `c:` field).
+#[inline]
 pub(crate) fn parse_epoch(s: &[u8]) -> Option<i64> {
     // Fast path (one pass): the common integer form.
     if !s.is_empty() && s.len() <= 18 {
