@@ -159,6 +159,23 @@ impl Stats {
     }
 }
 
+/// One-line summary for logs: `lines 8551 messages 4051 types 1:2511 … errors unsupported:4051`.
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "lines {} messages {} types", self.lines, self.messages)?;
+        for (t, n) in self.by_type.iter().enumerate().filter(|(_, n)| **n > 0) {
+            write!(f, " {t}:{n}")?;
+        }
+        f.write_str(" errors")?;
+        for k in ErrorKind::ALL {
+            if self.error(k) > 0 {
+                write!(f, " {}:{}", k.name(), self.error(k))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Key {
     talker: [u8; 2],
@@ -460,6 +477,10 @@ mod tests {
         assert_eq!(b.source.unwrap().as_str(), "r1");
         assert_eq!(a.message, b.message);
         assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 0);
+        assert_eq!(
+            dec.stats().to_string(),
+            "lines 4 messages 2 types 5:2 errors"
+        );
     }
 
     #[test]
