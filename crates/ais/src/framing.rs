@@ -181,11 +181,18 @@ fn trim(mut s: &[u8]) -> &[u8] {
 }
 
 /// A time in the trailing fields after the checksum: the first all-digit
-/// field of 9+ digits (exactEarth's `,<epoch ms>`, USCG's `,<epoch s>`).
+/// field of 10+ digits (exactEarth's `,<epoch ms>`, USCG's `,<epoch s>`);
+/// shorter numbers (USCG's 9-digit station ids, counters) are not times.
 fn trailing_time(t: &[u8]) -> Option<i64> {
+    if t.is_empty() {
+        return None;
+    }
     t.split(|&c| c == b',')
         .map(trim)
-        .find(|f| f.len() >= 9 && f.iter().all(|c| c.is_ascii_digit() || *c == b'.'))
+        .find(|f| {
+            f.iter().take_while(|c| c.is_ascii_digit()).count() >= 10
+                && f.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        })
         .and_then(parse_epoch)
 }
 
