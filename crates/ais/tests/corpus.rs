@@ -188,3 +188,21 @@ fn static_info_view() {
         .iter()
         .all(|d| d.message.static_info().is_none() || matches!(d.message.msg_type(), 5 | 19 | 24)));
 }
+
+/// The generated exercise the engine replays (`scenarios/example-1`).
+#[test]
+fn scenario_example_1() {
+    let p = common::ais_data().join("../scenarios/example-1/ais.nmea");
+    let data = std::fs::read(&p).expect("scenario file");
+    let (msgs, s) = common::decode_all(&data);
+    assert_eq!(s.lines, 44_227);
+    assert_eq!(s.messages, 42_554);
+    assert_eq!(
+        (s.by_type[1], s.by_type[5], s.by_type[18]),
+        (29_806, 1_673, 11_075)
+    );
+    assert_eq!(errors(&s), vec![]);
+    assert!(msgs.iter().all(|d| d.received_at.is_some()));
+    let mmsis: std::collections::HashSet<u32> = msgs.iter().map(|d| d.message.mmsi()).collect();
+    assert_eq!(mmsis.len(), 75);
+}
