@@ -205,3 +205,28 @@ proptest! {
         prop_assert!(out.contains(&a) && out.contains(&b));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Every receive-time convention of FORMATS.md yields the same instant.
+    #[test]
+    fn time_conventions(ms in 100_000_000_000i64..4_000_000_000_000, form in 0usize..6) {
+        let s = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+        let secs = ms / 1000;
+        let tag = |body: String| {
+            let x = body.bytes().fold(0u8, |a, b| a ^ b);
+            format!("\\{body}*{x:02X}\\")
+        };
+        let (line, want) = match form {
+            0 => (format!("{}{s}", tag(format!("c:{secs}"))), secs * 1000),
+            1 => (format!("{}{s}", tag(format!("s:rx1,c:{ms}"))), ms),
+            2 => (format!("{secs},{s}"), secs * 1000),
+            3 => (format!("{},{s}", jinghai_ais::format_rfc3339(ms)), ms),
+            4 => (format!("{s},{ms}"), ms),
+            _ => (format!("{}{s},{}", tag(format!("c:{secs}")), ms + 5000), secs * 1000),
+        };
+        let d = Decoder::new().decode_line(line.as_bytes()).unwrap().unwrap();
+        prop_assert_eq!(d.received_at, Some(want), "{}", line);
+    }
+}
