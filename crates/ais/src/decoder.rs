@@ -1,0 +1,519 @@
+//! The streaming decoder: one line in, at most one message out.
+//!
+//! Single-sentence messages are de-armoured straight from the line into a
+//! reusable bit buffer, so a position report costs no allocation. Fragments
+//! of multi-sentence messages wait in a small fixed table of slots, keyed by
+//! (talker, VDM/VDO, total, sequence id, channel), which lets messages
+//! interleave across channels and sequence ids; slots that wait too long
+//! (in lines or in receive time) or that are pushed out by newer groups when
+//! the table is full are dropped and counted, so memory stays bounded
+//! whatever the input.
+
+use crate::bits::BitBuf;
+use crate::error::{DecodeError, ErrorKind};
+use crate::framing::{parse_line, Sentence};
+use crate::messages::{self, Ctx, Message};
+
+/// Tag-block source (`s:`), stored inline (up to 31 bytes) so that a decoded
+/// message owns it without allocating.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Source {
+    len: u8,
+    buf: [u8; 31],
+}
+
+impl Source {
+    /// From bytes; `None` when not UTF-8. Longer sources are cut at 31 bytes
+    /// (on a character boundary).
+    #[inline]
+    pub fn new(s: &[u8]) -> Option<Source> {
+        if s.len() <= 31 && s.is_ascii() {
+            // Fast path: every tag-blocked line carries one.
+            let mut buf = [0; 31];
+            copy_small(&mut buf, s);
+            return Some(Source {
+                len: s.len() as u8,
+                buf,
+            });
+        }
+        let s = std::str::from_utf8(s).ok()?;
+        let mut end = s.len().min(31);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut buf = [0; 31];
+        buf[..end].copy_from_slice(&s.as_bytes()[..end]);
+        Some(Source {
+            len: end as u8,
+            buf,
+        })
+    }
+
+    /// The source as text.
+    pub fn as_str(&self) -> &str {
+        // Built from a &str cut at a char boundary.
+        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+    }
+}
+
+/// Copy ≤ 31 bytes with two overlapping fixed-size moves instead of a
+/// variable-length `memcpy` call (this runs once per tag-blocked line).
+#[inline(always)]
+fn copy_small(dst: &mut [u8; 31], src: &[u8]) {
+    let n = src.len();
+    if n >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..n].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
+    }
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A decoded message with where and when it was received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The message.
+    pub message: Message,
+    /// Receive time, epoch milliseconds UTC, when the line carried one;
+    /// `None` means the caller should use its ingest clock.
+    pub received_at: Option<i64>,
+    /// Tag-block source (receiver / station id), if any.
+    pub source: Option<Source>,
+    /// Radio channel as sent (`b'A'`, `b'B'`, …).
+    pub channel: Option<u8>,
+    /// From a `VDO` sentence (own ship) rather than `VDM`.
+    pub own_ship: bool,
+}
+
+impl Decoded {
+    /// The receive time, or `ingest_ms` (the caller's clock) when the line
+    /// carried none — the FORMATS.md rule.
+    pub fn time_or(&self, ingest_ms: i64) -> i64 {
+        self.received_at.unwrap_or(ingest_ms)
+    }
+}
+
+/// Limits of the reassembly table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecoderConfig {
+    /// Incomplete multi-sentence groups held at once; the oldest is dropped
+    /// when a new group needs room.
+    pub max_pending: usize,
+    /// A group not completed within this many lines is dropped.
+    pub max_age_lines: u64,
+    /// A group whose next fragment arrives more than this many ms (receive
+    /// time) after its first is dropped.
+    pub max_age_ms: i64,
+}
+
+impl Default for DecoderConfig {
+    fn default() -> Self {
+        DecoderConfig {
+            max_pending: 32,
+            max_age_lines: 1000,
+            max_age_ms: 60_000,
+        }
+    }
+}
+
+/// Counters kept by the decoder.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Lines fed.
+    pub lines: u64,
+    /// Messages decoded.
+    pub messages: u64,
+    /// Messages decoded, by type (index = type; 0 unused).
+    pub by_type: [u64; 28],
+    /// Errors by kind (index = `ErrorKind as usize`); `OutOfRange` counts
+    /// fields, `ExpiredFragment` counts dropped groups.
+    pub errors: [u64; ErrorKind::COUNT],
+    /// Multi-sentence fragments accepted and waiting.
+    pub fragments: u64,
+}
+
+impl Stats {
+    /// Count of one error kind.
+    pub fn error(&self, kind: ErrorKind) -> u64 {
+        self.errors[kind as usize]
+    }
+}
+
+/// One-line summary for logs: `lines 8551 messages 4051 types 1:2511 … errors unsupported:4051`.
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "lines {} messages {} types", self.lines, self.messages)?;
+        for (t, n) in self.by_type.iter().enumerate().filter(|(_, n)| **n > 0) {
+            write!(f, " {t}:{n}")?;
+        }
+        f.write_str(" errors")?;
+        for k in ErrorKind::ALL {
+            if self.error(k) > 0 {
+                write!(f, " {}:{}", k.name(), self.error(k))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    talker: [u8; 2],
+    own: bool,
+    total: u8,
+    seq: Option<u32>,
+    channel: Option<u8>,
+}
+
+struct Slot {
+    key: Key,
+    next: u8,
+    chars: Vec<u8>,
+    fill: u8,
+    time: Option<i64>,
+    source: Option<Source>,
+    line: u64,
+}
+
+/// Streaming AIS decoder. Feed it lines with [`Decoder::decode_line`].
+pub struct Decoder {
+    cfg: DecoderConfig,
+    bits: BitBuf,
+    slots: Vec<Slot>,
+    free: Vec<Vec<u8>>,
+    stats: Stats,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Decoder {
+    /// Decoder with default limits.
+    pub fn new() -> Self {
+        Self::with_config(DecoderConfig::default())
+    }
+
+    /// Decoder with the given limits.
+    pub fn with_config(cfg: DecoderConfig) -> Self {
+        Decoder {
+            cfg: DecoderConfig {
+                max_pending: cfg.max_pending.max(1),
+                ..cfg
+            },
+            bits: BitBuf::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Number of incomplete multi-sentence groups held.
+    pub fn pending(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Decode one line (with or without its line ending).
+    ///
+    /// `Ok(Some(_))`: a complete message. `Ok(None)`: a fragment was stored,
+    /// waiting for the rest. `Err(_)`: the line was counted and skipped; the
+    /// stream can always continue. Never panics.
+    #[inline]
+    pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        self.stats.lines += 1;
+        let s = match parse_line(line) {
+            Ok(s) => s,
+            Err(kind) => return Err(self.count(kind)),
+        };
+        if s.total != 1 {
+            return self.fragment_counted(s);
+        }
+        // Single-sentence fast path, kept apart from reassembly so that the
+        // message is built straight into the return value.
+        self.bits.clear();
+        if let Err(kind) = self
+            .bits
+            .push_armoured(s.payload)
+            .and_then(|_| self.bits.finish(s.fill as usize))
+        {
+            return Err(self.count(kind));
+        }
+        let mut cx = Ctx::default();
+        match messages::decode(&self.bits.reader(), &mut cx) {
+            Ok(message) => {
+                self.tally(&message, &cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: s.time_ms,
+                    source: s.source.and_then(Source::new),
+                    channel: s.channel,
+                    own_ship: s.own_ship,
+                }))
+            }
+            Err(kind) => Err(self.count(kind)),
+        }
+    }
+
+    #[inline]
+    fn count(&mut self, kind: ErrorKind) -> DecodeError {
+        self.stats.errors[kind as usize] += 1;
+        kind.into()
+    }
+
+    #[inline]
+    fn tally(&mut self, message: &Message, cx: &Ctx) {
+        self.stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+        self.stats.messages += 1;
+        self.stats.by_type[message.msg_type() as usize] += 1;
+    }
+
+    #[inline(never)]
+    fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
+        self.fragment(s).map_err(|kind| self.count(kind))
+    }
+
+    fn finish(
+        &mut self,
+        received_at: Option<i64>,
+        source: Option<Source>,
+        channel: Option<u8>,
+        own_ship: bool,
+    ) -> Result<Decoded, ErrorKind> {
+        let mut cx = Ctx::default();
+        let message = messages::decode(&self.bits.reader(), &mut cx)?;
+        self.tally(&message, &cx);
+        Ok(Decoded {
+            message,
+            received_at,
+            source,
+            channel,
+            own_ship,
+        })
+    }
+
+    fn expire(&mut self, now_line: u64, now_ms: Option<i64>) {
+        let cfg = self.cfg;
+        let mut i = 0;
+        while i < self.slots.len() {
+            let s = &self.slots[i];
+            let old_line = now_line.saturating_sub(s.line) > cfg.max_age_lines;
+            let old_time =
+                matches!((s.time, now_ms), (Some(a), Some(b)) if (b - a).abs() > cfg.max_age_ms);
+            if old_line || old_time {
+                self.drop_slot(i);
+                self.stats.errors[ErrorKind::ExpiredFragment as usize] += 1;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn drop_slot(&mut self, i: usize) {
+        let mut slot = self.slots.swap_remove(i);
+        slot.chars.clear();
+        self.free.push(slot.chars);
+    }
+
+    fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, ErrorKind> {
+        let now = self.stats.lines;
+        self.expire(now, s.time_ms);
+        let key = Key {
+            talker: s.talker,
+            own: s.own_ship,
+            total: s.total,
+            // The sentence's sequence id; when it is empty, the tag-block group id.
+            seq: s
+                .seq_id
+                .map(u32::from)
+                .or(s.group.map(|g| g.id | 0x8000_0000)),
+            channel: s.channel,
+        };
+        // Fragments from different receivers (tag-block `s:`) never mix,
+        // even with the same sequence id and channel; a fragment without a
+        // source (continuations often carry only `g:`) joins any group.
+        let source = s.source.and_then(Source::new);
+        let found = self.slots.iter().position(|sl| {
+            sl.key == key
+                && match (&sl.source, &source) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        });
+        if s.number == 1 {
+            if let Some(i) = found {
+                // A new group reusing the key of an unfinished one: the old one
+                // will never complete.
+                self.drop_slot(i);
+                self.stats.errors[ErrorKind::ExpiredFragment as usize] += 1;
+            }
+            if self.slots.len() >= self.cfg.max_pending {
+                let oldest = (0..self.slots.len())
+                    .min_by_key(|&i| self.slots[i].line)
+                    .unwrap_or(0);
+                self.drop_slot(oldest);
+                self.stats.errors[ErrorKind::ExpiredFragment as usize] += 1;
+            }
+            if s.payload.len() * 6 > crate::bits::MAX_BITS {
+                return Err(ErrorKind::PayloadTooLong);
+            }
+            let mut chars = self.free.pop().unwrap_or_default();
+            chars.extend_from_slice(s.payload);
+            self.slots.push(Slot {
+                key,
+                next: 2,
+                chars,
+                fill: s.fill,
+                time: s.time_ms,
+                source,
+                line: now,
+            });
+            self.stats.fragments += 1;
+            return Ok(None);
+        }
+        let Some(i) = found else {
+            return Err(ErrorKind::FragmentOutOfSequence);
+        };
+        if self.slots[i].next != s.number {
+            self.drop_slot(i);
+            return Err(ErrorKind::FragmentOutOfSequence);
+        }
+        let slot = &mut self.slots[i];
+        if (slot.chars.len() + s.payload.len()) * 6 > crate::bits::MAX_BITS {
+            self.drop_slot(i);
+            return Err(ErrorKind::PayloadTooLong);
+        }
+        slot.chars.extend_from_slice(s.payload);
+        slot.next += 1;
+        slot.fill = s.fill;
+        slot.time = slot.time.or(s.time_ms);
+        if slot.source.is_none() {
+            slot.source = source;
+        }
+        if s.number < s.total {
+            self.stats.fragments += 1;
+            return Ok(None);
+        }
+        let slot = self.slots.swap_remove(i);
+        self.bits.clear();
+        let r = self
+            .bits
+            .push_armoured(&slot.chars)
+            .and_then(|_| self.bits.finish(slot.fill as usize));
+        let (time, source, channel, own) = (slot.time, slot.source, slot.key.channel, slot.key.own);
+        let mut chars = slot.chars;
+        chars.clear();
+        self.free.push(chars);
+        r?;
+        self.finish(time, source, channel, own).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_inline() {
+        for n in 0..=40 {
+            let s: String = (0..n).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            let src = Source::new(s.as_bytes()).unwrap();
+            assert_eq!(src.as_str(), &s[..n.min(31)]);
+        }
+        assert_eq!(Source::new("港口-ж".as_bytes()).unwrap().as_str(), "港口-ж");
+        assert!(Source::new(&[0xff, 0xfe]).is_none());
+    }
+
+    #[test]
+    fn receivers_do_not_mix() {
+        let line = |src: &str, n: u8, payload: &str, fill: u8| {
+            let body = format!("AIVDM,2,{n},3,A,{payload},{fill}");
+            let x = body.bytes().fold(0u8, |a, b| a ^ b);
+            let tag = format!("s:{src}");
+            let t = tag.bytes().fold(0u8, |a, b| a ^ b);
+            format!("\\{tag}*{t:02X}\\!{body}*{x:02X}")
+        };
+        let p1 = "55R3Vn82=ILTQ3KKS>1<D60Dq@E918U<F222221J1`?164vc03S1CCAD";
+        let p2 = "`88888888888880";
+        let mut dec = Decoder::new();
+        assert_eq!(dec.decode_line(line("r1", 1, p1, 0).as_bytes()), Ok(None));
+        assert_eq!(dec.decode_line(line("r2", 1, p1, 0).as_bytes()), Ok(None));
+        assert_eq!(dec.pending(), 2);
+        let a = dec
+            .decode_line(line("r2", 2, p2, 2).as_bytes())
+            .unwrap()
+            .unwrap();
+        let b = dec
+            .decode_line(line("r1", 2, p2, 2).as_bytes())
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.source.unwrap().as_str(), "r2");
+        assert_eq!(b.source.unwrap().as_str(), "r1");
+        assert_eq!(a.message, b.message);
+        assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 0);
+        assert_eq!(
+            dec.stats().to_string(),
+            "lines 4 messages 2 types 5:2 errors"
+        );
+    }
+
+    #[test]
+    fn reassembly_limits() {
+        let mut dec = Decoder::with_config(DecoderConfig {
+            max_pending: 2,
+            max_age_lines: 3,
+            max_age_ms: 60_000,
+        });
+        let first = |seq: u8| {
+            let body = format!("AIVDM,2,1,{seq},A,55NBjP01mtGIL@CW;SM<D60P5Ld000000000000P0000000000000000000000,0");
+            let x = body.bytes().fold(0u8, |a, b| a ^ b);
+            format!("!{body}*{x:02X}")
+        };
+        for seq in 0..5 {
+            assert_eq!(dec.decode_line(first(seq).as_bytes()), Ok(None));
+            assert!(dec.pending() <= 2);
+        }
+        assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 3);
+        // Lines pass; the remaining groups grow old and are dropped.
+        for _ in 0..5 {
+            let _ = dec.decode_line(b"$PGHP,1*00");
+        }
+        let _ = dec.decode_line(first(7).as_bytes());
+        assert_eq!(dec.pending(), 1);
+        assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 5);
+        // A second fragment whose first was never seen.
+        let body = "AIVDM,2,2,9,A,88888888880,2";
+        let x = body.bytes().fold(0u8, |a, b| a ^ b);
+        let line = format!("!{body}*{x:02X}");
+        assert_eq!(
+            dec.decode_line(line.as_bytes()).unwrap_err().kind,
+            ErrorKind::FragmentOutOfSequence
+        );
+    }
+}

@@ -1,0 +1,74 @@
+//! The hot path allocates nothing: decoding single-sentence position
+//! reports (with tag blocks) performs zero heap allocations once the
+//! decoder exists. Checked with a global allocator that counts the
+//! allocations of the measuring thread only (the test harness allocates on
+//! its own threads meanwhile).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+struct Counting;
+
+thread_local! {
+    static MEASURING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note() {
+    if MEASURING.with(Cell::get) {
+        ALLOCS.with(|a| a.set(a.get() + 1));
+    }
+}
+
+fn allocs() -> usize {
+    ALLOCS.with(Cell::get)
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+#[test]
+fn position_reports_do_not_allocate() {
+    let lines: [&[u8]; 4] = [
+        b"\\s:2573238,c:1733782034*0A\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
+        b"\\s:reencoded,c:1593475200*43\\!AIVDM,1,1,,A,B5MwrC0006c>mQ5l6qJs9s040000,0*54",
+        b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n",
+        b"!AIVDM,1,1,,A,KCQ9r=hrFUnH7P00,0*41",
+    ];
+    let mut dec = jinghai_ais::Decoder::new();
+    let mut n = 0;
+    MEASURING.with(|m| m.set(true));
+    for _ in 0..1000 {
+        for l in lines {
+            if let Ok(Some(d)) = dec.decode_line(l) {
+                n += d.message.fix().is_some() as usize;
+            }
+        }
+    }
+    MEASURING.with(|m| m.set(false));
+    assert_eq!(n, 4000);
+    assert_eq!(allocs(), 0, "allocations on the hot path");
+}
+
+#[test]
+fn the_counter_works() {
+    MEASURING.with(|m| m.set(true));
+    let v = std::hint::black_box(vec![1u8; 100]);
+    MEASURING.with(|m| m.set(false));
+    drop(v);
+    assert!(allocs() >= 1);
+}
