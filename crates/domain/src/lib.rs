@@ -19,6 +19,7 @@
 pub mod audit;
 pub mod region;
 pub mod report;
+pub mod risk;
 pub mod scope;
 pub mod taskforce;
 pub mod time;

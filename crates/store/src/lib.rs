@@ -31,6 +31,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use jinghai_domain::audit::Actor;
 use jinghai_domain::report::{Day, EntryStatus, FormDef, Milli, ReportEntry};
+use jinghai_domain::risk::{Attachment, RiskCategory, RiskItem, RiskStatus, RiskUpdate, Severity};
 use jinghai_domain::taskforce::GroupAssignment;
 use jinghai_domain::time::Millis;
 use jinghai_domain::{
@@ -168,6 +169,40 @@ pub struct BulkEntry {
     pub day: Day,
     pub status: EntryStatus,
     pub values: Vec<(String, Milli)>,
+}
+
+/// A newly found risk.
+#[derive(Debug, Clone)]
+pub struct NewRisk {
+    pub region_id: i64,
+    pub place: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub category: RiskCategory,
+    pub description: String,
+    pub severity: Severity,
+    pub found_by: String,
+    pub found_on: Day,
+}
+
+/// A risk's rectification plan.
+#[derive(Debug, Clone)]
+pub struct RiskPlan {
+    pub measure: String,
+    pub responsible_unit_id: i64,
+    pub responsible_person: String,
+    pub deadline: Day,
+}
+
+/// A risk's move to a new status, with what the move records.
+#[derive(Debug, Clone)]
+pub struct RiskTransition {
+    pub status: RiskStatus,
+    /// Close-out evidence text (when applying for 销号).
+    pub evidence: Option<String>,
+    /// The office's check comment.
+    pub check_comment: Option<String>,
+    pub closed_on: Option<Day>,
 }
 
 /// Filter for the audit log.
@@ -375,6 +410,47 @@ pub trait Store: Send + Sync + 'static {
     async fn bulk_insert_report_entries(&self, form_id: i64, entries: &[BulkEntry]) -> Result<()>;
     /// Recomputes every total of a form from its entries (repair, after bulk loads).
     async fn rebuild_report_totals(&self, form_id: i64) -> Result<()>;
+
+    // --- risks ---
+    async fn create_risk(&self, actor: &Actor, at: Millis, new: &NewRisk) -> Result<RiskItem>;
+    /// A risk in the caller's regions, or one their unit is responsible for.
+    async fn get_risk(&self, scope: &Scope, id: i64) -> Result<RiskItem>;
+    async fn list_risks(&self, scope: &Scope) -> Result<Vec<RiskItem>>;
+    async fn set_risk_plan(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        plan: &RiskPlan,
+    ) -> Result<RiskItem>;
+    async fn add_risk_update(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        day: Day,
+        progress: &str,
+    ) -> Result<RiskUpdate>;
+    async fn list_risk_updates(&self, risk_id: i64) -> Result<Vec<RiskUpdate>>;
+    async fn add_risk_attachment(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<Attachment>;
+    async fn list_risk_attachments(&self, risk_id: i64) -> Result<Vec<Attachment>>;
+    /// An attachment and its bytes, if its risk is visible to the caller.
+    async fn get_risk_attachment(&self, scope: &Scope, id: i64) -> Result<(Attachment, Vec<u8>)>;
+    async fn set_risk_status(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        t: &RiskTransition,
+    ) -> Result<RiskItem>;
 
     // --- audit ---
     /// Appends an audit record that belongs to no other write (sign-in, sign-out).

@@ -45,6 +45,11 @@ pub const SQLITE: &[Migration] = &[
         name: "reports",
         sql: include_str!("../migrations/sqlite/0002_reports.sql"),
     },
+    Migration {
+        version: 3,
+        name: "risks",
+        sql: include_str!("../migrations/sqlite/0003_risks.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -57,6 +62,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 2,
         name: "reports",
         sql: include_str!("../migrations/postgres/0002_reports.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "risks",
+        sql: include_str!("../migrations/postgres/0003_risks.sql"),
     },
 ];
 

@@ -10,7 +10,7 @@ macro_rules! impl_store {
             Actor, Agency, AuditAction, AuditEntry, AuditFilter, Backend, GroupAssignment, Millis,
             MigrationStatus, NewAudit, NewRegion, NewUnit, NewUser, Region, RegionCode, RegionLevel,
             Result, Role, Scope, Session, StoreError, Unit, User, UserPatch, WorkingGroup,
-            BulkEntry, Day, EntryState, EntryStatus, EntryWrite, FormDef, Milli, ReportEntry, ReportForm,
+            BulkEntry, Day, EntryState, EntryStatus, NewRisk, RiskPlan, RiskTransition, EntryWrite, FormDef, Milli, ReportEntry, ReportForm,
         };
 
         type DbRow = <$db as sqlx::Database>::Row;
@@ -175,6 +175,57 @@ macro_rules! impl_store {
                 .execute(&mut **tx).await?;
             }
             Ok(())
+        }
+
+
+        const RISK_COLS: &str = "SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks";
+
+        fn risk_from_row(r: &DbRow) -> Result<jinghai_domain::risk::RiskItem> {
+            use jinghai_domain::risk::{RiskCategory, RiskStatus, Severity};
+            let category: String = r.try_get("category")?;
+            let severity: String = r.try_get("severity")?;
+            let status: String = r.try_get("status")?;
+            Ok(jinghai_domain::risk::RiskItem {
+                id: r.try_get("id")?,
+                region_id: r.try_get("region_id")?,
+                region_code: r.try_get("region_code")?,
+                place: r.try_get("place")?,
+                lat: r.try_get("lat")?,
+                lon: r.try_get("lon")?,
+                category: RiskCategory::parse(&category).ok_or_else(|| corrupt("risk category", &category))?,
+                description: r.try_get("description")?,
+                severity: Severity::parse(&severity).ok_or_else(|| corrupt("severity", &severity))?,
+                found_by: r.try_get("found_by")?,
+                found_on: r.try_get("found_on")?,
+                measure: r.try_get("measure")?,
+                responsible_unit_id: r.try_get("responsible_unit_id")?,
+                responsible_person: r.try_get("responsible_person")?,
+                deadline: r.try_get("deadline")?,
+                status: RiskStatus::parse(&status).ok_or_else(|| corrupt("risk status", &status))?,
+                evidence: r.try_get("evidence")?,
+                check_comment: r.try_get("check_comment")?,
+                closed_on: r.try_get("closed_on")?,
+                last_update_on: r.try_get("last_update_on")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
+        fn attachment_from_row(r: &DbRow) -> Result<jinghai_domain::risk::Attachment> {
+            Ok(jinghai_domain::risk::Attachment {
+                id: r.try_get("id")?,
+                risk_id: r.try_get("risk_id")?,
+                file_name: r.try_get("file_name")?,
+                content_type: r.try_get("content_type")?,
+                size: r.try_get("size")?,
+                uploaded_by: r.try_get("uploaded_by")?,
+                uploaded_at: r.try_get("uploaded_at")?,
+            })
+        }
+
+        async fn risk_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<jinghai_domain::risk::RiskItem> {
+            let row = sqlx::query("SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks WHERE id = $1")
+                .bind(id).fetch_optional(&mut **tx).await?;
+            risk_from_row(&row.ok_or(StoreError::NotFound)?)
         }
 
         async fn region_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<Region> {
@@ -800,6 +851,105 @@ macro_rules! impl_store {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            // --- risks ---
+
+            async fn create_risk(&self, actor: &Actor, at: Millis, n: &NewRisk) -> Result<jinghai_domain::risk::RiskItem> {
+                let _ = RISK_COLS;
+                let mut tx = self.pool.begin().await?;
+                let region = region_in_tx(&mut tx, n.region_id).await?;
+                let id: i64 = sqlx::query("INSERT INTO risks (region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11) RETURNING id")
+                    .bind(n.region_id).bind(region.code.as_str()).bind(&n.place).bind(n.lat).bind(n.lon).bind(n.category.as_str())
+                    .bind(&n.description).bind(n.severity.as_str()).bind(&n.found_by).bind(n.found_on).bind(at)
+                    .fetch_one(&mut *tx).await?.try_get("id")?;
+                let risk = risk_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "risk", id, &risk.region_code).after(snapshot(&risk))).await?;
+                tx.commit().await?;
+                Ok(risk)
+            }
+
+            async fn get_risk(&self, scope: &Scope, id: i64) -> Result<jinghai_domain::risk::RiskItem> {
+                let row = sqlx::query("SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks WHERE id = $1 AND (region_code LIKE $2 OR responsible_unit_id = $3)")
+                    .bind(id).bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))
+                    .fetch_optional(&self.pool).await?;
+                risk_from_row(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn list_risks(&self, scope: &Scope) -> Result<Vec<jinghai_domain::risk::RiskItem>> {
+                let rows = sqlx::query("SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks WHERE region_code LIKE $1 OR responsible_unit_id = $2 ORDER BY id DESC")
+                    .bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))
+                    .fetch_all(&self.pool).await?;
+                rows.iter().map(risk_from_row).collect()
+            }
+
+            async fn set_risk_plan(&self, actor: &Actor, at: Millis, id: i64, p: &RiskPlan) -> Result<jinghai_domain::risk::RiskItem> {
+                let mut tx = self.pool.begin().await?;
+                let before = risk_in_tx(&mut tx, id).await?;
+                sqlx::query("UPDATE risks SET measure = $1, responsible_unit_id = $2, responsible_person = $3, deadline = $4, status = CASE WHEN status = 'open' THEN 'rectifying' ELSE status END WHERE id = $5")
+                    .bind(&p.measure).bind(p.responsible_unit_id).bind(&p.responsible_person).bind(p.deadline).bind(id)
+                    .execute(&mut *tx).await.map_err(|e| map_err(e, "the unit does not exist"))?;
+                let after = risk_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "risk", id, &after.region_code).before(snapshot(&before)).after(snapshot(&after))).await?;
+                tx.commit().await?;
+                Ok(after)
+            }
+
+            async fn add_risk_update(&self, actor: &Actor, at: Millis, id: i64, day: Day, progress: &str) -> Result<jinghai_domain::risk::RiskUpdate> {
+                let mut tx = self.pool.begin().await?;
+                let risk = risk_in_tx(&mut tx, id).await?;
+                let uid: i64 = sqlx::query("INSERT INTO risk_updates (risk_id, day, progress, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                    .bind(id).bind(day).bind(progress).bind(&actor.name).bind(at)
+                    .fetch_one(&mut *tx).await?.try_get("id")?;
+                sqlx::query("UPDATE risks SET last_update_on = $1 WHERE id = $2").bind(day).bind(id).execute(&mut *tx).await?;
+                let update = jinghai_domain::risk::RiskUpdate { id: uid, risk_id: id, day, progress: progress.to_string(), reported_by: actor.name.clone(), reported_at: at };
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "risk_update", uid, &risk.region_code).after(snapshot(&update))).await?;
+                tx.commit().await?;
+                Ok(update)
+            }
+
+            async fn list_risk_updates(&self, risk_id: i64) -> Result<Vec<jinghai_domain::risk::RiskUpdate>> {
+                let rows = sqlx::query("SELECT id, risk_id, day, progress, reported_by, reported_at FROM risk_updates WHERE risk_id = $1 ORDER BY id").bind(risk_id).fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| Ok(jinghai_domain::risk::RiskUpdate { id: r.try_get("id")?, risk_id: r.try_get("risk_id")?, day: r.try_get("day")?, progress: r.try_get("progress")?, reported_by: r.try_get("reported_by")?, reported_at: r.try_get("reported_at")? }))
+                    .collect()
+            }
+
+            async fn add_risk_attachment(&self, actor: &Actor, at: Millis, id: i64, file_name: &str, content_type: &str, bytes: &[u8]) -> Result<jinghai_domain::risk::Attachment> {
+                let mut tx = self.pool.begin().await?;
+                let risk = risk_in_tx(&mut tx, id).await?;
+                let aid: i64 = sqlx::query("INSERT INTO risk_attachments (risk_id, file_name, content_type, size, data, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+                    .bind(id).bind(file_name).bind(content_type).bind(bytes.len() as i64).bind(bytes).bind(&actor.name).bind(at)
+                    .fetch_one(&mut *tx).await?.try_get("id")?;
+                let att = jinghai_domain::risk::Attachment { id: aid, risk_id: id, file_name: file_name.to_string(), content_type: content_type.to_string(), size: bytes.len() as i64, uploaded_by: actor.name.clone(), uploaded_at: at };
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "risk_attachment", aid, &risk.region_code).after(snapshot(&att))).await?;
+                tx.commit().await?;
+                Ok(att)
+            }
+
+            async fn list_risk_attachments(&self, risk_id: i64) -> Result<Vec<jinghai_domain::risk::Attachment>> {
+                let rows = sqlx::query("SELECT id, risk_id, file_name, content_type, size, uploaded_by, uploaded_at FROM risk_attachments WHERE risk_id = $1 ORDER BY id").bind(risk_id).fetch_all(&self.pool).await?;
+                rows.iter().map(attachment_from_row).collect()
+            }
+
+            async fn get_risk_attachment(&self, scope: &Scope, id: i64) -> Result<(jinghai_domain::risk::Attachment, Vec<u8>)> {
+                let row = sqlx::query("SELECT a.id, a.risk_id, a.file_name, a.content_type, a.size, a.uploaded_by, a.uploaded_at, a.data FROM risk_attachments a JOIN risks r ON r.id = a.risk_id WHERE a.id = $1 AND (r.region_code LIKE $2 OR r.responsible_unit_id = $3)")
+                    .bind(id).bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))
+                    .fetch_optional(&self.pool).await?;
+                let r = row.ok_or(StoreError::NotFound)?;
+                Ok((attachment_from_row(&r)?, r.try_get("data")?))
+            }
+
+            async fn set_risk_status(&self, actor: &Actor, at: Millis, id: i64, t: &RiskTransition) -> Result<jinghai_domain::risk::RiskItem> {
+                let mut tx = self.pool.begin().await?;
+                let before = risk_in_tx(&mut tx, id).await?;
+                sqlx::query("UPDATE risks SET status = $1, evidence = COALESCE($2, evidence), check_comment = COALESCE($3, check_comment), closed_on = $4 WHERE id = $5")
+                    .bind(t.status.as_str()).bind(&t.evidence).bind(&t.check_comment).bind(t.closed_on).bind(id)
+                    .execute(&mut *tx).await?;
+                let after = risk_in_tx(&mut tx, id).await?;
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "risk", id, &after.region_code).before(snapshot(&before)).after(snapshot(&after))).await?;
+                tx.commit().await?;
+                Ok(after)
             }
 
             // --- audit ---

@@ -20,6 +20,7 @@ pub mod clock;
 pub mod error;
 pub mod report_export;
 pub mod reports;
+pub mod risks;
 pub mod seed;
 
 use jinghai_domain::audit::Actor;
