@@ -172,6 +172,66 @@ impl FromRequest<AppState> for SignedForm {
     }
 }
 
+/// A `multipart/form-data` post (file upload) from a signed-in user,
+/// CSRF-checked: text fields plus at most one file.
+pub struct SignedUpload {
+    pub auth: Auth,
+    pub fields: HashMap<String, String>,
+    /// (file name, bytes) of the `file` field, when one was chosen.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl SignedUpload {
+    pub fn get(&self, k: &str) -> &str {
+        self.fields.get(k).map(String::as_str).unwrap_or("")
+    }
+}
+
+impl FromRequest<AppState> for SignedUpload {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let auth = Auth::from_request_parts(&mut parts, state).await?;
+        let (lang, flavor) = (auth.lang, auth.flavor);
+        let req = Request::from_parts(parts, body);
+        let mut mp = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::bad_body(lang, flavor, e.body_text()))?;
+        let mut fields = HashMap::new();
+        let mut file = None;
+        while let Some(field) = mp
+            .next_field()
+            .await
+            .map_err(|e| ApiError::bad_body(lang, flavor, e.body_text()))?
+        {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "file" {
+                let file_name = field.file_name().unwrap_or("").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::bad_body(lang, flavor, e.body_text()))?;
+                if !file_name.is_empty() || !bytes.is_empty() {
+                    file = Some((file_name, bytes.to_vec()));
+                }
+            } else {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|e| ApiError::bad_body(lang, flavor, e.body_text()))?;
+                fields.insert(name, text);
+            }
+        }
+        if !constant_time_eq(
+            fields.get("_csrf").map(String::as_str).unwrap_or(""),
+            &auth.csrf,
+        ) {
+            return Err(ApiError::csrf(lang, flavor));
+        }
+        Ok(SignedUpload { auth, fields, file })
+    }
+}
+
 /// Parses `application/x-www-form-urlencoded`.
 pub fn form_urlencoded_pairs(bytes: &[u8]) -> HashMap<String, String> {
     let decode = |s: &str| -> String {

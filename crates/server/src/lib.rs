@@ -36,6 +36,7 @@ use jinghai_domain::time::HOUR;
 use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::reports::Reports;
+use jinghai_workflow::risks::Risks;
 use jinghai_workflow::{Accounts, Admin, Clock};
 
 pub use config::Config;
@@ -50,6 +51,7 @@ pub struct Inner {
     pub accounts: Accounts,
     pub admin: Admin,
     pub reports: Reports,
+    pub risks: Risks,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -72,6 +74,7 @@ impl AppState {
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
             reports: Reports::new(store.clone(), clock.clone()),
+            risks: Risks::new(store.clone(), clock.clone()),
             store,
             clock,
             config,

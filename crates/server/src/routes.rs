@@ -36,6 +36,10 @@ pub enum Entity {
     District,
     /// A daily-report entry (one district section of one day).
     ReportEntry,
+    /// A risk-list item.
+    Risk,
+    /// A risk's evidence file.
+    RiskFile,
 }
 
 /// One endpoint.
@@ -115,6 +119,17 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/daily/summary", false, "Daily report roll-up, completeness, chart", List, get(pages::daily::summary)),
     route!("GET", "/daily/export.xlsx", false, "Roll-up as XLSX in the official layout", List, get(pages::daily::export_xlsx)),
     route!("GET", "/daily/export.csv", false, "Roll-up as CSV", List, get(pages::daily::export_csv)),
+    route!("GET", "/risks", false, "Risk list (merged for the caller's regions) with flags and registration form", List, get(pages::risks::list)),
+    route!("POST", "/risks", false, "Register a risk", List, post(pages::risks::create)),
+    route!("GET", "/risks/export.csv", false, "Risk list as CSV", List, get(pages::risks::export_csv)),
+    route!("GET", "/risks/export.xlsx", false, "Risk list as XLSX", List, get(pages::risks::export_xlsx)),
+    route!("GET", "/risks/{id}", false, "A risk with plan, progress, evidence and close-out", Item(Risk), get(pages::risks::detail)),
+    route!("POST", "/risks/{id}/plan", false, "Set the rectification plan (office)", Item(Risk), post(pages::risks::plan)),
+    route!("POST", "/risks/{id}/updates", false, "Report weekly progress", Item(Risk), post(pages::risks::update)),
+    route!("POST", "/risks/{id}/files", false, "Upload an evidence file (multipart)", Item(Risk), post(pages::risks::upload)),
+    route!("POST", "/risks/{id}/apply", false, "Apply for close-out with evidence", Item(Risk), post(pages::risks::apply)),
+    route!("POST", "/risks/{id}/check", false, "Check close-out (office)", Item(Risk), post(pages::risks::check)),
+    route!("GET", "/risks/files/{id}", false, "Download an evidence file", Item(RiskFile), get(pages::risks::file)),
     route!("GET", "/admin/regions", false, "Regions page", List, get(pages::admin::regions)),
     route!("POST", "/admin/regions", false, "Create region form", List, post(pages::admin::create_region)),
     route!("POST", "/admin/regions/{id}", false, "Rename region form", Item(Region), post(pages::admin::rename_region)),

@@ -91,6 +91,41 @@ async fn first_entry(app: &TestApp, prefix: &str) -> i64 {
         .id
 }
 
+/// A seeded risk under `prefix`, and a seeded evidence file in 镇海.
+async fn first_risk(app: &TestApp, prefix: &str) -> (i64, i64) {
+    let scope = jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: prefix.into(),
+        unit_id: None,
+    };
+    let risks = app.db.store.list_risks(&scope).await.unwrap();
+    let risk = risks
+        .iter()
+        .find(|r| r.region_code.starts_with(prefix))
+        .expect("the demo seeds risks");
+    // The demo's one evidence file is in 镇海, outside every pair's scope.
+    let zhenhai = jinghai_domain::Scope {
+        region_prefix: "330211".into(),
+        ..scope
+    };
+    let mut file = 0;
+    for r in app.db.store.list_risks(&zhenhai).await.unwrap() {
+        if let Some(a) = app
+            .db
+            .store
+            .list_risk_attachments(r.id)
+            .await
+            .unwrap()
+            .first()
+        {
+            file = a.id;
+        }
+    }
+    assert!(file > 0, "the demo seeds an evidence file");
+    (risk.id, file)
+}
+
 /// A body that tries to reach into the foreign region.
 fn body_for(
     method: &str,
@@ -183,6 +218,7 @@ async fn matrix(app: TestApp) {
         let unit = app.seeded.units[pair.foreign_unit];
         let user = app.seeded.users[pair.foreign_user];
         let entry = first_entry(&app, pair.foreign_entry_prefix).await;
+        let (risk, risk_file) = first_risk(&app, pair.foreign_prefix).await;
         let foreign_scope = jinghai_domain::Scope {
             user_id: 0,
             role: jinghai_domain::Role::Admin,
@@ -208,6 +244,8 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::User) => user,
                 ScopeCheck::Item(Entity::District) => district,
                 ScopeCheck::Item(Entity::ReportEntry) => entry,
+                ScopeCheck::Item(Entity::Risk) => risk,
+                ScopeCheck::Item(Entity::RiskFile) => risk_file,
                 _ => 0,
             };
             let path = r
@@ -318,6 +356,7 @@ async fn csrf_required(app: TestApp) {
     let unit = app.seeded.units["宁波海警局北仑工作站"];
     let user = app.seeded.users["haijing"];
     let entry = first_entry(&app, "330206").await;
+    let (own_risk, _) = first_risk(&app, "330206").await;
     for r in ROUTES.iter().filter(|r| r.method != "GET") {
         if matches!(r.path, "/login" | "/api/v1/session") && r.method == "POST" {
             continue;
@@ -327,6 +366,8 @@ async fn csrf_required(app: TestApp) {
             ScopeCheck::Item(Entity::Unit) => unit,
             ScopeCheck::Item(Entity::User) => user,
             ScopeCheck::Item(Entity::ReportEntry) => entry,
+            ScopeCheck::Item(Entity::Risk) => own_risk,
+            ScopeCheck::Item(Entity::RiskFile) => 0,
             _ => 0,
         };
         let path = r.path.replace("{id}", &id.to_string());

@@ -156,3 +156,26 @@ pub fn csv(r: &Rollup) -> String {
     }
     out
 }
+
+/// A plain table (a header row and rows of text) as an XLSX sheet.
+pub fn table_xlsx(sheet: &str, head: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet)?;
+    let base = Format::new()
+        .set_font_name("SimSun")
+        .set_font_size(10)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let bold = base.clone().set_bold().set_align(FormatAlign::Center);
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        ws.set_column_width(c as u16, 14)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string_with_format(r as u32 + 1, c as u16, v, &base)?;
+        }
+    }
+    wb.save_to_buffer()
+}

@@ -279,6 +279,7 @@ pub async fn seed_demo(store: &Arc<dyn Store>, clock: &Arc<dyn Clock>) -> Workfl
         out.users.insert(a.username.to_string(), u.id);
     }
     seed_demo_reports(store, clock, &out).await?;
+    seed_demo_risks(store, clock, &out).await?;
     Ok(out)
 }
 
@@ -379,5 +380,112 @@ async fn seed_demo_reports(
             }
         }
     }
+    Ok(())
+}
+
+/// Risk items for the demo: one overdue in 梅山, one open in 白峰, one in
+/// 镇海 with an evidence photo awaiting the check.
+async fn seed_demo_risks(
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn Clock>,
+    seeded: &Seeded,
+) -> WorkflowResult<()> {
+    use jinghai_domain::report::day_of;
+    use jinghai_domain::risk::{RiskCategory, RiskStatus, Severity};
+    use jinghai_store::{NewRisk, RiskPlan, RiskTransition};
+    let actor = Actor::system("演示数据 demo seed");
+    let now = clock.now();
+    let today = day_of(now);
+    let risk =
+        |region: &str, place: &str, category, severity, description: &str, found_back: i32| {
+            NewRisk {
+                region_id: seeded.regions[region],
+                place: place.into(),
+                lat: None,
+                lon: None,
+                category,
+                description: description.into(),
+                severity,
+                found_by: "“净海”行动排查组".into(),
+                found_on: today - found_back,
+            }
+        };
+    let r = store
+        .create_risk(
+            &actor,
+            now,
+            &risk(
+                "330206008",
+                "梅山岛东侧岙口",
+                RiskCategory::Cove,
+                Severity::High,
+                "岙口无人值守，具备夜间登陆条件",
+                20,
+            ),
+        )
+        .await?;
+    let plan = RiskPlan {
+        measure: "设置卡口与视频监控，夜间巡查".into(),
+        responsible_unit_id: seeded.units["宁波海警局北仑工作站"],
+        responsible_person: "王某".into(),
+        deadline: today - 3,
+    };
+    store.set_risk_plan(&actor, now, r.id, &plan).await?;
+    store
+        .add_risk_update(
+            &actor,
+            now,
+            r.id,
+            today - 12,
+            "已完成现场勘察，卡口选址确定",
+        )
+        .await?;
+    store
+        .create_risk(
+            &actor,
+            now,
+            &risk(
+                "330206009",
+                "白峰峙南冷库",
+                RiskCategory::ColdStore,
+                Severity::Medium,
+                "冷库进货台账不全，部分冻品无追溯码",
+                2,
+            ),
+        )
+        .await?;
+    let z = store
+        .create_risk(
+            &actor,
+            now,
+            &risk(
+                "330211",
+                "镇海港区散货码头",
+                RiskCategory::PortDock,
+                Severity::Medium,
+                "码头围网破损",
+                15,
+            ),
+        )
+        .await?;
+    let plan = RiskPlan {
+        measure: "修复围网".into(),
+        responsible_unit_id: seeded.units["镇海区“净海”行动专班办公室"],
+        responsible_person: "李某".into(),
+        deadline: today + 5,
+    };
+    store.set_risk_plan(&actor, now, z.id, &plan).await?;
+    // A tiny valid PNG as the evidence photo.
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\x01\x01\x01\0\x18\xdd\x8d\xb0\0\0\0\0IEND\xaeB`\x82";
+    store
+        .add_risk_attachment(&actor, now, z.id, "镇海围网修复照片.png", "image/png", PNG)
+        .await?;
+    let t = RiskTransition {
+        status: RiskStatus::PendingCheck,
+        evidence: Some("围网已修复".into()),
+        check_comment: None,
+        closed_on: None,
+    };
+    store.set_risk_status(&actor, now, z.id, &t).await?;
     Ok(())
 }

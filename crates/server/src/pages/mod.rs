@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod daily;
+pub mod risks;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -42,7 +43,7 @@ pub const MODULES: &[Module] = &[
     Module { slug: "intl", href: None, nav_key: "nav.intl", issue: 8, zh: "入境国际航行船舶日报、五类船舶全员核酸、“三不”、船员换班。", en: "Inbound international vessels, whole-crew testing categories, the three-no rule, crew change." },
     Module { slug: "epidemic", href: None, nav_key: "nav.epidemic", issue: 8, zh: "重点人员一对一管控、重点国家风险图、进口冷链追溯（浙冷链）。", en: "Key persons, key-country risk map, cold-chain tracing." },
     Module { slug: "daily", href: Some("/daily"), nav_key: "nav.daily", issue: 6, zh: "“净海”行动日报表（46 项指标、8 个工作组），逐级汇总与官方格式导出。", en: "The 46-indicator daily report of the 8 working groups, rolled up and exported in the official layout." },
-    Module { slug: "risks", href: None, nav_key: "nav.risks", issue: 6, zh: "风险清单：整改措施、责任单位与责任人、整改时限、每周进展、销号。", en: "Risk list with measures, owners, deadlines, weekly progress and close-out." },
+    Module { slug: "risks", href: Some("/risks"), nav_key: "nav.risks", issue: 6, zh: "风险清单：整改措施、责任单位与责任人、整改时限、每周进展、销号。", en: "Risk list with measures, owners, deadlines, weekly progress and close-out." },
     Module { slug: "scoring", href: None, nav_key: "nav.scoring", issue: 9, zh: "精密智控考核评价，加扣分台账，红黄牌。", en: "Evaluation scoring ledger, red and yellow cards." },
     Module { slug: "bulletins", href: None, nav_key: "nav.bulletins", issue: 9, zh: "每周通报：打私成果、“三无”船舶查扣、风险整改、落后单位，推送钉钉工作群。", en: "Weekly bulletins, pushed to the DingTalk work group." },
     Module { slug: "duty", href: None, nav_key: "nav.duty", issue: 8, zh: "24 小时值班：重大情况 24 小时内上报省级，时限督办与逾期提醒。", en: "24-hour duty desk: deadlines, escalation to the province, overdue notices." },

@@ -122,6 +122,22 @@ impl TestApp {
             }
             b = b.header(header::CONTENT_TYPE, "application/json");
             body.to_string()
+        } else if path.ends_with("/files") {
+            // File uploads are multipart: the same fields, plus a small PNG.
+            let boundary = "jinghai-test-boundary";
+            b = b.header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            );
+            let mut m = String::new();
+            if let (true, Some(s)) = (csrf, s) {
+                m.push_str(&format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n",
+                    s.csrf
+                ));
+            }
+            m.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\n\u{89}PNG\r\n--{boundary}--\r\n"));
+            m
         } else {
             b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
             match (csrf, s) {
