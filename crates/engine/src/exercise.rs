@@ -1,0 +1,1 @@
+//! Coastal exercises: generator and scorer.
