@@ -1,0 +1,343 @@
+//! The streaming decoder: one line in, at most one message out.
+//!
+//! Single-sentence messages are de-armoured straight from the line into a
+//! reusable bit buffer, so a position report costs no allocation. Fragments
+//! of multi-sentence messages wait in a small fixed table of slots, keyed by
+//! (talker, VDM/VDO, total, sequence id, channel), which lets messages
+//! interleave across channels and sequence ids; slots that wait too long
+//! (in lines or in receive time) or that are pushed out by newer groups when
+//! the table is full are dropped and counted, so memory stays bounded
+//! whatever the input.
+
+use crate::bits::BitBuf;
+use crate::error::{DecodeError, ErrorKind};
+use crate::framing::{parse_line, Sentence};
+use crate::messages::{self, Ctx, Message};
+
+/// Tag-block source (`s:`), stored inline (up to 31 bytes) so that a decoded
+/// message owns it without allocating.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Source {
+    len: u8,
+    buf: [u8; 31],
+}
+
+impl Source {
+    /// From bytes; `None` when not UTF-8. Longer sources are cut at 31 bytes
+    /// (on a character boundary).
+    pub fn new(s: &[u8]) -> Option<Source> {
+        let s = std::str::from_utf8(s).ok()?;
+        let mut end = s.len().min(31);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut buf = [0; 31];
+        buf[..end].copy_from_slice(&s.as_bytes()[..end]);
+        Some(Source {
+            len: end as u8,
+            buf,
+        })
+    }
+
+    /// The source as text.
+    pub fn as_str(&self) -> &str {
+        // Built from a &str cut at a char boundary.
+        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A decoded message with where and when it was received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The message.
+    pub message: Message,
+    /// Receive time, epoch milliseconds UTC, when the line carried one;
+    /// `None` means the caller should use its ingest clock.
+    pub received_at: Option<i64>,
+    /// Tag-block source (receiver / station id), if any.
+    pub source: Option<Source>,
+    /// Radio channel as sent (`b'A'`, `b'B'`, …).
+    pub channel: Option<u8>,
+    /// From a `VDO` sentence (own ship) rather than `VDM`.
+    pub own_ship: bool,
+}
+
+/// Limits of the reassembly table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecoderConfig {
+    /// Incomplete multi-sentence groups held at once; the oldest is dropped
+    /// when a new group needs room.
+    pub max_pending: usize,
+    /// A group not completed within this many lines is dropped.
+    pub max_age_lines: u64,
+    /// A group whose next fragment arrives more than this many ms (receive
+    /// time) after its first is dropped.
+    pub max_age_ms: i64,
+}
+
+impl Default for DecoderConfig {
+    fn default() -> Self {
+        DecoderConfig {
+            max_pending: 32,
+            max_age_lines: 1000,
+            max_age_ms: 60_000,
+        }
+    }
+}
+
+/// Counters kept by the decoder.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Lines fed.
+    pub lines: u64,
+    /// Messages decoded.
+    pub messages: u64,
+    /// Messages decoded, by type (index = type; 0 unused).
+    pub by_type: [u64; 28],
+    /// Errors by kind (index = `ErrorKind as usize`); `OutOfRange` counts
+    /// fields, `ExpiredFragment` counts dropped groups.
+    pub errors: [u64; ErrorKind::COUNT],
+    /// Multi-sentence fragments accepted and waiting.
+    pub fragments: u64,
+}
+
+impl Stats {
+    /// Count of one error kind.
+    pub fn error(&self, kind: ErrorKind) -> u64 {
+        self.errors[kind as usize]
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    talker: [u8; 2],
+    own: bool,
+    total: u8,
+    seq: Option<u32>,
+    channel: Option<u8>,
+}
+
+struct Slot {
+    key: Key,
+    next: u8,
+    chars: Vec<u8>,
+    fill: u8,
+    time: Option<i64>,
+    source: Option<Source>,
+    line: u64,
+}
+
+/// Streaming AIS decoder. Feed it lines with [`Decoder::decode_line`].
+pub struct Decoder {
+    cfg: DecoderConfig,
+    bits: BitBuf,
+    slots: Vec<Slot>,
+    free: Vec<Vec<u8>>,
+    stats: Stats,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Decoder {
+    /// Decoder with default limits.
+    pub fn new() -> Self {
+        Self::with_config(DecoderConfig::default())
+    }
+
+    /// Decoder with the given limits.
+    pub fn with_config(cfg: DecoderConfig) -> Self {
+        Decoder {
+            cfg: DecoderConfig {
+                max_pending: cfg.max_pending.max(1),
+                ..cfg
+            },
+            bits: BitBuf::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Number of incomplete multi-sentence groups held.
+    pub fn pending(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Decode one line (with or without its line ending).
+    ///
+    /// `Ok(Some(_))`: a complete message. `Ok(None)`: a fragment was stored,
+    /// waiting for the rest. `Err(_)`: the line was counted and skipped; the
+    /// stream can always continue. Never panics.
+    pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        self.stats.lines += 1;
+        match self.line_inner(line) {
+            Ok(v) => Ok(v),
+            Err(kind) => {
+                self.stats.errors[kind as usize] += 1;
+                Err(kind.into())
+            }
+        }
+    }
+
+    fn line_inner(&mut self, line: &[u8]) -> Result<Option<Decoded>, ErrorKind> {
+        let s = parse_line(line)?;
+        if s.total == 1 {
+            self.bits.clear();
+            self.bits.push_armoured(s.payload)?;
+            self.bits.finish(s.fill as usize)?;
+            let source = s.source.and_then(Source::new);
+            return self
+                .finish(s.time_ms, source, s.channel, s.own_ship)
+                .map(Some);
+        }
+        self.fragment(s)
+    }
+
+    fn finish(
+        &mut self,
+        received_at: Option<i64>,
+        source: Option<Source>,
+        channel: Option<u8>,
+        own_ship: bool,
+    ) -> Result<Decoded, ErrorKind> {
+        let mut cx = Ctx::default();
+        let message = messages::decode(&self.bits.reader(), &mut cx)?;
+        self.stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+        self.stats.messages += 1;
+        self.stats.by_type[message.msg_type() as usize] += 1;
+        Ok(Decoded {
+            message,
+            received_at,
+            source,
+            channel,
+            own_ship,
+        })
+    }
+
+    fn expire(&mut self, now_line: u64, now_ms: Option<i64>) {
+        let cfg = self.cfg;
+        let mut i = 0;
+        while i < self.slots.len() {
+            let s = &self.slots[i];
+            let old_line = now_line.saturating_sub(s.line) > cfg.max_age_lines;
+            let old_time =
+                matches!((s.time, now_ms), (Some(a), Some(b)) if (b - a).abs() > cfg.max_age_ms);
+            if old_line || old_time {
+                self.drop_slot(i);
+                self.stats.errors[ErrorKind::ExpiredFragment as usize] += 1;
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn drop_slot(&mut self, i: usize) {
+        let mut slot = self.slots.swap_remove(i);
+        slot.chars.clear();
+        self.free.push(slot.chars);
+    }
+
+    fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, ErrorKind> {
+        let now = self.stats.lines;
+        self.expire(now, s.time_ms);
+        let key = Key {
+            talker: s.talker,
+            own: s.own_ship,
+            total: s.total,
+            // The sentence's sequence id; when it is empty, the tag-block group id.
+            seq: s
+                .seq_id
+                .map(u32::from)
+                .or(s.group.map(|g| g.id | 0x8000_0000)),
+            channel: s.channel,
+        };
+        let found = self.slots.iter().position(|sl| sl.key == key);
+        if s.number == 1 {
+            if let Some(i) = found {
+                // A new group reusing the key of an unfinished one: the old one
+                // will never complete.
+                self.drop_slot(i);
+                self.stats.errors[ErrorKind::ExpiredFragment as usize] += 1;
+            }
+            if self.slots.len() >= self.cfg.max_pending {
+                let oldest = (0..self.slots.len())
+                    .min_by_key(|&i| self.slots[i].line)
+                    .unwrap_or(0);
+                self.drop_slot(oldest);
+                self.stats.errors[ErrorKind::ExpiredFragment as usize] += 1;
+            }
+            if s.payload.len() * 6 > crate::bits::MAX_BITS {
+                return Err(ErrorKind::PayloadTooLong);
+            }
+            let mut chars = self.free.pop().unwrap_or_default();
+            chars.extend_from_slice(s.payload);
+            self.slots.push(Slot {
+                key,
+                next: 2,
+                chars,
+                fill: s.fill,
+                time: s.time_ms,
+                source: s.source.and_then(Source::new),
+                line: now,
+            });
+            self.stats.fragments += 1;
+            return Ok(None);
+        }
+        let Some(i) = found else {
+            return Err(ErrorKind::FragmentOutOfSequence);
+        };
+        if self.slots[i].next != s.number {
+            self.drop_slot(i);
+            return Err(ErrorKind::FragmentOutOfSequence);
+        }
+        let slot = &mut self.slots[i];
+        if (slot.chars.len() + s.payload.len()) * 6 > crate::bits::MAX_BITS {
+            self.drop_slot(i);
+            return Err(ErrorKind::PayloadTooLong);
+        }
+        slot.chars.extend_from_slice(s.payload);
+        slot.next += 1;
+        slot.fill = s.fill;
+        slot.time = slot.time.or(s.time_ms);
+        if slot.source.is_none() {
+            slot.source = s.source.and_then(Source::new);
+        }
+        if s.number < s.total {
+            self.stats.fragments += 1;
+            return Ok(None);
+        }
+        let slot = self.slots.swap_remove(i);
+        self.bits.clear();
+        let r = self
+            .bits
+            .push_armoured(&slot.chars)
+            .and_then(|_| self.bits.finish(slot.fill as usize));
+        let (time, source, channel, own) = (slot.time, slot.source, slot.key.channel, slot.key.own);
+        let mut chars = slot.chars;
+        chars.clear();
+        self.free.push(chars);
+        r?;
+        self.finish(time, source, channel, own).map(Some)
+    }
+}

@@ -1,0 +1,332 @@
+//! Framing: one line of bytes → one AIS sentence (`!xxVDM` / `!xxVDO`).
+//!
+//! Framing knows nothing about message contents: it checks the checksum,
+//! splits the fields, and works out the receive time and source from the
+//! decorations feeds put around sentences (NMEA 4.10 tag blocks, a leading
+//! time column, trailing fields after the checksum). Everything returned
+//! borrows from the line, so framing never allocates.
+
+use crate::error::ErrorKind;
+use crate::time::{parse_epoch, parse_rfc3339};
+
+/// The `g:` (sentence grouping) field of a tag block: `g:<n>-<total>-<id>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TagGroup {
+    /// Sentence number within the group, from 1.
+    pub number: u8,
+    /// Number of sentences in the group.
+    pub total: u8,
+    /// Group id.
+    pub id: u32,
+}
+
+/// One framed AIS sentence, borrowing from the input line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence<'a> {
+    /// Talker id (`AI`, `AB`, `BS`, …).
+    pub talker: [u8; 2],
+    /// `VDO` (own ship) rather than `VDM`.
+    pub own_ship: bool,
+    /// Number of sentences in the message (1..=9).
+    pub total: u8,
+    /// This sentence's number (1..=total).
+    pub number: u8,
+    /// Sequential message id of a multi-sentence message.
+    pub seq_id: Option<u8>,
+    /// Radio channel (`A`, `B`, `1`, `2`), as sent.
+    pub channel: Option<u8>,
+    /// Armoured payload characters.
+    pub payload: &'a [u8],
+    /// Fill bits after the payload (0..=5 when valid; checked when decoding).
+    pub fill: u8,
+    /// Receive time in epoch ms, from tag block `c:`, else a leading time
+    /// column, else trailing fields after the checksum.
+    pub time_ms: Option<i64>,
+    /// Tag block `s:` source.
+    pub source: Option<&'a [u8]>,
+    /// Tag block `g:` group.
+    pub group: Option<TagGroup>,
+}
+
+#[inline]
+fn hexval(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+#[inline]
+fn xor(bytes: &[u8]) -> u8 {
+    bytes.iter().fold(0, |a, &b| a ^ b)
+}
+
+fn small_num(s: &[u8]) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0u32, |a, &c| a * 10 + (c - b'0') as u32))
+}
+
+#[derive(Default)]
+struct Tag<'a> {
+    time_ms: Option<i64>,
+    source: Option<&'a [u8]>,
+    group: Option<TagGroup>,
+}
+
+/// Parse the inside of a tag block (`c:…,s:…,g:…*hh`).
+fn parse_tag(tag: &[u8]) -> Result<Tag<'_>, ErrorKind> {
+    let body = match tag.iter().rposition(|&c| c == b'*') {
+        Some(star) => {
+            let hex = &tag[star + 1..];
+            // Some feeds omit the tag checksum; when one is there it must match.
+            if hex.len() >= 2 {
+                let want = hexval(hex[0])
+                    .zip(hexval(hex[1]))
+                    .map(|(a, b)| a << 4 | b)
+                    .ok_or(ErrorKind::BadChecksum)?;
+                if want != xor(&tag[..star]) {
+                    return Err(ErrorKind::BadChecksum);
+                }
+            }
+            &tag[..star]
+        }
+        None => tag,
+    };
+    let mut out = Tag::default();
+    for field in body.split(|&c| c == b',') {
+        if field.len() < 2 || field[1] != b':' {
+            continue;
+        }
+        let v = &field[2..];
+        match field[0] {
+            b'c' => out.time_ms = parse_epoch(v),
+            b's' => out.source = Some(v),
+            b'g' | b'G' => {
+                let mut it = v.split(|&c| c == b'-');
+                if let (Some(n), Some(t), Some(id)) = (it.next(), it.next(), it.next()) {
+                    if let (Some(n), Some(t), Some(id)) =
+                        (small_num(n), small_num(t), small_num(id))
+                    {
+                        out.group = Some(TagGroup {
+                            number: n.min(255) as u8,
+                            total: t.min(255) as u8,
+                            id,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn trim(mut s: &[u8]) -> &[u8] {
+    while let [first, rest @ ..] = s {
+        if first.is_ascii_whitespace() {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    while let [rest @ .., last] = s {
+        if last.is_ascii_whitespace() {
+            s = rest;
+        } else {
+            break;
+        }
+    }
+    s
+}
+
+/// A time in the trailing fields after the checksum: the first all-digit
+/// field of 9+ digits (exactEarth's `,<epoch ms>`, USCG's `,<epoch s>`).
+fn trailing_time(t: &[u8]) -> Option<i64> {
+    t.split(|&c| c == b',')
+        .map(trim)
+        .find(|f| f.len() >= 9 && f.iter().all(|c| c.is_ascii_digit() || *c == b'.'))
+        .and_then(parse_epoch)
+}
+
+/// Frame one line. Accepts a trailing `\r\n`.
+pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
+    let mut rest = trim(line);
+    if rest.is_empty() {
+        return Err(ErrorKind::Empty);
+    }
+    let mut tag = Tag::default();
+    while rest.first() == Some(&b'\\') {
+        let end = rest[1..]
+            .iter()
+            .position(|&c| c == b'\\')
+            .ok_or(ErrorKind::Malformed)?
+            + 1;
+        let t = parse_tag(&rest[1..end])?;
+        tag.time_ms = tag.time_ms.or(t.time_ms);
+        tag.source = tag.source.or(t.source);
+        tag.group = tag.group.or(t.group);
+        rest = &rest[end + 1..];
+    }
+    let mut lead_time = None;
+    if !matches!(rest.first(), Some(b'!') | Some(b'$')) {
+        // A leading time column: `<epoch s>,!AIVDM…` or `<RFC 3339>,!AIVDM…`.
+        let p = rest
+            .iter()
+            .position(|&c| c == b'!')
+            .ok_or(ErrorKind::Unsupported)?;
+        let prefix = trim(&rest[..p]);
+        let prefix = prefix
+            .strip_suffix(b",")
+            .or_else(|| prefix.strip_suffix(b";"))
+            .unwrap_or(prefix);
+        let prefix = trim(prefix);
+        lead_time = parse_epoch(prefix).or_else(|| parse_rfc3339(prefix));
+        if lead_time.is_none() {
+            return Err(ErrorKind::Unsupported);
+        }
+        rest = &rest[p..];
+    }
+    if rest.len() < 7 || &rest[3..5] != b"VD" || !matches!(rest[5], b'M' | b'O') {
+        return Err(ErrorKind::Unsupported);
+    }
+    let talker = [rest[1], rest[2]];
+    let own_ship = rest[5] == b'O';
+    let star = rest
+        .iter()
+        .position(|&c| c == b'*')
+        .ok_or(ErrorKind::Malformed)?;
+    if star + 3 > rest.len() {
+        return Err(ErrorKind::Malformed);
+    }
+    let want = hexval(rest[star + 1])
+        .zip(hexval(rest[star + 2]))
+        .map(|(a, b)| a << 4 | b)
+        .ok_or(ErrorKind::Malformed)?;
+    if want != xor(&rest[1..star]) {
+        return Err(ErrorKind::BadChecksum);
+    }
+    if rest[6] != b',' {
+        return Err(ErrorKind::Malformed);
+    }
+    let mut fields = rest[7..star].split(|&c| c == b',');
+    let mut next = || fields.next().ok_or(ErrorKind::Malformed);
+    let (f_total, f_num, f_seq, f_chan, payload, f_fill) =
+        (next()?, next()?, next()?, next()?, next()?, next()?);
+    if fields.next().is_some() {
+        return Err(ErrorKind::Malformed);
+    }
+    let total = match f_total {
+        [d @ b'1'..=b'9'] => d - b'0',
+        _ => return Err(ErrorKind::Malformed),
+    };
+    let number = match f_num {
+        [d @ b'1'..=b'9'] if d - b'0' <= total => d - b'0',
+        _ => return Err(ErrorKind::Malformed),
+    };
+    let seq_id = match f_seq {
+        [] => None,
+        [d @ b'0'..=b'9'] => Some(d - b'0'),
+        _ => return Err(ErrorKind::Malformed),
+    };
+    let channel = match f_chan {
+        [] => None,
+        [c] if c.is_ascii_alphanumeric() => Some(*c),
+        _ => return Err(ErrorKind::Malformed),
+    };
+    let fill = match f_fill {
+        [d @ b'0'..=b'9'] => d - b'0',
+        [] => 0,
+        _ => return Err(ErrorKind::BadFillBits),
+    };
+    let time_ms = tag
+        .time_ms
+        .or(lead_time)
+        .or_else(|| trailing_time(&rest[star + 3..]));
+    Ok(Sentence {
+        talker,
+        own_ship,
+        total,
+        number,
+        seq_id,
+        channel,
+        payload,
+        fill,
+        time_ms,
+        source: tag.source,
+        group: tag.group,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain() {
+        let s = parse_line(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n").unwrap();
+        assert_eq!(s.total, 1);
+        assert_eq!(s.channel, Some(b'A'));
+        assert_eq!(s.payload, b"15RTgt0PAso;90TKcjM8h6g208CQ");
+        assert_eq!(s.time_ms, None);
+    }
+
+    #[test]
+    fn tag_block() {
+        let s = parse_line(
+            b"\\s:2573238,c:1733782034*0A\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
+        )
+        .unwrap();
+        assert_eq!(s.talker, *b"BS");
+        assert_eq!(s.time_ms, Some(1733782034000));
+        assert_eq!(s.source, Some(&b"2573238"[..]));
+        let bad = parse_line(
+            b"\\s:2573238,c:1733782034*0B\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
+        );
+        assert_eq!(bad, Err(ErrorKind::BadChecksum));
+    }
+
+    #[test]
+    fn group_and_trailing() {
+        let s = parse_line(b"\\g:2-2-1278*51\\!AIVDM,2,2,3,A,888888888888880,2*27").unwrap();
+        assert_eq!(
+            s.group,
+            Some(TagGroup {
+                number: 2,
+                total: 2,
+                id: 1278
+            })
+        );
+        let s = parse_line(b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30,d-080,S2118,t050056.00,T56.4837741,r003669946,1325394060,1325394001").unwrap();
+        assert_eq!(s.time_ms, Some(1325394060000));
+        let s =
+            parse_line(b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30,1325394060123").unwrap();
+        assert_eq!(s.time_ms, Some(1325394060123));
+    }
+
+    #[test]
+    fn leading_time() {
+        let s = parse_line(b"1593475200,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A").unwrap();
+        assert_eq!(s.time_ms, Some(1593475200000));
+        let s = parse_line(b"2020-06-30T00:00:01Z,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
+            .unwrap();
+        assert_eq!(s.time_ms, Some(1593475201000));
+    }
+
+    #[test]
+    fn rejects() {
+        assert_eq!(parse_line(b""), Err(ErrorKind::Empty));
+        assert_eq!(
+            parse_line(b"$PGHP,1,2010,6,11,11,46,11,390,231,45,992190934,1,2B*5B"),
+            Err(ErrorKind::Unsupported)
+        );
+        assert_eq!(parse_line(b"# comment"), Err(ErrorKind::Unsupported));
+        assert_eq!(
+            parse_line(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4B"),
+            Err(ErrorKind::BadChecksum)
+        );
+    }
+}

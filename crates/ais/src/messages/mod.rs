@@ -1,0 +1,381 @@
+//! Format: a packed payload → a typed ITU-R M.1371 message.
+//!
+//! Every struct holds values in real units (degrees, knots, metres) with
+//! "not available" as `None`, never as the sentinel numbers of the standard.
+//! Raw codes that have no unit (status, ship type, EPFD) stay integers.
+
+mod base;
+mod binary;
+mod other;
+mod position;
+mod static_data;
+
+pub use base::BaseStationReport;
+pub use binary::{BinaryAddressed, BinaryBroadcast, MultiSlotBinary, SingleSlotBinary};
+pub use other::{
+    AidToNavigation, AssignedMode, Assignment, BinaryAck, ChannelManagement, DataLinkManagement,
+    DgnssBroadcast, GroupAssignment, Interrogation, SafetyAddressed, SafetyBroadcast,
+    SlotReservation, UtcInquiry,
+};
+pub use position::{
+    ClassBExtended, ClassBPosition, LongRangePosition, PositionReport, SarAircraft,
+};
+pub use static_data::{Eta, StaticAndVoyage, StaticDataReport, StaticPart};
+
+use crate::bits::Bits;
+use crate::error::ErrorKind;
+
+/// Raw binary application data, packed big-endian, with its exact bit length.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct BinaryData {
+    /// Number of meaningful bits.
+    pub bits: usize,
+    /// The bits, first bit in the MSB of `data[0]`; the last byte is zero-padded.
+    pub data: Vec<u8>,
+}
+
+/// One decoded AIS message.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[allow(missing_docs)]
+pub enum Message {
+    /// Types 1, 2, 3.
+    Position(PositionReport),
+    /// Types 4 and 11.
+    BaseStation(BaseStationReport),
+    /// Type 5.
+    StaticAndVoyage(StaticAndVoyage),
+    /// Type 6.
+    BinaryAddressed(BinaryAddressed),
+    /// Types 7 and 13.
+    BinaryAck(BinaryAck),
+    /// Type 8.
+    BinaryBroadcast(BinaryBroadcast),
+    /// Type 9.
+    SarAircraft(SarAircraft),
+    /// Type 10.
+    UtcInquiry(UtcInquiry),
+    /// Type 12.
+    SafetyAddressed(SafetyAddressed),
+    /// Type 14.
+    SafetyBroadcast(SafetyBroadcast),
+    /// Type 15.
+    Interrogation(Interrogation),
+    /// Type 16.
+    AssignedMode(AssignedMode),
+    /// Type 17.
+    DgnssBroadcast(DgnssBroadcast),
+    /// Type 18.
+    ClassBPosition(ClassBPosition),
+    /// Type 19.
+    ClassBExtended(ClassBExtended),
+    /// Type 20.
+    DataLinkManagement(DataLinkManagement),
+    /// Type 21.
+    AidToNavigation(AidToNavigation),
+    /// Type 22.
+    ChannelManagement(ChannelManagement),
+    /// Type 23.
+    GroupAssignment(GroupAssignment),
+    /// Type 24 (part A or B).
+    StaticDataReport(StaticDataReport),
+    /// Type 25.
+    SingleSlotBinary(SingleSlotBinary),
+    /// Type 26.
+    MultiSlotBinary(MultiSlotBinary),
+    /// Type 27.
+    LongRangePosition(LongRangePosition),
+}
+
+/// A position fix in the common shape of all position-bearing messages
+/// (1/2/3, 4/11, 9, 18, 19, 21, 27), for consumers that only track vessels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fix {
+    /// Transmitting station.
+    pub mmsi: u32,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Speed over ground, knots.
+    pub sog: Option<f32>,
+    /// Course over ground, degrees.
+    pub cog: Option<f32>,
+    /// True heading, degrees.
+    pub heading: Option<u16>,
+    /// Navigational status (Class A and long range only).
+    pub nav_status: Option<u8>,
+    /// UTC second of the fix.
+    pub second: Option<u8>,
+}
+
+impl Message {
+    /// The AIS message type (1..=27).
+    pub fn msg_type(&self) -> u8 {
+        use Message::*;
+        match self {
+            Position(m) => m.msg_type,
+            BaseStation(m) => m.msg_type,
+            StaticAndVoyage(_) => 5,
+            BinaryAddressed(_) => 6,
+            BinaryAck(m) => m.msg_type,
+            BinaryBroadcast(_) => 8,
+            SarAircraft(_) => 9,
+            UtcInquiry(_) => 10,
+            SafetyAddressed(_) => 12,
+            SafetyBroadcast(_) => 14,
+            Interrogation(_) => 15,
+            AssignedMode(_) => 16,
+            DgnssBroadcast(_) => 17,
+            ClassBPosition(_) => 18,
+            ClassBExtended(_) => 19,
+            DataLinkManagement(_) => 20,
+            AidToNavigation(_) => 21,
+            ChannelManagement(_) => 22,
+            GroupAssignment(_) => 23,
+            StaticDataReport(_) => 24,
+            SingleSlotBinary(_) => 25,
+            MultiSlotBinary(_) => 26,
+            LongRangePosition(_) => 27,
+        }
+    }
+
+    /// The transmitting station's MMSI.
+    pub fn mmsi(&self) -> u32 {
+        use Message::*;
+        match self {
+            Position(m) => m.mmsi,
+            BaseStation(m) => m.mmsi,
+            StaticAndVoyage(m) => m.mmsi,
+            BinaryAddressed(m) => m.mmsi,
+            BinaryAck(m) => m.mmsi,
+            BinaryBroadcast(m) => m.mmsi,
+            SarAircraft(m) => m.mmsi,
+            UtcInquiry(m) => m.mmsi,
+            SafetyAddressed(m) => m.mmsi,
+            SafetyBroadcast(m) => m.mmsi,
+            Interrogation(m) => m.mmsi,
+            AssignedMode(m) => m.mmsi,
+            DgnssBroadcast(m) => m.mmsi,
+            ClassBPosition(m) => m.mmsi,
+            ClassBExtended(m) => m.mmsi,
+            DataLinkManagement(m) => m.mmsi,
+            AidToNavigation(m) => m.mmsi,
+            ChannelManagement(m) => m.mmsi,
+            GroupAssignment(m) => m.mmsi,
+            StaticDataReport(m) => m.mmsi,
+            SingleSlotBinary(m) => m.mmsi,
+            MultiSlotBinary(m) => m.mmsi,
+            LongRangePosition(m) => m.mmsi,
+        }
+    }
+
+    /// The position fix carried by this message, if it has a valid one.
+    pub fn fix(&self) -> Option<Fix> {
+        let (mmsi, lat, lon, sog, cog, heading, nav_status, second) = match self {
+            Message::Position(m) => (
+                m.mmsi,
+                m.lat,
+                m.lon,
+                m.sog,
+                m.cog,
+                m.heading,
+                m.nav_status,
+                m.second,
+            ),
+            Message::ClassBPosition(m) => (
+                m.mmsi, m.lat, m.lon, m.sog, m.cog, m.heading, None, m.second,
+            ),
+            Message::ClassBExtended(m) => (
+                m.mmsi, m.lat, m.lon, m.sog, m.cog, m.heading, None, m.second,
+            ),
+            Message::LongRangePosition(m) => (
+                m.mmsi,
+                m.lat,
+                m.lon,
+                m.sog.map(f32::from),
+                m.cog.map(f32::from),
+                None,
+                m.nav_status,
+                None,
+            ),
+            Message::SarAircraft(m) => (
+                m.mmsi,
+                m.lat,
+                m.lon,
+                m.sog.map(f32::from),
+                m.cog,
+                None,
+                None,
+                m.second,
+            ),
+            Message::BaseStation(m) => (m.mmsi, m.lat, m.lon, None, None, None, None, None),
+            Message::AidToNavigation(m) => (m.mmsi, m.lat, m.lon, None, None, None, None, m.second),
+            _ => return None,
+        };
+        Some(Fix {
+            mmsi,
+            lat: lat?,
+            lon: lon?,
+            sog,
+            cog,
+            heading,
+            nav_status,
+            second,
+        })
+    }
+}
+
+/// Decoding context: counts fields found out of range (decoded as `None`).
+#[derive(Default)]
+pub(crate) struct Ctx {
+    pub out_of_range: u32,
+}
+
+impl Ctx {
+    #[inline]
+    fn oor<T>(&mut self) -> Option<T> {
+        self.out_of_range += 1;
+        None
+    }
+}
+
+// Field helpers shared by the message modules. Each maps the standard's
+// "not available" code to None and counts values outside the defined range.
+
+/// Longitude, 28 bits, 1/10000 minute.
+#[inline(always)]
+pub(crate) fn lon28(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
+    let raw = b.i(at, 28);
+    match raw {
+        108_600_000 => None,
+        -108_000_000..=108_000_000 => Some(raw as f64 / 600_000.0),
+        _ => cx.oor(),
+    }
+}
+
+/// Latitude, 27 bits, 1/10000 minute.
+#[inline(always)]
+pub(crate) fn lat27(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
+    let raw = b.i(at, 27);
+    match raw {
+        54_600_000 => None,
+        -54_000_000..=54_000_000 => Some(raw as f64 / 600_000.0),
+        _ => cx.oor(),
+    }
+}
+
+/// Longitude, 18 bits, 1/10 minute (types 17, 22, 23, 27).
+pub(crate) fn lon18(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
+    let raw = b.i(at, 18);
+    match raw {
+        108_600 => None,
+        -108_000..=108_000 => Some(raw as f64 / 600.0),
+        _ => cx.oor(),
+    }
+}
+
+/// Latitude, 17 bits, 1/10 minute.
+pub(crate) fn lat17(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
+    let raw = b.i(at, 17);
+    match raw {
+        54_600 => None,
+        -54_000..=54_000 => Some(raw as f64 / 600.0),
+        _ => cx.oor(),
+    }
+}
+
+/// Speed over ground, 10 bits, 0.1 knot (1023 = not available, 1022 = ≥102.2).
+#[inline(always)]
+pub(crate) fn sog10(b: &Bits, at: usize) -> Option<f32> {
+    match b.u32(at, 10) {
+        1023 => None,
+        v => Some(v as f32 / 10.0),
+    }
+}
+
+/// Course over ground, 12 bits, 0.1° (3600 = not available).
+#[inline(always)]
+pub(crate) fn cog12(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f32> {
+    match b.u32(at, 12) {
+        3600 => None,
+        v @ 0..=3599 => Some(v as f32 / 10.0),
+        _ => cx.oor(),
+    }
+}
+
+/// True heading, 9 bits, degrees (511 = not available).
+#[inline(always)]
+pub(crate) fn heading9(b: &Bits, at: usize, cx: &mut Ctx) -> Option<u16> {
+    match b.u32(at, 9) {
+        511 => None,
+        v @ 0..=359 => Some(v as u16),
+        _ => cx.oor(),
+    }
+}
+
+/// UTC second, 6 bits (60 = not available, 61–63 = positioning system modes).
+#[inline(always)]
+pub(crate) fn second6(b: &Bits, at: usize) -> Option<u8> {
+    match b.u8(at, 6) {
+        v @ 0..=59 => Some(v),
+        _ => None,
+    }
+}
+
+/// EPFD type, 4 bits (0 = undefined).
+pub(crate) fn epfd4(b: &Bits, at: usize) -> Option<u8> {
+    match b.u8(at, 4) {
+        0 => None,
+        v => Some(v),
+    }
+}
+
+/// Minimum payload length in bits for each message type (index = type).
+/// Shorter payloads are `TruncatedPayload`. Chosen as the shortest length
+/// the standard allows (some types are variable), with the common
+/// 2-bit-short type 5 accepted as gpsd and libais do.
+const MIN_BITS: [u16; 28] = [
+    0, 168, 168, 168, 168, 418, 88, 72, 56, 168, 72, 168, 72, 72, 40, 88, 92, 80, 168, 312, 72,
+    272, 168, 160, 160, 40, 60, 96,
+];
+
+/// Decode a packed payload.
+pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Result<Message, ErrorKind> {
+    if b.len() < 6 {
+        return Err(ErrorKind::TruncatedPayload);
+    }
+    let t = b.u8(0, 6);
+    if t == 0 || t > 27 {
+        return Err(ErrorKind::UnknownMessageType);
+    }
+    if b.len() < MIN_BITS[t as usize] as usize {
+        return Err(ErrorKind::TruncatedPayload);
+    }
+    Ok(match t {
+        1..=3 => Message::Position(PositionReport::decode(b, cx)),
+        4 | 11 => Message::BaseStation(BaseStationReport::decode(b, cx)),
+        5 => Message::StaticAndVoyage(StaticAndVoyage::decode(b)),
+        6 => Message::BinaryAddressed(BinaryAddressed::decode(b)),
+        7 | 13 => Message::BinaryAck(BinaryAck::decode(b)),
+        8 => Message::BinaryBroadcast(BinaryBroadcast::decode(b)),
+        9 => Message::SarAircraft(SarAircraft::decode(b, cx)),
+        10 => Message::UtcInquiry(UtcInquiry::decode(b)),
+        12 => Message::SafetyAddressed(SafetyAddressed::decode(b)),
+        14 => Message::SafetyBroadcast(SafetyBroadcast::decode(b)),
+        15 => Message::Interrogation(Interrogation::decode(b)),
+        16 => Message::AssignedMode(AssignedMode::decode(b)),
+        17 => Message::DgnssBroadcast(DgnssBroadcast::decode(b, cx)),
+        18 => Message::ClassBPosition(ClassBPosition::decode(b, cx)),
+        19 => Message::ClassBExtended(ClassBExtended::decode(b, cx)),
+        20 => Message::DataLinkManagement(DataLinkManagement::decode(b)),
+        21 => Message::AidToNavigation(AidToNavigation::decode(b, cx)),
+        22 => Message::ChannelManagement(ChannelManagement::decode(b, cx)),
+        23 => Message::GroupAssignment(GroupAssignment::decode(b, cx)),
+        24 => Message::StaticDataReport(StaticDataReport::decode(b)?),
+        25 => Message::SingleSlotBinary(SingleSlotBinary::decode(b)),
+        26 => Message::MultiSlotBinary(MultiSlotBinary::decode(b)),
+        _ => Message::LongRangePosition(LongRangePosition::decode(b, cx)),
+    })
+}

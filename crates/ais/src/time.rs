@@ -1,0 +1,163 @@
+//! Minimal UTC calendar arithmetic: parsing the receive-time formats of
+//! FORMATS.md and printing RFC 3339. Hand-written to keep the crate free of
+//! date-time dependencies (only proleptic Gregorian UTC is needed).
+
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+/// Civil date of a day count since 1970-01-01.
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Format epoch milliseconds as RFC 3339 UTC (`2020-06-30T00:00:00Z`, with
+/// `.mmm` only when the milliseconds are not zero).
+pub fn format_rfc3339(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let milli = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86400);
+    let sod = secs.rem_euclid(86400);
+    let (y, m, d) = civil_from_days(days);
+    let (hh, mm, ss) = (sod / 3600, sod / 60 % 60, sod % 60);
+    if milli == 0 {
+        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
+    } else {
+        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{milli:03}Z")
+    }
+}
+
+fn digits(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 18 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(s.iter().fold(0i64, |a, &c| a * 10 + (c - b'0') as i64))
+}
+
+/// Epoch seconds, possibly with a fraction (`1593475200`, `1593475200.25`), to ms.
+/// Values of 12 digits or more are taken as milliseconds already (some feeds
+/// put milliseconds in the `c:` field).
+pub(crate) fn parse_epoch(s: &[u8]) -> Option<i64> {
+    let (int, frac) = match s.iter().position(|&c| c == b'.') {
+        Some(p) => (&s[..p], Some(&s[p + 1..])),
+        None => (s, None),
+    };
+    let v = digits(int)?;
+    if frac.is_none() && int.len() >= 12 {
+        return Some(v);
+    }
+    let mut ms = v.checked_mul(1000)?;
+    if let Some(f) = frac {
+        if !f.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut scale = 100;
+        for &c in f.iter().take(3) {
+            ms += (c - b'0') as i64 * scale;
+            scale /= 10;
+        }
+    }
+    Some(ms)
+}
+
+/// RFC 3339 (`2020-06-30T00:00:00Z`, `…T08:30:00.5+08:00`; a space for `T` is
+/// accepted) to epoch ms.
+pub(crate) fn parse_rfc3339(s: &[u8]) -> Option<i64> {
+    if s.len() < 19 {
+        return None;
+    }
+    let n = |a: usize, b: usize| digits(&s[a..b]);
+    if s[4] != b'-'
+        || s[7] != b'-'
+        || !matches!(s[10], b'T' | b't' | b' ')
+        || s[13] != b':'
+        || s[16] != b':'
+    {
+        return None;
+    }
+    let (y, mo, d, h, mi, se) = (
+        n(0, 4)?,
+        n(5, 7)?,
+        n(8, 10)?,
+        n(11, 13)?,
+        n(14, 16)?,
+        n(17, 19)?,
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut ms = 0;
+    if i < s.len() && s[i] == b'.' {
+        i += 1;
+        let mut scale = 100;
+        while i < s.len() && s[i].is_ascii_digit() {
+            ms += (s[i] - b'0') as i64 * scale;
+            scale /= 10;
+            i += 1;
+        }
+    }
+    let offset_min = match s.get(i) {
+        None | Some(b'Z') | Some(b'z') => 0,
+        Some(&sign @ (b'+' | b'-')) if s.len() >= i + 6 && s[i + 3] == b':' => {
+            let o = n(i + 1, i + 3)? * 60 + n(i + 4, i + 6)?;
+            if sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(y, mo as u32, d as u32);
+    Some(((days * 86400 + h * 3600 + mi * 60 + se) - offset_min * 60) * 1000 + ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roundtrip_dates() {
+        assert_eq!(format_rfc3339(1_593_475_200_000), "2020-06-30T00:00:00Z");
+        assert_eq!(
+            format_rfc3339(1_593_475_200_250),
+            "2020-06-30T00:00:00.250Z"
+        );
+        assert_eq!(
+            parse_rfc3339(b"2020-06-30T00:00:00Z"),
+            Some(1_593_475_200_000)
+        );
+        assert_eq!(
+            parse_rfc3339(b"2020-06-30T08:00:00+08:00"),
+            Some(1_593_475_200_000)
+        );
+        assert_eq!(
+            parse_rfc3339(b"2020-06-30 00:00:00.5"),
+            Some(1_593_475_200_500)
+        );
+        assert_eq!(parse_epoch(b"1593475200"), Some(1_593_475_200_000));
+        assert_eq!(parse_epoch(b"1593475200123"), Some(1_593_475_200_123));
+        assert_eq!(parse_epoch(b"1593475200.5"), Some(1_593_475_200_500));
+        for d in [-800_000i64, -1, 0, 59, 11_000, 20_000, 2_000_000] {
+            let (y, m, dd) = civil_from_days(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+}
