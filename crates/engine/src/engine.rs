@@ -466,8 +466,7 @@ impl Engine {
         &mut self,
         kind: EventKind,
         mmsi: u32,
-        start_ms: i64,
-        end_ms: Option<i64>,
+        (start_ms, end_ms): (i64, Option<i64>),
         pos: LatLon,
         zone: Option<ZoneIdx>,
         detail: serde_json::Value,
@@ -697,8 +696,7 @@ impl Engine {
         let event = self.new_event(
             EventKind::PositionJump,
             mmsi,
-            fix.time_ms,
-            None,
+            (fix.time_ms, None),
             prev.pos,
             None,
             detail,
@@ -751,8 +749,7 @@ impl Engine {
         let event = self.new_event(
             EventKind::AisGap,
             mmsi,
-            prev.time_ms,
-            Some(fix.time_ms),
+            (prev.time_ms, Some(fix.time_ms)),
             prev.pos,
             None,
             detail,
@@ -804,8 +801,7 @@ impl Engine {
                     crossings.push(PendingCrossing {
                         line,
                         outward,
-                        time_ms: prev.time_ms
-                            + ((fix.time_ms - prev.time_ms) as f64 * t).round() as i64,
+                        time_ms: interpolate_time(prev.time_ms, fix.time_ms, t),
                         pos: geo::lerp(prev.pos, fix.pos, t),
                     });
                 }
@@ -838,8 +834,7 @@ impl Engine {
             let event = self.new_event(
                 EventKind::BoundaryCrossing,
                 mmsi,
-                c.time_ms,
-                Some(c.time_ms),
+                (c.time_ms, Some(c.time_ms)),
                 c.pos,
                 Some(c.line),
                 detail,
@@ -875,8 +870,7 @@ impl Engine {
         let count_entries = !jumped && (prev.is_some() || self.config.zones.first_fix_is_entry);
         if count_entries {
             let identity = self.tracks[ti as usize].identity;
-            for i in 0..now_inside.len() {
-                let z = now_inside[i];
+            for &z in &now_inside {
                 if old_inside.contains(&z) {
                     continue;
                 }
@@ -911,8 +905,7 @@ impl Engine {
                     let event = self.new_event(
                         EventKind::RestrictedEntry,
                         mmsi,
-                        entry_ms,
-                        Some(entry_ms),
+                        (entry_ms, Some(entry_ms)),
                         entry_pos,
                         Some(z),
                         detail,
@@ -954,7 +947,7 @@ impl Engine {
         }
         match best {
             Some(t) => (
-                prev.time_ms + ((fix.time_ms - prev.time_ms) as f64 * t).round() as i64,
+                interpolate_time(prev.time_ms, fix.time_ms, t),
                 geo::lerp(prev.pos, fix.pos, t),
             ),
             None => (fix.time_ms, fix.pos),
@@ -1007,8 +1000,7 @@ impl Engine {
             let event = self.new_event(
                 EventKind::LandingStop,
                 mmsi,
-                start_ms,
-                None,
+                (start_ms, None),
                 start_pos,
                 Some(zone),
                 detail,
@@ -1055,8 +1047,7 @@ impl Engine {
         let event = self.new_event(
             EventKind::UnreportedPortEntry,
             mmsi,
-            check.entry_ms,
-            Some(check.entry_ms),
+            (check.entry_ms, Some(check.entry_ms)),
             check.pos,
             Some(check.port),
             detail,
@@ -1095,8 +1086,7 @@ impl Engine {
         let event = self.new_event(
             EventKind::UnregisteredVessel,
             mmsi,
-            fix.time_ms,
-            Some(fix.time_ms),
+            (fix.time_ms, Some(fix.time_ms)),
             fix.pos,
             None,
             detail,
@@ -1231,8 +1221,7 @@ impl Engine {
                     let mut event = self.new_event(
                         EventKind::Encounter,
                         ma,
-                        start_ms,
-                        None,
+                        (start_ms, None),
                         meet_pos,
                         None,
                         json!({}),
@@ -1356,4 +1345,10 @@ fn identity_of(registry: &Registry, mmsi: u32) -> Identity {
         },
         None => Identity::default(),
     }
+}
+
+/// A time between two receive times, rounded to the whole second like them.
+fn interpolate_time(from_ms: i64, to_ms: i64, t: f64) -> i64 {
+    let ms = from_ms as f64 + (to_ms - from_ms) as f64 * t;
+    ((ms / 1000.0).round() * 1000.0) as i64
 }

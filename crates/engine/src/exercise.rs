@@ -1,1 +1,0 @@
-//! Coastal exercises: generator and scorer.
