@@ -122,7 +122,7 @@ pub fn replay_stream(
         if !outputs.is_empty() {
             drain(&mut outputs, &mut summary)?;
         }
-        if summary.lines % 65_536 == 0 {
+        if summary.lines & 0xFFFF == 0 {
             if let Some(bar) = progress {
                 let stats = pipeline.engine.stats();
                 let secs = started.elapsed().as_secs_f64().max(1e-9);

@@ -740,11 +740,10 @@ fn background(b: &mut Builder, count: usize) {
                 let berth = jitter_in(&mut b.rng, z.center, z.radius * 0.3);
                 p.go(berth, 5.0);
                 let arrive = p.now();
-                if arrive < end {
-                    // Arrival reported 10 min to 20 h before entering.
-                    let r0 = b.rng.range(1800.0, 20.0 * 3600.0);
-                    b.report(arrive - r0, p.mmsi, "arrival", &port);
-                }
+                // Arrival reported 30 min to 20 h before arriving (also when that is
+                // after the exercise ends: the entry may still fall inside it).
+                let r0 = b.rng.range(1800.0, 20.0 * 3600.0);
+                b.report(arrive - r0, p.mmsi, "arrival", &port);
                 p.stay(end);
                 b.plans.push(p);
             }
@@ -1290,8 +1289,14 @@ fn jumps(b: &mut Builder) {
             )),
             8.0,
         );
+        p.go((s1.0 + 0.3, s1.1), 8.0);
         let dur = b.rng.range(180.0, 480.0);
-        let from = t0 + b.rng.range(600.0, 1200.0);
+        let travel = p.end() - t0;
+        if travel < dur + 900.0 {
+            continue;
+        }
+        // Somewhere in the middle of the trip, clear of its ends.
+        let from = t0 + b.rng.range(300.0, travel - dur - 300.0);
         let far = b.spots.pop().unwrap_or(s2);
         let (dx, dy) = (far.0 - s1.0, far.1 - s1.1);
         p.spoof.push((from, from + dur, dx, dy, v == "twin"));

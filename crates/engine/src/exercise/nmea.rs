@@ -198,7 +198,7 @@ pub enum Transmission {
 
 /// Appends the NMEA lines of one transmission received at `time_s`.
 pub fn encode(out: &mut String, mmsi: u32, time_s: i64, tx: &Transmission, seq: u8) {
-    let channel = if seq % 2 == 0 { 'A' } else { 'B' };
+    let channel = if seq & 1 == 0 { 'A' } else { 'B' };
     let second = time_s.rem_euclid(60) as u8;
     match tx {
         Transmission::Position {
