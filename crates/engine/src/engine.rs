@@ -784,9 +784,14 @@ impl Engine {
             };
             let mut hits: Vec<(f64, bool)> = pts
                 .windows(2)
-                .filter_map(|w| geo::segment_intersection(p1, p2, w[0], w[1]))
-                .filter(|(_, _, side)| *side != 0.0)
-                .map(|(t, _, side)| (t, side > 0.0))
+                .enumerate()
+                .filter_map(|(i, w)| {
+                    let (t, u, side) = geo::segment_intersection(p1, p2, w[0], w[1])?;
+                    // Half-open on both: a fix lying exactly on the line, or a crossing
+                    // through a vertex of the line, counts once.
+                    let last_segment = i + 2 == pts.len();
+                    (t > 0.0 && (u < 1.0 || last_segment) && side != 0.0).then_some((t, side > 0.0))
+                })
                 .collect();
             hits.sort_by(|a, b| a.0.total_cmp(&b.0));
             for (t, outward) in hits {
@@ -820,8 +825,20 @@ impl Engine {
         let pending = std::mem::take(&mut self.tracks[ti as usize].crossings);
         let mut keep = Vec::new();
         for c in pending {
-            let far = pos.is_none_or(|p| self.zones.get(c.line).distance_to_edge_m(p) >= confirm_m);
-            if !far {
+            // Stands once the vessel is `confirm_m` beyond the line on the far side;
+            // back on the near side by as much, it never crossed for good.
+            let (stands, undone) = match pos {
+                None => (true, false),
+                Some(p) => {
+                    let signed = line_side_m(self.zones.get(c.line), p);
+                    let beyond = if c.outward { -signed } else { signed };
+                    (beyond >= confirm_m, beyond <= -confirm_m)
+                }
+            };
+            if undone {
+                continue;
+            }
+            if !stands {
                 keep.push(c);
                 continue;
             }
@@ -1351,4 +1368,23 @@ fn identity_of(registry: &Registry, mmsi: u32) -> Identity {
 fn interpolate_time(from_ms: i64, to_ms: i64, t: f64) -> i64 {
     let ms = from_ms as f64 + (to_ms - from_ms) as f64 * t;
     ((ms / 1000.0).round() * 1000.0) as i64
+}
+
+/// Signed distance in metres from a boundary line: positive on its left (inside).
+fn line_side_m(zone: &crate::zones::Zone, p: LatLon) -> f64 {
+    let Geometry::Line(pts) = &zone.geometry else {
+        return 0.0;
+    };
+    let mut best = (f64::INFINITY, 0.0);
+    for w in pts.windows(2) {
+        let d = geo::point_segment_distance_m(p, w[0], w[1]);
+        if d < best.0 {
+            best = (d, geo::side_of(w[0], w[1], p));
+        }
+    }
+    if best.1 >= 0.0 {
+        best.0
+    } else {
+        -best.0
+    }
 }
