@@ -40,20 +40,31 @@ struct Fix {
     sog: f32,
     /// Degrees; NaN when not available.
     cog: f32,
+    /// Velocity east and north, m/s (zero when unknown), for dead reckoning.
+    velocity: [f32; 2],
     flags: FixFlags,
 }
 
 impl Fix {
+    fn velocity_of(sog: f32, cog: f32) -> [f32; 2] {
+        if !(sog.is_finite() && cog.is_finite()) || sog < 0.05 {
+            return [0.0; 2];
+        }
+        let v = sog * MPS_PER_KNOT as f32;
+        let (sin, cos) = cog.to_radians().sin_cos();
+        [v * sin, v * cos]
+    }
+
     /// Where the vessel is at `time_ms`, dead-reckoned from this fix.
     fn predict(&self, time_ms: i64) -> LatLon {
         let dt_s = (time_ms - self.time_ms) as f64 / 1000.0;
-        if dt_s <= 0.0 || !self.sog.is_finite() || !self.cog.is_finite() || self.sog < 0.05 {
+        if dt_s <= 0.0 || self.velocity == [0.0; 2] {
             return self.pos;
         }
-        geo::destination(
-            self.pos,
-            f64::from(self.cog),
-            f64::from(self.sog) * MPS_PER_KNOT * dt_s,
+        let cos_lat = self.pos.lat.to_radians().cos().max(1e-6);
+        LatLon::new(
+            self.pos.lat + f64::from(self.velocity[1]) * dt_s / geo::M_PER_DEG_LAT,
+            self.pos.lon + f64::from(self.velocity[0]) * dt_s / (geo::M_PER_DEG_LAT * cos_lat),
         )
     }
 }
@@ -260,10 +271,11 @@ impl Engine {
         registry: Registry,
         reports: Vec<PortReport>,
     ) -> Self {
-        // Cells of at least the encounter distance plus slack for dead reckoning, so
-        // a 3×3 neighbourhood always holds every possible counterpart; lon cells twice
-        // as wide keep that true up to 60° latitude.
-        let cell_lat_deg = (config.encounter.max_distance_m + 600.0) / geo::M_PER_DEG_LAT;
+        // Cells of the encounter distance plus slack, so a 3×3 neighbourhood holds
+        // every counterpart near its last fix (lon cells twice as wide keep that true
+        // up to 60° latitude). A counterpart that has drifted further since is found
+        // the other way round, when it reports and scans its own neighbourhood.
+        let cell_lat_deg = (config.encounter.max_distance_m + 300.0) / geo::M_PER_DEG_LAT;
         let mut engine = Engine {
             config,
             zones,
@@ -577,6 +589,7 @@ impl Engine {
             pos,
             sog,
             cog: p.cog_deg.filter(|c| c.is_finite()).unwrap_or(f32::NAN),
+            velocity: Fix::velocity_of(sog, p.cog_deg.unwrap_or(f32::NAN)),
             flags,
         };
 
@@ -1155,10 +1168,18 @@ impl Engine {
         let cfg = self.config.encounter.clone();
         let max_age_ms = (cfg.max_position_age_s * 1000.0) as i64;
         let (row, col) = self.cell_of(fix.pos);
+        let m_per_deg_lon = geo::M_PER_DEG_LAT * fix.pos.lat.to_radians().cos();
         let mut close = std::mem::take(&mut self.scratch_close);
         close.clear();
         let mmsi = self.tracks[ti as usize].mmsi;
-        for dr in -1..=1 {
+        // In a port or anchorage nobody "meets" anyone: skip the neighbourhood, which
+        // is also where vessels crowd most.
+        let rows: &[i32] = if fix.flags.in_harbour {
+            &[]
+        } else {
+            &[-1, 0, 1]
+        };
+        for &dr in rows {
             for dc in -1..=1 {
                 let Some(list) = self.cells.get(&Self::cell_key(row + dr, col + dc)) else {
                     continue;
@@ -1170,11 +1191,21 @@ impl Engine {
                     let Some(other) = self.tracks[tj as usize].last else {
                         continue;
                     };
-                    if (fix.time_ms - other.time_ms).abs() > max_age_ms {
+                    if other.flags.in_harbour || (fix.time_ms - other.time_ms).abs() > max_age_ms {
                         continue;
                     }
-                    let d = geo::distance_m(fix.pos, other.predict(fix.time_ms));
-                    if d <= cfg.max_distance_m && !fix.flags.in_harbour && !other.flags.in_harbour {
+                    // Offset of the counterpart, dead-reckoned to now, in local metres:
+                    // no trigonometry per candidate.
+                    let age_s = ((fix.time_ms - other.time_ms) as f64 / 1000.0).max(0.0);
+                    let dx = (other.pos.lon - fix.pos.lon) * m_per_deg_lon
+                        + f64::from(other.velocity[0]) * age_s;
+                    let dy = (other.pos.lat - fix.pos.lat) * geo::M_PER_DEG_LAT
+                        + f64::from(other.velocity[1]) * age_s;
+                    if dx.abs() > cfg.max_distance_m || dy.abs() > cfg.max_distance_m {
+                        continue;
+                    }
+                    let d = (dx * dx + dy * dy).sqrt();
+                    if d <= cfg.max_distance_m {
                         close.push(tj);
                         close.push(d.to_bits() as u32);
                         close.push((d.to_bits() >> 32) as u32);
