@@ -341,3 +341,46 @@ fn new_york_harbour_week_runs_to_the_end() {
         .count();
     assert!(unregistered > 50, "{unregistered}");
 }
+
+#[test]
+fn config_file_sets_thresholds_and_typos_are_errors() {
+    let ex = Path::new(SHARED).join("scenarios/example-1");
+    let dir = temp_dir("config");
+    let run = |config: &str| {
+        std::fs::write(dir.join("engine.toml"), config).unwrap();
+        let _ = std::fs::remove_file(dir.join("events.jsonl"));
+        jinghai()
+            .args(["replay", "--quiet", "--config"])
+            .arg(dir.join("engine.toml"))
+            .arg("--zones")
+            .arg(ex.join("zones.geojson"))
+            .arg("--vessels")
+            .arg(ex.join("vessels.csv"))
+            .arg("--reports")
+            .arg(ex.join("port_reports.csv"))
+            .arg("--out")
+            .arg(dir.join("events.jsonl"))
+            .arg(ex.join("ais.nmea"))
+            .output()
+            .unwrap()
+    };
+    let out = run("[encounter]\nenabled = false\n\n[landing_stop]\nmin_duration_min = 60.0\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = parse_events(
+        &std::fs::read_to_string(dir.join("events.jsonl")).unwrap(),
+        "events",
+    )
+    .unwrap();
+    assert_eq!(
+        events.len(),
+        21 - 3 - 3,
+        "no encounters, no landing stops under an hour"
+    );
+    let out = run("[encounter]\nmax_distanse_m = 100.0\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("engine.toml"));
+}
