@@ -69,6 +69,24 @@ impl Fix {
     }
 }
 
+/// What the encounter scan needs of a counterpart's last fix.
+#[derive(Debug, Clone, Copy)]
+struct ScanFix {
+    time_ms: i64,
+    pos: LatLon,
+    velocity: [f32; 2],
+    usable: bool,
+}
+
+impl ScanFix {
+    const NONE: ScanFix = ScanFix {
+        time_ms: 0,
+        pos: LatLon::new(0.0, 0.0),
+        velocity: [0.0; 2],
+        usable: false,
+    };
+}
+
 /// A point of a track's compact history (12 bytes).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HistoryPoint {
@@ -145,8 +163,9 @@ struct Track {
     history: VecDeque<HistoryPoint>,
     /// Polygon zones the vessel is in (with exit hysteresis).
     inside: Vec<ZoneIdx>,
-    landing: Option<LandingEpisode>,
-    jump: Option<JumpEpisode>,
+    // Boxed: rare, and a track's inline size is paid by every vessel.
+    landing: Option<Box<LandingEpisode>>,
+    jump: Option<Box<JumpEpisode>>,
     crossings: Vec<PendingCrossing>,
     unregistered_raised_ms: Option<i64>,
     /// Tracks this one has an encounter episode with.
@@ -228,7 +247,13 @@ pub struct Engine {
     zones: ZoneSet,
     registry: Registry,
     arrivals: ArrivalIndex,
-    tracks: Vec<Track>,
+    /// Boxed so that growing the vector never holds twice every track (a track is
+    /// ~250 bytes; the vector's spare capacity then costs 8 bytes a slot).
+    #[allow(clippy::vec_box)]
+    tracks: Vec<Box<Track>>,
+    /// The last fix of each track (same index), compact and contiguous for the
+    /// encounter scan, which reads many of them per message.
+    scan_fixes: Vec<ScanFix>,
     by_mmsi: FastMap<u32, u32>,
     /// Encounter grid: cell → tracks whose last fix is in it.
     cells: FastMap<u64, Vec<u32>>,
@@ -282,6 +307,7 @@ impl Engine {
             registry,
             arrivals: ArrivalIndex::default(),
             tracks: Vec::new(),
+            scan_fixes: Vec::new(),
             by_mmsi: FastMap::default(),
             cells: FastMap::default(),
             cell_lat_deg,
@@ -380,7 +406,9 @@ impl Engine {
     /// Heap and inline bytes held for vessels (tracks, index, grid, open episodes).
     pub fn live_bytes_estimate(&self) -> usize {
         use std::mem::size_of;
-        let mut bytes = self.tracks.capacity() * size_of::<Track>();
+        let mut bytes = self.tracks.capacity() * size_of::<Box<Track>>()
+            + self.tracks.len() * size_of::<Track>()
+            + self.scan_fixes.capacity() * size_of::<ScanFix>();
         for t in &self.tracks {
             bytes += t.history.capacity() * size_of::<HistoryPoint>()
                 + t.inside.capacity() * size_of::<ZoneIdx>()
@@ -433,7 +461,8 @@ impl Engine {
             return ti;
         }
         let ti = self.tracks.len() as u32;
-        self.tracks.push(Track {
+        self.scan_fixes.push(ScanFix::NONE);
+        self.tracks.push(Box::new(Track {
             mmsi,
             last: None,
             identity: identity_of(&self.registry, mmsi),
@@ -452,7 +481,7 @@ impl Engine {
             unregistered_raised_ms: None,
             partners: Vec::new(),
             cell: NO_CELL,
-        });
+        }));
         self.by_mmsi.insert(mmsi, ti);
         self.stats.vessels += 1;
         ti
@@ -614,6 +643,12 @@ impl Engine {
     }
 
     fn record_fix(&mut self, ti: u32, fix: Fix, class: AisClass) {
+        self.scan_fixes[ti as usize] = ScanFix {
+            time_ms: fix.time_ms,
+            pos: fix.pos,
+            velocity: fix.velocity,
+            usable: !fix.flags.in_harbour,
+        };
         let cfg = &self.config.tracks;
         let t = &mut self.tracks[ti as usize];
         if let Some(prev) = t.last {
@@ -658,7 +693,7 @@ impl Engine {
                 t.history.pop_front();
             }
             if t.history.capacity() == 0 {
-                t.history.reserve_exact(cfg.history_points.min(16));
+                t.history.reserve_exact(cfg.history_points);
             }
             t.history.push_back(HistoryPoint::new(fix.time_ms, fix.pos));
         }
@@ -715,13 +750,13 @@ impl Engine {
             detail,
         );
         out.push(EngineOutput::Opened(event.clone()));
-        self.tracks[ti as usize].jump = Some(JumpEpisode {
+        self.tracks[ti as usize].jump = Some(Box::new(JumpEpisode {
             last_ms: fix.time_ms,
             count: 1,
             max_speed_kn: speed_kn,
             last_update_ms: fix.time_ms,
             event: Box::new(event),
-        });
+        }));
         true
     }
 
@@ -1004,7 +1039,7 @@ impl Engine {
         if !continuing {
             self.close_landing(ti, out);
             if let Some(z) = zone {
-                self.tracks[ti as usize].landing = Some(LandingEpisode {
+                self.tracks[ti as usize].landing = Some(Box::new(LandingEpisode {
                     zone: z,
                     start_ms: fix.time_ms,
                     start_pos: fix.pos,
@@ -1012,7 +1047,7 @@ impl Engine {
                     samples: 1,
                     max_sog: fix.sog,
                     event: None,
-                });
+                }));
             }
             return;
         }
@@ -1188,10 +1223,8 @@ impl Engine {
                     if tj == ti {
                         continue;
                     }
-                    let Some(other) = self.tracks[tj as usize].last else {
-                        continue;
-                    };
-                    if other.flags.in_harbour || (fix.time_ms - other.time_ms).abs() > max_age_ms {
+                    let other = &self.scan_fixes[tj as usize];
+                    if !other.usable || (fix.time_ms - other.time_ms).abs() > max_age_ms {
                         continue;
                     }
                     // Offset of the counterpart, dead-reckoned to now, in local metres:
