@@ -14,20 +14,37 @@ pub const MAX_BITS: usize = 1200;
 /// inside the payload never reads out of bounds.
 pub(crate) const BUF_BYTES: usize = MAX_BITS / 8 + 16;
 
+/// Marks a byte outside the armouring alphabet in [`UNARMOUR`].
+const BAD: u8 = 0x80;
+
+/// Byte → 6-bit value, `BAD` for bytes outside the alphabet: a table lookup
+/// is branch-free, which matters on the hot path (28 characters per report).
+static UNARMOUR: [u8; 256] = {
+    let mut t = [BAD; 256];
+    let mut c = 0;
+    while c < 256 {
+        // '0'..='W' map to 0..=39, '`'..='w' map to 40..=63.
+        if c >= b'0' as usize && c <= b'W' as usize {
+            t[c] = (c - 48) as u8;
+        } else if c >= b'`' as usize && c <= b'w' as usize {
+            t[c] = (c - 56) as u8;
+        }
+        c += 1;
+    }
+    t
+};
+
 /// Value of one armoured character, or `None` if not in the alphabet.
 #[inline(always)]
 pub(crate) fn unarmour(c: u8) -> Option<u8> {
-    // '0'..='W' map to 0..=39, '`'..='w' map to 40..=63.
-    match c {
-        b'0'..=b'W' => Some(c - 48),
-        b'`'..=b'w' => Some(c - 56),
-        _ => None,
+    match UNARMOUR[c as usize] {
+        BAD => None,
+        v => Some(v),
     }
 }
 
 /// Armour a 6-bit value (the inverse of [`unarmour`]).
 #[inline]
-#[allow(dead_code)] // used by the encoder
 pub(crate) fn armour(v: u8) -> u8 {
     let v = v & 0x3f;
     if v < 40 {
@@ -61,13 +78,12 @@ impl BitBuf {
         }
     }
 
-    /// Start a new payload.
+    /// Start a new payload. Nothing is zeroed here: bytes are overwritten
+    /// as the payload is pushed and `finish` zeroes what lies past the end,
+    /// which saves a memset per line.
     #[inline]
     pub(crate) fn clear(&mut self) {
-        // Only the bytes we touched need zeroing.
-        self.buf[..self.dirty].fill(0);
         self.len = 0;
-        self.dirty = 0;
     }
 
     /// Append armoured characters (without touching fill bits).
@@ -76,21 +92,23 @@ impl BitBuf {
         if self.len + chars.len() * 6 > MAX_BITS {
             return Err(ErrorKind::PayloadTooLong);
         }
-        self.dirty = self.dirty.max((self.len + chars.len() * 6).div_ceil(8) + 1);
         let mut pos = self.len;
-        let mut chunks = chars.chunks_exact(4);
-        // Four characters make 24 bits: handle them at once when byte-aligned
-        // (the common case: every single-sentence payload starts aligned).
+        let end_byte = (pos + chars.len() * 6).div_ceil(8);
         if pos.is_multiple_of(8) {
+            // Aligned (every first sentence): whole bytes are assigned, four
+            // characters (24 bits) at a time.
+            let mut chunks = chars.chunks_exact(4);
             for ch in &mut chunks {
-                let (Some(a), Some(b), Some(c), Some(d)) = (
-                    unarmour(ch[0]),
-                    unarmour(ch[1]),
-                    unarmour(ch[2]),
-                    unarmour(ch[3]),
-                ) else {
+                let (a, b, c, d) = (
+                    UNARMOUR[ch[0] as usize],
+                    UNARMOUR[ch[1] as usize],
+                    UNARMOUR[ch[2] as usize],
+                    UNARMOUR[ch[3] as usize],
+                );
+                if (a | b | c | d) & BAD != 0 {
+                    self.dirty = self.dirty.max(pos / 8);
                     return Err(ErrorKind::BadArmour);
-                };
+                }
                 let w = ((a as u32) << 18) | ((b as u32) << 12) | ((c as u32) << 6) | d as u32;
                 let i = pos / 8;
                 self.buf[i] = (w >> 16) as u8;
@@ -98,12 +116,34 @@ impl BitBuf {
                 self.buf[i + 2] = w as u8;
                 pos += 24;
             }
-            for &ch in chunks.remainder() {
-                let v = unarmour(ch).ok_or(ErrorKind::BadArmour)?;
-                self.put6(pos, v);
-                pos += 6;
+            let rem = chunks.remainder();
+            if !rem.is_empty() {
+                let mut w = 0u32;
+                for &ch in rem {
+                    let v = UNARMOUR[ch as usize];
+                    if v & BAD != 0 {
+                        self.dirty = self.dirty.max(pos / 8);
+                        return Err(ErrorKind::BadArmour);
+                    }
+                    w = w << 6 | v as u32;
+                }
+                // Left-align the 6..18 bits in 24 and assign three bytes.
+                let w = w << (24 - 6 * rem.len());
+                let i = pos / 8;
+                self.buf[i] = (w >> 16) as u8;
+                self.buf[i + 1] = (w >> 8) as u8;
+                self.buf[i + 2] = w as u8;
+                pos += 6 * rem.len();
             }
+            self.dirty = self.dirty.max(pos / 8 + 3);
         } else {
+            // Continuation sentences start mid-byte: OR into zeroed bytes.
+            let first = pos / 8 + 1;
+            let last = (end_byte + 1).min(BUF_BYTES);
+            if first < last {
+                self.buf[first..last].fill(0);
+            }
+            self.dirty = self.dirty.max(last);
             for &ch in chars {
                 let v = unarmour(ch).ok_or(ErrorKind::BadArmour)?;
                 self.put6(pos, v);
@@ -122,7 +162,8 @@ impl BitBuf {
         self.buf[i + 1] |= w as u8;
     }
 
-    /// Drop `fill` trailing bits and zero them, so reads past the end give 0.
+    /// Drop `fill` trailing bits and zero everything after the payload, so
+    /// reads past the end give 0.
     #[inline]
     pub(crate) fn finish(&mut self, fill: usize) -> Result<(), ErrorKind> {
         if fill > 5 || fill > self.len {
@@ -131,12 +172,18 @@ impl BitBuf {
         self.len -= fill;
         let i = self.len / 8;
         let r = self.len % 8;
+        let mut z = i;
         if r != 0 {
             self.buf[i] &= 0xffu8 << (8 - r);
-            self.buf[i + 1] = 0;
-        } else {
-            self.buf[i] = 0;
+            z += 1;
         }
+        let dirty = self.dirty.min(BUF_BYTES);
+        if z < dirty {
+            for b in &mut self.buf[z..dirty] {
+                *b = 0;
+            }
+        }
+        self.dirty = z;
         Ok(())
     }
 

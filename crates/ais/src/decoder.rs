@@ -25,7 +25,17 @@ pub struct Source {
 impl Source {
     /// From bytes; `None` when not UTF-8. Longer sources are cut at 31 bytes
     /// (on a character boundary).
+    #[inline]
     pub fn new(s: &[u8]) -> Option<Source> {
+        if s.len() <= 31 && s.is_ascii() {
+            // Fast path: every tag-blocked line carries one.
+            let mut buf = [0; 31];
+            copy_small(&mut buf, s);
+            return Some(Source {
+                len: s.len() as u8,
+                buf,
+            });
+        }
         let s = std::str::from_utf8(s).ok()?;
         let mut end = s.len().min(31);
         while !s.is_char_boundary(end) {
@@ -43,6 +53,27 @@ impl Source {
     pub fn as_str(&self) -> &str {
         // Built from a &str cut at a char boundary.
         std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+    }
+}
+
+/// Copy ≤ 31 bytes with two overlapping fixed-size moves instead of a
+/// variable-length `memcpy` call (this runs once per tag-blocked line).
+#[inline(always)]
+fn copy_small(dst: &mut [u8; 31], src: &[u8]) {
+    let n = src.len();
+    if n >= 16 {
+        dst[..16].copy_from_slice(&src[..16]);
+        dst[n - 16..n].copy_from_slice(&src[n - 16..]);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = *s;
+        }
     }
 }
 
@@ -189,29 +220,58 @@ impl Decoder {
     /// `Ok(Some(_))`: a complete message. `Ok(None)`: a fragment was stored,
     /// waiting for the rest. `Err(_)`: the line was counted and skipped; the
     /// stream can always continue. Never panics.
+    #[inline]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         self.stats.lines += 1;
-        match self.line_inner(line) {
-            Ok(v) => Ok(v),
-            Err(kind) => {
-                self.stats.errors[kind as usize] += 1;
-                Err(kind.into())
+        let s = match parse_line(line) {
+            Ok(s) => s,
+            Err(kind) => return Err(self.count(kind)),
+        };
+        if s.total != 1 {
+            return self.fragment_counted(s);
+        }
+        // Single-sentence fast path, kept apart from reassembly so that the
+        // message is built straight into the return value.
+        self.bits.clear();
+        if let Err(kind) = self
+            .bits
+            .push_armoured(s.payload)
+            .and_then(|_| self.bits.finish(s.fill as usize))
+        {
+            return Err(self.count(kind));
+        }
+        let mut cx = Ctx::default();
+        match messages::decode(&self.bits.reader(), &mut cx) {
+            Ok(message) => {
+                self.tally(&message, &cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: s.time_ms,
+                    source: s.source.and_then(Source::new),
+                    channel: s.channel,
+                    own_ship: s.own_ship,
+                }))
             }
+            Err(kind) => Err(self.count(kind)),
         }
     }
 
-    fn line_inner(&mut self, line: &[u8]) -> Result<Option<Decoded>, ErrorKind> {
-        let s = parse_line(line)?;
-        if s.total == 1 {
-            self.bits.clear();
-            self.bits.push_armoured(s.payload)?;
-            self.bits.finish(s.fill as usize)?;
-            let source = s.source.and_then(Source::new);
-            return self
-                .finish(s.time_ms, source, s.channel, s.own_ship)
-                .map(Some);
-        }
-        self.fragment(s)
+    #[inline]
+    fn count(&mut self, kind: ErrorKind) -> DecodeError {
+        self.stats.errors[kind as usize] += 1;
+        kind.into()
+    }
+
+    #[inline]
+    fn tally(&mut self, message: &Message, cx: &Ctx) {
+        self.stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+        self.stats.messages += 1;
+        self.stats.by_type[message.msg_type() as usize] += 1;
+    }
+
+    #[inline(never)]
+    fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
+        self.fragment(s).map_err(|kind| self.count(kind))
     }
 
     fn finish(
@@ -223,9 +283,7 @@ impl Decoder {
     ) -> Result<Decoded, ErrorKind> {
         let mut cx = Ctx::default();
         let message = messages::decode(&self.bits.reader(), &mut cx)?;
-        self.stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
-        self.stats.messages += 1;
-        self.stats.by_type[message.msg_type() as usize] += 1;
+        self.tally(&message, &cx);
         Ok(Decoded {
             message,
             received_at,
@@ -339,5 +397,55 @@ impl Decoder {
         self.free.push(chars);
         r?;
         self.finish(time, source, channel, own).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_inline() {
+        for n in 0..=40 {
+            let s: String = (0..n).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+            let src = Source::new(s.as_bytes()).unwrap();
+            assert_eq!(src.as_str(), &s[..n.min(31)]);
+        }
+        assert_eq!(Source::new("港口-ж".as_bytes()).unwrap().as_str(), "港口-ж");
+        assert!(Source::new(&[0xff, 0xfe]).is_none());
+    }
+
+    #[test]
+    fn reassembly_limits() {
+        let mut dec = Decoder::with_config(DecoderConfig {
+            max_pending: 2,
+            max_age_lines: 3,
+            max_age_ms: 60_000,
+        });
+        let first = |seq: u8| {
+            let body = format!("AIVDM,2,1,{seq},A,55NBjP01mtGIL@CW;SM<D60P5Ld000000000000P0000000000000000000000,0");
+            let x = body.bytes().fold(0u8, |a, b| a ^ b);
+            format!("!{body}*{x:02X}")
+        };
+        for seq in 0..5 {
+            assert_eq!(dec.decode_line(first(seq).as_bytes()), Ok(None));
+            assert!(dec.pending() <= 2);
+        }
+        assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 3);
+        // Lines pass; the remaining groups grow old and are dropped.
+        for _ in 0..5 {
+            let _ = dec.decode_line(b"$PGHP,1*00");
+        }
+        let _ = dec.decode_line(first(7).as_bytes());
+        assert_eq!(dec.pending(), 1);
+        assert_eq!(dec.stats().error(ErrorKind::ExpiredFragment), 5);
+        // A second fragment whose first was never seen.
+        let body = "AIVDM,2,2,9,A,88888888880,2";
+        let x = body.bytes().fold(0u8, |a, b| a ^ b);
+        let line = format!("!{body}*{x:02X}");
+        assert_eq!(
+            dec.decode_line(line.as_bytes()).unwrap_err().kind,
+            ErrorKind::FragmentOutOfSequence
+        );
     }
 }

@@ -58,9 +58,39 @@ fn hexval(c: u8) -> Option<u8> {
     }
 }
 
+/// XOR of all bytes (the NMEA checksum), eight bytes at a time.
 #[inline]
 fn xor(bytes: &[u8]) -> u8 {
-    bytes.iter().fold(0, |a, &b| a ^ b)
+    let mut chunks = bytes.chunks_exact(8);
+    let mut acc = 0u64;
+    for c in &mut chunks {
+        acc ^= u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    }
+    let mut x = acc.to_le_bytes().iter().fold(0, |a, &b| a ^ b);
+    for &b in chunks.remainder() {
+        x ^= b;
+    }
+    x
+}
+
+/// Position of the first `needle`, eight bytes at a time (SWAR): every line
+/// is scanned for `*` and `\\`.
+#[inline]
+fn find(hay: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pat = LO * needle as u64;
+    let mut i = 0;
+    while i + 8 <= hay.len() {
+        let c = &hay[i..i + 8];
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) ^ pat;
+        let z = x.wrapping_sub(LO) & !x & HI;
+        if z != 0 {
+            return Some(i + (z.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    hay[i..].iter().position(|&c| c == needle).map(|p| p + i)
 }
 
 fn small_num(s: &[u8]) -> Option<u32> {
@@ -79,7 +109,7 @@ struct Tag<'a> {
 
 /// Parse the inside of a tag block (`c:…,s:…,g:…*hh`).
 fn parse_tag(tag: &[u8]) -> Result<Tag<'_>, ErrorKind> {
-    let body = match tag.iter().rposition(|&c| c == b'*') {
+    let body = match find(tag, b'*') {
         Some(star) => {
             let hex = &tag[star + 1..];
             // Some feeds omit the tag checksum; when one is there it must match.
@@ -97,7 +127,13 @@ fn parse_tag(tag: &[u8]) -> Result<Tag<'_>, ErrorKind> {
         None => tag,
     };
     let mut out = Tag::default();
-    for field in body.split(|&c| c == b',') {
+    let mut rest = body;
+    while !rest.is_empty() {
+        let (field, next) = match find(rest, b',') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
         if field.len() < 2 || field[1] != b':' {
             continue;
         }
@@ -153,6 +189,7 @@ fn trailing_time(t: &[u8]) -> Option<i64> {
 }
 
 /// Frame one line. Accepts a trailing `\r\n`.
+#[inline]
 pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
     let mut rest = trim(line);
     if rest.is_empty() {
@@ -160,11 +197,7 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
     }
     let mut tag = Tag::default();
     while rest.first() == Some(&b'\\') {
-        let end = rest[1..]
-            .iter()
-            .position(|&c| c == b'\\')
-            .ok_or(ErrorKind::Malformed)?
-            + 1;
+        let end = find(&rest[1..], b'\\').ok_or(ErrorKind::Malformed)? + 1;
         let t = parse_tag(&rest[1..end])?;
         tag.time_ms = tag.time_ms.or(t.time_ms);
         tag.source = tag.source.or(t.source);
@@ -195,10 +228,7 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
     }
     let talker = [rest[1], rest[2]];
     let own_ship = rest[5] == b'O';
-    let star = rest
-        .iter()
-        .position(|&c| c == b'*')
-        .ok_or(ErrorKind::Malformed)?;
+    let star = find(rest, b'*').ok_or(ErrorKind::Malformed)?;
     if star + 3 > rest.len() {
         return Err(ErrorKind::Malformed);
     }
@@ -212,13 +242,34 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
     if rest[6] != b',' {
         return Err(ErrorKind::Malformed);
     }
-    let mut fields = rest[7..star].split(|&c| c == b',');
-    let mut next = || fields.next().ok_or(ErrorKind::Malformed);
-    let (f_total, f_num, f_seq, f_chan, payload, f_fill) =
-        (next()?, next()?, next()?, next()?, next()?, next()?);
-    if fields.next().is_some() {
+    // Fields: the four short ones before the payload are found from the
+    // front, the fill bits from the back (`,f*`), so the long payload is
+    // scanned once less; a stray comma inside it fails the armour check.
+    let body = &rest[7..star];
+    let mut commas = [0usize; 4];
+    let mut k = 0;
+    for (i, &c) in body.iter().enumerate() {
+        if c == b',' {
+            commas[k] = i;
+            k += 1;
+            if k == 4 {
+                break;
+            }
+        }
+    }
+    if k < 4 {
         return Err(ErrorKind::Malformed);
     }
+    let last = body.iter().rposition(|&c| c == b',').unwrap_or(0);
+    if last <= commas[3] {
+        return Err(ErrorKind::Malformed);
+    }
+    let f_total = &body[..commas[0]];
+    let f_num = &body[commas[0] + 1..commas[1]];
+    let f_seq = &body[commas[1] + 1..commas[2]];
+    let f_chan = &body[commas[2] + 1..commas[3]];
+    let payload = &body[commas[3] + 1..last];
+    let f_fill = &body[last + 1..];
     let total = match f_total {
         [d @ b'1'..=b'9'] => d - b'0',
         _ => return Err(ErrorKind::Malformed),
@@ -264,6 +315,17 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn swar_helpers() {
+        let s = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A";
+        for n in [b'!', b'*', b',', b'Q', b'4', b'z'] {
+            assert_eq!(find(s, n), s.iter().position(|&c| c == n));
+        }
+        for i in 0..s.len() {
+            assert_eq!(xor(&s[..i]), s[..i].iter().fold(0, |a, &b| a ^ b));
+        }
+    }
 
     #[test]
     fn plain() {

@@ -49,5 +49,5 @@ pub use decoder::{Decoded, Decoder, DecoderConfig, Source, Stats};
 pub use error::{DecodeError, ErrorKind};
 pub use framing::{parse_line, Sentence};
 pub use json::{message_json, to_json};
-pub use messages::{Fix, Message};
+pub use messages::{Fix, Message, StaticInfo};
 pub use time::format_rfc3339;

@@ -54,14 +54,26 @@ fn digits(s: &[u8]) -> Option<i64> {
 /// Values of 12 digits or more are taken as milliseconds already (some feeds
 /// put milliseconds in the `c:` field).
 pub(crate) fn parse_epoch(s: &[u8]) -> Option<i64> {
+    // Fast path (one pass): the common integer form.
+    if !s.is_empty() && s.len() <= 18 {
+        let mut v = 0i64;
+        let mut ok = true;
+        for &c in s {
+            let d = c.wrapping_sub(b'0');
+            ok &= d < 10;
+            // Wrapping: on a non-digit `d` can be up to 255 and the value
+            // is thrown away, but the arithmetic must not overflow-panic.
+            v = v.wrapping_mul(10).wrapping_add(d as i64);
+        }
+        if ok {
+            return Some(if s.len() >= 12 { v } else { v * 1000 });
+        }
+    }
     let (int, frac) = match s.iter().position(|&c| c == b'.') {
         Some(p) => (&s[..p], Some(&s[p + 1..])),
         None => (s, None),
     };
     let v = digits(int)?;
-    if frac.is_none() && int.len() >= 12 {
-        return Some(v);
-    }
     let mut ms = v.checked_mul(1000)?;
     if let Some(f) = frac {
         if !f.iter().all(u8::is_ascii_digit) {
@@ -155,6 +167,9 @@ mod tests {
         assert_eq!(parse_epoch(b"1593475200"), Some(1_593_475_200_000));
         assert_eq!(parse_epoch(b"1593475200123"), Some(1_593_475_200_123));
         assert_eq!(parse_epoch(b"1593475200.5"), Some(1_593_475_200_500));
+        // Found by the fuzz test: a non-digit prefix overflowed the fast path.
+        assert_eq!(parse_epoch(b"#    Current dmre"), None);
+        assert_eq!(parse_epoch(&[0xff; 18]), None);
         for d in [-800_000i64, -1, 0, 59, 11_000, 20_000, 2_000_000] {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);

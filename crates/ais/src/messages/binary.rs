@@ -66,7 +66,9 @@ fn header(b: &Bits) -> (bool, bool, Option<u32>, Option<(u16, u8)>, usize) {
     let structured = b.b(39);
     let mut at = 40;
     let dest = if addressed {
-        at += 32; // 30-bit MMSI + 2 spare
+        // No spare after the MMSI: gpsd, libais and AIS-catcher all start
+        // the application id / data right at bit 70.
+        at += 30;
         Some(b.u32(40, 30))
     } else {
         None

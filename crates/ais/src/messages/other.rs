@@ -23,7 +23,9 @@ impl BinaryAck {
     pub(crate) fn decode(b: &Bits) -> Self {
         let acks = (0..4)
             .map(|i| 40 + 32 * i)
-            .take_while(|&at| b.len() >= at + 32)
+            // An entry counts when its MMSI is complete (some stations drop
+            // the trailing sequence bits).
+            .take_while(|&at| b.len() >= at + 30)
             .map(|at| (b.u32(at, 30), b.u8(at + 30, 2)))
             .collect();
         BinaryAck {
@@ -119,14 +121,16 @@ pub struct Interrogation {
 }
 
 impl Interrogation {
+    // The standard allows 88, 110/112 and 160 bits; like gpsd and libais we
+    // take every field whose start lies inside the payload (zeros past it).
     pub(crate) fn decode(b: &Bits) -> Self {
         Interrogation {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
             mmsi1: b.u32(40, 30),
             request1_1: (b.u8(70, 6), b.u(76, 12) as u16),
-            request1_2: (b.len() >= 108).then(|| (b.u8(90, 6), b.u(96, 12) as u16)),
-            request2: (b.len() >= 158).then(|| (b.u32(110, 30), b.u8(140, 6), b.u(146, 12) as u16)),
+            request1_2: (b.len() > 88).then(|| (b.u8(90, 6), b.u(96, 12) as u16)),
+            request2: (b.len() > 110).then(|| (b.u32(110, 30), b.u8(140, 6), b.u(146, 12) as u16)),
         }
     }
 }

@@ -40,7 +40,7 @@ pub struct PositionReport {
 }
 
 impl PositionReport {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
         PositionReport {
             msg_type: b.u8(0, 6),
@@ -112,7 +112,7 @@ pub struct ClassBPosition {
 }
 
 impl ClassBPosition {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
         ClassBPosition {
             repeat: b.u8(6, 2),

@@ -1,0 +1,176 @@
+//! Throughput of jinghai-ais against the peer Rust AIS decoders on the same
+//! in-memory input, one core, in one invocation:
+//!
+//! `CARGO_TARGET_DIR=… cargo bench -p jinghai-ais-bench --bench peers`
+//!
+//! Input: the real New York harbour hour (tag blocks) + the DMA receiver
+//! stream ($PGHP lines, VDO, multi-part), repeated to ~345k lines. Peers that
+//! do not understand NMEA 4.10 tag blocks get the same lines with the tag
+//! blocks stripped beforehand (untimed), so that every decoder does the same
+//! work; the number of messages each one decoded is printed beside its rate.
+
+use std::hint::black_box;
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+fn data(rel: &str) -> Vec<u8> {
+    let p = format!(
+        "{}/../../../shared/data/ais/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let raw = std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"));
+    if rel.ends_with(".gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    } else {
+        raw
+    }
+}
+
+fn lines(buf: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(buf)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn strip_tag(l: &str) -> String {
+    match l
+        .strip_prefix('\\')
+        .and_then(|r| r.find('\\').map(|i| &r[i + 1..]))
+    {
+        Some(rest) => rest.to_string(),
+        None => l.to_string(),
+    }
+}
+
+/// Best of `runs` timings of `f` over the input; returns (messages, seconds).
+fn time(runs: usize, mut f: impl FnMut() -> usize) -> (usize, f64) {
+    let mut best = Duration::MAX;
+    let mut n = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        n = black_box(f());
+        best = best.min(t.elapsed());
+    }
+    (n, best.as_secs_f64())
+}
+
+fn ours(input: &[String]) -> usize {
+    let mut dec = jinghai_ais::Decoder::new();
+    let mut n = 0;
+    for l in input {
+        if let Ok(Some(d)) = dec.decode_line(l.as_bytes()) {
+            black_box(d.message.mmsi());
+            n += 1;
+        }
+    }
+    n
+}
+
+fn peer_ais(input: &[String]) -> usize {
+    let mut p = ais::AisParser::new();
+    let mut n = 0;
+    for l in input {
+        if let Ok(ais::AisFragments::Complete(s)) = p.parse(l.as_bytes(), true) {
+            if s.message.is_some() {
+                black_box(&s.message);
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn peer_nmea_parser(input: &[String]) -> usize {
+    let mut p = nmea_parser::NmeaParser::new();
+    let mut n = 0;
+    for l in input {
+        match p.parse_sentence(l) {
+            Ok(nmea_parser::ParsedMessage::Incomplete) | Err(_) => {}
+            Ok(m) => {
+                black_box(&m);
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn peer_aivdm(input: &[String]) -> usize {
+    let mut d = aivdm::LineDecoder::<512>::new();
+    let mut n = 0;
+    for l in input {
+        if let Ok(Some(m)) = d.feed(l) {
+            black_box(&m);
+            n += 1;
+        }
+    }
+    n
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; ignore arguments.
+    let mut base = lines(&data("tracks/nyharbor_2020-06-30_1h_reencoded.nmea"));
+    base.extend(lines(&data("nmea/dma_stream_example.txt")));
+    let reps = 20;
+    let input: Vec<String> = (0..reps).flat_map(|_| base.iter().cloned()).collect();
+    let stripped: Vec<String> = input.iter().map(|l| strip_tag(l)).collect();
+    println!(
+        "input: {} lines (NY harbour 1 h + DMA stream) x {reps} = {} lines, in memory",
+        base.len(),
+        input.len()
+    );
+
+    let runs = 3;
+    let (n_ours, t_ours) = time(runs, || ours(&input));
+    let rate_ours = input.len() as f64 / t_ours;
+    println!(
+        "{:<28} {:>9} msgs  {:>12.0} lines/s  {:>12.0} msg/s  1.00x",
+        "jinghai-ais",
+        n_ours,
+        rate_ours,
+        n_ours as f64 / t_ours
+    );
+    type Peer = fn(&[String]) -> usize;
+    let peers: [(&str, Peer); 3] = [
+        ("ais 0.12", peer_ais),
+        ("nmea-parser 0.11", peer_nmea_parser),
+        ("aivdm 0.3", peer_aivdm),
+    ];
+    for (name, f) in peers {
+        // Give the peer the variant of the input it decodes most of.
+        let raw = f(&input[..base.len()]);
+        let st = f(&stripped[..base.len()]);
+        let (which, inp) = if st > raw {
+            ("tag blocks stripped", &stripped)
+        } else {
+            ("as is", &input)
+        };
+        let (n, t) = time(runs, || f(inp));
+        let rate = inp.len() as f64 / t;
+        println!(
+            "{:<28} {:>9} msgs  {:>12.0} lines/s  {:>12.0} msg/s  ours is {:.2}x faster  (input {which})",
+            name,
+            n,
+            rate,
+            n as f64 / t,
+            rate_ours / rate
+        );
+    }
+
+    // Position reports only: 172,679 type 1 sentences from the NY week.
+    let week = lines(&data("tracks/nyharbor_2020-12-01_week_reencoded.nmea.gz"));
+    let bare: Vec<String> = week.iter().map(|l| strip_tag(l)).collect();
+    for (what, inp) in [("with tag blocks", &week), ("bare !AIVDM", &bare)] {
+        let (n, t) = time(5, || ours(inp));
+        println!(
+            "jinghai-ais position reports only ({what}): {n} sentences, {:.2} M sentences/s",
+            inp.len() as f64 / t / 1e6
+        );
+    }
+}
