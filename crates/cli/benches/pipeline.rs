@@ -116,6 +116,10 @@ fn measure(nmea: &[u8], make_engine: &dyn Fn() -> Engine) -> Run {
         .filter(|o| matches!(o, jinghai_engine::EngineOutput::Closed(_)))
         .count() as u64;
     let stats = p.engine.stats();
+    println!(
+        "  (encounter scan: {:.1} candidates per message)",
+        stats.encounter_candidates as f64 / stats.messages as f64
+    );
     Run {
         messages: stats.messages,
         vessels: stats.vessels,

@@ -122,6 +122,9 @@ pub struct EncounterConfig {
     pub max_position_age_s: f64,
     /// Separations shorter than this do not end an encounter.
     pub max_interruption_s: f64,
+    /// A pair is followed from when either vessel reports less than this (both
+    /// faster: passing traffic, which cannot average below `max_mean_speed_kn` soon).
+    pub track_pairs_below_kn: f64,
 }
 
 impl Default for EncounterConfig {
@@ -133,6 +136,7 @@ impl Default for EncounterConfig {
             max_mean_speed_kn: 3.0,
             max_position_age_s: 360.0,
             max_interruption_s: 300.0,
+            track_pairs_below_kn: 6.0,
         }
     }
 }

@@ -217,6 +217,8 @@ pub struct EngineStats {
     pub invalid_positions: u64,
     pub vessels: u64,
     pub events_raised: u64,
+    /// Counterparts looked at by the encounter scan (its cost).
+    pub encounter_candidates: u64,
 }
 
 /// A read-only view of one vessel's live state (for the map and evidence).
@@ -300,7 +302,7 @@ impl Engine {
         // every counterpart near its last fix (lon cells twice as wide keep that true
         // up to 60° latitude). A counterpart that has drifted further since is found
         // the other way round, when it reports and scans its own neighbourhood.
-        let cell_lat_deg = (config.encounter.max_distance_m + 300.0) / geo::M_PER_DEG_LAT;
+        let cell_lat_deg = (config.encounter.max_distance_m + 100.0) / geo::M_PER_DEG_LAT;
         let mut engine = Engine {
             config,
             zones,
@@ -638,7 +640,7 @@ impl Engine {
         if self.config.encounter.enabled && !jumped {
             self.detect_encounters(ti, &fix, out);
         } else {
-            self.move_in_grid(ti, fix.pos);
+            self.place_in_grid(ti, &fix);
         }
     }
 
@@ -1172,6 +1174,19 @@ impl Engine {
         (u64::from(row as u32) << 32) | u64::from(col as u32)
     }
 
+    /// Vessels in ports and anchorages meet nobody: they stay out of the grid, where
+    /// hundreds moored together would otherwise be scanned by every passer-by.
+    fn place_in_grid(&mut self, ti: u32, fix: &Fix) {
+        if fix.flags.in_harbour {
+            let cell = self.tracks[ti as usize].cell;
+            if cell != NO_CELL {
+                self.remove_from_cell(ti, cell);
+            }
+        } else {
+            self.move_in_grid(ti, fix.pos);
+        }
+    }
+
     fn move_in_grid(&mut self, ti: u32, pos: LatLon) {
         let (row, col) = self.cell_of(pos);
         let key = Self::cell_key(row, col);
@@ -1199,7 +1214,7 @@ impl Engine {
     }
 
     fn detect_encounters(&mut self, ti: u32, fix: &Fix, out: &mut Vec<EngineOutput>) {
-        self.move_in_grid(ti, fix.pos);
+        self.place_in_grid(ti, fix);
         let cfg = self.config.encounter.clone();
         let max_age_ms = (cfg.max_position_age_s * 1000.0) as i64;
         let (row, col) = self.cell_of(fix.pos);
@@ -1219,6 +1234,7 @@ impl Engine {
                 let Some(list) = self.cells.get(&Self::cell_key(row + dr, col + dc)) else {
                     continue;
                 };
+                self.stats.encounter_candidates += list.len() as u64;
                 for &tj in list {
                     if tj == ti {
                         continue;
@@ -1251,6 +1267,12 @@ impl Engine {
             let d = f64::from_bits(u64::from(chunk[1]) | (u64::from(chunk[2]) << 32));
             let other = self.tracks[tj as usize].last.expect("candidate has a fix");
             let key = pair_key(mmsi, self.tracks[tj as usize].mmsi);
+            // Two vessels passing at speed are not worth an episode (in a busy lane they
+            // would be thousands): a pair is tracked from when either is slow-ish.
+            let fast = |sog: f32| !sog.is_finite() || f64::from(sog) >= cfg.track_pairs_below_kn;
+            if fast(fix.sog) && fast(other.sog) && !self.pairs.contains_key(&key) {
+                continue;
+            }
             let meet = geo::lerp(fix.pos, other.predict(fix.time_ms), 0.5);
             let pair = self.pairs.entry(key).or_insert_with(|| {
                 let (a, b) = if mmsi < self.tracks[tj as usize].mmsi {

@@ -63,14 +63,21 @@ pub struct LoadError {
     pub message: String,
 }
 
-/// A fast, non-cryptographic hasher for integer keys (FxHash); MMSIs are not
-/// attacker-chosen in any way that matters for a map this size.
+/// A fast, non-cryptographic hasher for integer keys (FxHash with a final mix);
+/// MMSIs and grid cells are not attacker-chosen in any way that matters here.
 #[derive(Default, Clone, Copy)]
 pub struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // A final avalanche (MurmurHash3's fmix64): the multiply alone leaves the low
+        // bits depending only on the key's low bits, and hashbrown indexes buckets by
+        // the low bits — grid keys (row << 32 | col) would all collide per column.
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
