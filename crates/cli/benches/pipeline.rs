@@ -10,7 +10,7 @@
 #[allow(dead_code)]
 mod pipeline;
 
-use jinghai_engine::exercise::{generate, ExerciseOptions};
+use jinghai_engine::exercise::{generate_with, ExerciseOptions};
 use jinghai_engine::{parse_port_reports, Engine, EngineConfig, Registry, ZoneSet};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Read;
@@ -163,13 +163,14 @@ fn main() {
     let hours: f64 = env_or("JINGHAI_BENCH_HOURS", if quick { 2.0 } else { 24.0 });
 
     let started = Instant::now();
-    let ex = generate(&ExerciseOptions {
+    let options = ExerciseOptions {
         seed: 42,
         hours,
         background: vessels,
         interval_scale: 3.0,
         scenarios: true,
-    });
+    };
+    let ex = generate_with(&options, &mut pipeline::encode_transmission);
     println!(
         "generated {vessels} background vessels, {hours} h: {} messages, {:.0} MB of NMEA in {:.1} s",
         ex.messages,

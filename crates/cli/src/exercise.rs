@@ -1,7 +1,8 @@
 //! `jinghai exercise generate|score`: coastal exercises with ground truth.
 
+use crate::pipeline::encode_transmission;
 use anyhow::{Context, Result};
-use jinghai_engine::exercise::{generate, parse_events, score, ExerciseOptions};
+use jinghai_engine::exercise::{generate_with, parse_events, score, ExerciseOptions};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -60,7 +61,7 @@ fn run_generate(args: GenerateArgs) -> Result<()> {
         background: args.background,
         ..Default::default()
     };
-    let ex = generate(&options);
+    let ex = generate_with(&options, &mut encode_transmission);
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     for (name, text) in [

@@ -1,8 +1,12 @@
 //! Glue from NMEA lines to engine observations: `jinghai-ais` decodes, this turns its
 //! messages into [`Observation`]s, the engine does the rest.
 
-use jinghai_ais::messages::StaticPart;
+use jinghai_ais::encode::{to_sentences, SentenceOptions};
+use jinghai_ais::messages::{
+    ClassBPosition, PositionReport as AisPosition, StaticAndVoyage, StaticDataReport, StaticPart,
+};
 use jinghai_ais::{Decoded, Decoder, Message};
+use jinghai_engine::exercise::Transmission;
 use jinghai_engine::{
     AisClass, Engine, EngineOutput, Observation, ObservationKind, PositionReport, StaticReport,
 };
@@ -108,4 +112,102 @@ fn wall_clock_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// Writes one exercise transmission as NMEA through `jinghai-ais`'s encoder, with a
+/// `c:` tag block (the generator's [`jinghai_engine::exercise::NmeaWriter`]).
+pub fn encode_transmission(out: &mut String, mmsi: u32, time_s: i64, tx: &Transmission, seq: u8) {
+    let second = Some(time_s.rem_euclid(60) as u8);
+    let message = match tx {
+        Transmission::Position {
+            class_b: false,
+            kinematics: k,
+        } => Message::Position(AisPosition {
+            msg_type: 1,
+            repeat: 0,
+            mmsi,
+            nav_status: Some(k.nav_status),
+            rot_raw: None,
+            sog: k.sog_kn.map(|v| v as f32),
+            accuracy: false,
+            lon: Some(k.lon),
+            lat: Some(k.lat),
+            cog: k.cog_deg.map(|v| v as f32),
+            heading: k.heading_deg,
+            second,
+            maneuver: 0,
+            raim: false,
+            radio: 0,
+        }),
+        Transmission::Position {
+            class_b: true,
+            kinematics: k,
+        } => Message::ClassBPosition(ClassBPosition {
+            repeat: 0,
+            mmsi,
+            reserved: 0,
+            sog: k.sog_kn.map(|v| v as f32),
+            accuracy: false,
+            lon: Some(k.lon),
+            lat: Some(k.lat),
+            cog: k.cog_deg.map(|v| v as f32),
+            heading: k.heading_deg,
+            second,
+            regional: 0,
+            cs: true,
+            display: false,
+            dsc: false,
+            band: false,
+            msg22: false,
+            assigned: false,
+            raim: false,
+            radio: 0,
+        }),
+        Transmission::Static {
+            class_b: false,
+            name,
+            ship_type,
+        } => Message::StaticAndVoyage(Box::new(StaticAndVoyage {
+            repeat: 0,
+            mmsi,
+            ais_version: 0,
+            imo: None,
+            callsign: String::new(),
+            shipname: name.clone(),
+            shiptype: Some(*ship_type),
+            to_bow: 20,
+            to_stern: 10,
+            to_port: 3,
+            to_starboard: 3,
+            epfd: Some(1),
+            eta: Default::default(),
+            draught: None,
+            destination: String::new(),
+            dte: false,
+        })),
+        Transmission::Static {
+            class_b: true,
+            name,
+            ..
+        } => Message::StaticDataReport(Box::new(StaticDataReport {
+            repeat: 0,
+            mmsi,
+            part: StaticPart::A {
+                shipname: name.clone(),
+            },
+        })),
+    };
+    let options = SentenceOptions {
+        channel: Some(if seq & 1 == 0 { 'A' } else { 'B' }),
+        seq_id: seq % 10,
+        time_ms: Some(time_s * 1000),
+        ..Default::default()
+    };
+    // Every message built above is of a type the encoder supports.
+    if let Ok(sentences) = to_sentences(&message, &options) {
+        for sentence in sentences {
+            out.push_str(&sentence);
+            out.push('\n');
+        }
+    }
 }

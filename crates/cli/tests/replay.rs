@@ -5,7 +5,7 @@
 #[allow(dead_code)]
 mod pipeline;
 
-use jinghai_engine::exercise::{generate, parse_events, score, ExerciseOptions};
+use jinghai_engine::exercise::{generate, generate_with, parse_events, score, ExerciseOptions};
 use jinghai_engine::{
     parse_port_reports, Engine, EngineConfig, EngineOutput, FinalEvents, Registry, ZoneSet,
 };
@@ -94,10 +94,11 @@ fn example_1_scores_perfectly() {
 
 /// Runs a generated exercise in-process (decoder + engine) and scores it.
 fn run_exercise(seed: u64) -> jinghai_engine::exercise::Score {
-    let ex = generate(&ExerciseOptions {
+    let options = ExerciseOptions {
         seed,
         ..Default::default()
-    });
+    };
+    let ex = generate_with(&options, &mut pipeline::encode_transmission);
     let zones = ZoneSet::from_geojson(&ex.zones_geojson, "zones").unwrap();
     let registry = Registry::from_csv(&ex.vessels_csv, "vessels").unwrap();
     let reports = parse_port_reports(&ex.port_reports_csv, "reports", &zones).unwrap();
@@ -383,4 +384,29 @@ fn config_file_sets_thresholds_and_typos_are_errors() {
     let out = run("[encounter]\nmax_distanse_m = 100.0\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("engine.toml"));
+}
+
+#[test]
+fn engine_encoder_and_ais_encoder_write_the_same_exercise() {
+    // The engine carries a minimal encoder so that it can write exercises without
+    // the decoder crate; it must agree with the real one.
+    let options = ExerciseOptions {
+        seed: 9,
+        hours: 3.0,
+        background: 10,
+        ..Default::default()
+    };
+    let own = generate(&options);
+    let ais = generate_with(&options, &mut pipeline::encode_transmission);
+    assert_eq!(own.truth_jsonl, ais.truth_jsonl);
+    let decode = |nmea: &str| {
+        let mut d = jinghai_ais::Decoder::new();
+        nmea.lines()
+            .filter_map(|l| d.decode_line(l.as_bytes()).ok().flatten())
+            .filter_map(|m| pipeline::observation(&m, m.received_at.unwrap_or(0)))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (decode(&own.nmea), decode(&ais.nmea));
+    assert_eq!(a.len(), own.messages);
+    assert_eq!(a, b);
 }

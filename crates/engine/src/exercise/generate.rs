@@ -473,8 +473,16 @@ impl Builder {
     }
 }
 
-/// Generates one exercise.
+/// Writes the NMEA lines of one transmission: `(out, mmsi, receive time s, what, sequence id)`.
+pub type NmeaWriter<'a> = dyn FnMut(&mut String, u32, i64, &Transmission, u8) + 'a;
+
+/// Generates one exercise, writing NMEA with the engine's own minimal encoder.
 pub fn generate(opts: &ExerciseOptions) -> Exercise {
+    generate_with(opts, &mut encode)
+}
+
+/// Generates one exercise, writing NMEA through `writer` (e.g. a full AIS encoder).
+pub fn generate_with(opts: &ExerciseOptions, writer: &mut NmeaWriter<'_>) -> Exercise {
     let mut rng = Rng(opts.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x6A09_E667_F3BC_C908);
     let theta = rng.range(-35.0, 35.0).to_radians();
     let lat0 = rng.range(24.0, 33.0);
@@ -527,7 +535,7 @@ pub fn generate(opts: &ExerciseOptions) -> Exercise {
     if opts.scenarios {
         scenarios(&mut b);
     }
-    render(b)
+    render(b, writer)
 }
 
 fn layout(b: &mut Builder) {
@@ -1399,7 +1407,7 @@ fn transmit(
     sent
 }
 
-fn render(mut b: Builder) -> Exercise {
+fn render(mut b: Builder, writer: &mut NmeaWriter<'_>) -> Exercise {
     // Zones.
     let features: Vec<serde_json::Value> = b
         .zones
@@ -1442,7 +1450,7 @@ fn render(mut b: Builder) -> Exercise {
     txs.sort_by_key(|(t, mmsi, _)| (*t, *mmsi));
     let mut nmea = String::with_capacity(txs.len() * 64);
     for (i, (t, mmsi, tx)) in txs.iter().enumerate() {
-        encode(&mut nmea, *mmsi, *t, tx, (i % 10) as u8);
+        writer(&mut nmea, *mmsi, *t, tx, (i % 10) as u8);
     }
 
     // Truth times that depend on what was actually transmitted.
