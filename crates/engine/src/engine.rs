@@ -69,22 +69,13 @@ impl Fix {
     }
 }
 
-/// What the encounter scan needs of a counterpart's last fix.
+/// A vessel in an encounter-grid cell: what the scan needs of its last fix.
 #[derive(Debug, Clone, Copy)]
-struct ScanFix {
+struct ScanEntry {
+    track: u32,
+    velocity: [f32; 2],
     time_ms: i64,
     pos: LatLon,
-    velocity: [f32; 2],
-    usable: bool,
-}
-
-impl ScanFix {
-    const NONE: ScanFix = ScanFix {
-        time_ms: 0,
-        pos: LatLon::new(0.0, 0.0),
-        velocity: [0.0; 2],
-        usable: false,
-    };
 }
 
 /// A point of a track's compact history (12 bytes).
@@ -253,12 +244,12 @@ pub struct Engine {
     /// ~250 bytes; the vector's spare capacity then costs 8 bytes a slot).
     #[allow(clippy::vec_box)]
     tracks: Vec<Box<Track>>,
-    /// The last fix of each track (same index), compact and contiguous for the
-    /// encounter scan, which reads many of them per message.
-    scan_fixes: Vec<ScanFix>,
     by_mmsi: FastMap<u32, u32>,
     /// Encounter grid: cell → tracks whose last fix is in it.
-    cells: FastMap<u64, Vec<u32>>,
+    /// The entries carry what the scan needs of each last fix, so scanning a cell
+    /// reads one contiguous block (and act as time buckets: entries older than
+    /// `max_position_age_s` are skipped, and swept out).
+    cells: FastMap<u64, Vec<ScanEntry>>,
     cell_lat_deg: f64,
     cell_lon_deg: f64,
     pairs: FastMap<u64, Pair>,
@@ -309,7 +300,6 @@ impl Engine {
             registry,
             arrivals: ArrivalIndex::default(),
             tracks: Vec::new(),
-            scan_fixes: Vec::new(),
             by_mmsi: FastMap::default(),
             cells: FastMap::default(),
             cell_lat_deg,
@@ -409,8 +399,7 @@ impl Engine {
     pub fn live_bytes_estimate(&self) -> usize {
         use std::mem::size_of;
         let mut bytes = self.tracks.capacity() * size_of::<Box<Track>>()
-            + self.tracks.len() * size_of::<Track>()
-            + self.scan_fixes.capacity() * size_of::<ScanFix>();
+            + self.tracks.len() * size_of::<Track>();
         for t in &self.tracks {
             bytes += t.history.capacity() * size_of::<HistoryPoint>()
                 + t.inside.capacity() * size_of::<ZoneIdx>()
@@ -420,7 +409,11 @@ impl Engine {
         }
         bytes += self.by_mmsi.capacity() * (size_of::<(u32, u32)>() + 1);
         bytes += self.cells.capacity() * (size_of::<(u64, Vec<u32>)>() + 1);
-        bytes += self.cells.values().map(|v| v.capacity() * 4).sum::<usize>();
+        bytes += self
+            .cells
+            .values()
+            .map(|v| v.capacity() * size_of::<ScanEntry>())
+            .sum::<usize>();
         bytes += self.pairs.capacity() * (size_of::<(u64, Pair)>() + 1);
         bytes
     }
@@ -463,7 +456,6 @@ impl Engine {
             return ti;
         }
         let ti = self.tracks.len() as u32;
-        self.scan_fixes.push(ScanFix::NONE);
         self.tracks.push(Box::new(Track {
             mmsi,
             last: None,
@@ -645,12 +637,6 @@ impl Engine {
     }
 
     fn record_fix(&mut self, ti: u32, fix: Fix, class: AisClass) {
-        self.scan_fixes[ti as usize] = ScanFix {
-            time_ms: fix.time_ms,
-            pos: fix.pos,
-            velocity: fix.velocity,
-            usable: !fix.flags.in_harbour,
-        };
         let cfg = &self.config.tracks;
         let t = &mut self.tracks[ti as usize];
         if let Some(prev) = t.last {
@@ -1177,33 +1163,37 @@ impl Engine {
     /// Vessels in ports and anchorages meet nobody: they stay out of the grid, where
     /// hundreds moored together would otherwise be scanned by every passer-by.
     fn place_in_grid(&mut self, ti: u32, fix: &Fix) {
-        if fix.flags.in_harbour {
-            let cell = self.tracks[ti as usize].cell;
-            if cell != NO_CELL {
-                self.remove_from_cell(ti, cell);
-            }
-        } else {
-            self.move_in_grid(ti, fix.pos);
-        }
-    }
-
-    fn move_in_grid(&mut self, ti: u32, pos: LatLon) {
-        let (row, col) = self.cell_of(pos);
-        let key = Self::cell_key(row, col);
         let old = self.tracks[ti as usize].cell;
-        if old == key {
+        if fix.flags.in_harbour {
+            if old != NO_CELL {
+                self.remove_from_cell(ti, old);
+            }
             return;
         }
-        if old != NO_CELL {
+        let (row, col) = self.cell_of(fix.pos);
+        let key = Self::cell_key(row, col);
+        let entry = ScanEntry {
+            track: ti,
+            velocity: fix.velocity,
+            time_ms: fix.time_ms,
+            pos: fix.pos,
+        };
+        if old == key {
+            let list = self.cells.get_mut(&key);
+            if let Some(e) = list.and_then(|l| l.iter_mut().find(|e| e.track == ti)) {
+                *e = entry;
+                return;
+            }
+        } else if old != NO_CELL {
             self.remove_from_cell(ti, old);
         }
-        self.cells.entry(key).or_default().push(ti);
+        self.cells.entry(key).or_default().push(entry);
         self.tracks[ti as usize].cell = key;
     }
 
     fn remove_from_cell(&mut self, ti: u32, key: u64) {
         if let Some(list) = self.cells.get_mut(&key) {
-            if let Some(i) = list.iter().position(|&x| x == ti) {
+            if let Some(i) = list.iter().position(|e| e.track == ti) {
                 list.swap_remove(i);
             }
             if list.is_empty() {
@@ -1235,12 +1225,9 @@ impl Engine {
                     continue;
                 };
                 self.stats.encounter_candidates += list.len() as u64;
-                for &tj in list {
-                    if tj == ti {
-                        continue;
-                    }
-                    let other = &self.scan_fixes[tj as usize];
-                    if !other.usable || (fix.time_ms - other.time_ms).abs() > max_age_ms {
+                for other in list {
+                    let tj = other.track;
+                    if tj == ti || (fix.time_ms - other.time_ms).abs() > max_age_ms {
                         continue;
                     }
                     // Offset of the counterpart, dead-reckoned to now, in local metres:
