@@ -73,6 +73,8 @@ impl Fix {
 #[derive(Debug, Clone, Copy)]
 struct ScanEntry {
     track: u32,
+    /// Knots; NaN when unknown.
+    sog: f32,
     velocity: [f32; 2],
     time_ms: i64,
     pos: LatLon,
@@ -1174,6 +1176,7 @@ impl Engine {
         let key = Self::cell_key(row, col);
         let entry = ScanEntry {
             track: ti,
+            sog: fix.sog,
             velocity: fix.velocity,
             time_ms: fix.time_ms,
             pos: fix.pos,
@@ -1219,6 +1222,11 @@ impl Engine {
         } else {
             &[-1, 0, 1]
         };
+        // Two vessels passing at speed are not worth an episode (in a busy lane they
+        // would be thousands): a pair is tracked from when either is slow-ish.
+        let fast = |sog: f32| !sog.is_finite() || f64::from(sog) >= cfg.track_pairs_below_kn;
+        let reporter_fast = fast(fix.sog);
+        let partners = &self.tracks[ti as usize].partners;
         for &dr in rows {
             for dc in -1..=1 {
                 let Some(list) = self.cells.get(&Self::cell_key(row + dr, col + dc)) else {
@@ -1241,11 +1249,14 @@ impl Engine {
                         continue;
                     }
                     let d = (dx * dx + dy * dy).sqrt();
-                    if d <= cfg.max_distance_m {
-                        close.push(tj);
-                        close.push(d.to_bits() as u32);
-                        close.push((d.to_bits() >> 32) as u32);
+                    if d > cfg.max_distance_m
+                        || (reporter_fast && fast(other.sog) && !partners.contains(&tj))
+                    {
+                        continue;
                     }
+                    close.push(tj);
+                    close.push(d.to_bits() as u32);
+                    close.push((d.to_bits() >> 32) as u32);
                 }
             }
         }
@@ -1254,12 +1265,6 @@ impl Engine {
             let d = f64::from_bits(u64::from(chunk[1]) | (u64::from(chunk[2]) << 32));
             let other = self.tracks[tj as usize].last.expect("candidate has a fix");
             let key = pair_key(mmsi, self.tracks[tj as usize].mmsi);
-            // Two vessels passing at speed are not worth an episode (in a busy lane they
-            // would be thousands): a pair is tracked from when either is slow-ish.
-            let fast = |sog: f32| !sog.is_finite() || f64::from(sog) >= cfg.track_pairs_below_kn;
-            if fast(fix.sog) && fast(other.sog) && !self.pairs.contains_key(&key) {
-                continue;
-            }
             let meet = geo::lerp(fix.pos, other.predict(fix.time_ms), 0.5);
             let pair = self.pairs.entry(key).or_insert_with(|| {
                 let (a, b) = if mmsi < self.tracks[tj as usize].mmsi {
