@@ -69,6 +69,66 @@ impl Fix {
     }
 }
 
+/// 8 × 8 encounter-grid cells.
+type GridChunk = [Vec<ScanEntry>; 64];
+
+/// The encounter grid: cells grouped in chunks of 8 × 8, so the 3 × 3
+/// neighbourhood of a cell is mostly one hash lookup rather than nine. Chunks that
+/// empty are dropped, so a sparse fleet over a wide area costs little.
+#[derive(Default)]
+struct EncounterGrid {
+    chunks: FastMap<u64, Box<GridChunk>>,
+}
+
+impl EncounterGrid {
+    fn split(row: i32, col: i32) -> (u64, usize) {
+        let key = (u64::from((row >> 3) as u32) << 32) | u64::from((col >> 3) as u32);
+        (key, (((row & 7) << 3) | (col & 7)) as usize)
+    }
+
+    fn chunk(&self, key: u64) -> Option<&GridChunk> {
+        self.chunks.get(&key).map(|c| &**c)
+    }
+
+    fn list_mut(&mut self, row: i32, col: i32) -> &mut Vec<ScanEntry> {
+        let (key, index) = Self::split(row, col);
+        let chunk = self
+            .chunks
+            .entry(key)
+            .or_insert_with(|| Box::new(std::array::from_fn(|_| Vec::new())));
+        &mut chunk[index]
+    }
+
+    fn remove(&mut self, row: i32, col: i32, track: u32) {
+        let (key, index) = Self::split(row, col);
+        let Some(chunk) = self.chunks.get_mut(&key) else {
+            return;
+        };
+        let list = &mut chunk[index];
+        if let Some(i) = list.iter().position(|e| e.track == track) {
+            list.swap_remove(i);
+        }
+        if list.is_empty() && chunk.iter().all(Vec::is_empty) {
+            self.chunks.remove(&key);
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.chunks.capacity() * (size_of::<(u64, Box<GridChunk>)>() + 1)
+            + self
+                .chunks
+                .values()
+                .map(|c| {
+                    size_of::<GridChunk>()
+                        + c.iter()
+                            .map(|v| v.capacity() * size_of::<ScanEntry>())
+                            .sum::<usize>()
+                })
+                .sum::<usize>()
+    }
+}
+
 /// A vessel in an encounter-grid cell: what the scan needs of its last fix.
 #[derive(Debug, Clone, Copy)]
 struct ScanEntry {
@@ -251,7 +311,7 @@ pub struct Engine {
     /// The entries carry what the scan needs of each last fix, so scanning a cell
     /// reads one contiguous block (and act as time buckets: entries older than
     /// `max_position_age_s` are skipped, and swept out).
-    cells: FastMap<u64, Vec<ScanEntry>>,
+    cells: EncounterGrid,
     cell_lat_deg: f64,
     cell_lon_deg: f64,
     pairs: FastMap<u64, Pair>,
@@ -303,7 +363,7 @@ impl Engine {
             arrivals: ArrivalIndex::default(),
             tracks: Vec::new(),
             by_mmsi: FastMap::default(),
-            cells: FastMap::default(),
+            cells: EncounterGrid::default(),
             cell_lat_deg,
             cell_lon_deg: cell_lat_deg * 2.0,
             pairs: FastMap::default(),
@@ -410,12 +470,7 @@ impl Engine {
                 + t.name.as_ref().map_or(0, |n| n.len());
         }
         bytes += self.by_mmsi.capacity() * (size_of::<(u32, u32)>() + 1);
-        bytes += self.cells.capacity() * (size_of::<(u64, Vec<u32>)>() + 1);
-        bytes += self
-            .cells
-            .values()
-            .map(|v| v.capacity() * size_of::<ScanEntry>())
-            .sum::<usize>();
+        bytes += self.cells.bytes();
         bytes += self.pairs.capacity() * (size_of::<(u64, Pair)>() + 1);
         bytes
     }
@@ -534,6 +589,7 @@ impl Engine {
         self.zones.zones_at(pos, &mut self.scratch_zones);
         let mut flags = FixFlags {
             in_jurisdiction: !self.zones.has_jurisdiction(),
+            in_coverage: !self.zones.has_coverage(),
             ..FixFlags::default()
         };
         for &z in &self.scratch_zones {
@@ -1182,27 +1238,21 @@ impl Engine {
             pos: fix.pos,
         };
         if old == key {
-            let list = self.cells.get_mut(&key);
-            if let Some(e) = list.and_then(|l| l.iter_mut().find(|e| e.track == ti)) {
+            let list = self.cells.list_mut(row, col);
+            if let Some(e) = list.iter_mut().find(|e| e.track == ti) {
                 *e = entry;
                 return;
             }
         } else if old != NO_CELL {
             self.remove_from_cell(ti, old);
         }
-        self.cells.entry(key).or_default().push(entry);
+        self.cells.list_mut(row, col).push(entry);
         self.tracks[ti as usize].cell = key;
     }
 
     fn remove_from_cell(&mut self, ti: u32, key: u64) {
-        if let Some(list) = self.cells.get_mut(&key) {
-            if let Some(i) = list.iter().position(|e| e.track == ti) {
-                list.swap_remove(i);
-            }
-            if list.is_empty() {
-                self.cells.remove(&key);
-            }
-        }
+        let (row, col) = ((key >> 32) as u32 as i32, key as u32 as i32);
+        self.cells.remove(row, col, ti);
         self.tracks[ti as usize].cell = NO_CELL;
     }
 
@@ -1227,9 +1277,20 @@ impl Engine {
         let fast = |sog: f32| !sog.is_finite() || f64::from(sog) >= cfg.track_pairs_below_kn;
         let reporter_fast = fast(fix.sog);
         let partners = &self.tracks[ti as usize].partners;
+        let mut chunk: Option<(u64, Option<&GridChunk>)> = None;
         for &dr in rows {
             for dc in -1..=1 {
-                let Some(list) = self.cells.get(&Self::cell_key(row + dr, col + dc)) else {
+                let (chunk_key, index) = EncounterGrid::split(row + dr, col + dc);
+                // Neighbours mostly share a chunk: look it up once.
+                let found = match chunk {
+                    Some((k, c)) if k == chunk_key => c,
+                    _ => {
+                        let c = self.cells.chunk(chunk_key);
+                        chunk = Some((chunk_key, c));
+                        c
+                    }
+                };
+                let Some(list) = found.map(|c| &c[index]) else {
                     continue;
                 };
                 self.stats.encounter_candidates += list.len() as u64;

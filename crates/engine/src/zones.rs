@@ -218,6 +218,7 @@ pub struct ZoneSet {
     /// Boundary lines, tested against each movement segment.
     lines: Vec<ZoneIdx>,
     has_jurisdiction: bool,
+    has_coverage: bool,
     grid: Grid,
 }
 
@@ -347,11 +348,13 @@ impl ZoneSet {
             .map(|(i, _)| i as ZoneIdx)
             .collect();
         let has_jurisdiction = zones.iter().any(|z| z.kind == ZoneKind::Jurisdiction);
+        let has_coverage = zones.iter().any(|z| z.kind == ZoneKind::Coverage);
         let grid = Grid::build(&zones);
         Ok(ZoneSet {
             zones,
             lines,
             has_jurisdiction,
+            has_coverage,
             grid,
         })
     }
@@ -379,6 +382,12 @@ impl ZoneSet {
     /// Whether any `jurisdiction` zone exists (without one, events are raised everywhere).
     pub fn has_jurisdiction(&self) -> bool {
         self.has_jurisdiction
+    }
+
+    /// Whether any `coverage` zone exists (without one, coverage is not known to end
+    /// anywhere and every place counts as covered).
+    pub fn has_coverage(&self) -> bool {
+        self.has_coverage
     }
 
     /// Appends to `out` the polygon zones that contain `p` (in index order).
