@@ -214,6 +214,8 @@ struct Track {
     mean_interval_s: f32,
     max_interval_s: f32,
     history: VecDeque<HistoryPoint>,
+    /// The last two points kept in `history` (newest first).
+    kept: [Option<HistoryPoint>; 2],
     /// Polygon zones the vessel is in (with exit hysteresis).
     inside: Vec<ZoneIdx>,
     // Boxed: rare, and a track's inline size is paid by every vessel.
@@ -525,6 +527,7 @@ impl Engine {
             mean_interval_s: 0.0,
             max_interval_s: 0.0,
             history: VecDeque::new(),
+            kept: [None; 2],
             inside: Vec::new(),
             landing: None,
             jump: None,
@@ -713,35 +716,38 @@ impl Engine {
         t.last = Some(fix);
         // Time-ratio generalisation: keep a point when dead reckoning from the last two
         // kept points at this fix's time misses it by more than the tolerance.
-        let keep = match (t.history.len(), t.history.back()) {
-            (0, _) | (_, None) => true,
-            (n, Some(last)) => {
+        // The last two kept points are also held inline: reading them does not touch
+        // the history buffer, which is written only when a point is kept.
+        let keep = match t.kept {
+            [None, _] => true,
+            [Some(last), before] => {
                 let since = fix.time_ms - last.time_ms();
                 if since as f64 > cfg.history_max_interval_s * 1000.0 {
                     true
-                } else if n == 1 {
-                    geo::distance_m(last.pos(), fix.pos) > cfg.history_tolerance_m
                 } else {
-                    let before = t.history[n - 2];
-                    let span = (last.time_ms() - before.time_ms()) as f64;
-                    let predicted = if span > 0.0 {
-                        let k = 1.0 + since as f64 / span;
-                        geo::lerp(before.pos(), last.pos(), k)
-                    } else {
-                        last.pos()
+                    let predicted = match before {
+                        Some(before) if last.time_s > before.time_s => {
+                            let span = (last.time_ms() - before.time_ms()) as f64;
+                            geo::lerp(before.pos(), last.pos(), 1.0 + since as f64 / span)
+                        }
+                        _ => last.pos(),
                     };
                     geo::distance_m(predicted, fix.pos) > cfg.history_tolerance_m
                 }
             }
         };
-        if keep && cfg.history_points > 0 {
-            if t.history.len() >= cfg.history_points {
-                t.history.pop_front();
+        if keep {
+            let point = HistoryPoint::new(fix.time_ms, fix.pos);
+            t.kept = [Some(point), t.kept[0]];
+            if cfg.history_points > 0 {
+                if t.history.len() >= cfg.history_points {
+                    t.history.pop_front();
+                }
+                if t.history.capacity() == 0 {
+                    t.history.reserve_exact(cfg.history_points);
+                }
+                t.history.push_back(point);
             }
-            if t.history.capacity() == 0 {
-                t.history.reserve_exact(cfg.history_points);
-            }
-            t.history.push_back(HistoryPoint::new(fix.time_ms, fix.pos));
         }
     }
 
