@@ -224,7 +224,7 @@ struct Track {
     crossings: Vec<PendingCrossing>,
     unregistered_raised_ms: Option<i64>,
     /// Tracks this one has an encounter episode with.
-    partners: Vec<u32>,
+    partners: Vec<Partner>,
     cell: u64,
 }
 
@@ -316,7 +316,9 @@ pub struct Engine {
     cells: EncounterGrid,
     cell_lat_deg: f64,
     cell_lon_deg: f64,
-    pairs: FastMap<u64, Pair>,
+    /// Encounter episodes in a slab, addressed from both tracks' `partners`.
+    pairs: Vec<Option<Pair>>,
+    free_pairs: Vec<u32>,
     port_checks: Vec<PortCheck>,
     now_ms: i64,
     next_sweep_ms: i64,
@@ -327,9 +329,11 @@ pub struct Engine {
     scratch_close: Vec<u32>,
 }
 
-fn pair_key(m1: u32, m2: u32) -> u64 {
-    let (lo, hi) = if m1 < m2 { (m1, m2) } else { (m2, m1) };
-    (u64::from(lo) << 32) | u64::from(hi)
+/// A counterpart of an open encounter episode: its track and the episode's slot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Partner {
+    track: u32,
+    pair: u32,
 }
 
 fn pos_json(time_ms: i64, p: LatLon) -> serde_json::Value {
@@ -368,7 +372,8 @@ impl Engine {
             cells: EncounterGrid::default(),
             cell_lat_deg,
             cell_lon_deg: cell_lat_deg * 2.0,
-            pairs: FastMap::default(),
+            pairs: Vec::new(),
+            free_pairs: Vec::new(),
             port_checks: Vec::new(),
             now_ms: i64::MIN,
             next_sweep_ms: i64::MIN,
@@ -467,13 +472,13 @@ impl Engine {
         for t in &self.tracks {
             bytes += t.history.capacity() * size_of::<HistoryPoint>()
                 + t.inside.capacity() * size_of::<ZoneIdx>()
-                + t.partners.capacity() * 4
+                + t.partners.capacity() * size_of::<Partner>()
                 + t.crossings.capacity() * size_of::<PendingCrossing>()
                 + t.name.as_ref().map_or(0, |n| n.len());
         }
         bytes += self.by_mmsi.capacity() * (size_of::<(u32, u32)>() + 1);
         bytes += self.cells.bytes();
-        bytes += self.pairs.capacity() * (size_of::<(u64, Pair)>() + 1);
+        bytes += self.pairs.capacity() * size_of::<Option<Pair>>() + self.free_pairs.capacity() * 4;
         bytes
     }
 
@@ -1317,7 +1322,9 @@ impl Engine {
                     }
                     let d = (dx * dx + dy * dy).sqrt();
                     if d > cfg.max_distance_m
-                        || (reporter_fast && fast(other.sog) && !partners.contains(&tj))
+                        || (reporter_fast
+                            && fast(other.sog)
+                            && !partners.iter().any(|p| p.track == tj))
                     {
                         continue;
                     }
@@ -1331,35 +1338,61 @@ impl Engine {
             let tj = chunk[0];
             let d = f64::from_bits(u64::from(chunk[1]) | (u64::from(chunk[2]) << 32));
             let other = self.tracks[tj as usize].last.expect("candidate has a fix");
-            let key = pair_key(mmsi, self.tracks[tj as usize].mmsi);
             let meet = geo::lerp(fix.pos, other.predict(fix.time_ms), 0.5);
-            let pair = self.pairs.entry(key).or_insert_with(|| {
-                let (a, b) = if mmsi < self.tracks[tj as usize].mmsi {
-                    (ti, tj)
-                } else {
-                    (tj, ti)
-                };
-                let mut pair = Pair {
-                    a,
-                    b,
-                    start_ms: fix.time_ms,
-                    last_close_ms: fix.time_ms,
-                    min_distance_m: d,
-                    meet_pos: meet,
-                    sog_sum: [0.0; 2],
-                    sog_n: [0; 2],
-                    event: None,
-                };
-                // The counterpart's speed as last reported counts from the start.
-                let side = usize::from(b == tj);
-                if other.sog.is_finite() {
-                    pair.sog_sum[side] += f64::from(other.sog);
-                    pair.sog_n[side] += 1;
+            let known = self.tracks[ti as usize]
+                .partners
+                .iter()
+                .find(|p| p.track == tj)
+                .map(|p| p.pair);
+            let slot = match known {
+                Some(slot) => slot,
+                None => {
+                    let (a, b) = if mmsi < self.tracks[tj as usize].mmsi {
+                        (ti, tj)
+                    } else {
+                        (tj, ti)
+                    };
+                    let mut pair = Pair {
+                        a,
+                        b,
+                        start_ms: fix.time_ms,
+                        last_close_ms: fix.time_ms,
+                        min_distance_m: d,
+                        meet_pos: meet,
+                        sog_sum: [0.0; 2],
+                        sog_n: [0; 2],
+                        event: None,
+                    };
+                    // The counterpart's speed as last reported counts from the start.
+                    let side = usize::from(b == tj);
+                    if other.sog.is_finite() {
+                        pair.sog_sum[side] += f64::from(other.sog);
+                        pair.sog_n[side] += 1;
+                    }
+                    let slot = match self.free_pairs.pop() {
+                        Some(slot) => {
+                            self.pairs[slot as usize] = Some(pair);
+                            slot
+                        }
+                        None => {
+                            self.pairs.push(Some(pair));
+                            (self.pairs.len() - 1) as u32
+                        }
+                    };
+                    self.tracks[ti as usize].partners.push(Partner {
+                        track: tj,
+                        pair: slot,
+                    });
+                    self.tracks[tj as usize].partners.push(Partner {
+                        track: ti,
+                        pair: slot,
+                    });
+                    slot
                 }
-                self.tracks[ti as usize].partners.push(tj);
-                self.tracks[tj as usize].partners.push(ti);
-                pair
-            });
+            };
+            let pair = self.pairs[slot as usize]
+                .as_mut()
+                .expect("a partner's pair is live");
             pair.last_close_ms = fix.time_ms;
             if d < pair.min_distance_m {
                 pair.min_distance_m = d;
@@ -1390,7 +1423,8 @@ impl Engine {
                     );
                     event.other_mmsi = Some(mb);
                     out.push(EngineOutput::Opened(event.clone()));
-                    self.pairs.get_mut(&key).expect("pair").event = Some(Box::new(event));
+                    self.pairs[slot as usize].as_mut().expect("live pair").event =
+                        Some(Box::new(event));
                 }
             }
         }
@@ -1398,31 +1432,31 @@ impl Engine {
         // allowed interruption.
         let partners = std::mem::take(&mut self.tracks[ti as usize].partners);
         let mut ended = Vec::new();
-        for &tj in &partners {
-            if close.chunks_exact(3).any(|c| c[0] == tj) {
+        for partner in &partners {
+            if close.chunks_exact(3).any(|c| c[0] == partner.track) {
                 continue;
             }
-            let key = pair_key(mmsi, self.tracks[tj as usize].mmsi);
-            if let Some(pair) = self.pairs.get(&key) {
+            if let Some(pair) = &self.pairs[partner.pair as usize] {
                 if (fix.time_ms - pair.last_close_ms) as f64 > cfg.max_interruption_s * 1000.0 {
-                    ended.push(key);
+                    ended.push(partner.pair);
                 }
             }
         }
         self.tracks[ti as usize].partners = partners;
         self.scratch_close = close;
-        for key in ended {
-            self.close_pair(key, out);
+        for slot in ended {
+            self.close_pair(slot, out);
         }
     }
 
-    fn close_pair(&mut self, key: u64, out: &mut Vec<EngineOutput>) {
-        let Some(mut pair) = self.pairs.remove(&key) else {
+    fn close_pair(&mut self, slot: u32, out: &mut Vec<EngineOutput>) {
+        let Some(mut pair) = self.pairs[slot as usize].take() else {
             return;
         };
-        for (x, y) in [(pair.a, pair.b), (pair.b, pair.a)] {
+        self.free_pairs.push(slot);
+        for x in [pair.a, pair.b] {
             let partners = &mut self.tracks[x as usize].partners;
-            if let Some(i) = partners.iter().position(|&p| p == y) {
+            if let Some(i) = partners.iter().position(|p| p.pair == slot) {
                 partners.swap_remove(i);
             }
         }
@@ -1457,15 +1491,17 @@ impl Engine {
         }
         // Encounters apart for longer than the allowed interruption.
         let interruption_ms = (self.config.encounter.max_interruption_s * 1000.0) as i64;
-        let mut ended: Vec<(i64, u64)> = self
+        let mut ended: Vec<(i64, u32)> = self
             .pairs
             .iter()
+            .enumerate()
+            .filter_map(|(slot, p)| p.as_ref().map(|p| (slot, p)))
             .filter(|(_, p)| final_ || now - p.last_close_ms > interruption_ms)
-            .map(|(k, p)| (p.start_ms, *k))
+            .map(|(slot, p)| (p.start_ms, slot as u32))
             .collect();
         ended.sort_unstable();
-        for (_, key) in ended {
-            self.close_pair(key, out);
+        for (_, slot) in ended {
+            self.close_pair(slot, out);
         }
         let merge_ms = (self.config.position_jump.merge_gap_min * 60_000.0) as i64;
         let landing_silence_ms = (self.config.landing_stop.max_silence_min * 60_000.0) as i64;
