@@ -464,6 +464,28 @@ impl Engine {
         }
     }
 
+    /// Events opened and not yet closed (ongoing encounters, landing stops, jump
+    /// sprees), e.g. for a map that starts watching mid-stream.
+    pub fn open_events(&self) -> Vec<&Event> {
+        let mut open: Vec<&Event> = self
+            .tracks
+            .iter()
+            .flat_map(|t| {
+                let landing = t.landing.as_ref().and_then(|ep| ep.event.as_deref());
+                let jump = t.jump.as_ref().map(|ep| &*ep.event);
+                landing.into_iter().chain(jump)
+            })
+            .chain(
+                self.pairs
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| p.event.as_deref()),
+            )
+            .collect();
+        open.sort_by_key(|e| e.id);
+        open
+    }
+
     /// Heap and inline bytes held for vessels (tracks, index, grid, open episodes).
     pub fn live_bytes_estimate(&self) -> usize {
         use std::mem::size_of;

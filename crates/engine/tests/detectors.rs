@@ -720,3 +720,148 @@ fn never_panics_on_hostile_observations() {
     engine.finish(&mut out);
     assert!(engine.stats().invalid_positions > 0);
 }
+
+#[test]
+fn jitter_on_a_zone_edge_is_one_entry() {
+    // Along the restricted zone's southern edge (y = 3 km), 10 m in and out, then
+    // away and back in for good: two entries.
+    let mut track = vec![];
+    for i in 0..20 {
+        let y = if i % 2 == 0 { 2_990.0 } else { 3_010.0 };
+        track.push(P(INTL, i as f64, -4_000.0, y, 0.5));
+    }
+    track.extend(leg(
+        INTL,
+        21.0,
+        30.0,
+        (-4_000.0, 2_900.0),
+        (-4_000.0, 1_000.0),
+        1.0,
+    ));
+    track.extend(leg(
+        INTL,
+        31.0,
+        40.0,
+        (-4_000.0, 1_000.0),
+        (-4_000.0, 4_000.0),
+        1.0,
+    ));
+    let entries = run(&track)
+        .into_iter()
+        .filter(|e| e.kind == EventKind::RestrictedEntry)
+        .count();
+    assert_eq!(entries, 2);
+}
+
+#[test]
+fn multipolygons_with_holes() {
+    let ring = |x0: f64, y0: f64, x1: f64, y1: f64| {
+        let (a, b) = (at(x0, y0), at(x1, y1));
+        format!(
+            "[[{0},{1}],[{2},{1}],[{2},{3}],[{0},{3}],[{0},{1}]]",
+            a.1, a.0, b.1, b.0
+        )
+    };
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"K","name":"k","kind":"cove"}},
+        "geometry":{{"type":"MultiPolygon","coordinates":[[{},{}],[{}]]}}}}]}}"#,
+        ring(0.0, 0.0, 1_000.0, 1_000.0),
+        ring(400.0, 400.0, 600.0, 600.0),
+        ring(5_000.0, 0.0, 6_000.0, 1_000.0)
+    );
+    let zones = ZoneSet::from_geojson(&text, "z").unwrap();
+    let mut out = Vec::new();
+    for (x, y, inside) in [
+        (100.0, 100.0, true),
+        (500.0, 500.0, false),
+        (5_500.0, 500.0, true),
+        (3_000.0, 500.0, false),
+    ] {
+        let (lat, lon) = at(x, y);
+        zones.zones_at(LatLon::new(lat, lon), &mut out);
+        assert_eq!(!out.is_empty(), inside, "({x}, {y})");
+    }
+}
+
+#[test]
+fn crossing_a_kinked_line_through_its_vertex_counts_once() {
+    // A line with a vertex at (10 km, 0), drawn northwards: west is inside.
+    let (s, v, n) = (
+        at(10_000.0, -10_000.0),
+        at(10_000.0, 0.0),
+        at(10_500.0, 10_000.0),
+    );
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"L","name":"l","kind":"boundary","applies_to":"all"}},
+        "geometry":{{"type":"LineString","coordinates":[[{},{}],[{},{}],[{},{}]]}}}}]}}"#,
+        s.1, s.0, v.1, v.0, n.1, n.0
+    );
+    let mut engine = Engine::new(
+        EngineConfig::default(),
+        ZoneSet::from_geojson(&text, "z").unwrap(),
+        registry(),
+        Vec::new(),
+    );
+    let mut out = Vec::new();
+    for p in leg(CARGO, 0.0, 10.0, (9_000.0, 0.0), (11_000.0, 0.0), 0.5) {
+        let (lat, lon) = at(p.2, p.3);
+        let o = Observation {
+            mmsi: CARGO,
+            time_ms: T0 + (p.1 * 60_000.0) as i64,
+            kind: ObservationKind::Position(PositionReport::at(lat, lon)),
+        };
+        engine.process(&o, &mut out);
+    }
+    engine.finish(&mut out);
+    let crossings: Vec<&Event> = out
+        .iter()
+        .filter_map(|o| match o {
+            EngineOutput::Closed(e) if e.kind == EventKind::BoundaryCrossing => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(crossings.len(), 1, "{crossings:?}");
+    assert_eq!(crossings[0].detail["direction"], "out");
+}
+
+#[test]
+fn open_events_are_listed_until_closed() {
+    let mut engine = Engine::new(EngineConfig::default(), zones(), registry(), Vec::new());
+    let mut out = Vec::new();
+    let mut track = leg(
+        FISH,
+        0.0,
+        15.0,
+        (3_000.0, -3_000.0),
+        (3_050.0, -3_000.0),
+        1.0,
+    );
+    track.extend(leg(
+        CARGO,
+        0.5,
+        15.5,
+        (3_000.0, -2_900.0),
+        (3_050.0, -2_900.0),
+        1.0,
+    ));
+    track.sort_by(|a, b| a.1.total_cmp(&b.1));
+    for p in &track {
+        let (lat, lon) = at(p.2, p.3);
+        let mut r = PositionReport::at(lat, lon);
+        r.sog_kn = Some(p.4);
+        engine.process(
+            &Observation {
+                mmsi: p.0,
+                time_ms: T0 + (p.1 * 60_000.0) as i64,
+                kind: ObservationKind::Position(r),
+            },
+            &mut out,
+        );
+    }
+    let open = engine.open_events();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].kind, EventKind::Encounter);
+    assert_eq!(open[0].end_ms, None);
+    engine.finish(&mut out);
+    assert!(engine.open_events().is_empty());
+}
