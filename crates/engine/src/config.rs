@@ -40,6 +40,9 @@ pub struct TrackConfig {
     pub history_tolerance_m: f64,
     /// ...or when this long has passed since the last kept point.
     pub history_max_interval_s: f64,
+    /// A vessel silent this long is forgotten (its state freed; a later message starts
+    /// a new track, so no AIS gap is raised across such a silence).
+    pub forget_after_h: f64,
 }
 
 impl Default for TrackConfig {
@@ -49,6 +52,7 @@ impl Default for TrackConfig {
             history_points: 48,
             history_tolerance_m: 50.0,
             history_max_interval_s: 600.0,
+            forget_after_h: 7.0 * 24.0,
         }
     }
 }

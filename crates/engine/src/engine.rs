@@ -22,6 +22,8 @@ use std::collections::VecDeque;
 
 const SWEEP_INTERVAL_MS: i64 = 60_000;
 const NO_CELL: u64 = u64::MAX;
+/// The MMSI of a forgotten track's slot (MMSIs have 30 bits).
+const FREE_SLOT: u32 = u32::MAX;
 
 /// Where a fix was, as far as the rules care.
 #[derive(Debug, Clone, Copy, Default)]
@@ -226,6 +228,35 @@ struct Track {
     /// Tracks this one has an encounter episode with.
     partners: Vec<Partner>,
     cell: u64,
+    /// Receive time of the last message of any kind.
+    seen_ms: i64,
+}
+
+impl Track {
+    fn new(mmsi: u32, identity: Identity) -> Self {
+        Track {
+            mmsi,
+            last: None,
+            identity,
+            name: None,
+            ship_type: None,
+            class: AisClass::Unknown,
+            messages: 0,
+            positions: 0,
+            mean_interval_s: 0.0,
+            max_interval_s: 0.0,
+            history: VecDeque::new(),
+            kept: [None; 2],
+            inside: Vec::new(),
+            landing: None,
+            jump: None,
+            crossings: Vec::new(),
+            unregistered_raised_ms: None,
+            partners: Vec::new(),
+            cell: NO_CELL,
+            seen_ms: i64::MIN,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -319,6 +350,8 @@ pub struct Engine {
     /// Encounter episodes in a slab, addressed from both tracks' `partners`.
     pairs: Vec<Option<Pair>>,
     free_pairs: Vec<u32>,
+    /// Slots of forgotten tracks, reused for new vessels.
+    free_tracks: Vec<u32>,
     port_checks: Vec<PortCheck>,
     now_ms: i64,
     next_sweep_ms: i64,
@@ -374,6 +407,7 @@ impl Engine {
             cell_lon_deg: cell_lat_deg * 2.0,
             pairs: Vec::new(),
             free_pairs: Vec::new(),
+            free_tracks: Vec::new(),
             port_checks: Vec::new(),
             now_ms: i64::MIN,
             next_sweep_ms: i64::MIN,
@@ -437,7 +471,10 @@ impl Engine {
 
     /// Every vessel's live state.
     pub fn vessels(&self) -> impl Iterator<Item = VesselView<'_>> {
-        self.tracks.iter().map(|t| self.view(t))
+        self.tracks
+            .iter()
+            .filter(|t| t.mmsi != FREE_SLOT)
+            .map(|t| self.view(t))
     }
 
     fn view<'a>(&'a self, t: &'a Track) -> VesselView<'a> {
@@ -515,7 +552,9 @@ impl Engine {
             }
         }
         let ti = self.track_index(obs.mmsi);
-        self.tracks[ti as usize].messages += 1;
+        let t = &mut self.tracks[ti as usize];
+        t.messages += 1;
+        t.seen_ms = t.seen_ms.max(obs.time_ms);
         match &obs.kind {
             ObservationKind::Position(p) => self.on_position(ti, obs.time_ms, p, out),
             ObservationKind::Static(s) => self.on_static(ti, s),
@@ -541,31 +580,30 @@ impl Engine {
         if let Some(&ti) = self.by_mmsi.get(&mmsi) {
             return ti;
         }
-        let ti = self.tracks.len() as u32;
-        self.tracks.push(Box::new(Track {
-            mmsi,
-            last: None,
-            identity: identity_of(&self.registry, mmsi),
-            name: None,
-            ship_type: None,
-            class: AisClass::Unknown,
-            messages: 0,
-            positions: 0,
-            mean_interval_s: 0.0,
-            max_interval_s: 0.0,
-            history: VecDeque::new(),
-            kept: [None; 2],
-            inside: Vec::new(),
-            landing: None,
-            jump: None,
-            crossings: Vec::new(),
-            unregistered_raised_ms: None,
-            partners: Vec::new(),
-            cell: NO_CELL,
-        }));
+        let track = Box::new(Track::new(mmsi, identity_of(&self.registry, mmsi)));
+        let ti = match self.free_tracks.pop() {
+            Some(ti) => {
+                self.tracks[ti as usize] = track;
+                ti
+            }
+            None => {
+                self.tracks.push(track);
+                (self.tracks.len() - 1) as u32
+            }
+        };
         self.by_mmsi.insert(mmsi, ti);
         self.stats.vessels += 1;
         ti
+    }
+
+    /// Frees the slot of a vessel silent for `forget_after_h`, so that a live engine's
+    /// memory follows the vessels around rather than every MMSI ever heard.
+    fn forget(&mut self, ti: u32, out: &mut Vec<EngineOutput>) {
+        self.confirm_crossings(ti, None, out);
+        let mmsi = self.tracks[ti as usize].mmsi;
+        self.by_mmsi.remove(&mmsi);
+        *self.tracks[ti as usize] = Track::new(FREE_SLOT, Identity::default());
+        self.free_tracks.push(ti);
     }
 
     fn on_static(&mut self, ti: u32, s: &StaticReport) {
@@ -1528,6 +1566,7 @@ impl Engine {
         let merge_ms = (self.config.position_jump.merge_gap_min * 60_000.0) as i64;
         let landing_silence_ms = (self.config.landing_stop.max_silence_min * 60_000.0) as i64;
         let max_age_ms = (self.config.encounter.max_position_age_s * 1000.0) as i64;
+        let forget_ms = (self.config.tracks.forget_after_h * 3_600_000.0) as i64;
         for ti in 0..self.tracks.len() as u32 {
             let t = &self.tracks[ti as usize];
             if t.jump
@@ -1551,6 +1590,16 @@ impl Engine {
             let t = &self.tracks[ti as usize];
             if t.cell != NO_CELL && t.last.is_some_and(|f| now - f.time_ms > max_age_ms) {
                 self.remove_from_cell(ti, t.cell);
+            }
+            let t = &self.tracks[ti as usize];
+            let idle = t.mmsi != FREE_SLOT
+                && now - t.seen_ms > forget_ms
+                && t.landing.is_none()
+                && t.jump.is_none()
+                && t.partners.is_empty()
+                && t.cell == NO_CELL;
+            if idle && !self.port_checks.iter().any(|c| c.track == ti) {
+                self.forget(ti, out);
             }
         }
     }

@@ -865,3 +865,37 @@ fn open_events_are_listed_until_closed() {
     engine.finish(&mut out);
     assert!(engine.open_events().is_empty());
 }
+
+#[test]
+fn long_silent_vessels_are_forgotten_and_their_slots_reused() {
+    let config: EngineConfig =
+        serde_json::from_str(r#"{"tracks":{"forget_after_h":2.0}}"#).unwrap();
+    let mut engine = Engine::new(config, zones(), registry(), Vec::new());
+    let mut out = Vec::new();
+    let mut feed = |engine: &mut Engine, mmsi: u32, minute: f64, x: f64| {
+        let (lat, lon) = at(x, -9_000.0);
+        let o = Observation {
+            mmsi,
+            time_ms: T0 + (minute * 60_000.0) as i64,
+            kind: ObservationKind::Position(PositionReport::at(lat, lon)),
+        };
+        engine.process(&o, &mut out);
+    };
+    feed(&mut engine, CARGO, 0.0, 0.0);
+    feed(&mut engine, SPEED, 0.0, 5_000.0);
+    for m in 1..200 {
+        feed(&mut engine, SPEED, m as f64, 5_000.0 + m as f64 * 10.0);
+    }
+    assert!(engine.vessel(CARGO).is_none(), "silent for over 2 h");
+    assert!(engine.vessel(SPEED).is_some());
+    feed(&mut engine, FISH, 200.0, 0.0);
+    assert_eq!(engine.vessels().count(), 2);
+    // Back after 3.5 h: a new track, so no gap event spans the forgotten silence.
+    feed(&mut engine, CARGO, 210.0, 100.0);
+    engine.finish(&mut out);
+    assert!(
+        out.iter().all(|o| o.event().kind != EventKind::AisGap),
+        "{out:?}"
+    );
+    assert_eq!(engine.vessel(CARGO).unwrap().positions, 1);
+}
