@@ -5,6 +5,10 @@
 //! - `jinghai migrate`: apply (or list) database migrations.
 //! - `jinghai region add`, `jinghai user add|passwd`: bootstrap a new installation.
 
+mod exercise;
+mod pipeline;
+mod replay;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -28,6 +32,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run an AIS recording through the engine and write its events as JSON Lines.
+    Replay(replay::ReplayArgs),
+    /// Generate or score coastal exercises.
+    Exercise(exercise::ExerciseArgs),
     /// Run the platform.
     Serve(ConfigArgs),
     /// Run a demo: a fresh data directory seeded with a Beilun-like district, served.
@@ -174,6 +182,9 @@ fn user_error(e: WorkflowError) -> anyhow::Error {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        // Synchronous, CPU-bound, and alone in the process: fine on the runtime thread.
+        Command::Replay(args) => replay::run(args),
+        Command::Exercise(args) => exercise::run(args),
         Command::Serve(args) => {
             let config = load_config(&args)?;
             init_logging(&config.log);

@@ -1,0 +1,213 @@
+//! Glue from NMEA lines to engine observations: `jinghai-ais` decodes, this turns its
+//! messages into [`Observation`]s, the engine does the rest.
+
+use jinghai_ais::encode::{to_sentences, SentenceOptions};
+use jinghai_ais::messages::{
+    ClassBPosition, PositionReport as AisPosition, StaticAndVoyage, StaticDataReport, StaticPart,
+};
+use jinghai_ais::{Decoded, Decoder, Message};
+use jinghai_engine::exercise::Transmission;
+use jinghai_engine::{
+    AisClass, Engine, EngineOutput, Observation, ObservationKind, PositionReport, StaticReport,
+};
+
+/// The engine's view of a decoded message, stamped `time_ms`; `None` for messages
+/// that are not about a vessel (base stations, aids to navigation, binary data…)
+/// or carry no usable position.
+pub fn observation(decoded: &Decoded, time_ms: i64) -> Option<Observation> {
+    let position = |class: AisClass| {
+        let fix = decoded.message.fix()?;
+        Some(ObservationKind::Position(PositionReport {
+            lat: fix.lat,
+            lon: fix.lon,
+            sog_kn: fix.sog,
+            cog_deg: fix.cog,
+            heading_deg: fix.heading,
+            nav_status: fix.nav_status,
+            class,
+        }))
+    };
+    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let (mmsi, kind) = match &decoded.message {
+        Message::Position(m) => (m.mmsi, position(AisClass::A)?),
+        Message::LongRangePosition(m) => (m.mmsi, position(AisClass::A)?),
+        Message::ClassBPosition(m) => (m.mmsi, position(AisClass::B)?),
+        // Type 19 carries both; the position matters more, the name comes with type 24.
+        Message::ClassBExtended(m) => (m.mmsi, position(AisClass::B)?),
+        Message::StaticAndVoyage(m) => (
+            m.mmsi,
+            ObservationKind::Static(StaticReport {
+                name: text(&m.shipname),
+                callsign: text(&m.callsign),
+                imo: m.imo,
+                ship_type: m.shiptype,
+                class: AisClass::A,
+            }),
+        ),
+        Message::StaticDataReport(m) => {
+            let report = match &m.part {
+                StaticPart::A { shipname } => StaticReport {
+                    name: text(shipname),
+                    class: AisClass::B,
+                    ..Default::default()
+                },
+                StaticPart::B {
+                    shiptype, callsign, ..
+                } => StaticReport {
+                    ship_type: *shiptype,
+                    callsign: text(callsign),
+                    class: AisClass::B,
+                    ..Default::default()
+                },
+            };
+            (m.mmsi, ObservationKind::Static(report))
+        }
+        _ => return None,
+    };
+    Some(Observation {
+        mmsi,
+        time_ms,
+        kind,
+    })
+}
+
+/// Decoder + engine, line by line.
+pub struct Pipeline {
+    pub decoder: Decoder,
+    pub engine: Engine,
+    /// Time for lines that carry none: the last receive time seen (a recording has
+    /// no "ingest clock" of its own), or the wall clock before any.
+    last_time_ms: Option<i64>,
+}
+
+impl Pipeline {
+    pub fn new(engine: Engine) -> Self {
+        Self {
+            decoder: Decoder::new(),
+            engine,
+            last_time_ms: None,
+        }
+    }
+
+    /// Feeds one line; bad lines are counted by the decoder and skipped.
+    pub fn feed_line(&mut self, line: &[u8], out: &mut Vec<EngineOutput>) {
+        let Ok(Some(decoded)) = self.decoder.decode_line(line) else {
+            return;
+        };
+        let time_ms = match decoded.received_at {
+            Some(t) => {
+                self.last_time_ms = Some(t);
+                t
+            }
+            None => *self.last_time_ms.get_or_insert_with(wall_clock_ms),
+        };
+        if let Some(obs) = observation(&decoded, time_ms) {
+            self.engine.process(&obs, out);
+        }
+    }
+}
+
+fn wall_clock_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Writes one exercise transmission as NMEA through `jinghai-ais`'s encoder, with a
+/// `c:` tag block (the generator's [`jinghai_engine::exercise::NmeaWriter`]).
+pub fn encode_transmission(out: &mut String, mmsi: u32, time_s: i64, tx: &Transmission, seq: u8) {
+    let second = Some(time_s.rem_euclid(60) as u8);
+    let message = match tx {
+        Transmission::Position {
+            class_b: false,
+            kinematics: k,
+        } => Message::Position(AisPosition {
+            msg_type: 1,
+            repeat: 0,
+            mmsi,
+            nav_status: Some(k.nav_status),
+            rot_raw: None,
+            sog: k.sog_kn.map(|v| v as f32),
+            accuracy: false,
+            lon: Some(k.lon),
+            lat: Some(k.lat),
+            cog: k.cog_deg.map(|v| v as f32),
+            heading: k.heading_deg,
+            second,
+            maneuver: 0,
+            raim: false,
+            radio: 0,
+        }),
+        Transmission::Position {
+            class_b: true,
+            kinematics: k,
+        } => Message::ClassBPosition(ClassBPosition {
+            repeat: 0,
+            mmsi,
+            reserved: 0,
+            sog: k.sog_kn.map(|v| v as f32),
+            accuracy: false,
+            lon: Some(k.lon),
+            lat: Some(k.lat),
+            cog: k.cog_deg.map(|v| v as f32),
+            heading: k.heading_deg,
+            second,
+            regional: 0,
+            cs: true,
+            display: false,
+            dsc: false,
+            band: false,
+            msg22: false,
+            assigned: false,
+            raim: false,
+            radio: 0,
+        }),
+        Transmission::Static {
+            class_b: false,
+            name,
+            ship_type,
+        } => Message::StaticAndVoyage(Box::new(StaticAndVoyage {
+            repeat: 0,
+            mmsi,
+            ais_version: 0,
+            imo: None,
+            callsign: String::new(),
+            shipname: name.clone(),
+            shiptype: Some(*ship_type),
+            to_bow: 20,
+            to_stern: 10,
+            to_port: 3,
+            to_starboard: 3,
+            epfd: Some(1),
+            eta: Default::default(),
+            draught: None,
+            destination: String::new(),
+            dte: false,
+        })),
+        Transmission::Static {
+            class_b: true,
+            name,
+            ..
+        } => Message::StaticDataReport(Box::new(StaticDataReport {
+            repeat: 0,
+            mmsi,
+            part: StaticPart::A {
+                shipname: name.clone(),
+            },
+        })),
+    };
+    let options = SentenceOptions {
+        channel: Some(if seq & 1 == 0 { 'A' } else { 'B' }),
+        seq_id: seq % 10,
+        time_ms: Some(time_s * 1000),
+        ..Default::default()
+    };
+    // Every message built above is of a type the encoder supports.
+    if let Ok(sentences) = to_sentences(&message, &options) {
+        for sentence in sentences {
+            out.push_str(&sentence);
+            out.push('\n');
+        }
+    }
+}
