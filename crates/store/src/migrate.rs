@@ -79,7 +79,11 @@ mod tests {
     /// released migration was edited, which is not allowed.
     const RELEASED: &[(&str, i64, &str)] = &[
         ("sqlite", 1, "bc6db19a2276eae6"),
+        ("sqlite", 2, "51631f1782b1cc2f"),
+        ("sqlite", 3, "5d8a08dc197e314e"),
         ("postgres", 1, "89b00ba291a689d3"),
+        ("postgres", 2, "b67afb543723be6f"),
+        ("postgres", 3, "cf60735ad273e18f"),
     ];
 
     #[test]
