@@ -350,6 +350,11 @@ impl Reports {
             .await?)
     }
 
+    /// One entry, if it is in the caller's regions.
+    pub async fn entry(&self, ctx: &Ctx, entry_id: i64) -> WorkflowResult<ReportEntry> {
+        Ok(self.store.get_report_entry(&ctx.scope, entry_id).await?)
+    }
+
     /// The office approves (locking it) or returns a submitted section with a comment.
     pub async fn review(
         &self,

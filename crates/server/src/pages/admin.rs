@@ -6,7 +6,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jinghai_domain::time::format_local_minutes;
 use jinghai_domain::{Agency, AuditAction, Lang, Region, RegionLevel, Role, Unit};
 use jinghai_workflow::admin::{RegionInput, UnitInput, UserInput};
@@ -178,22 +178,13 @@ async fn rerender_regions<T>(
     result: Result<T, WorkflowError>,
     typed: &RegionInput,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(Redirect::to("/admin/regions?saved=1").into_response()),
-        Err(e @ (WorkflowError::Invalid(_) | WorkflowError::Forbidden { .. })) => {
-            let status = if matches!(e, WorkflowError::Invalid(_)) {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::FORBIDDEN
-            };
-            Ok((
-                status,
-                regions_page(s, auth, &Saved::default(), Some(&e), typed).await?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(auth.err(e)),
-    }
+    super::form_outcome(
+        auth,
+        result,
+        |_| "/admin/regions?saved=1".into(),
+        |e| async move { regions_page(s, auth, &Saved::default(), Some(&e), typed).await },
+    )
+    .await
 }
 
 // --- units ---
@@ -320,22 +311,13 @@ async fn rerender_units<T>(
     result: Result<T, WorkflowError>,
     typed: &UnitInput,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(Redirect::to("/admin/units?saved=1").into_response()),
-        Err(e @ (WorkflowError::Invalid(_) | WorkflowError::Forbidden { .. })) => {
-            let status = if matches!(e, WorkflowError::Invalid(_)) {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::FORBIDDEN
-            };
-            Ok((
-                status,
-                units_page(s, auth, &Saved::default(), Some(&e), typed).await?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(auth.err(e)),
-    }
+    super::form_outcome(
+        auth,
+        result,
+        |_| "/admin/units?saved=1".into(),
+        |e| async move { units_page(s, auth, &Saved::default(), Some(&e), typed).await },
+    )
+    .await
 }
 
 // --- users ---
@@ -449,21 +431,18 @@ pub async fn create_user(State(s): State<AppState>, form: SignedForm) -> PageRes
         unit_id: form.id("unit_id")?,
         active: true,
     };
-    match s.admin.create_user(&auth.ctx, &input).await {
-        Ok(_) => Ok(Redirect::to("/admin/users?saved=1").into_response()),
-        Err(e @ WorkflowError::Invalid(_)) => {
-            let typed = UserInput {
-                password: String::new(),
-                ..input
-            };
-            Ok((
-                StatusCode::BAD_REQUEST,
-                users_page(&s, auth, &Saved::default(), Some(&e), &typed).await?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(auth.err(e)),
-    }
+    let result = s.admin.create_user(&auth.ctx, &input).await;
+    let typed = UserInput {
+        password: String::new(),
+        ..input
+    };
+    super::form_outcome(
+        auth,
+        result,
+        |_| "/admin/users?saved=1".into(),
+        |e| async move { users_page(&s, auth, &Saved::default(), Some(&e), &typed).await },
+    )
+    .await
 }
 
 pub async fn user_page(
@@ -565,15 +544,13 @@ async fn rerender_user<T>(
     id: i64,
     result: Result<T, WorkflowError>,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/users/{id}?saved=1")).into_response()),
-        Err(e @ WorkflowError::Invalid(_)) => Ok((
-            StatusCode::BAD_REQUEST,
-            user_edit_page(s, auth, id, &Saved::default(), Some(&e)).await?,
-        )
-            .into_response()),
-        Err(e) => Err(auth.err(e)),
-    }
+    super::form_outcome(
+        auth,
+        result,
+        |_| format!("/admin/users/{id}?saved=1"),
+        |e| async move { user_edit_page(s, auth, id, &Saved::default(), Some(&e)).await },
+    )
+    .await
 }
 
 // --- task force ---
@@ -676,27 +653,21 @@ pub async fn set_group_lead(
 ) -> PageResult {
     let auth = &form.auth;
     let id = path_id(auth.lang, auth.flavor, &id)?;
-    match s
+    let result = s
         .admin
         .set_group_lead(&auth.ctx, id, form.get("group"), form.id("unit_id")?)
-        .await
-    {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/admin/task-force?district={id}&saved=1")).into_response())
-        }
-        Err(e @ WorkflowError::Invalid(_)) => {
-            let q = DistrictQuery {
-                district: Some(id.to_string()),
-                saved: None,
-            };
-            Ok((
-                StatusCode::BAD_REQUEST,
-                task_force_page(&s, auth, &q, Some(&e)).await?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(auth.err(e)),
-    }
+        .await;
+    let q = DistrictQuery {
+        district: Some(id.to_string()),
+        saved: None,
+    };
+    super::form_outcome(
+        auth,
+        result,
+        |_| format!("/admin/task-force?district={id}&saved=1"),
+        |e| async move { task_force_page(&s, auth, &q, Some(&e)).await },
+    )
+    .await
 }
 
 // --- audit ---

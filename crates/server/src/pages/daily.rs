@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use jinghai_domain::report::{format_day, format_value, parse_day, Day, EntryStatus, Milli};
 use jinghai_domain::time::format_local_minutes;
 use jinghai_domain::{FieldError, Lang, Region, RegionLevel};
@@ -245,46 +245,41 @@ pub async fn save(
         notes: form.get("notes").into(),
         submit: form.get("action") == "submit",
     };
-    match s.reports.save(&auth.ctx, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/daily?district={district_id}&day={}&saved=1",
-            format_day(day)
-        ))
-        .into_response()),
-        Err(e @ (WorkflowError::Invalid(_) | WorkflowError::Forbidden { .. })) => {
-            let status = if matches!(e, WorkflowError::Invalid(_)) {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::FORBIDDEN
-            };
+    let result = s.reports.save(&auth.ctx, &input).await;
+    let typed: HashMap<String, String> = form
+        .fields
+        .iter()
+        .map(|(k, v)| (k.strip_prefix("v.").unwrap_or(k).to_string(), v.clone()))
+        .collect();
+    super::form_outcome(
+        auth,
+        result,
+        |_| {
+            format!(
+                "/daily?district={district_id}&day={}&saved=1",
+                format_day(day)
+            )
+        },
+        |e| async move {
             let sheet = s
                 .reports
                 .sheet(&auth.ctx, district_id, day)
                 .await
                 .map_err(|e| auth.err(e))?;
             let ds = districts(&s, auth).await?;
-            let typed: HashMap<String, String> = form
-                .fields
-                .iter()
-                .map(|(k, v)| (k.strip_prefix("v.").unwrap_or(k).to_string(), v.clone()))
-                .collect();
-            Ok((
-                status,
-                render_sheet(
-                    &s,
-                    auth,
-                    &ds,
-                    &sheet,
-                    false,
-                    Some(&e),
-                    Some((&section, &typed)),
-                )
-                .await?,
+            render_sheet(
+                &s,
+                auth,
+                &ds,
+                &sheet,
+                false,
+                Some(&e),
+                Some((&section, &typed)),
             )
-                .into_response())
-        }
-        Err(e) => Err(auth.err(e)),
-    }
+            .await
+        },
+    )
+    .await
 }
 
 async fn after_review(
@@ -293,38 +288,32 @@ async fn after_review(
     entry_id: i64,
     result: Result<jinghai_domain::report::ReportEntry, WorkflowError>,
 ) -> PageResult {
-    match result {
-        Ok(e) => Ok(Redirect::to(&format!(
-            "/daily?district={}&day={}&saved=1",
-            e.region_id,
-            format_day(e.day)
-        ))
-        .into_response()),
-        Err(err @ (WorkflowError::Invalid(_) | WorkflowError::Forbidden { .. })) => {
+    super::form_outcome(
+        auth,
+        result,
+        |e| {
+            format!(
+                "/daily?district={}&day={}&saved=1",
+                e.region_id,
+                format_day(e.day)
+            )
+        },
+        |err| async move {
             let e = s
-                .store
-                .get_report_entry(&auth.ctx.scope, entry_id)
+                .reports
+                .entry(&auth.ctx, entry_id)
                 .await
-                .map_err(|e| auth.err(e.into()))?;
+                .map_err(|e| auth.err(e))?;
             let sheet = s
                 .reports
                 .sheet(&auth.ctx, e.region_id, e.day)
                 .await
                 .map_err(|e| auth.err(e))?;
             let ds = districts(s, auth).await?;
-            let status = if matches!(err, WorkflowError::Invalid(_)) {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::FORBIDDEN
-            };
-            Ok((
-                status,
-                render_sheet(s, auth, &ds, &sheet, false, Some(&err), None).await?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(auth.err(e)),
-    }
+            render_sheet(s, auth, &ds, &sheet, false, Some(&err), None).await
+        },
+    )
+    .await
 }
 
 pub async fn review(

@@ -176,6 +176,33 @@ pub fn error_page(lang: Lang, status: StatusCode, message: &str) -> Markup {
     )
 }
 
+/// How a form post ends: on success, a redirect (post/redirect/get); on an
+/// error the user can act on — invalid input (400) or not allowed (403) —
+/// the same page again with the message and what was typed; on anything
+/// else, the error page.
+pub async fn form_outcome<T, Fut>(
+    auth: &Auth,
+    result: Result<T, WorkflowError>,
+    redirect_to: impl FnOnce(&T) -> String,
+    page_again: impl FnOnce(WorkflowError) -> Fut,
+) -> Result<Response, ApiError>
+where
+    Fut: std::future::Future<Output = Result<Markup, ApiError>>,
+{
+    match result {
+        Ok(v) => Ok(Redirect::to(&redirect_to(&v)).into_response()),
+        Err(e @ (WorkflowError::Invalid(_) | WorkflowError::Forbidden { .. })) => {
+            let status = if matches!(e, WorkflowError::Invalid(_)) {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            Ok((status, page_again(e).await?).into_response())
+        }
+        Err(e) => Err(auth.err(e)),
+    }
+}
+
 /// Field errors shown above a form.
 pub fn error_box(lang: Lang, err: Option<&WorkflowError>) -> Markup {
     html! {

@@ -3,8 +3,8 @@
 //! close-out, and the exports.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use jinghai_domain::report::format_day;
 use jinghai_domain::risk::{RiskCategory, RiskItem, RiskStatus, Severity};
 use jinghai_domain::time::format_local_minutes;
@@ -185,22 +185,14 @@ pub async fn create(State(s): State<AppState>, form: SignedForm) -> PageResult {
         found_by: form.get("found_by").into(),
         found_on: form.get("found_on").into(),
     };
-    match s.risks.create(&auth.ctx, &input).await {
-        Ok(r) => Ok(Redirect::to(&format!("/risks/{}?saved=1", r.id)).into_response()),
-        Err(e @ (WorkflowError::Invalid(_) | WorkflowError::Forbidden { .. })) => {
-            let status = if matches!(e, WorkflowError::Invalid(_)) {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::FORBIDDEN
-            };
-            Ok((
-                status,
-                list_page(&s, auth, &ListQuery::default(), Some(&e), &input).await?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(auth.err(e)),
-    }
+    let result = s.risks.create(&auth.ctx, &input).await;
+    super::form_outcome(
+        auth,
+        result,
+        |r| format!("/risks/{}?saved=1", r.id),
+        |e| async move { list_page(&s, auth, &ListQuery::default(), Some(&e), &input).await },
+    )
+    .await
 }
 
 pub async fn detail(
@@ -310,18 +302,13 @@ async fn after<T>(
     id: i64,
     result: Result<T, WorkflowError>,
 ) -> PageResult {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/risks/{id}?saved=1")).into_response()),
-        Err(e @ (WorkflowError::Invalid(_) | WorkflowError::Forbidden { .. })) => {
-            let status = if matches!(e, WorkflowError::Invalid(_)) {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::FORBIDDEN
-            };
-            Ok((status, detail_page(s, auth, id, false, Some(&e)).await?).into_response())
-        }
-        Err(e) => Err(auth.err(e)),
-    }
+    super::form_outcome(
+        auth,
+        result,
+        |_| format!("/risks/{id}?saved=1"),
+        |e| async move { detail_page(s, auth, id, false, Some(&e)).await },
+    )
+    .await
 }
 
 pub async fn plan(
