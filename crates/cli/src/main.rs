@@ -2,6 +2,7 @@
 //!
 //! - `jinghai demo`: a fresh data directory with the demo district, served.
 //! - `jinghai serve`: the platform, configured by defaults → TOML → `JINGHAI_*`.
+//! - `jinghai decode FILE...`: AIS NMEA files to JSON Lines, with counters (`decode.rs`).
 //! - `jinghai migrate`: apply (or list) database migrations.
 //! - `jinghai region add`, `jinghai user add|passwd`: bootstrap a new installation.
 
@@ -14,6 +15,8 @@ use jinghai_domain::Role;
 use jinghai_server::{AppState, Config};
 use jinghai_store::Store;
 use jinghai_workflow::{Clock, SystemClock, WorkflowError};
+
+mod decode;
 
 #[derive(Parser)]
 #[command(
@@ -30,6 +33,8 @@ struct Cli {
 enum Command {
     /// Run the platform.
     Serve(ConfigArgs),
+    /// Decode AIS NMEA files (plain or gzip, `-` for stdin) to JSON Lines.
+    Decode(decode::DecodeArgs),
     /// Run a demo: a fresh data directory seeded with a Beilun-like district, served.
     Demo(DemoArgs),
     /// Apply pending database migrations (or list them with --status).
@@ -174,6 +179,7 @@ fn user_error(e: WorkflowError) -> anyhow::Error {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Decode(args) => decode::run(args),
         Command::Serve(args) => {
             let config = load_config(&args)?;
             init_logging(&config.log);
