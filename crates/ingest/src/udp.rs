@@ -93,11 +93,15 @@ async fn run_udp(
                     }
                 }
             }
-            Err(e) => emitter.counters().error(&IngestError::ConnectionLost {
-                source_id: id.clone(),
-                peer: "udp".into(),
-                error: e,
-            }),
+            Err(e) => {
+                emitter.counters().error(&IngestError::ConnectionLost {
+                    source_id: id.clone(),
+                    peer: "udp".into(),
+                    error: e,
+                });
+                // A persistent socket error must not turn into a busy loop.
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
         }
     }
 }

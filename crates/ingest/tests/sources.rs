@@ -364,6 +364,38 @@ async fn tcp_client_reconnects_after_the_receiver_restarts() {
 }
 
 #[tokio::test]
+async fn a_silent_connection_is_reopened_after_the_idle_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // A receiver that sends one line per connection and then says nothing,
+    // keeping the connection open (a half-dead feed).
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        loop {
+            let (mut s, _) = listener.accept().await.unwrap();
+            s.write_all(b"line\n").await.unwrap();
+            open.push(s);
+        }
+    });
+    let (tx, mut rx) = channel(8);
+    let (stop, shutdown) = stop_pair();
+    let source = TcpClientConfig::new("c", addr.to_string())
+        .backoff(Duration::from_millis(1), Duration::from_millis(10))
+        .idle_timeout(Some(Duration::from_millis(100)))
+        .build(ctx(tx, shutdown))
+        .await
+        .unwrap();
+    let counters = source.counters();
+    let task = tokio::spawn(source.run());
+    recv_n(&mut rx, 2).await;
+    let c = counters.snapshot();
+    assert!(c.connections >= 2 && c.reconnects >= 1, "{c:?}");
+    assert!(c.errors >= 1, "the idle connection counted: {c:?}");
+    stop.stop();
+    task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
 async fn tcp_client_stops_while_nobody_listens() {
     // A port that was free a moment ago: connections are refused.
     let addr = TcpListener::bind("127.0.0.1:0")
