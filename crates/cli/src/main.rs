@@ -2,9 +2,11 @@
 //!
 //! - `jinghai demo`: a fresh data directory with the demo district, served.
 //! - `jinghai serve`: the platform, configured by defaults → TOML → `JINGHAI_*`.
+//! - `jinghai decode FILE...`: AIS NMEA files to JSON Lines, with counters (`decode.rs`).
 //! - `jinghai migrate`: apply (or list) database migrations.
 //! - `jinghai region add`, `jinghai user add|passwd`: bootstrap a new installation.
 
+mod decode;
 mod exercise;
 mod pipeline;
 mod replay;
@@ -38,6 +40,8 @@ enum Command {
     Exercise(exercise::ExerciseArgs),
     /// Run the platform.
     Serve(ConfigArgs),
+    /// Decode AIS NMEA files (plain or gzip, `-` for stdin) to JSON Lines.
+    Decode(decode::DecodeArgs),
     /// Run a demo: a fresh data directory seeded with a Beilun-like district, served.
     Demo(DemoArgs),
     /// Apply pending database migrations (or list them with --status).
@@ -185,6 +189,7 @@ async fn run(cli: Cli) -> Result<()> {
         // Synchronous, CPU-bound, and alone in the process: fine on the runtime thread.
         Command::Replay(args) => replay::run(args),
         Command::Exercise(args) => exercise::run(args),
+        Command::Decode(args) => decode::run(args),
         Command::Serve(args) => {
             let config = load_config(&args)?;
             init_logging(&config.log);
