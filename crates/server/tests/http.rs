@@ -326,3 +326,35 @@ async fn every_page_renders_for_every_role_without_outside_links() {
         }
     }
 }
+
+#[tokio::test]
+async fn dashboard_counts_what_needs_attention() {
+    let app = app().await;
+    let office = app.login("office").await;
+    let home = app.get(&office, "/").await.body;
+    // The demo's 梅山 cove item is three days past its deadline; nothing is filed today.
+    let card = |testid: &str| {
+        let at = home
+            .find(&format!("data-testid=\"{testid}\""))
+            .unwrap_or_else(|| panic!("{testid} card"));
+        let rest = &home[at..];
+        let big = rest.find("class=\"big").unwrap();
+        rest[big..]
+            .split('>')
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(card("home-overdue"), "1");
+    assert_eq!(
+        card("home-missing"),
+        "8",
+        "8 sections of Beilun are missing today"
+    );
+    let zhenhai = app.login("zhenhai.office").await;
+    let home = app.get(&zhenhai, "/").await.body;
+    assert!(home.contains("data-testid=\"home-overdue\""));
+}

@@ -353,6 +353,31 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
         .and_then(|id| units.iter().find(|u| u.id == id))
         .map(|u| u.name.clone())
         .unwrap_or_default();
+    // What needs attention today: the daily report's missing sections and the
+    // risk list's flags, for the user's regions.
+    let today = state.reports.today();
+    let top = regions
+        .iter()
+        .filter(|r| r.level <= jinghai_domain::RegionLevel::District)
+        .min_by_key(|r| r.level);
+    let missing_today = match top {
+        Some(r) => Some(
+            state
+                .reports
+                .rollup(ctx, r.id, today, today)
+                .await
+                .map_err(|e| auth.err(e))?
+                .missing
+                .len(),
+        ),
+        None => None,
+    };
+    let risks = state.risks.list(ctx).await.map_err(|e| auth.err(e))?;
+    let overdue = risks.iter().filter(|r| r.overdue(today)).count();
+    let awaiting_check = risks
+        .iter()
+        .filter(|r| r.status == jinghai_domain::risk::RiskStatus::PendingCheck)
+        .count();
     Ok(layout(
         lang,
         Some(&auth),
@@ -367,6 +392,11 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
                     p { (unit_name) }
                     p { (lang.pick(ctx.user.role.zh(), ctx.user.role.en())) }
                 }
+                @if let Some(n) = missing_today {
+                    a.card href="/daily/summary" data-testid="home-missing" { h3 { (lang.pick("今日日报未报送", "Daily report sections missing today")) } p.big.(if n > 0 { "red" } else { "" }) { (n) } }
+                }
+                a.card href="/risks?flag=overdue" data-testid="home-overdue" { h3 { (lang.pick("逾期风险", "Overdue risks")) } p.big.(if overdue > 0 { "red" } else { "" }) { (overdue) } }
+                a.card href="/risks?status=pending_check" { h3 { (lang.pick("待验收销号", "Awaiting close-out check")) } p.big { (awaiting_check) } }
                 div.card { h3 { (t(lang, "nav.regions")) } p.big { (regions.len()) } }
                 div.card { h3 { (t(lang, "nav.units")) } p.big { (units.len()) } }
             }
