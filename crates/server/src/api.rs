@@ -1,7 +1,7 @@
 //! JSON API handlers: parse, call a workflow service, answer JSON.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::auth::{Auth, ClientAddr, UiLang, SESSION_COOKIE};
+use crate::auth::{Auth, ClientAddr, PathId, UiLang, SESSION_COOKIE};
 use crate::error::{ApiError, Flavor};
 use crate::AppState;
 
@@ -169,12 +169,7 @@ pub async fn create_region(State(s): State<AppState>, auth: Auth, bytes: Bytes) 
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
-pub async fn get_region(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
+pub async fn get_region(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
     ok(s.admin
         .region(&auth.ctx, id)
         .await
@@ -189,10 +184,9 @@ struct NameBody {
 pub async fn rename_region(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     bytes: Bytes,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let b: NameBody = body(auth.lang, &bytes)?;
     ok(s.admin
         .rename_region(&auth.ctx, id, &b.name)
@@ -200,12 +194,7 @@ pub async fn rename_region(
         .map_err(|e| auth.err(e))?)
 }
 
-pub async fn delete_region(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
+pub async fn delete_region(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
     s.admin
         .delete_region(&auth.ctx, id)
         .await
@@ -243,8 +232,7 @@ pub async fn create_unit(State(s): State<AppState>, auth: Auth, bytes: Bytes) ->
     Ok((StatusCode::CREATED, Json(u)).into_response())
 }
 
-pub async fn get_unit(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
+pub async fn get_unit(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
     ok(s.admin.unit(&auth.ctx, id).await.map_err(|e| auth.err(e))?)
 }
 
@@ -257,10 +245,9 @@ struct UnitPatchBody {
 pub async fn update_unit(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     bytes: Bytes,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let b: UnitPatchBody = body(auth.lang, &bytes)?;
     ok(s.admin
         .update_unit(&auth.ctx, id, &b.name, &b.agency)
@@ -268,12 +255,7 @@ pub async fn update_unit(
         .map_err(|e| auth.err(e))?)
 }
 
-pub async fn delete_unit(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
+pub async fn delete_unit(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
     s.admin
         .delete_unit(&auth.ctx, id)
         .await
@@ -324,18 +306,16 @@ pub async fn create_user(State(s): State<AppState>, auth: Auth, bytes: Bytes) ->
     Ok((StatusCode::CREATED, Json(u)).into_response())
 }
 
-pub async fn get_user(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
+pub async fn get_user(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
     ok(s.admin.user(&auth.ctx, id).await.map_err(|e| auth.err(e))?)
 }
 
 pub async fn update_user(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     bytes: Bytes,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let b: UserBody = body(auth.lang, &bytes)?;
     ok(s.admin
         .update_user(&auth.ctx, id, &b.input())
@@ -351,10 +331,9 @@ struct PasswordBody {
 pub async fn set_password(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     bytes: Bytes,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let b: PasswordBody = body(auth.lang, &bytes)?;
     s.admin
         .set_password(&auth.ctx, id, &b.password)
@@ -365,12 +344,7 @@ pub async fn set_password(
 
 // --- task force ---
 
-pub async fn task_force(
-    State(s): State<AppState>,
-    auth: Auth,
-    Path(id): Path<String>,
-) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
+pub async fn task_force(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
     let groups = s
         .admin
         .task_force(&auth.ctx, id)
@@ -391,10 +365,9 @@ struct GroupLeadBody {
 pub async fn set_group_lead(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     bytes: Bytes,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let b: GroupLeadBody = body(auth.lang, &bytes)?;
     s.admin
         .set_group_lead(&auth.ctx, id, &b.group, b.unit_id)
@@ -542,10 +515,9 @@ pub struct DayQuery {
 pub async fn daily_sheet(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Query(q): Query<DayQuery>,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let day = crate::pages::daily::day_param("day", q.day.as_deref(), s.reports.today())
         .map_err(|e| auth.err(e))?;
     let sheet = s
@@ -594,10 +566,9 @@ struct DailySaveBody {
 pub async fn daily_save(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     bytes: Bytes,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let b: DailySaveBody = body(auth.lang, &bytes)?;
     let day = crate::pages::daily::day_param("day", Some(&b.day), s.reports.today())
         .map_err(|e| auth.err(e))?;
@@ -639,10 +610,9 @@ struct ReviewBody {
 pub async fn daily_review(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     bytes: Bytes,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let b: ReviewBody = body(auth.lang, &bytes)?;
     let e = s
         .reports
@@ -660,10 +630,9 @@ struct UnlockBody {
 pub async fn daily_unlock(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     bytes: Bytes,
 ) -> ApiResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let b: UnlockBody = body(auth.lang, &bytes)?;
     let e = s
         .reports

@@ -63,6 +63,26 @@ impl FromRequestParts<AppState> for UiLang {
     }
 }
 
+/// A numeric `{id}` from the path; anything else is a 400 naming the field,
+/// in the user's language.
+#[derive(Debug, Clone, Copy)]
+pub struct PathId(pub i64);
+
+impl FromRequestParts<AppState> for PathId {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let (lang, flavor) = (lang_of(parts, state), flavor_of(parts));
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| ApiError::bad_body(lang, flavor, e.body_text()))?;
+        crate::api::path_id(lang, flavor, &raw).map(PathId)
+    }
+}
+
 /// The signed-in user of this request.
 #[derive(Debug, Clone)]
 pub struct Auth {

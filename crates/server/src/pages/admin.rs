@@ -4,7 +4,7 @@
 //! back to the list (`?saved=1`), on invalid input the page is rendered again
 //! with the errors and what was typed (status 400).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jinghai_domain::time::format_local_minutes;
@@ -15,8 +15,8 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{csrf_field, error_box, layout, select};
-use crate::api::{path_id, AuditQuery};
-use crate::auth::{Auth, SignedForm};
+use crate::api::AuditQuery;
+use crate::auth::{Auth, PathId, SignedForm};
 use crate::error::ApiError;
 use crate::i18n::t;
 use crate::AppState;
@@ -152,22 +152,20 @@ pub async fn create_region(State(s): State<AppState>, form: SignedForm) -> PageR
 
 pub async fn rename_region(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     form: SignedForm,
 ) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let result = s.admin.rename_region(&auth.ctx, id, form.get("name")).await;
     rerender_regions(&s, auth, result, &Default::default()).await
 }
 
 pub async fn delete_region(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     form: SignedForm,
 ) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let result = s.admin.delete_region(&auth.ctx, id).await;
     rerender_regions(&s, auth, result, &Default::default()).await
 }
@@ -282,11 +280,10 @@ pub async fn create_unit(State(s): State<AppState>, form: SignedForm) -> PageRes
 
 pub async fn update_unit(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     form: SignedForm,
 ) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let result = s
         .admin
         .update_unit(&auth.ctx, id, form.get("name"), form.get("agency"))
@@ -296,11 +293,10 @@ pub async fn update_unit(
 
 pub async fn delete_unit(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     form: SignedForm,
 ) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let result = s.admin.delete_unit(&auth.ctx, id).await;
     rerender_units(&s, auth, result, &Default::default()).await
 }
@@ -448,10 +444,9 @@ pub async fn create_user(State(s): State<AppState>, form: SignedForm) -> PageRes
 pub async fn user_page(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Query(q): Query<Saved>,
 ) -> PageResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     Ok(user_edit_page(&s, &auth, id, &q, None)
         .await?
         .into_response())
@@ -507,11 +502,10 @@ async fn user_edit_page(
 
 pub async fn update_user(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     form: SignedForm,
 ) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let input = UserInput {
         display_name: form.get("display_name").into(),
         role: form.get("role").into(),
@@ -526,11 +520,10 @@ pub async fn update_user(
 
 pub async fn set_password(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     form: SignedForm,
 ) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let result = s
         .admin
         .set_password(&auth.ctx, id, form.get("password"))
@@ -648,11 +641,10 @@ async fn task_force_page(
 
 pub async fn set_group_lead(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     form: SignedForm,
 ) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let result = s
         .admin
         .set_group_lead(&auth.ctx, id, form.get("group"), form.id("unit_id")?)

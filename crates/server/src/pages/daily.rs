@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jinghai_domain::report::{format_day, format_value, parse_day, Day, EntryStatus, Milli};
@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{csrf_field, error_box, layout, select};
 use crate::api::path_id;
-use crate::auth::{Auth, SignedForm};
+use crate::auth::{Auth, PathId, SignedForm};
 use crate::error::ApiError;
 use crate::i18n::t;
 use crate::AppState;
@@ -224,11 +224,10 @@ async fn render_sheet(
 
 pub async fn save(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(district_id): PathId,
     form: SignedForm,
 ) -> PageResult {
     let auth = &form.auth;
-    let district_id = path_id(auth.lang, auth.flavor, &id)?;
     let day =
         day_param("day", Some(form.get("day")), s.reports.today()).map_err(|e| auth.err(e))?;
     let section = form.get("section").to_string();
@@ -316,13 +315,8 @@ async fn after_review(
     .await
 }
 
-pub async fn review(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    form: SignedForm,
-) -> PageResult {
+pub async fn review(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let result = s
         .reports
         .review(
@@ -335,13 +329,8 @@ pub async fn review(
     after_review(&s, auth, id, result).await
 }
 
-pub async fn unlock(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    form: SignedForm,
-) -> PageResult {
+pub async fn unlock(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let result = s.reports.unlock(&auth.ctx, id, form.get("comment")).await;
     after_review(&s, auth, id, result).await
 }

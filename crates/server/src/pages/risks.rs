@@ -2,7 +2,7 @@
 //! registration form, each item's plan, weekly progress, evidence and
 //! close-out, and the exports.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jinghai_domain::report::format_day;
@@ -15,8 +15,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{csrf_field, error_box, layout, select};
-use crate::api::path_id;
-use crate::auth::{Auth, SignedForm, SignedUpload};
+use crate::auth::{Auth, PathId, SignedForm, SignedUpload};
 use crate::error::ApiError;
 use crate::i18n::t;
 use crate::AppState;
@@ -198,10 +197,9 @@ pub async fn create(State(s): State<AppState>, form: SignedForm) -> PageResult {
 pub async fn detail(
     State(s): State<AppState>,
     auth: Auth,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     Ok(detail_page(&s, &auth, id, q.saved.is_some(), None)
         .await?
         .into_response())
@@ -311,13 +309,8 @@ async fn after<T>(
     .await
 }
 
-pub async fn plan(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    form: SignedForm,
-) -> PageResult {
+pub async fn plan(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let input = PlanInput {
         measure: form.get("measure").into(),
         unit_id: form.id("unit_id")?,
@@ -328,13 +321,8 @@ pub async fn plan(
     after(&s, auth, id, r).await
 }
 
-pub async fn update(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    form: SignedForm,
-) -> PageResult {
+pub async fn update(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let r = s
         .risks
         .weekly_update(&auth.ctx, id, form.get("progress"))
@@ -344,11 +332,10 @@ pub async fn update(
 
 pub async fn upload(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     form: SignedUpload,
 ) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let r = match &form.file {
         Some((name, bytes)) => s.risks.attach(&auth.ctx, id, name, bytes).await,
         None => Err(WorkflowError::invalid(jinghai_domain::FieldError::new(
@@ -360,13 +347,8 @@ pub async fn upload(
     after(&s, auth, id, r).await
 }
 
-pub async fn apply(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    form: SignedForm,
-) -> PageResult {
+pub async fn apply(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let r = s
         .risks
         .apply_close(&auth.ctx, id, form.get("evidence"))
@@ -374,13 +356,8 @@ pub async fn apply(
     after(&s, auth, id, r).await
 }
 
-pub async fn check(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-    form: SignedForm,
-) -> PageResult {
+pub async fn check(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    let id = path_id(auth.lang, auth.flavor, &id)?;
     let r = s
         .risks
         .check(
@@ -393,8 +370,7 @@ pub async fn check(
     after(&s, auth, id, r).await
 }
 
-pub async fn file(State(s): State<AppState>, auth: Auth, Path(id): Path<String>) -> PageResult {
-    let id = path_id(auth.lang, auth.flavor, &id)?;
+pub async fn file(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> PageResult {
     let (a, bytes) = s
         .risks
         .attachment(&auth.ctx, id)
