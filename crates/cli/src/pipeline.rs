@@ -1,75 +1,15 @@
-//! Glue from NMEA lines to engine observations: `jinghai-ais` decodes, this turns its
-//! messages into [`Observation`]s, the engine does the rest.
+//! Glue from NMEA lines to the engine: `jinghai-ais` decodes,
+//! `jinghai_engine::from_ais` turns messages into observations, the engine
+//! does the rest; and the exercise generator's transmissions encoded as NMEA.
 
 use jinghai_ais::encode::{to_sentences, SentenceOptions};
 use jinghai_ais::messages::{
     ClassBPosition, PositionReport as AisPosition, StaticAndVoyage, StaticDataReport, StaticPart,
 };
-use jinghai_ais::{Decoded, Decoder, Message};
+use jinghai_ais::{Decoder, Message};
 use jinghai_engine::exercise::Transmission;
-use jinghai_engine::{
-    AisClass, Engine, EngineOutput, Observation, ObservationKind, PositionReport, StaticReport,
-};
-
-/// The engine's view of a decoded message, stamped `time_ms`; `None` for messages
-/// that are not about a vessel (base stations, aids to navigation, binary data…)
-/// or carry no usable position.
-pub fn observation(decoded: &Decoded, time_ms: i64) -> Option<Observation> {
-    let position = |class: AisClass| {
-        let fix = decoded.message.fix()?;
-        Some(ObservationKind::Position(PositionReport {
-            lat: fix.lat,
-            lon: fix.lon,
-            sog_kn: fix.sog,
-            cog_deg: fix.cog,
-            heading_deg: fix.heading,
-            nav_status: fix.nav_status,
-            class,
-        }))
-    };
-    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let (mmsi, kind) = match &decoded.message {
-        Message::Position(m) => (m.mmsi, position(AisClass::A)?),
-        Message::LongRangePosition(m) => (m.mmsi, position(AisClass::A)?),
-        Message::ClassBPosition(m) => (m.mmsi, position(AisClass::B)?),
-        // Type 19 carries both; the position matters more, the name comes with type 24.
-        Message::ClassBExtended(m) => (m.mmsi, position(AisClass::B)?),
-        Message::StaticAndVoyage(m) => (
-            m.mmsi,
-            ObservationKind::Static(StaticReport {
-                name: text(&m.shipname),
-                callsign: text(&m.callsign),
-                imo: m.imo,
-                ship_type: m.shiptype,
-                class: AisClass::A,
-            }),
-        ),
-        Message::StaticDataReport(m) => {
-            let report = match &m.part {
-                StaticPart::A { shipname } => StaticReport {
-                    name: text(shipname),
-                    class: AisClass::B,
-                    ..Default::default()
-                },
-                StaticPart::B {
-                    shiptype, callsign, ..
-                } => StaticReport {
-                    ship_type: *shiptype,
-                    callsign: text(callsign),
-                    class: AisClass::B,
-                    ..Default::default()
-                },
-            };
-            (m.mmsi, ObservationKind::Static(report))
-        }
-        _ => return None,
-    };
-    Some(Observation {
-        mmsi,
-        time_ms,
-        kind,
-    })
-}
+pub use jinghai_engine::from_ais::observation;
+use jinghai_engine::{Engine, EngineOutput};
 
 /// Decoder + engine, line by line.
 pub struct Pipeline {

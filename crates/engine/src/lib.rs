@@ -35,6 +35,8 @@ pub mod config;
 pub mod engine;
 pub mod event;
 pub mod exercise;
+#[cfg(feature = "ais")]
+pub mod from_ais;
 pub mod geo;
 pub mod observation;
 pub mod registry;
