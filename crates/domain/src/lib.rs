@@ -16,6 +16,7 @@
 //! - [`validate`]: field validation errors with Chinese and English messages.
 //! - [`time`]: RFC 3339 formatting/parsing of epoch milliseconds.
 
+pub mod alert;
 pub mod audit;
 pub mod region;
 pub mod report;

@@ -641,3 +641,12 @@ pub async fn daily_unlock(
         .map_err(|e| auth.err(e))?;
     ok(json!({"id": e.id, "status": e.status}))
 }
+
+// --- alerts ---
+
+pub async fn alerts(State(s): State<AppState>, auth: Auth) -> ApiResult {
+    ok(s.alerts
+        .recent(&auth.ctx, 500)
+        .await
+        .map_err(|e| auth.err(e))?)
+}

@@ -47,6 +47,8 @@ pub struct Config {
     pub default_lang: String,
     /// Mark session cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// Maritime feeds, one per district (`[[maritime]]` tables; file only).
+    pub maritime: Vec<crate::live::FeedConfig>,
 }
 
 impl Default for Config {
@@ -59,6 +61,7 @@ impl Default for Config {
             session_hours: 12,
             default_lang: "zh".into(),
             secure_cookies: false,
+            maritime: Vec::new(),
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod i18n;
+pub mod live;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
@@ -35,6 +36,7 @@ use axum::Router;
 use jinghai_domain::time::HOUR;
 use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
+use jinghai_workflow::alerts::Alerts;
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
 use jinghai_workflow::{Accounts, Admin, Clock};
@@ -51,6 +53,7 @@ pub struct Inner {
     pub accounts: Accounts,
     pub admin: Admin,
     pub reports: Reports,
+    pub alerts: Alerts,
     pub risks: Risks,
     pub config: Config,
     pub metrics: metrics::Metrics,
@@ -74,6 +77,7 @@ impl AppState {
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
             reports: Reports::new(store.clone(), clock.clone()),
+            alerts: Alerts::new(store.clone()),
             risks: Risks::new(store.clone(), clock.clone()),
             store,
             clock,

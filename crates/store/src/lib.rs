@@ -29,6 +29,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use jinghai_domain::alert::Alert;
 use jinghai_domain::audit::Actor;
 use jinghai_domain::report::{Day, EntryStatus, FormDef, Milli, ReportEntry};
 use jinghai_domain::risk::{Attachment, RiskCategory, RiskItem, RiskStatus, RiskUpdate, Severity};
@@ -203,6 +204,22 @@ pub struct RiskTransition {
     /// The office's check comment.
     pub check_comment: Option<String>,
     pub closed_on: Option<Day>,
+}
+
+/// An engine event to store as an alert (insert, or update by `event_key`).
+#[derive(Debug, Clone)]
+pub struct AlertWrite {
+    pub event_key: String,
+    pub region_id: i64,
+    pub kind: String,
+    pub mmsi: i64,
+    pub other_mmsi: Option<i64>,
+    pub start_at: Millis,
+    pub end_at: Option<Millis>,
+    pub lat: f64,
+    pub lon: f64,
+    pub zone_id: Option<String>,
+    pub detail: String,
 }
 
 /// Filter for the audit log.
@@ -451,6 +468,14 @@ pub trait Store: Send + Sync + 'static {
         id: i64,
         t: &RiskTransition,
     ) -> Result<RiskItem>;
+
+    // --- alerts ---
+    /// Inserts an engine event as a new alert, or updates its end and
+    /// evidence (same `event_key`). Not audited: the engine writes these by
+    /// the thousand; what people do with alerts is audited.
+    async fn upsert_alert(&self, at: Millis, a: &AlertWrite) -> Result<i64>;
+    /// The newest alerts in the caller's regions (at most `limit`).
+    async fn list_alerts(&self, scope: &Scope, limit: i64) -> Result<Vec<Alert>>;
 
     // --- audit ---
     /// Appends an audit record that belongs to no other write (sign-in, sign-out).

@@ -50,6 +50,11 @@ pub const SQLITE: &[Migration] = &[
         name: "risks",
         sql: include_str!("../migrations/sqlite/0003_risks.sql"),
     },
+    Migration {
+        version: 4,
+        name: "alerts",
+        sql: include_str!("../migrations/sqlite/0004_alerts.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -67,6 +72,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 3,
         name: "risks",
         sql: include_str!("../migrations/postgres/0003_risks.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "alerts",
+        sql: include_str!("../migrations/postgres/0004_alerts.sql"),
     },
 ];
 

@@ -10,7 +10,7 @@ macro_rules! impl_store {
             Actor, Agency, AuditAction, AuditEntry, AuditFilter, Backend, GroupAssignment, Millis,
             MigrationStatus, NewAudit, NewRegion, NewUnit, NewUser, Region, RegionCode, RegionLevel,
             Result, Role, Scope, Session, StoreError, Unit, User, UserPatch, WorkingGroup,
-            BulkEntry, Day, EntryState, EntryStatus, NewRisk, RiskPlan, RiskTransition, EntryWrite, FormDef, Milli, ReportEntry, ReportForm,
+            AlertWrite, BulkEntry, Day, EntryState, EntryStatus, NewRisk, RiskPlan, RiskTransition, EntryWrite, FormDef, Milli, ReportEntry, ReportForm,
         };
 
         type DbRow = <$db as sqlx::Database>::Row;
@@ -950,6 +950,52 @@ macro_rules! impl_store {
                 write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "risk", id, &after.region_code).before(snapshot(&before)).after(snapshot(&after))).await?;
                 tx.commit().await?;
                 Ok(after)
+            }
+
+            // --- alerts ---
+
+            async fn upsert_alert(&self, at: Millis, a: &AlertWrite) -> Result<i64> {
+                let mut tx = self.pool.begin().await?;
+                let region = region_in_tx(&mut tx, a.region_id).await?;
+                let id: i64 = sqlx::query(
+                    "INSERT INTO alerts (event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+                     ON CONFLICT (event_key) DO UPDATE SET end_at = excluded.end_at, detail = excluded.detail, updated_at = excluded.updated_at RETURNING id",
+                )
+                .bind(&a.event_key).bind(a.region_id).bind(region.code.as_str()).bind(&a.kind).bind(a.mmsi).bind(a.other_mmsi)
+                .bind(a.start_at).bind(a.end_at).bind(a.lat).bind(a.lon).bind(&a.zone_id).bind(&a.detail).bind(at)
+                .fetch_one(&mut *tx).await?.try_get("id")?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn list_alerts(&self, scope: &Scope, limit: i64) -> Result<Vec<jinghai_domain::alert::Alert>> {
+                let rows = sqlx::query("SELECT id, event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, status, assigned_unit_id, created_at FROM alerts WHERE region_code LIKE $1 OR assigned_unit_id = $2 ORDER BY start_at DESC, id DESC LIMIT $3")
+                    .bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1)).bind(limit.clamp(1, 5000))
+                    .fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|r| {
+                        let status: String = r.try_get("status")?;
+                        Ok(jinghai_domain::alert::Alert {
+                            id: r.try_get("id")?,
+                            event_key: r.try_get("event_key")?,
+                            region_id: r.try_get("region_id")?,
+                            region_code: r.try_get("region_code")?,
+                            kind: r.try_get("kind")?,
+                            mmsi: r.try_get("mmsi")?,
+                            other_mmsi: r.try_get("other_mmsi")?,
+                            start_at: r.try_get("start_at")?,
+                            end_at: r.try_get("end_at")?,
+                            lat: r.try_get("lat")?,
+                            lon: r.try_get("lon")?,
+                            zone_id: r.try_get("zone_id")?,
+                            detail: r.try_get("detail")?,
+                            status: jinghai_domain::alert::AlertStatus::parse(&status).ok_or_else(|| corrupt("alert status", &status))?,
+                            assigned_unit_id: r.try_get("assigned_unit_id")?,
+                            created_at: r.try_get("created_at")?,
+                        })
+                    })
+                    .collect()
             }
 
             // --- audit ---

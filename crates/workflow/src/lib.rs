@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod alerts;
 pub mod bootstrap;
 pub mod clock;
 pub mod error;

@@ -1,0 +1,285 @@
+//! The maritime engine, live: raw AIS lines from the ingest sources are
+//! decoded (one decoder per receiver, so multi-part messages from different
+//! receivers never mix), turned into observations, run through the engine of
+//! the district's feed, and every event the engine raises is stored as an
+//! alert for the alert desk.
+//!
+//! A feed is configured per district (`[[maritime]]` in the configuration):
+//! its zones, vessel registry and port reports in the FORMATS.md files, and
+//! its receivers. Broken files stop the server at start with the reason.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jinghai_ais::Decoder;
+use jinghai_engine::{
+    parse_port_reports, Engine, EngineConfig, EngineOutput, Event, Registry, ZoneSet,
+};
+use jinghai_ingest::RawLine;
+use jinghai_store::{AlertWrite, Store};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+
+/// One district's feed, as configured.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    /// A short name, used in alert keys and logs.
+    pub name: String,
+    /// Code of the district whose waters the zones describe.
+    pub district: String,
+    pub zones: PathBuf,
+    pub vessels: PathBuf,
+    #[serde(default)]
+    pub reports: Option<PathBuf>,
+    /// Engine thresholds (TOML); the FORMATS.md defaults when absent.
+    #[serde(default)]
+    pub engine: Option<PathBuf>,
+    /// Receivers: `tcp://host:port` (connect to a receiver), `tcp-listen://addr`
+    /// (receivers push), `udp://addr`, `file:///path` (follow a growing file).
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+/// Why a feed could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("maritime feed {feed}: cannot read {path}: {source}")]
+    Read {
+        feed: String,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("maritime feed {feed}: {message}")]
+    Invalid { feed: String, message: String },
+    #[error("maritime feed {feed}: {source}")]
+    Store {
+        feed: String,
+        source: jinghai_store::StoreError,
+    },
+}
+
+/// A running feed's engine and where its alerts go.
+pub struct Feed {
+    pub name: String,
+    pub region_id: i64,
+    /// Distinguishes this run's engine event ids from a previous run's.
+    pub run: i64,
+    /// Added to every receive time (the demo replays a recorded day ending now).
+    pub time_shift_ms: i64,
+    pub engine: Engine,
+    decoders: HashMap<Arc<str>, Decoder>,
+    last_time_ms: i64,
+}
+
+/// The zones, registry, reports and engine settings of a feed, as text.
+pub struct FeedFiles {
+    pub zones: String,
+    pub vessels: String,
+    pub reports: Option<String>,
+    pub engine: Option<String>,
+}
+
+impl Feed {
+    /// Builds a feed's engine from its files' text.
+    pub async fn new(
+        store: &Arc<dyn Store>,
+        name: &str,
+        district: &str,
+        files: &FeedFiles,
+        run: i64,
+    ) -> Result<Feed, LiveError> {
+        let invalid = |message: String| LiveError::Invalid {
+            feed: name.to_string(),
+            message,
+        };
+        let code = jinghai_domain::RegionCode::parse(district).map_err(|e| invalid(e.en))?;
+        let region = store
+            .find_region_by_code(code.as_str())
+            .await
+            .map_err(|source| LiveError::Store {
+                feed: name.into(),
+                source,
+            })?
+            .ok_or_else(|| invalid(format!("district {district} does not exist")))?;
+        let zones =
+            ZoneSet::from_geojson(&files.zones, "zones").map_err(|e| invalid(e.to_string()))?;
+        let registry =
+            Registry::from_csv(&files.vessels, "vessels").map_err(|e| invalid(e.to_string()))?;
+        let reports = match &files.reports {
+            Some(text) => {
+                parse_port_reports(text, "reports", &zones).map_err(|e| invalid(e.to_string()))?
+            }
+            None => Vec::new(),
+        };
+        let config: EngineConfig = match &files.engine {
+            Some(text) => {
+                toml::from_str(text).map_err(|e| invalid(format!("engine settings: {e}")))?
+            }
+            None => EngineConfig::default(),
+        };
+        Ok(Feed {
+            name: name.to_string(),
+            region_id: region.id,
+            run,
+            time_shift_ms: 0,
+            engine: Engine::new(config, zones, registry, reports),
+            decoders: HashMap::new(),
+            last_time_ms: 0,
+        })
+    }
+
+    /// Reads a configured feed's files.
+    pub fn read_files(cfg: &FeedConfig) -> Result<FeedFiles, LiveError> {
+        let read = |path: &PathBuf| {
+            std::fs::read_to_string(path).map_err(|source| LiveError::Read {
+                feed: cfg.name.clone(),
+                path: path.clone(),
+                source,
+            })
+        };
+        Ok(FeedFiles {
+            zones: read(&cfg.zones)?,
+            vessels: read(&cfg.vessels)?,
+            reports: cfg.reports.as_ref().map(read).transpose()?,
+            engine: cfg.engine.as_ref().map(read).transpose()?,
+        })
+    }
+
+    /// Decodes one raw line and runs it through the engine.
+    pub fn feed_line(&mut self, line: &RawLine, out: &mut Vec<EngineOutput>) {
+        let decoder = self.decoders.entry(line.source.clone()).or_default();
+        let Ok(Some(decoded)) = decoder.decode_line(&line.bytes) else {
+            return;
+        };
+        let time_ms = decoded.received_at.unwrap_or(line.received_ms) + self.time_shift_ms;
+        self.last_time_ms = self.last_time_ms.max(time_ms);
+        if let Some(obs) = jinghai_engine::from_ais::observation(&decoded, time_ms) {
+            self.engine.process(&obs, out);
+        }
+    }
+
+    /// The alert row for an engine event.
+    pub fn alert(&self, e: &Event) -> AlertWrite {
+        AlertWrite {
+            event_key: format!("{}:{}:{}", self.name, self.run, e.id.0),
+            region_id: self.region_id,
+            kind: e.kind.as_str().to_string(),
+            mmsi: e.mmsi as i64,
+            other_mmsi: e.other_mmsi.map(|m| m as i64),
+            start_at: e.start_ms,
+            end_at: e.end_ms,
+            lat: e.lat,
+            lon: e.lon,
+            zone_id: e.zone_id.clone(),
+            detail: e.detail.to_string(),
+        }
+    }
+}
+
+/// Stores what the engine raised.
+pub async fn store_outputs(
+    store: &Arc<dyn Store>,
+    feed: &Feed,
+    out: &mut Vec<EngineOutput>,
+    now: i64,
+) -> Result<usize, jinghai_store::StoreError> {
+    let mut n = 0;
+    for o in out.drain(..) {
+        let (EngineOutput::Opened(e) | EngineOutput::Updated(e) | EngineOutput::Closed(e)) = o;
+        store.upsert_alert(now, &feed.alert(&e)).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Runs a feed until its line channel closes: every line through the engine,
+/// every event into the store; when lines stop for a while, the engine's
+/// clock is advanced so gaps and stops that end by silence are settled.
+pub async fn run_feed(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn jinghai_workflow::Clock>,
+    mut feed: Feed,
+    mut lines: mpsc::Receiver<RawLine>,
+) -> Result<(), jinghai_store::StoreError> {
+    let mut out = Vec::new();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            line = lines.recv() => match line {
+                Some(line) => {
+                    feed.feed_line(&line, &mut out);
+                    if !out.is_empty() {
+                        store_outputs(&store, &feed, &mut out, clock.now()).await?;
+                    }
+                }
+                None => break,
+            },
+            _ = tick.tick() => {
+                // Receive time follows the wall clock on a live feed; never move it back.
+                let now = clock.now().max(feed.last_time_ms);
+                feed.engine.advance_time(now, &mut out);
+                store_outputs(&store, &feed, &mut out, clock.now()).await?;
+            }
+        }
+    }
+    feed.engine.finish(&mut out);
+    store_outputs(&store, &feed, &mut out, clock.now()).await?;
+    tracing::info!(feed = %feed.name, "feed ended");
+    Ok(())
+}
+
+/// Starts a configured feed: its engine and its receivers.
+pub async fn start(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn jinghai_workflow::Clock>,
+    cfg: &FeedConfig,
+) -> Result<(), LiveError> {
+    let files = Feed::read_files(cfg)?;
+    let feed = Feed::new(&store, &cfg.name, &cfg.district, &files, clock.now()).await?;
+    let (tx, rx) = jinghai_ingest::channel(10_000);
+    for spec in &cfg.sources {
+        let ctx = jinghai_ingest::SourceContext::new(tx.clone(), jinghai_ingest::Shutdown::never());
+        let id = format!("{}/{}", cfg.name, spec);
+        let invalid = |message: String| LiveError::Invalid {
+            feed: cfg.name.clone(),
+            message,
+        };
+        let built = if let Some(addr) = spec.strip_prefix("tcp://") {
+            jinghai_ingest::TcpClientConfig::new(id, addr)
+                .build(ctx)
+                .await
+        } else if let Some(addr) = spec.strip_prefix("tcp-listen://") {
+            jinghai_ingest::TcpServerConfig::new(id, addr)
+                .build(ctx)
+                .await
+        } else if let Some(addr) = spec.strip_prefix("udp://") {
+            jinghai_ingest::UdpConfig::new(id, addr).build(ctx).await
+        } else if let Some(path) = spec.strip_prefix("file://") {
+            jinghai_ingest::FileConfig::new(id, path)
+                .follow(true)
+                .build(ctx)
+                .await
+        } else {
+            return Err(invalid(format!(
+                "unknown source {spec:?}: use tcp://, tcp-listen://, udp:// or file://"
+            )));
+        };
+        let source = built.map_err(|e| invalid(format!("source {spec}: {e}")))?;
+        tokio::spawn(async move {
+            if let Err(e) = source.run().await {
+                tracing::error!(error = %e, "AIS source stopped");
+            }
+        });
+    }
+    drop(tx);
+    let name = cfg.name.clone();
+    tokio::spawn(async move {
+        if let Err(e) = run_feed(store, clock, feed, rx).await {
+            tracing::error!(feed = %name, error = %e, "maritime feed stopped");
+        }
+    });
+    Ok(())
+}
