@@ -223,6 +223,7 @@ async fn run(cli: Cli) -> Result<()> {
             jinghai_workflow::seed::seed_demo(&store, &clock())
                 .await
                 .map_err(user_error)?;
+            play_demo_exercise(&store).await?;
             println!("净海 Jinghai demo — data in {}", data_dir.display());
             println!(
                 "演示账号 demo accounts (password / 密码: {}):",
@@ -317,7 +318,54 @@ async fn serve(store: Arc<dyn Store>, config: Config) -> Result<()> {
     let addr = listener.local_addr()?;
     println!("净海 Jinghai is serving at http://{addr}/");
     tracing::info!(%addr, database = %jinghai_store::redact_url(&config.database_url()), "serving");
+    // Broken feed files stop the start with the reason, before serving.
+    for feed in &config.maritime {
+        jinghai_server::live::start(store.clone(), clock(), feed).await?;
+        println!(
+            "maritime feed {} (district {}): {} receiver(s)",
+            feed.name,
+            feed.district,
+            feed.sources.len()
+        );
+    }
     let state = AppState::new(store, clock(), config);
     jinghai_server::serve(state, listener).await?;
+    Ok(())
+}
+
+/// Plays a generated 12-hour coastal exercise (seed 2021, off the Ningbo
+/// coast) through the live engine of 北仑区, so the demo's alert list holds
+/// what the engine finds in a recorded day. The exercise keeps its own dates.
+async fn play_demo_exercise(store: &Arc<dyn Store>) -> Result<()> {
+    use jinghai_engine::exercise::{generate, ExerciseOptions};
+    use jinghai_server::live::{run_feed, Feed, FeedFiles};
+    let ex = generate(&ExerciseOptions {
+        seed: 2021,
+        ..ExerciseOptions::default()
+    });
+    let files = FeedFiles {
+        zones: ex.zones_geojson,
+        vessels: ex.vessels_csv,
+        reports: Some(ex.port_reports_csv),
+        engine: None,
+    };
+    let feed = Feed::new(store, "demo-exercise", "330206", &files, 0).await?;
+    let (tx, rx) = jinghai_ingest::channel(4096);
+    let source: Arc<str> = Arc::from("demo-exercise");
+    let nmea = ex.nmea;
+    let sender = tokio::spawn(async move {
+        for line in nmea.lines() {
+            let raw = jinghai_ingest::RawLine {
+                bytes: line.as_bytes().to_vec(),
+                received_ms: 0,
+                source: source.clone(),
+            };
+            if tx.send(raw).await.is_err() {
+                break;
+            }
+        }
+    });
+    run_feed(store.clone(), clock(), feed, rx).await?;
+    sender.await?;
     Ok(())
 }

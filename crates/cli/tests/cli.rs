@@ -233,3 +233,23 @@ fn demo_serves_the_ui_at_the_printed_address() {
         text(&o)
     );
 }
+
+#[test]
+fn a_broken_maritime_feed_stops_the_start_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("jinghai.toml");
+    let data = dir.path().join("data");
+    std::fs::write(
+        &cfg,
+        format!(
+            "data_dir = {:?}\nlisten = \"127.0.0.1:0\"\n[[maritime]]\nname = \"beilun\"\ndistrict = \"330206\"\nzones = {:?}\nvessels = {:?}\nsources = [\"tcp-listen://127.0.0.1:0\"]\n",
+            data.display().to_string(),
+            dir.path().join("missing-zones.geojson").display().to_string(),
+            dir.path().join("vessels.csv").display().to_string()
+        ),
+    )
+    .unwrap();
+    let o = jinghai(&["serve", "--config", cfg.to_str().unwrap()], &[], "");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("missing-zones.geojson"), "{}", text(&o));
+}

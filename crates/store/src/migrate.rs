@@ -94,6 +94,8 @@ mod tests {
         ("postgres", 1, "89b00ba291a689d3"),
         ("postgres", 2, "b67afb543723be6f"),
         ("postgres", 3, "cf60735ad273e18f"),
+        ("sqlite", 4, "ab3eb4f34a0c0f26"),
+        ("postgres", 4, "47c47b8e1908d177"),
     ];
 
     #[test]

@@ -45,6 +45,32 @@ impl TestApp {
         let clock = Arc::new(ManualClock::new(T0));
         let dyn_clock: Arc<dyn Clock> = clock.clone();
         let seeded = seed_demo(&db.store, &dyn_clock).await.expect("seed");
+        // Alerts in several regions, as feeds configured per region would raise them.
+        for (n, (region, zone)) in [
+            ("330206", "北仑港区"),
+            ("330206008", "梅山岙口"),
+            ("330206009", "白峰码头"),
+            ("330211", "镇海港区"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let region_id = seeded.regions[*region];
+            let alert = jinghai_store::AlertWrite {
+                event_key: format!("test:{n}"),
+                region_id,
+                kind: "landing_stop".into(),
+                mmsi: 412_000_000 + n as i64,
+                other_mmsi: None,
+                start_at: T0,
+                end_at: Some(T0 + 600_000),
+                lat: 29.9,
+                lon: 121.9,
+                zone_id: Some(zone.to_string()),
+                detail: "{}".into(),
+            };
+            db.store.upsert_alert(T0, &alert).await.expect("alert");
+        }
         let state = AppState::new(db.store.clone(), dyn_clock, Config::default());
         TestApp {
             app: jinghai_server::app(state),
