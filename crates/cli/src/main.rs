@@ -34,14 +34,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run an AIS recording through the engine and write its events as JSON Lines.
-    Replay(replay::ReplayArgs),
-    /// Generate or score coastal exercises.
-    Exercise(exercise::ExerciseArgs),
     /// Run the platform.
     Serve(ConfigArgs),
-    /// Decode AIS NMEA files (plain or gzip, `-` for stdin) to JSON Lines.
-    Decode(decode::DecodeArgs),
     /// Run a demo: a fresh data directory seeded with a Beilun-like district, served.
     Demo(DemoArgs),
     /// Apply pending database migrations (or list them with --status).
@@ -58,6 +52,12 @@ enum Command {
     /// User accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Decode AIS NMEA files (plain or gzip, `-` for stdin) to JSON Lines.
+    Decode(decode::DecodeArgs),
+    /// Run an AIS recording through the engine and write its events as JSON Lines.
+    Replay(replay::ReplayArgs),
+    /// Generate or score coastal exercises.
+    Exercise(exercise::ExerciseArgs),
 }
 
 #[derive(Args, Clone)]
