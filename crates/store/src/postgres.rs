@@ -36,5 +36,6 @@ impl_store!(
     PgStore,
     sqlx::Postgres,
     Backend::Postgres,
-    crate::migrate::POSTGRES
+    crate::migrate::POSTGRES,
+    "BEGIN"
 );

@@ -1,10 +1,14 @@
 //! The one implementation of [`crate::Store`], written once and expanded per
-//! backend by `impl_store!`. SQL here must be valid on both SQLite and
+//! backend by `impl_store!`. Write transactions start with the backend's
+//! `$begin` statement: SQLite needs `BEGIN IMMEDIATE`, because a deferred
+//! transaction that reads and then writes fails at once with "database is
+//! locked" when another connection wrote in between (it cannot wait: its
+//! snapshot is stale); an immediate one takes the write lock first and waits. SQL here must be valid on both SQLite and
 //! PostgreSQL: `$n` placeholders, `RETURNING`, `ON CONFLICT … DO UPDATE`,
 //! `LIKE` on region-code prefixes, `BIGINT` epoch-millisecond times.
 
 macro_rules! impl_store {
-    ($store:ident, $db:ty, $backend:expr, $migrations:expr) => {
+    ($store:ident, $db:ty, $backend:expr, $migrations:expr, $begin:literal) => {
         use sqlx::Row as _;
         use $crate::{
             Actor, Agency, AuditAction, AuditEntry, AuditFilter, Backend, GroupAssignment, Millis,
@@ -271,7 +275,7 @@ macro_rules! impl_store {
                         }
                         None => {}
                     }
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with($begin).await?;
                     sqlx::raw_sql(m.sql)
                         .execute(&mut *tx)
                         .await
@@ -349,7 +353,7 @@ macro_rules! impl_store {
 
             async fn create_region(&self, actor: &Actor, at: Millis, new: &NewRegion) -> Result<Region> {
                 let _ = REGION_COLS;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let id: i64 = sqlx::query("INSERT INTO regions (code, name, level, parent_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
                     .bind(new.code.as_str())
                     .bind(&new.name)
@@ -367,7 +371,7 @@ macro_rules! impl_store {
             }
 
             async fn rename_region(&self, actor: &Actor, at: Millis, id: i64, name: &str) -> Result<Region> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let before = region_in_tx(&mut tx, id).await?;
                 sqlx::query("UPDATE regions SET name = $1 WHERE id = $2").bind(name).bind(id).execute(&mut *tx).await?;
                 let after = region_in_tx(&mut tx, id).await?;
@@ -377,7 +381,7 @@ macro_rules! impl_store {
             }
 
             async fn delete_region(&self, actor: &Actor, at: Millis, id: i64) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let before = region_in_tx(&mut tx, id).await?;
                 sqlx::query("DELETE FROM regions WHERE id = $1")
                     .bind(id)
@@ -412,14 +416,14 @@ macro_rules! impl_store {
 
             async fn get_unit_unscoped(&self, id: i64) -> Result<Unit> {
                 let _ = UNIT_COLS;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let unit = unit_in_tx(&mut tx, id).await?;
                 tx.commit().await?;
                 Ok(unit)
             }
 
             async fn create_unit(&self, actor: &Actor, at: Millis, new: &NewUnit) -> Result<Unit> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let region = region_in_tx(&mut tx, new.region_id).await?;
                 let id: i64 = sqlx::query("INSERT INTO units (name, agency, region_id, region_code, parent_unit_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
                     .bind(&new.name)
@@ -439,7 +443,7 @@ macro_rules! impl_store {
             }
 
             async fn update_unit(&self, actor: &Actor, at: Millis, id: i64, name: &str, agency: Agency) -> Result<Unit> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let before = unit_in_tx(&mut tx, id).await?;
                 sqlx::query("UPDATE units SET name = $1, agency = $2 WHERE id = $3")
                     .bind(name)
@@ -455,7 +459,7 @@ macro_rules! impl_store {
             }
 
             async fn delete_unit(&self, actor: &Actor, at: Millis, id: i64) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let before = unit_in_tx(&mut tx, id).await?;
                 sqlx::query("DELETE FROM units WHERE id = $1")
                     .bind(id)
@@ -500,7 +504,7 @@ macro_rules! impl_store {
             }
 
             async fn create_user(&self, actor: &Actor, at: Millis, new: &NewUser) -> Result<User> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let region = region_in_tx(&mut tx, new.region_id).await?;
                 let id: i64 = sqlx::query("INSERT INTO users (username, display_name, password_hash, role, region_id, region_code, unit_id, active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8) RETURNING id")
                     .bind(&new.username)
@@ -522,7 +526,7 @@ macro_rules! impl_store {
             }
 
             async fn update_user(&self, actor: &Actor, at: Millis, id: i64, patch: &UserPatch) -> Result<User> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let before = user_in_tx(&mut tx, id).await?;
                 let region = region_in_tx(&mut tx, patch.region_id).await?;
                 sqlx::query("UPDATE users SET display_name = $1, role = $2, region_id = $3, region_code = $4, unit_id = $5, active = $6 WHERE id = $7")
@@ -546,7 +550,7 @@ macro_rules! impl_store {
             }
 
             async fn set_password(&self, actor: &Actor, at: Millis, id: i64, password_hash: &str) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let user = user_in_tx(&mut tx, id).await?;
                 sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(id).execute(&mut *tx).await?;
                 // A new password ends every session of the account.
@@ -630,7 +634,7 @@ macro_rules! impl_store {
             }
 
             async fn set_group_lead(&self, actor: &Actor, at: Millis, district_id: i64, group: WorkingGroup, unit_id: Option<i64>) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let district = region_in_tx(&mut tx, district_id).await?;
                 let before: Option<Option<i64>> = sqlx::query("SELECT lead_unit_id FROM task_force_groups WHERE district_region_id = $1 AND working_group = $2")
                     .bind(district_id)
@@ -665,7 +669,7 @@ macro_rules! impl_store {
             async fn upsert_report_form(&self, actor: &Actor, at: Millis, def: &FormDef) -> Result<i64> {
                 let _ = ENTRY_COLS;
                 let text = serde_json::to_string(def).map_err(|e| corrupt("report form", &e.to_string()))?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let existing = sqlx::query("SELECT id, definition FROM report_forms WHERE code = $1").bind(&def.code).fetch_optional(&mut *tx).await?;
                 let id = match existing {
                     Some(r) => {
@@ -721,14 +725,14 @@ macro_rules! impl_store {
             }
 
             async fn get_report_entry(&self, scope: &Scope, id: i64) -> Result<ReportEntry> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let e = entry_in_tx(&mut tx, id).await?;
                 tx.commit().await?;
                 if scope.covers_region(&e.region_code) { Ok(e) } else { Err(StoreError::NotFound) }
             }
 
             async fn save_report_entry(&self, actor: &Actor, at: Millis, w: &EntryWrite) -> Result<ReportEntry> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let region = region_in_tx(&mut tx, w.region_id).await?;
                 let existing: Option<i64> = sqlx::query("SELECT id FROM report_entries WHERE form_id = $1 AND region_id = $2 AND section = $3 AND day = $4")
                     .bind(w.form_id).bind(w.region_id).bind(&w.section).bind(w.day)
@@ -765,7 +769,7 @@ macro_rules! impl_store {
             }
 
             async fn set_report_status(&self, actor: &Actor, at: Millis, id: i64, status: EntryStatus, reviewer: Option<i64>, comment: &str) -> Result<ReportEntry> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let before = entry_in_tx(&mut tx, id).await?;
                 sqlx::query("UPDATE report_entries SET status = $1, reviewed_at = $2, reviewed_by = $3, review_comment = $4 WHERE id = $5")
                     .bind(status.as_str()).bind(at).bind(reviewer).bind(comment).bind(id)
@@ -810,7 +814,7 @@ macro_rules! impl_store {
             }
 
             async fn bulk_insert_report_entries(&self, form_id: i64, entries: &[BulkEntry]) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let next: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) AS m FROM report_entries").fetch_one(&mut *tx).await?.try_get("m")?;
                 // Explicit ids, so values can name their entry without a round trip per row.
                 for (chunk_no, chunk) in entries.chunks(500).enumerate() {
@@ -834,7 +838,7 @@ macro_rules! impl_store {
             }
 
             async fn rebuild_report_totals(&self, form_id: i64) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("DELETE FROM report_totals WHERE form_id = $1").bind(form_id).execute(&mut *tx).await?;
                 // Entries are filed per district: totals exist for the district,
                 // its city and its province (prefixes of 6, 4 and 2 digits).
@@ -857,7 +861,7 @@ macro_rules! impl_store {
 
             async fn create_risk(&self, actor: &Actor, at: Millis, n: &NewRisk) -> Result<jinghai_domain::risk::RiskItem> {
                 let _ = RISK_COLS;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let region = region_in_tx(&mut tx, n.region_id).await?;
                 let id: i64 = sqlx::query("INSERT INTO risks (region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11) RETURNING id")
                     .bind(n.region_id).bind(region.code.as_str()).bind(&n.place).bind(n.lat).bind(n.lon).bind(n.category.as_str())
@@ -884,7 +888,7 @@ macro_rules! impl_store {
             }
 
             async fn set_risk_plan(&self, actor: &Actor, at: Millis, id: i64, p: &RiskPlan) -> Result<jinghai_domain::risk::RiskItem> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let before = risk_in_tx(&mut tx, id).await?;
                 sqlx::query("UPDATE risks SET measure = $1, responsible_unit_id = $2, responsible_person = $3, deadline = $4, status = CASE WHEN status = 'open' THEN 'rectifying' ELSE status END WHERE id = $5")
                     .bind(&p.measure).bind(p.responsible_unit_id).bind(&p.responsible_person).bind(p.deadline).bind(id)
@@ -896,7 +900,7 @@ macro_rules! impl_store {
             }
 
             async fn add_risk_update(&self, actor: &Actor, at: Millis, id: i64, day: Day, progress: &str) -> Result<jinghai_domain::risk::RiskUpdate> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let risk = risk_in_tx(&mut tx, id).await?;
                 let uid: i64 = sqlx::query("INSERT INTO risk_updates (risk_id, day, progress, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
                     .bind(id).bind(day).bind(progress).bind(&actor.name).bind(at)
@@ -916,7 +920,7 @@ macro_rules! impl_store {
             }
 
             async fn add_risk_attachment(&self, actor: &Actor, at: Millis, id: i64, file_name: &str, content_type: &str, bytes: &[u8]) -> Result<jinghai_domain::risk::Attachment> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let risk = risk_in_tx(&mut tx, id).await?;
                 let aid: i64 = sqlx::query("INSERT INTO risk_attachments (risk_id, file_name, content_type, size, data, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
                     .bind(id).bind(file_name).bind(content_type).bind(bytes.len() as i64).bind(bytes).bind(&actor.name).bind(at)
@@ -941,7 +945,7 @@ macro_rules! impl_store {
             }
 
             async fn set_risk_status(&self, actor: &Actor, at: Millis, id: i64, t: &RiskTransition) -> Result<jinghai_domain::risk::RiskItem> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let before = risk_in_tx(&mut tx, id).await?;
                 sqlx::query("UPDATE risks SET status = $1, evidence = COALESCE($2, evidence), check_comment = COALESCE($3, check_comment), closed_on = $4 WHERE id = $5")
                     .bind(t.status.as_str()).bind(&t.evidence).bind(&t.check_comment).bind(t.closed_on).bind(id)
@@ -955,7 +959,7 @@ macro_rules! impl_store {
             // --- alerts ---
 
             async fn upsert_alert(&self, at: Millis, a: &AlertWrite) -> Result<i64> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 let region = region_in_tx(&mut tx, a.region_id).await?;
                 let id: i64 = sqlx::query(
                     "INSERT INTO alerts (event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, created_at, updated_at) \
@@ -1001,7 +1005,7 @@ macro_rules! impl_store {
             // --- audit ---
 
             async fn append_audit(&self, entry: &NewAudit) -> Result<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin).await?;
                 write_audit(&mut tx, entry).await?;
                 tx.commit().await?;
                 Ok(())

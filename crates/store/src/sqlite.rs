@@ -44,5 +44,6 @@ impl_store!(
     SqliteStore,
     sqlx::Sqlite,
     Backend::Sqlite,
-    crate::migrate::SQLITE
+    crate::migrate::SQLITE,
+    "BEGIN IMMEDIATE"
 );
