@@ -77,7 +77,7 @@ impl AppState {
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
             reports: Reports::new(store.clone(), clock.clone()),
-            alerts: Alerts::new(store.clone()),
+            alerts: Alerts::new(store.clone(), clock.clone()),
             risks: Risks::new(store.clone(), clock.clone()),
             store,
             clock,

@@ -40,6 +40,8 @@ pub enum Entity {
     Risk,
     /// A risk's evidence file.
     RiskFile,
+    /// An alert on the desk.
+    Alert,
 }
 
 /// One endpoint.
@@ -131,7 +133,10 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/risks/{id}/apply", false, "Apply for close-out with evidence", Item(Risk), post(pages::risks::apply)),
     route!("POST", "/risks/{id}/check", false, "Check close-out (office)", Item(Risk), post(pages::risks::check)),
     route!("GET", "/risks/files/{id}", false, "Download an evidence file", Item(RiskFile), get(pages::risks::file)),
-    route!("GET", "/alerts", false, "Alert list", List, get(pages::alerts::list)),
+    route!("GET", "/alerts", false, "Alert list and desk", List, get(pages::alerts::list)),
+    route!("POST", "/alerts/{id}/assign", false, "Assign an alert to a unit (office)", Item(Alert), post(pages::alerts::assign)),
+    route!("POST", "/alerts/{id}/ack", false, "Acknowledge an assigned alert", Item(Alert), post(pages::alerts::acknowledge)),
+    route!("POST", "/alerts/{id}/close", false, "Dismiss (with a reason) or escalate an alert", Item(Alert), post(pages::alerts::close)),
     route!("GET", "/admin/regions", false, "Regions page", List, get(pages::admin::regions)),
     route!("POST", "/admin/regions", false, "Create region form", List, post(pages::admin::create_region)),
     route!("POST", "/admin/regions/{id}", false, "Rename region form", Item(Region), post(pages::admin::rename_region)),

@@ -91,6 +91,25 @@ async fn first_entry(app: &TestApp, prefix: &str) -> i64 {
         .id
 }
 
+/// A test alert under `prefix` (see `common::TestApp::new`).
+async fn first_alert(app: &TestApp, prefix: &str) -> i64 {
+    let scope = jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: prefix.into(),
+        unit_id: None,
+    };
+    app.db
+        .store
+        .list_alerts(&scope, 10)
+        .await
+        .unwrap()
+        .iter()
+        .find(|a| a.region_code.starts_with(prefix))
+        .expect("test alerts")
+        .id
+}
+
 /// A seeded risk under `prefix`, and a seeded evidence file in 镇海.
 async fn first_risk(app: &TestApp, prefix: &str) -> (i64, i64) {
     let scope = jinghai_domain::Scope {
@@ -219,6 +238,7 @@ async fn matrix(app: TestApp) {
         let user = app.seeded.users[pair.foreign_user];
         let entry = first_entry(&app, pair.foreign_entry_prefix).await;
         let (risk, risk_file) = first_risk(&app, pair.foreign_prefix).await;
+        let alert = first_alert(&app, pair.foreign_prefix).await;
         let foreign_scope = jinghai_domain::Scope {
             user_id: 0,
             role: jinghai_domain::Role::Admin,
@@ -246,6 +266,7 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::ReportEntry) => entry,
                 ScopeCheck::Item(Entity::Risk) => risk,
                 ScopeCheck::Item(Entity::RiskFile) => risk_file,
+                ScopeCheck::Item(Entity::Alert) => alert,
                 _ => 0,
             };
             let path = r
@@ -368,6 +389,7 @@ async fn csrf_required(app: TestApp) {
             ScopeCheck::Item(Entity::ReportEntry) => entry,
             ScopeCheck::Item(Entity::Risk) => own_risk,
             ScopeCheck::Item(Entity::RiskFile) => 0,
+            ScopeCheck::Item(Entity::Alert) => first_alert(&app, "330206").await,
             _ => 0,
         };
         let path = r.path.replace("{id}", &id.to_string());

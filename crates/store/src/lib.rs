@@ -477,6 +477,19 @@ pub trait Store: Send + Sync + 'static {
     /// The newest alerts in the caller's regions (at most `limit`).
     async fn list_alerts(&self, scope: &Scope, limit: i64) -> Result<Vec<Alert>>;
 
+    /// One alert in the caller's regions (or assigned to their unit).
+    async fn get_alert(&self, scope: &Scope, id: i64) -> Result<Alert>;
+    /// Moves an alert on the desk (assign, acknowledge, dismiss, escalate); audited.
+    async fn set_alert_status(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        status: jinghai_domain::alert::AlertStatus,
+        unit_id: Option<i64>,
+        note: &str,
+    ) -> Result<Alert>;
+
     // --- audit ---
     /// Appends an audit record that belongs to no other write (sign-in, sign-out).
     async fn append_audit(&self, entry: &NewAudit) -> Result<()>;

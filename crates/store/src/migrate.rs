@@ -55,6 +55,11 @@ pub const SQLITE: &[Migration] = &[
         name: "alerts",
         sql: include_str!("../migrations/sqlite/0004_alerts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "alert_desk",
+        sql: include_str!("../migrations/sqlite/0005_alert_desk.sql"),
+    },
 ];
 
 pub const POSTGRES: &[Migration] = &[
@@ -78,6 +83,11 @@ pub const POSTGRES: &[Migration] = &[
         name: "alerts",
         sql: include_str!("../migrations/postgres/0004_alerts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "alert_desk",
+        sql: include_str!("../migrations/postgres/0005_alert_desk.sql"),
+    },
 ];
 
 #[cfg(test)]
@@ -96,6 +106,8 @@ mod tests {
         ("postgres", 3, "cf60735ad273e18f"),
         ("sqlite", 4, "ab3eb4f34a0c0f26"),
         ("postgres", 4, "47c47b8e1908d177"),
+        ("sqlite", 5, "60c641d7d5d5fa15"),
+        ("postgres", 5, "60c641d7d5d5fa15"),
     ];
 
     #[test]

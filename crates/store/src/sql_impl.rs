@@ -232,6 +232,29 @@ macro_rules! impl_store {
             risk_from_row(&row.ok_or(StoreError::NotFound)?)
         }
 
+
+        fn alert_from_row(r: &DbRow) -> Result<jinghai_domain::alert::Alert> {
+            let status: String = r.try_get("status")?;
+            Ok(jinghai_domain::alert::Alert {
+                id: r.try_get("id")?,
+                event_key: r.try_get("event_key")?,
+                region_id: r.try_get("region_id")?,
+                region_code: r.try_get("region_code")?,
+                kind: r.try_get("kind")?,
+                mmsi: r.try_get("mmsi")?,
+                other_mmsi: r.try_get("other_mmsi")?,
+                start_at: r.try_get("start_at")?,
+                end_at: r.try_get("end_at")?,
+                lat: r.try_get("lat")?,
+                lon: r.try_get("lon")?,
+                zone_id: r.try_get("zone_id")?,
+                detail: r.try_get("detail")?,
+                status: jinghai_domain::alert::AlertStatus::parse(&status).ok_or_else(|| corrupt("alert status", &status))?,
+                assigned_unit_id: r.try_get("assigned_unit_id")?,
+                created_at: r.try_get("created_at")?,
+            })
+        }
+
         async fn region_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<Region> {
             let sql = "SELECT id, code, name, level, parent_id FROM regions WHERE id = $1";
             let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
@@ -977,29 +1000,29 @@ macro_rules! impl_store {
                 let rows = sqlx::query("SELECT id, event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, status, assigned_unit_id, created_at FROM alerts WHERE region_code LIKE $1 OR assigned_unit_id = $2 ORDER BY start_at DESC, id DESC LIMIT $3")
                     .bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1)).bind(limit.clamp(1, 5000))
                     .fetch_all(&self.pool).await?;
-                rows.iter()
-                    .map(|r| {
-                        let status: String = r.try_get("status")?;
-                        Ok(jinghai_domain::alert::Alert {
-                            id: r.try_get("id")?,
-                            event_key: r.try_get("event_key")?,
-                            region_id: r.try_get("region_id")?,
-                            region_code: r.try_get("region_code")?,
-                            kind: r.try_get("kind")?,
-                            mmsi: r.try_get("mmsi")?,
-                            other_mmsi: r.try_get("other_mmsi")?,
-                            start_at: r.try_get("start_at")?,
-                            end_at: r.try_get("end_at")?,
-                            lat: r.try_get("lat")?,
-                            lon: r.try_get("lon")?,
-                            zone_id: r.try_get("zone_id")?,
-                            detail: r.try_get("detail")?,
-                            status: jinghai_domain::alert::AlertStatus::parse(&status).ok_or_else(|| corrupt("alert status", &status))?,
-                            assigned_unit_id: r.try_get("assigned_unit_id")?,
-                            created_at: r.try_get("created_at")?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(alert_from_row).collect()
+            }
+
+            async fn get_alert(&self, scope: &Scope, id: i64) -> Result<jinghai_domain::alert::Alert> {
+                let row = sqlx::query("SELECT id, event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, status, assigned_unit_id, created_at FROM alerts WHERE id = $1 AND (region_code LIKE $2 OR assigned_unit_id = $3)")
+                    .bind(id).bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))
+                    .fetch_optional(&self.pool).await?;
+                alert_from_row(&row.ok_or(StoreError::NotFound)?)
+            }
+
+            async fn set_alert_status(&self, actor: &Actor, at: Millis, id: i64, status: jinghai_domain::alert::AlertStatus, unit_id: Option<i64>, note: &str) -> Result<jinghai_domain::alert::Alert> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let select = "SELECT id, event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, status, assigned_unit_id, created_at FROM alerts WHERE id = $1";
+                let before = alert_from_row(&sqlx::query(select).bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?)?;
+                let ack = if status == jinghai_domain::alert::AlertStatus::Acknowledged { Some(at) } else { None };
+                sqlx::query("UPDATE alerts SET status = $1, assigned_unit_id = COALESCE($2, assigned_unit_id), acknowledged_at = COALESCE($3, acknowledged_at), note = $4, updated_at = $5 WHERE id = $6")
+                    .bind(status.as_str()).bind(unit_id).bind(ack).bind(note).bind(at).bind(id)
+                    .execute(&mut *tx).await.map_err(|e| map_err(e, "the unit does not exist"))?;
+                let after = alert_from_row(&sqlx::query(select).bind(id).fetch_one(&mut *tx).await?)?;
+                let snap = |a: &jinghai_domain::alert::Alert| Some(format!(r#"{{"status":"{}","assigned_unit_id":{},"note":{}}}"#, a.status.as_str(), a.assigned_unit_id.map(|u| u.to_string()).unwrap_or_else(|| "null".into()), serde_json::to_string(note).unwrap_or_default()));
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "alert", id, &after.region_code).before(snap(&before)).after(snap(&after))).await?;
+                tx.commit().await?;
+                Ok(after)
             }
 
             // --- audit ---

@@ -1,24 +1,161 @@
-//! The alert desk's reads (the workflow — assign, acknowledge, dismiss,
-//! escalate — arrives with the desk itself, issue #5).
+//! The alert desk: new → assigned to a unit → acknowledged by it → closed as
+//! dismissed (a reason is required) or escalated (to become a clue, issue
+//! #7). Every step is audited with who and when.
 
 use std::sync::Arc;
 
-use jinghai_domain::alert::Alert;
-use jinghai_store::Store;
+use jinghai_domain::alert::{Alert, AlertStatus};
+use jinghai_domain::validate::required_text;
+use jinghai_domain::{FieldError, Role};
+use jinghai_store::{Store, StoreError};
 
-use crate::{Ctx, WorkflowResult};
+use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 
 pub struct Alerts {
     store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+fn is_office(ctx: &Ctx) -> bool {
+    matches!(ctx.user.role, Role::TaskForceOffice | Role::Admin)
 }
 
 impl Alerts {
-    pub fn new(store: Arc<dyn Store>) -> Alerts {
-        Alerts { store }
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Alerts {
+        Alerts { store, clock }
     }
 
-    /// The newest alerts of the caller's regions.
+    /// The newest alerts of the caller's regions, and those assigned to their unit.
     pub async fn recent(&self, ctx: &Ctx, limit: i64) -> WorkflowResult<Vec<Alert>> {
         Ok(self.store.list_alerts(&ctx.scope, limit).await?)
+    }
+
+    /// The office assigns an open alert to a unit of its region.
+    pub async fn assign(&self, ctx: &Ctx, id: i64, unit_id: Option<i64>) -> WorkflowResult<Alert> {
+        let alert = self.store.get_alert(&ctx.scope, id).await?;
+        if !(is_office(ctx) && ctx.scope.covers_region(&alert.region_code)) {
+            return Err(WorkflowError::forbidden(
+                "预警由专班办公室指派",
+                "the task-force office assigns alerts",
+            ));
+        }
+        if matches!(
+            alert.status,
+            AlertStatus::Dismissed | AlertStatus::Escalated
+        ) {
+            return Err(WorkflowError::forbidden(
+                "该预警已处置完毕",
+                "this alert is closed",
+            ));
+        }
+        let Some(unit) = unit_id else {
+            return Err(WorkflowError::invalid(FieldError::new(
+                "unit_id",
+                "请选择承办单位",
+                "choose a unit",
+            )));
+        };
+        match self.store.get_unit(&ctx.scope, unit).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound) => {
+                return Err(WorkflowError::invalid(FieldError::new(
+                    "unit_id",
+                    "单位不存在或不在您的管辖范围内",
+                    "the unit does not exist or is outside your region",
+                )))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(self
+            .store
+            .set_alert_status(
+                &ctx.actor(),
+                self.clock.now(),
+                id,
+                AlertStatus::Assigned,
+                Some(unit),
+                "",
+            )
+            .await?)
+    }
+
+    /// The assigned unit (or the office) acknowledges an assigned alert.
+    pub async fn acknowledge(&self, ctx: &Ctx, id: i64) -> WorkflowResult<Alert> {
+        let alert = self.store.get_alert(&ctx.scope, id).await?;
+        let own = alert.assigned_unit_id.is_some()
+            && alert.assigned_unit_id == ctx.user.unit_id
+            && ctx.user.role.can_write();
+        if !(own || is_office(ctx)) {
+            return Err(WorkflowError::forbidden(
+                "由承办单位签收",
+                "the assigned unit acknowledges",
+            ));
+        }
+        if alert.status != AlertStatus::Assigned {
+            return Err(WorkflowError::forbidden(
+                "只有已指派的预警可以签收",
+                "only an assigned alert can be acknowledged",
+            ));
+        }
+        Ok(self
+            .store
+            .set_alert_status(
+                &ctx.actor(),
+                self.clock.now(),
+                id,
+                AlertStatus::Acknowledged,
+                None,
+                "",
+            )
+            .await?)
+    }
+
+    /// Closes an alert: dismissed (with the reason) or escalated.
+    pub async fn close(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        escalate: bool,
+        note: &str,
+    ) -> WorkflowResult<Alert> {
+        let alert = self.store.get_alert(&ctx.scope, id).await?;
+        let own = alert.assigned_unit_id.is_some()
+            && alert.assigned_unit_id == ctx.user.unit_id
+            && ctx.user.role.can_write();
+        if !(own || is_office(ctx)) {
+            return Err(WorkflowError::forbidden(
+                "由承办单位或专班办公室处置",
+                "the assigned unit or the office closes alerts",
+            ));
+        }
+        if matches!(
+            alert.status,
+            AlertStatus::Dismissed | AlertStatus::Escalated
+        ) {
+            return Err(WorkflowError::forbidden(
+                "该预警已处置完毕",
+                "this alert is closed",
+            ));
+        }
+        let status = if escalate {
+            AlertStatus::Escalated
+        } else {
+            AlertStatus::Dismissed
+        };
+        let note = if escalate {
+            note.trim().to_string()
+        } else {
+            required_text("reason", note, 500).map_err(|_| {
+                WorkflowError::invalid(FieldError::new(
+                    "reason",
+                    "排除预警须说明理由",
+                    "dismissing an alert needs a reason",
+                ))
+            })?
+        };
+        Ok(self
+            .store
+            .set_alert_status(&ctx.actor(), self.clock.now(), id, status, None, &note)
+            .await?)
     }
 }
