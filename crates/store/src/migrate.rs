@@ -34,60 +34,27 @@ pub struct MigrationStatus {
     pub applied: bool,
 }
 
-pub const SQLITE: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sql: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "reports",
-        sql: include_str!("../migrations/sqlite/0002_reports.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "risks",
-        sql: include_str!("../migrations/sqlite/0003_risks.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "alerts",
-        sql: include_str!("../migrations/sqlite/0004_alerts.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "alert_desk",
-        sql: include_str!("../migrations/sqlite/0005_alert_desk.sql"),
-    },
-];
+/// Both backends' lists from one table of (version, name, file), so they
+/// cannot disagree on what a version is.
+macro_rules! migrations {
+    ($backend:literal: $(($version:literal, $name:literal, $file:literal)),* $(,)?) => {
+        &[$(Migration { version: $version, name: $name, sql: include_str!(concat!("../migrations/", $backend, "/", $file, ".sql")) }),*]
+    };
+}
 
-pub const POSTGRES: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "foundation",
-        sql: include_str!("../migrations/postgres/0001_foundation.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "reports",
-        sql: include_str!("../migrations/postgres/0002_reports.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "risks",
-        sql: include_str!("../migrations/postgres/0003_risks.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "alerts",
-        sql: include_str!("../migrations/postgres/0004_alerts.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "alert_desk",
-        sql: include_str!("../migrations/postgres/0005_alert_desk.sql"),
-    },
+macro_rules! both {
+    ($($row:tt),* $(,)?) => {
+        pub const SQLITE: &[Migration] = migrations!("sqlite": $($row),*);
+        pub const POSTGRES: &[Migration] = migrations!("postgres": $($row),*);
+    };
+}
+
+both![
+    (1, "foundation", "0001_foundation"),
+    (2, "reports", "0002_reports"),
+    (3, "risks", "0003_risks"),
+    (4, "alerts", "0004_alerts"),
+    (5, "alert_desk", "0005_alert_desk"),
 ];
 
 #[cfg(test)]

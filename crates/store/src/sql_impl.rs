@@ -7,6 +7,24 @@
 //! PostgreSQL: `$n` placeholders, `RETURNING`, `ON CONFLICT … DO UPDATE`,
 //! `LIKE` on region-code prefixes, `BIGINT` epoch-millisecond times.
 
+/// The column lists of the records read back, once each, so that a new
+/// column is added in one place. (Macros, not consts: `concat!` needs
+/// literals, and sqlx takes only `&'static str` SQL.)
+macro_rules! region_select {
+    () => {
+        "SELECT id, code, name, level, parent_id FROM regions"
+    };
+}
+macro_rules! unit_select {
+    () => {
+        "SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units"
+    };
+}
+macro_rules! user_select { () => { "SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users" }; }
+macro_rules! entry_select { () => { "SELECT id, form_id, region_id, region_code, section, day, unit_id, status, notes, updated_at, updated_by, submitted_at, reviewed_at, reviewed_by, review_comment FROM report_entries" }; }
+macro_rules! risk_select { () => { "SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks" }; }
+macro_rules! alert_select { () => { "SELECT id, event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, status, assigned_unit_id, created_at FROM alerts" }; }
+
 macro_rules! impl_store {
     ($store:ident, $db:ty, $backend:expr, $migrations:expr, $begin:literal) => {
         use sqlx::Row as _;
@@ -95,10 +113,6 @@ macro_rules! impl_store {
             serde_json::to_string(v).ok()
         }
 
-        const REGION_COLS: &str = "SELECT id, code, name, level, parent_id FROM regions";
-        const UNIT_COLS: &str = "SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units";
-        const USER_COLS: &str =
-            "SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users";
 
         async fn write_audit(tx: &mut Tx<'_>, a: &NewAudit) -> Result<()> {
             sqlx::query(
@@ -126,7 +140,6 @@ macro_rules! impl_store {
             Ok(ReportForm { id: r.try_get("id")?, def })
         }
 
-        const ENTRY_COLS: &str = "id, form_id, region_id, region_code, section, day, unit_id, status, notes, updated_at, updated_by, submitted_at, reviewed_at, reviewed_by, review_comment";
 
         fn entry_from_row(r: &DbRow) -> Result<ReportEntry> {
             let status: String = r.try_get("status")?;
@@ -151,7 +164,7 @@ macro_rules! impl_store {
         }
 
         async fn entry_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<ReportEntry> {
-            let row = sqlx::query("SELECT id, form_id, region_id, region_code, section, day, unit_id, status, notes, updated_at, updated_by, submitted_at, reviewed_at, reviewed_by, review_comment FROM report_entries WHERE id = $1")
+            let row = sqlx::query(concat!(entry_select!(), " WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(&mut **tx)
                 .await?;
@@ -182,7 +195,6 @@ macro_rules! impl_store {
         }
 
 
-        const RISK_COLS: &str = "SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks";
 
         fn risk_from_row(r: &DbRow) -> Result<jinghai_domain::risk::RiskItem> {
             use jinghai_domain::risk::{RiskCategory, RiskStatus, Severity};
@@ -227,7 +239,7 @@ macro_rules! impl_store {
         }
 
         async fn risk_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<jinghai_domain::risk::RiskItem> {
-            let row = sqlx::query("SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks WHERE id = $1")
+            let row = sqlx::query(concat!(risk_select!(), " WHERE id = $1"))
                 .bind(id).fetch_optional(&mut **tx).await?;
             risk_from_row(&row.ok_or(StoreError::NotFound)?)
         }
@@ -256,19 +268,19 @@ macro_rules! impl_store {
         }
 
         async fn region_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<Region> {
-            let sql = "SELECT id, code, name, level, parent_id FROM regions WHERE id = $1";
+            let sql = concat!(region_select!(), " WHERE id = $1");
             let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
             region_from_row(&row.ok_or(StoreError::NotFound)?)
         }
 
         async fn unit_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<Unit> {
-            let sql = "SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units WHERE id = $1";
+            let sql = concat!(unit_select!(), " WHERE id = $1");
             let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
             unit_from_row(&row.ok_or(StoreError::NotFound)?)
         }
 
         async fn user_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<User> {
-            let sql = "SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users WHERE id = $1";
+            let sql = concat!(user_select!(), " WHERE id = $1");
             let row = sqlx::query(sql).bind(id).fetch_optional(&mut **tx).await?;
             user_from_row(&row.ok_or(StoreError::NotFound)?)
         }
@@ -342,7 +354,7 @@ macro_rules! impl_store {
             // --- regions ---
 
             async fn list_regions(&self, scope: &Scope) -> Result<Vec<Region>> {
-                let rows = sqlx::query("SELECT id, code, name, level, parent_id FROM regions WHERE code LIKE $1 ORDER BY code")
+                let rows = sqlx::query(concat!(region_select!(), " WHERE code LIKE $1 ORDER BY code"))
                     .bind(scope.region_like())
                     .fetch_all(&self.pool)
                     .await?;
@@ -350,7 +362,7 @@ macro_rules! impl_store {
             }
 
             async fn get_region(&self, scope: &Scope, id: i64) -> Result<Region> {
-                let row = sqlx::query("SELECT id, code, name, level, parent_id FROM regions WHERE id = $1 AND code LIKE $2")
+                let row = sqlx::query(concat!(region_select!(), " WHERE id = $1 AND code LIKE $2"))
                     .bind(id)
                     .bind(scope.region_like())
                     .fetch_optional(&self.pool)
@@ -359,7 +371,7 @@ macro_rules! impl_store {
             }
 
             async fn get_region_unscoped(&self, id: i64) -> Result<Region> {
-                let row = sqlx::query("SELECT id, code, name, level, parent_id FROM regions WHERE id = $1")
+                let row = sqlx::query(concat!(region_select!(), " WHERE id = $1"))
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -367,7 +379,7 @@ macro_rules! impl_store {
             }
 
             async fn find_region_by_code(&self, code: &str) -> Result<Option<Region>> {
-                let row = sqlx::query("SELECT id, code, name, level, parent_id FROM regions WHERE code = $1")
+                let row = sqlx::query(concat!(region_select!(), " WHERE code = $1"))
                     .bind(code)
                     .fetch_optional(&self.pool)
                     .await?;
@@ -375,7 +387,6 @@ macro_rules! impl_store {
             }
 
             async fn create_region(&self, actor: &Actor, at: Millis, new: &NewRegion) -> Result<Region> {
-                let _ = REGION_COLS;
                 let mut tx = self.pool.begin_with($begin).await?;
                 let id: i64 = sqlx::query("INSERT INTO regions (code, name, level, parent_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
                     .bind(new.code.as_str())
@@ -419,7 +430,7 @@ macro_rules! impl_store {
             // --- units ---
 
             async fn list_units(&self, scope: &Scope) -> Result<Vec<Unit>> {
-                let rows = sqlx::query("SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units WHERE region_code LIKE $1 OR id = $2 ORDER BY region_code, name")
+                let rows = sqlx::query(concat!(unit_select!(), " WHERE region_code LIKE $1 OR id = $2 ORDER BY region_code, name"))
                     .bind(scope.region_like())
                     .bind(scope.unit_id.unwrap_or(-1))
                     .fetch_all(&self.pool)
@@ -428,7 +439,7 @@ macro_rules! impl_store {
             }
 
             async fn get_unit(&self, scope: &Scope, id: i64) -> Result<Unit> {
-                let row = sqlx::query("SELECT id, name, agency, region_id, region_code, parent_unit_id FROM units WHERE id = $1 AND (region_code LIKE $2 OR id = $3)")
+                let row = sqlx::query(concat!(unit_select!(), " WHERE id = $1 AND (region_code LIKE $2 OR id = $3)"))
                     .bind(id)
                     .bind(scope.region_like())
                     .bind(scope.unit_id.unwrap_or(-1))
@@ -438,7 +449,6 @@ macro_rules! impl_store {
             }
 
             async fn get_unit_unscoped(&self, id: i64) -> Result<Unit> {
-                let _ = UNIT_COLS;
                 let mut tx = self.pool.begin_with($begin).await?;
                 let unit = unit_in_tx(&mut tx, id).await?;
                 tx.commit().await?;
@@ -497,8 +507,7 @@ macro_rules! impl_store {
             // --- users ---
 
             async fn list_users(&self, scope: &Scope) -> Result<Vec<User>> {
-                let _ = USER_COLS;
-                let rows = sqlx::query("SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users WHERE region_code LIKE $1 ORDER BY region_code, username")
+                let rows = sqlx::query(concat!(user_select!(), " WHERE region_code LIKE $1 ORDER BY region_code, username"))
                     .bind(scope.region_like())
                     .fetch_all(&self.pool)
                     .await?;
@@ -506,7 +515,7 @@ macro_rules! impl_store {
             }
 
             async fn get_user(&self, scope: &Scope, id: i64) -> Result<User> {
-                let row = sqlx::query("SELECT id, username, display_name, role, region_id, region_code, unit_id, active FROM users WHERE id = $1 AND (region_code LIKE $2 OR id = $3)")
+                let row = sqlx::query(concat!(user_select!(), " WHERE id = $1 AND (region_code LIKE $2 OR id = $3)"))
                     .bind(id)
                     .bind(scope.region_like())
                     .bind(scope.user_id)
@@ -690,7 +699,6 @@ macro_rules! impl_store {
             // --- reports ---
 
             async fn upsert_report_form(&self, actor: &Actor, at: Millis, def: &FormDef) -> Result<i64> {
-                let _ = ENTRY_COLS;
                 let text = serde_json::to_string(def).map_err(|e| corrupt("report form", &e.to_string()))?;
                 let mut tx = self.pool.begin_with($begin).await?;
                 let existing = sqlx::query("SELECT id, definition FROM report_forms WHERE code = $1").bind(&def.code).fetch_optional(&mut *tx).await?;
@@ -726,7 +734,7 @@ macro_rules! impl_store {
             }
 
             async fn list_report_entries(&self, scope: &Scope, form_id: i64, from: Day, to: Day) -> Result<Vec<ReportEntry>> {
-                let rows = sqlx::query("SELECT id, form_id, region_id, region_code, section, day, unit_id, status, notes, updated_at, updated_by, submitted_at, reviewed_at, reviewed_by, review_comment FROM report_entries WHERE form_id = $1 AND day >= $2 AND day <= $3 AND region_code LIKE $4 ORDER BY day, region_code, section")
+                let rows = sqlx::query(concat!(entry_select!(), " WHERE form_id = $1 AND day >= $2 AND day <= $3 AND region_code LIKE $4 ORDER BY day, region_code, section"))
                     .bind(form_id).bind(from).bind(to).bind(scope.region_like())
                     .fetch_all(&self.pool).await?;
                 let mut entries: Vec<ReportEntry> = rows.iter().map(entry_from_row).collect::<Result<_>>()?;
@@ -883,7 +891,6 @@ macro_rules! impl_store {
             // --- risks ---
 
             async fn create_risk(&self, actor: &Actor, at: Millis, n: &NewRisk) -> Result<jinghai_domain::risk::RiskItem> {
-                let _ = RISK_COLS;
                 let mut tx = self.pool.begin_with($begin).await?;
                 let region = region_in_tx(&mut tx, n.region_id).await?;
                 let id: i64 = sqlx::query("INSERT INTO risks (region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11) RETURNING id")
@@ -897,14 +904,14 @@ macro_rules! impl_store {
             }
 
             async fn get_risk(&self, scope: &Scope, id: i64) -> Result<jinghai_domain::risk::RiskItem> {
-                let row = sqlx::query("SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks WHERE id = $1 AND (region_code LIKE $2 OR responsible_unit_id = $3)")
+                let row = sqlx::query(concat!(risk_select!(), " WHERE id = $1 AND (region_code LIKE $2 OR responsible_unit_id = $3)"))
                     .bind(id).bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))
                     .fetch_optional(&self.pool).await?;
                 risk_from_row(&row.ok_or(StoreError::NotFound)?)
             }
 
             async fn list_risks(&self, scope: &Scope) -> Result<Vec<jinghai_domain::risk::RiskItem>> {
-                let rows = sqlx::query("SELECT id, region_id, region_code, place, lat, lon, category, description, severity, found_by, found_on, measure, responsible_unit_id, responsible_person, deadline, status, evidence, check_comment, closed_on, last_update_on, created_at FROM risks WHERE region_code LIKE $1 OR responsible_unit_id = $2 ORDER BY id DESC")
+                let rows = sqlx::query(concat!(risk_select!(), " WHERE region_code LIKE $1 OR responsible_unit_id = $2 ORDER BY id DESC"))
                     .bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))
                     .fetch_all(&self.pool).await?;
                 rows.iter().map(risk_from_row).collect()
@@ -997,14 +1004,14 @@ macro_rules! impl_store {
             }
 
             async fn list_alerts(&self, scope: &Scope, limit: i64) -> Result<Vec<jinghai_domain::alert::Alert>> {
-                let rows = sqlx::query("SELECT id, event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, status, assigned_unit_id, created_at FROM alerts WHERE region_code LIKE $1 OR assigned_unit_id = $2 ORDER BY start_at DESC, id DESC LIMIT $3")
+                let rows = sqlx::query(concat!(alert_select!(), " WHERE region_code LIKE $1 OR assigned_unit_id = $2 ORDER BY start_at DESC, id DESC LIMIT $3"))
                     .bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1)).bind(limit.clamp(1, 5000))
                     .fetch_all(&self.pool).await?;
                 rows.iter().map(alert_from_row).collect()
             }
 
             async fn get_alert(&self, scope: &Scope, id: i64) -> Result<jinghai_domain::alert::Alert> {
-                let row = sqlx::query("SELECT id, event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, status, assigned_unit_id, created_at FROM alerts WHERE id = $1 AND (region_code LIKE $2 OR assigned_unit_id = $3)")
+                let row = sqlx::query(concat!(alert_select!(), " WHERE id = $1 AND (region_code LIKE $2 OR assigned_unit_id = $3)"))
                     .bind(id).bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))
                     .fetch_optional(&self.pool).await?;
                 alert_from_row(&row.ok_or(StoreError::NotFound)?)
@@ -1012,7 +1019,7 @@ macro_rules! impl_store {
 
             async fn set_alert_status(&self, actor: &Actor, at: Millis, id: i64, status: jinghai_domain::alert::AlertStatus, unit_id: Option<i64>, note: &str) -> Result<jinghai_domain::alert::Alert> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let select = "SELECT id, event_key, region_id, region_code, kind, mmsi, other_mmsi, start_at, end_at, lat, lon, zone_id, detail, status, assigned_unit_id, created_at FROM alerts WHERE id = $1";
+                let select = concat!(alert_select!(), " WHERE id = $1");
                 let before = alert_from_row(&sqlx::query(select).bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?)?;
                 let ack = if status == jinghai_domain::alert::AlertStatus::Acknowledged { Some(at) } else { None };
                 sqlx::query("UPDATE alerts SET status = $1, assigned_unit_id = COALESCE($2, assigned_unit_id), acknowledged_at = COALESCE($3, acknowledged_at), note = $4, updated_at = $5 WHERE id = $6")
