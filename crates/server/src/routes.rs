@@ -77,7 +77,7 @@ pub const ROUTES: &[RouteSpec] = &[
     // Operations.
     route!("GET", "/healthz", false, "Liveness and database reachability", NoScopedData, get(api::healthz)),
     route!("GET", "/metrics", false, "Prometheus metrics", NoScopedData, get(api::metrics)),
-    route!("GET", "/assets/{file}", false, "Static assets compiled into the binary", NoScopedData, get(assets::serve)),
+    route!("GET", "/assets/{*file}", false, "Static assets compiled into the binary", NoScopedData, get(assets::serve)),
     route!("GET", "/api/openapi.json", false, "This API's OpenAPI document", NoScopedData, get(api::openapi)),
     // JSON API.
     route!("POST", "/api/v1/session", true, "Sign in (username, password); sets the session cookie, returns the CSRF token", NoScopedData, post(api::login)),

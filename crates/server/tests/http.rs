@@ -292,6 +292,27 @@ async fn operations_endpoints() {
     assert!(v["paths"]["/api/v1/regions/{id}"]["patch"].is_object());
     let css = app.call(None, "GET", "/assets/app.css", "", false).await;
     assert!(css.body.contains("--navy"));
+    // The map's library and the offline coastline come from the binary.
+    let leaflet = app
+        .call(None, "GET", "/assets/vendor/leaflet.js", "", false)
+        .await;
+    assert_eq!(leaflet.status.as_u16(), 200);
+    assert!(leaflet.body.contains("Leaflet"));
+    let coast = app
+        .call(
+            None,
+            "GET",
+            "/assets/basemap/zhejiang-coastline.geojson",
+            "",
+            false,
+        )
+        .await;
+    assert_eq!(coast.status.as_u16(), 200);
+    assert!(coast.body.contains("MultiLineString"));
+    let traversal = app
+        .call(None, "GET", "/assets/../Cargo.toml", "", false)
+        .await;
+    assert_eq!(traversal.status.as_u16(), 404);
     let missing = app.call(None, "GET", "/nope", "", false).await;
     assert_eq!(missing.status.as_u16(), 404);
 }

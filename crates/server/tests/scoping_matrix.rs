@@ -272,7 +272,7 @@ async fn matrix(app: TestApp) {
             let path = r
                 .path
                 .replace("{id}", &id.to_string())
-                .replace("{file}", "app.css")
+                .replace("{*file}", "vendor/leaflet.js")
                 .replace("{code}", "zh")
                 .replace("{module}", "map");
             // Sign-in and sign-out concern only the caller's own session.
