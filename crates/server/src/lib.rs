@@ -77,7 +77,8 @@ impl AppState {
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
             reports: Reports::new(store.clone(), clock.clone()),
-            alerts: Alerts::new(store.clone(), clock.clone()),
+            alerts: Alerts::new(store.clone(), clock.clone())
+                .with_ack_minutes(config.alert_ack_minutes),
             risks: Risks::new(store.clone(), clock.clone()),
             store,
             clock,

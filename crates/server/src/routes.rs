@@ -105,7 +105,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/api/v1/daily/sheet/{id}", true, "Save or submit a section: {day, section, values: {key: value}, notes, submit}", Item(District), post(api::daily_save)),
     route!("POST", "/api/v1/daily/entries/{id}/review", true, "Approve or return a submitted section: {approve, comment}", Item(ReportEntry), post(api::daily_review)),
     route!("POST", "/api/v1/daily/entries/{id}/unlock", true, "Unlock an approved section: {reason}", Item(ReportEntry), post(api::daily_unlock)),
-    route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events)", List, get(api::alerts)),
+    route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events); filters: kind, zone, status, unit, mmsi, from, to (YYYY-MM-DD), overdue=1, after_id, limit", List, get(api::alerts)),
     route!("GET", "/api/v1/audit", true, "Audit log in the caller's scope (admin, task-force office)", List, get(api::audit)),
     // Web UI.
     route!("GET", "/", false, "Dashboard", OwnData, get(pages::home)),

@@ -476,6 +476,20 @@ pub trait Store: Send + Sync + 'static {
     async fn upsert_alert(&self, at: Millis, a: &AlertWrite) -> Result<i64>;
     /// The newest alerts in the caller's regions (at most `limit`).
     async fn list_alerts(&self, scope: &Scope, limit: i64) -> Result<Vec<Alert>>;
+    /// The newest alerts in the caller's regions that pass the desk's filter.
+    async fn find_alerts(
+        &self,
+        scope: &Scope,
+        filter: &jinghai_domain::alert::AlertFilter,
+        limit: i64,
+    ) -> Result<Vec<Alert>>;
+    /// Open, new and overdue (raised before `overdue_before` and not yet
+    /// acknowledged) alerts in the caller's regions.
+    async fn count_alerts(
+        &self,
+        scope: &Scope,
+        overdue_before: Millis,
+    ) -> Result<jinghai_domain::alert::AlertCounts>;
 
     /// One alert in the caller's regions (or assigned to their unit).
     async fn get_alert(&self, scope: &Scope, id: i64) -> Result<Alert>;

@@ -375,6 +375,7 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
     };
     let risks = state.risks.list(ctx).await.map_err(|e| auth.err(e))?;
     let overdue = risks.iter().filter(|r| r.overdue(today)).count();
+    let alert_counts = state.alerts.counts(ctx).await.map_err(|e| auth.err(e))?;
     let awaiting_check = risks
         .iter()
         .filter(|r| r.status == jinghai_domain::risk::RiskStatus::PendingCheck)
@@ -396,6 +397,8 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
                 @if let Some(n) = missing_today {
                     a.card href="/daily/summary" data-testid="home-missing" { h3 { (lang.pick("今日日报未报送", "Daily report sections missing today")) } p.big.(if n > 0 { "red" } else { "" }) { (n) } }
                 }
+                a.card href="/alerts?overdue=1" data-testid="home-alerts-overdue" { h3 { (lang.pick("超时未签收预警", "Overdue alerts")) } p.big.(if alert_counts.overdue > 0 { "red" } else { "" }) { (alert_counts.overdue) } }
+                a.card href="/alerts?status=new" data-testid="home-alerts-new" { h3 { (lang.pick("待指派预警", "Alerts to assign")) } p.big { (alert_counts.new) } }
                 a.card href="/risks?flag=overdue" data-testid="home-overdue" { h3 { (lang.pick("逾期风险", "Overdue risks")) } p.big.(if overdue > 0 { "red" } else { "" }) { (overdue) } }
                 a.card href="/risks?status=pending_check" { h3 { (lang.pick("待验收销号", "Awaiting close-out check")) } p.big { (awaiting_check) } }
                 div.card { h3 { (t(lang, "nav.regions")) } p.big { (regions.len()) } }
