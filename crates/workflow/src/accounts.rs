@@ -88,7 +88,13 @@ pub(crate) struct FailureLog {
 
 impl FailureLog {
     /// Seconds until `key` may try again, if it is over `limit`.
-    pub(crate) fn blocked(&mut self, key: &str, limit: usize, now: Millis, window: Millis) -> Option<u64> {
+    pub(crate) fn blocked(
+        &mut self,
+        key: &str,
+        limit: usize,
+        now: Millis,
+        window: Millis,
+    ) -> Option<u64> {
         let q = self.by_key.get_mut(key)?;
         while q.front().is_some_and(|t| *t <= now - window) {
             q.pop_front();

@@ -227,7 +227,10 @@ fn load_error(e: &LoadError) -> FieldError {
     };
     FieldError::new(
         e.location.clone(),
-        format!("{location_zh}{unit}{field_part}：{}", zh_reason(&e.field, &e.message)),
+        format!(
+            "{location_zh}{unit}{field_part}：{}",
+            zh_reason(&e.field, &e.message)
+        ),
         format!(
             "{}{}: {}",
             e.location,
@@ -299,9 +302,7 @@ fn place_feature(p: &Place) -> Value {
 pub fn zone_set(places: &[Place]) -> Result<ZoneSet, String> {
     let mut zones = Vec::new();
     for (i, p) in places.iter().filter(|p| is_zone_kind(&p.kind)).enumerate() {
-        zones.push(
-            Zone::from_feature(&place_feature(p), i, "places").map_err(|e| e.to_string())?,
-        );
+        zones.push(Zone::from_feature(&place_feature(p), i, "places").map_err(|e| e.to_string())?);
     }
     ZoneSet::new(zones)
 }
@@ -318,7 +319,11 @@ pub async fn load_feed(store: &Arc<dyn Store>, district: &str) -> WorkflowResult
     let scope = system_scope(district);
     let places = store.list_places(&scope).await?;
     let zones = zone_set(&places).map_err(|m| {
-        WorkflowError::invalid(field("places", format!("已存场所无效：{m}"), format!("stored places are invalid: {m}")))
+        WorkflowError::invalid(field(
+            "places",
+            format!("已存场所无效：{m}"),
+            format!("stored places are invalid: {m}"),
+        ))
     })?;
     let mut registry = Registry::new();
     let filter = VesselFilter {
@@ -360,21 +365,29 @@ pub async fn import_feed_files(
     let scope = system_scope(prefix);
     let empty = store.list_places(&scope).await?.is_empty()
         && store
-            .list_vessels(&scope, &VesselFilter { limit: 1, ..VesselFilter::default() })
+            .list_vessels(
+                &scope,
+                &VesselFilter {
+                    limit: 1,
+                    ..VesselFilter::default()
+                },
+            )
             .await?
             .is_empty()
         && store.count_port_reports_unscoped(prefix).await? == 0;
     if !empty {
         return Ok(false);
     }
-    let invalid = |errs: Vec<LoadError>| WorkflowError::Invalid(errs.iter().map(load_error).collect());
+    let invalid =
+        |errs: Vec<LoadError>| WorkflowError::Invalid(errs.iter().map(load_error).collect());
     let zones = ZoneSet::parse_features(zones_geojson, "zones").map_err(invalid)?;
     let records = Registry::parse_rows(vessels_csv, "vessels").map_err(invalid)?;
-    let zone_index = ZoneSet::new(zones.clone()).map_err(|m| {
-        WorkflowError::invalid(field("zones", m.clone(), m))
-    })?;
+    let zone_index = ZoneSet::new(zones.clone())
+        .map_err(|m| WorkflowError::invalid(field("zones", m.clone(), m)))?;
     let reports = match reports_csv {
-        Some(text) => jinghai_engine::parse_port_report_rows(text, "reports", &zone_index).map_err(invalid)?,
+        Some(text) => {
+            jinghai_engine::parse_port_report_rows(text, "reports", &zone_index).map_err(invalid)?
+        }
         None => Vec::new(),
     };
     let actor = Actor::system("maritime feed import");
@@ -422,7 +435,9 @@ fn zone_write(region_id: i64, z: &Zone) -> PlaceWrite {
         code: z.id.clone(),
         name: z.name.clone(),
         kind: z.kind.as_str().into(),
-        applies_to: feature["properties"]["applies_to"].as_str().map(str::to_string),
+        applies_to: feature["properties"]["applies_to"]
+            .as_str()
+            .map(str::to_string),
         geometry: feature["geometry"].to_string(),
         lat: first[1],
         lon: first[0],
@@ -505,7 +520,12 @@ impl Registries {
         }
     }
 
-    async fn region_in_scope(&self, ctx: &Ctx, id: Option<i64>, errs: &mut Vec<FieldError>) -> WorkflowResult<Option<Region>> {
+    async fn region_in_scope(
+        &self,
+        ctx: &Ctx,
+        id: Option<i64>,
+        errs: &mut Vec<FieldError>,
+    ) -> WorkflowResult<Option<Region>> {
         match id {
             None => {
                 errs.push(field("region_id", "请选择所属区划", "choose a region"));
@@ -531,8 +551,14 @@ impl Registries {
         if ctx.scope.covers_region(&existing.region_code) {
             field(
                 field_name,
-                format!("MMSI {mmsi} 已登记：{}（档案 #{}）", existing.name, existing.id),
-                format!("MMSI {mmsi} is already registered: {} (record #{})", existing.name, existing.id),
+                format!(
+                    "MMSI {mmsi} 已登记：{}（档案 #{}）",
+                    existing.name, existing.id
+                ),
+                format!(
+                    "MMSI {mmsi} is already registered: {} (record #{})",
+                    existing.name, existing.id
+                ),
             )
         } else {
             field(
@@ -572,12 +598,21 @@ impl Registries {
         })
     }
 
-    async fn check_vessel(&self, ctx: &Ctx, input: &VesselInput, editing: Option<i64>) -> WorkflowResult<VesselWrite> {
+    async fn check_vessel(
+        &self,
+        ctx: &Ctx,
+        input: &VesselInput,
+        editing: Option<i64>,
+    ) -> WorkflowResult<VesselWrite> {
         let mut errs = Vec::new();
-        let region = self.region_in_scope(ctx, input.region_id, &mut errs).await?;
+        let region = self
+            .region_in_scope(ctx, input.region_id, &mut errs)
+            .await?;
         let mmsi_text = input.mmsi.trim();
         let mmsi = match mmsi_text.parse::<i64>() {
-            Ok(m) if mmsi_text.len() == 9 && mmsi_text.bytes().all(|b| b.is_ascii_digit()) => Some(m),
+            Ok(m) if mmsi_text.len() == 9 && mmsi_text.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(m)
+            }
             _ => {
                 errs.push(field("mmsi", "MMSI 须为 9 位数字", "MMSI must be 9 digits"));
                 None
@@ -592,30 +627,48 @@ impl Registries {
         }
         let name = input.name.trim().to_string();
         if name.chars().count() > 60 {
-            errs.push(field("name", "船名不能超过 60 个字符", "name must be at most 60 characters"));
+            errs.push(field(
+                "name",
+                "船名不能超过 60 个字符",
+                "name must be at most 60 characters",
+            ));
         }
         if !VESSEL_KINDS.contains(&input.kind.trim()) {
             errs.push(field("kind", "请选择船舶类型", "choose a vessel kind"));
         }
         let flag = input.flag.trim().to_ascii_uppercase();
         if !(flag.len() == 2 && flag.bytes().all(|b| b.is_ascii_uppercase())) {
-            errs.push(field("flag", "船旗须为两位国家代码（如 CN）", "flag must be a 2-letter country code (e.g. CN)"));
+            errs.push(field(
+                "flag",
+                "船旗须为两位国家代码（如 CN）",
+                "flag must be a 2-letter country code (e.g. CN)",
+            ));
         }
         let owner_kind = OwnerKind::parse(input.owner_kind.trim());
         if owner_kind.is_none() {
-            errs.push(field("owner_kind", "请选择船东类型（企业或个人）", "choose the owner kind (enterprise or individual)"));
+            errs.push(field(
+                "owner_kind",
+                "请选择船东类型（企业或个人）",
+                "choose the owner kind (enterprise or individual)",
+            ));
         }
         let owner_phone = if input.owner_phone.trim().is_empty() {
             Some(String::new())
         } else {
-            check_phone("owner_phone", &input.owner_phone).map_err(|e| errs.push(e)).ok()
+            check_phone("owner_phone", &input.owner_phone)
+                .map_err(|e| errs.push(e))
+                .ok()
         };
         let registry_no = input.registry_no.trim().to_string();
         let stateless = match input.stateless.trim() {
             "" if name.is_empty() && registry_no.is_empty() => Some(StatelessStatus::Candidate),
             "" => Some(StatelessStatus::Normal),
             s => StatelessStatus::parse(s).or_else(|| {
-                errs.push(field("stateless", "三无状态无效", "unknown stateless status"));
+                errs.push(field(
+                    "stateless",
+                    "三无状态无效",
+                    "unknown stateless status",
+                ));
                 None
             }),
         };
@@ -626,15 +679,26 @@ impl Registries {
                 "a vessel with no name and no registry number cannot be marked registered (suspected stateless)",
             ));
         }
-        for (f, v, max) in [("home_port", &input.home_port, 60), ("owner_name", &input.owner_name, 100), ("owner_contact", &input.owner_contact, 60), ("notes", &input.notes, 2000)] {
+        for (f, v, max) in [
+            ("home_port", &input.home_port, 60),
+            ("owner_name", &input.owner_name, 100),
+            ("owner_contact", &input.owner_contact, 60),
+            ("notes", &input.notes, 2000),
+        ] {
             if v.trim().chars().count() > max {
-                errs.push(field(f, format!("{f} 不能超过 {max} 个字符"), format!("{f} must be at most {max} characters")));
+                errs.push(field(
+                    f,
+                    format!("{f} 不能超过 {max} 个字符"),
+                    format!("{f} must be at most {max} characters"),
+                ));
             }
         }
         if !errs.is_empty() {
             return Err(WorkflowError::Invalid(errs));
         }
-        let (Some(region), Some(mmsi), Some(owner_kind), Some(owner_phone), Some(stateless)) = (region, mmsi, owner_kind, owner_phone, stateless) else {
+        let (Some(region), Some(mmsi), Some(owner_kind), Some(owner_phone), Some(stateless)) =
+            (region, mmsi, owner_kind, owner_phone, stateless)
+        else {
             return Err(WorkflowError::NotFound);
         };
         Ok(VesselWrite {
@@ -657,7 +721,9 @@ impl Registries {
 
     fn conflict_to_invalid(e: StoreError) -> WorkflowError {
         match e {
-            StoreError::Conflict(m) => WorkflowError::invalid(field("mmsi", format!("MMSI 已登记（{m}）"), m)),
+            StoreError::Conflict(m) => {
+                WorkflowError::invalid(field("mmsi", format!("MMSI 已登记（{m}）"), m))
+            }
             other => other.into(),
         }
     }
@@ -668,7 +734,15 @@ impl Registries {
         let now = self.clock.now();
         let mut created = self
             .store
-            .create_vessels(&ctx.actor(), now, &[NewVessel { vessel: write, token: random_token(), token_expires_at: now + TOKEN_TTL }])
+            .create_vessels(
+                &ctx.actor(),
+                now,
+                &[NewVessel {
+                    vessel: write,
+                    token: random_token(),
+                    token_expires_at: now + TOKEN_TTL,
+                }],
+            )
             .await
             .map_err(Self::conflict_to_invalid)?;
         let v = created.remove(0);
@@ -676,7 +750,12 @@ impl Registries {
         Ok(v)
     }
 
-    pub async fn update_vessel(&self, ctx: &Ctx, id: i64, input: &VesselInput) -> WorkflowResult<Vessel> {
+    pub async fn update_vessel(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: &VesselInput,
+    ) -> WorkflowResult<Vessel> {
         Self::require_writer(ctx)?;
         self.store.get_vessel(&ctx.scope, id).await?;
         let write = self.check_vessel(ctx, input, Some(id)).await?;
@@ -692,7 +771,12 @@ impl Registries {
     /// Imports the FORMATS.md registry CSV into one region: every bad line is
     /// listed (format, duplicates in the file, MMSIs already registered) and
     /// nothing is written unless every line is good.
-    pub async fn import_vessels(&self, ctx: &Ctx, region_id: Option<i64>, csv: &str) -> WorkflowResult<Vec<Vessel>> {
+    pub async fn import_vessels(
+        &self,
+        ctx: &Ctx,
+        region_id: Option<i64>,
+        csv: &str,
+    ) -> WorkflowResult<Vec<Vessel>> {
         Self::require_writer(ctx)?;
         let mut errs = Vec::new();
         let region = self.region_in_scope(ctx, region_id, &mut errs).await?;
@@ -703,36 +787,68 @@ impl Registries {
             return Err(WorkflowError::NotFound);
         };
         if csv.trim().is_empty() {
-            return Err(WorkflowError::invalid(field("file", "请选择或粘贴 CSV 文件", "choose or paste a CSV file")));
+            return Err(WorkflowError::invalid(field(
+                "file",
+                "请选择或粘贴 CSV 文件",
+                "choose or paste a CSV file",
+            )));
         }
-        let (records, mut errors): (Vec<VesselRecord>, Vec<FieldError>) = match Registry::parse_rows(csv, "CSV") {
-            Ok(r) => (r, Vec::new()),
-            Err(errs) => {
-                // Lines that parse are still checked against the registry below,
-                // so one pass lists every problem.
-                let bad_lines: std::collections::HashSet<String> = errs.iter().map(|e| e.location.clone()).collect();
-                let good = good_rows(csv, &bad_lines);
-                (good, errs.iter().map(load_error).collect())
-            }
-        };
+        let (records, mut errors): (Vec<VesselRecord>, Vec<FieldError>) =
+            match Registry::parse_rows(csv, "CSV") {
+                Ok(r) => (r, Vec::new()),
+                Err(errs) => {
+                    // Lines that parse are still checked against the registry below,
+                    // so one pass lists every problem.
+                    let bad_lines: std::collections::HashSet<String> =
+                        errs.iter().map(|e| e.location.clone()).collect();
+                    let good = good_rows(csv, &bad_lines);
+                    (good, errs.iter().map(load_error).collect())
+                }
+            };
         let lines = csv_lines_by_mmsi(csv);
         for r in &records {
-            if let Some(existing) = self.store.find_vessel_by_mmsi_unscoped(i64::from(r.mmsi)).await? {
+            if let Some(existing) = self
+                .store
+                .find_vessel_by_mmsi_unscoped(i64::from(r.mmsi))
+                .await?
+            {
                 let line = lines.get(&r.mmsi).copied().unwrap_or(0);
-                let e = Self::duplicate_mmsi(ctx, &format!("line {line}"), i64::from(r.mmsi), &existing);
-                errors.push(FieldError::new(e.field.clone(), format!("第 {line} 行，字段 mmsi：{}", e.zh), format!("line {line}, field mmsi: {}", e.en)));
+                let e = Self::duplicate_mmsi(
+                    ctx,
+                    &format!("line {line}"),
+                    i64::from(r.mmsi),
+                    &existing,
+                );
+                errors.push(FieldError::new(
+                    e.field.clone(),
+                    format!("第 {line} 行，字段 mmsi：{}", e.zh),
+                    format!("line {line}, field mmsi: {}", e.en),
+                ));
             }
         }
         if !errors.is_empty() {
-            errors.sort_by_key(|e| e.field.trim_start_matches("line ").parse::<usize>().unwrap_or(0));
+            errors.sort_by_key(|e| {
+                e.field
+                    .trim_start_matches("line ")
+                    .parse::<usize>()
+                    .unwrap_or(0)
+            });
             return Err(WorkflowError::Invalid(errors));
         }
         let now = self.clock.now();
         let new: Vec<NewVessel> = records
             .iter()
-            .map(|r| NewVessel { vessel: vessel_write_of(region.id, r), token: random_token(), token_expires_at: now + TOKEN_TTL })
+            .map(|r| NewVessel {
+                vessel: vessel_write_of(region.id, r),
+                token: random_token(),
+                token_expires_at: now + TOKEN_TTL,
+            })
             .collect();
-        let created = self.store.create_vessels(&ctx.actor(), now, &new).await.map_err(Self::conflict_to_invalid)?;
+        let created = self
+            .store
+            .create_vessels(&ctx.actor(), now, &new)
+            .await
+            .map_err(Self::conflict_to_invalid)?;
         for v in &created {
             self.announce(RegistryChange::Vessel(v.clone()));
         }
@@ -741,21 +857,44 @@ impl Registries {
 
     /// The caller's vessels as the FORMATS.md registry CSV (re-importable).
     pub async fn export_vessels(&self, ctx: &Ctx) -> WorkflowResult<String> {
-        let list = self.store.list_vessels(&ctx.scope, &VesselFilter { limit: i64::MAX, ..VesselFilter::default() }).await?;
+        let list = self
+            .store
+            .list_vessels(
+                &ctx.scope,
+                &VesselFilter {
+                    limit: i64::MAX,
+                    ..VesselFilter::default()
+                },
+            )
+            .await?;
         let records: Vec<VesselRecord> = list.iter().filter_map(engine_vessel).collect();
         Ok(jinghai_engine::registry_csv(&records))
     }
 
-    pub async fn attach_photo(&self, ctx: &Ctx, id: i64, file_name: &str, bytes: &[u8]) -> WorkflowResult<VesselPhoto> {
+    pub async fn attach_photo(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> WorkflowResult<VesselPhoto> {
         Self::require_writer(ctx)?;
         self.store.get_vessel(&ctx.scope, id).await?;
         let name = file_name.rsplit(['/', '\\']).next().unwrap_or("").trim();
         let name = required_text("file", name, 120).map_err(WorkflowError::invalid)?;
-        let ctype = jinghai_domain::risk::check_evidence(&name, bytes).map_err(WorkflowError::invalid)?;
+        let ctype =
+            jinghai_domain::risk::check_evidence(&name, bytes).map_err(WorkflowError::invalid)?;
         if !ctype.starts_with("image/") {
-            return Err(WorkflowError::invalid(field("file", "船舶照片须为 jpg 或 png 图片", "a vessel photo must be a jpg or png image")));
+            return Err(WorkflowError::invalid(field(
+                "file",
+                "船舶照片须为 jpg 或 png 图片",
+                "a vessel photo must be a jpg or png image",
+            )));
         }
-        Ok(self.store.add_vessel_photo(&ctx.actor(), self.clock.now(), id, &name, ctype, bytes).await?)
+        Ok(self
+            .store
+            .add_vessel_photo(&ctx.actor(), self.clock.now(), id, &name, ctype, bytes)
+            .await?)
     }
 
     pub async fn photo(&self, ctx: &Ctx, id: i64) -> WorkflowResult<(VesselPhoto, Vec<u8>)> {
@@ -767,17 +906,28 @@ impl Registries {
         Self::require_writer(ctx)?;
         self.store.get_vessel(&ctx.scope, id).await?;
         let now = self.clock.now();
-        Ok(self.store.set_vessel_token(&ctx.actor(), now, id, &random_token(), now + TOKEN_TTL).await?)
+        Ok(self
+            .store
+            .set_vessel_token(&ctx.actor(), now, id, &random_token(), now + TOKEN_TTL)
+            .await?)
     }
 
     /// The vessel a captain's token opens. A wrong or expired token is
     /// refused and counted against the address and the vessel; too many
     /// failures block both for a while.
-    pub async fn captain_vessel(&self, vessel_id: i64, token: &str, addr: &str) -> WorkflowResult<Vessel> {
+    pub async fn captain_vessel(
+        &self,
+        vessel_id: i64,
+        token: &str,
+        addr: &str,
+    ) -> WorkflowResult<Vessel> {
         let now = self.clock.now();
         let (addr_key, vessel_key) = (format!("addr:{addr}"), format!("vessel:{vessel_id}"));
         {
-            let mut log = self.token_failures.lock().unwrap_or_else(|p| p.into_inner());
+            let mut log = self
+                .token_failures
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             let blocked = log
                 .blocked(&addr_key, TOKEN_FAILURES_PER_ADDRESS, now, TOKEN_WINDOW)
                 .or_else(|| log.blocked(&vessel_key, TOKEN_FAILURES_PER_VESSEL, now, TOKEN_WINDOW));
@@ -786,7 +936,10 @@ impl Registries {
             }
         }
         let fail = |zh: &str, en: &str| {
-            let mut log = self.token_failures.lock().unwrap_or_else(|p| p.into_inner());
+            let mut log = self
+                .token_failures
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             log.record(&addr_key, now);
             log.record(&vessel_key, now);
             WorkflowError::forbidden(zh, en)
@@ -794,7 +947,10 @@ impl Registries {
         let stored = match self.store.vessel_token_unscoped(vessel_id).await {
             Ok(t) => t,
             Err(StoreError::NotFound) => {
-                return Err(fail("船舶码无效：请扫描船上张贴的最新船舶专属码", "invalid vessel code: scan the current code posted on the vessel"))
+                return Err(fail(
+                    "船舶码无效：请扫描船上张贴的最新船舶专属码",
+                    "invalid vessel code: scan the current code posted on the vessel",
+                ))
             }
             Err(e) => return Err(e.into()),
         };
@@ -815,17 +971,33 @@ impl Registries {
 
     // --- port reports ---
 
-    async fn check_report(&self, scope: &Scope, vessel: &Vessel, input: &ReportInput) -> WorkflowResult<PortReportWrite> {
+    async fn check_report(
+        &self,
+        scope: &Scope,
+        vessel: &Vessel,
+        input: &ReportInput,
+    ) -> WorkflowResult<PortReportWrite> {
         let mut errs = Vec::new();
         if vessel.kind != "fishing" {
-            errs.push(field("mmsi", "进出港报告仅适用于渔船", "port reports are for fishing vessels"));
+            errs.push(field(
+                "mmsi",
+                "进出港报告仅适用于渔船",
+                "port reports are for fishing vessels",
+            ));
         }
         let kind = ReportKind::parse(input.kind.trim());
         if kind.is_none() {
-            errs.push(field("kind", "请选择出港或进港", "choose departure or arrival"));
+            errs.push(field(
+                "kind",
+                "请选择出港或进港",
+                "choose departure or arrival",
+            ));
         }
         let port_code = input.port_code.trim().to_string();
-        let places = self.store.list_places(&system_scope(district_of(&vessel.region_code))).await?;
+        let places = self
+            .store
+            .list_places(&system_scope(district_of(&vessel.region_code)))
+            .await?;
         match places.iter().find(|p| p.code == port_code) {
             Some(p) if p.kind == "fishing_port" => {}
             _ => errs.push(field("port_code", format!("渔港 {port_code:?} 不存在：请选择本辖区登记的渔港"), format!("fishing port {port_code:?} does not exist: choose a registered fishing port of the district"))),
@@ -837,47 +1009,95 @@ impl Registries {
             match parse_local_time(&input.reported_at) {
                 Some(t) if t <= now + 10 * MINUTE => Some(t),
                 Some(_) => {
-                    errs.push(field("reported_at", "报告时间不能晚于现在", "the report time cannot be in the future"));
+                    errs.push(field(
+                        "reported_at",
+                        "报告时间不能晚于现在",
+                        "the report time cannot be in the future",
+                    ));
                     None
                 }
                 None => {
-                    errs.push(field("reported_at", "报告时间格式应为 YYYY-MM-DDTHH:MM", "report time must be YYYY-MM-DDTHH:MM"));
+                    errs.push(field(
+                        "reported_at",
+                        "报告时间格式应为 YYYY-MM-DDTHH:MM",
+                        "report time must be YYYY-MM-DDTHH:MM",
+                    ));
                     None
                 }
             }
         };
         let mut persons = Vec::new();
         for (i, p) in input.persons.iter().enumerate() {
-            if p.name.trim().is_empty() && p.id_number.trim().is_empty() && p.phone.trim().is_empty() {
+            if p.name.trim().is_empty()
+                && p.id_number.trim().is_empty()
+                && p.phone.trim().is_empty()
+            {
                 continue;
             }
             let n = i + 1;
-            let name = required_text(&format!("persons[{n}].name"), &p.name, 50).map_err(|e| errs.push(e)).ok();
+            let name = required_text(&format!("persons[{n}].name"), &p.name, 50)
+                .map_err(|e| errs.push(e))
+                .ok();
             let id = check_id_number(&format!("persons[{n}].id_number"), &p.id_number)
-                .map_err(|e| errs.push(FieldError::new(e.field.clone(), format!("第 {n} 人：{}", e.zh), format!("person {n}: {}", e.en))))
+                .map_err(|e| {
+                    errs.push(FieldError::new(
+                        e.field.clone(),
+                        format!("第 {n} 人：{}", e.zh),
+                        format!("person {n}: {}", e.en),
+                    ))
+                })
                 .ok();
             let phone = check_phone(&format!("persons[{n}].phone"), &p.phone)
-                .map_err(|e| errs.push(FieldError::new(e.field.clone(), format!("第 {n} 人：{}", e.zh), format!("person {n}: {}", e.en))))
+                .map_err(|e| {
+                    errs.push(FieldError::new(
+                        e.field.clone(),
+                        format!("第 {n} 人：{}", e.zh),
+                        format!("person {n}: {}", e.en),
+                    ))
+                })
                 .ok();
             if let (Some(name), Some(id_number), Some(phone)) = (name, id, phone) {
-                persons.push(PersonAboard { name, id_number, phone });
+                persons.push(PersonAboard {
+                    name,
+                    id_number,
+                    phone,
+                });
             }
         }
         if persons.is_empty() && errs.iter().all(|e| !e.field.starts_with("persons")) {
-            errs.push(field("persons", "请至少填写一名在船人员（姓名、身份证号、电话）", "list at least one person aboard (name, ID number, phone)"));
+            errs.push(field(
+                "persons",
+                "请至少填写一名在船人员（姓名、身份证号、电话）",
+                "list at least one person aboard (name, ID number, phone)",
+            ));
         }
         let arrival = kind == Some(ReportKind::Arrival);
         let itinerary = input.itinerary.trim().to_string();
         let contact_history = input.contact_history.trim().to_string();
         if arrival && itinerary.is_empty() {
-            errs.push(field("itinerary", "进港报告须填写在船人员的行程", "an arrival report needs the persons' itinerary"));
+            errs.push(field(
+                "itinerary",
+                "进港报告须填写在船人员的行程",
+                "an arrival report needs the persons' itinerary",
+            ));
         }
         if arrival && contact_history.is_empty() {
-            errs.push(field("contact_history", "进港报告须填写接触史（无则填“无”）", "an arrival report needs the contact history (write “none” if none)"));
+            errs.push(field(
+                "contact_history",
+                "进港报告须填写接触史（无则填“无”）",
+                "an arrival report needs the contact history (write “none” if none)",
+            ));
         }
-        for (f, v) in [("itinerary", &itinerary), ("contact_history", &contact_history)] {
+        for (f, v) in [
+            ("itinerary", &itinerary),
+            ("contact_history", &contact_history),
+        ] {
             if v.chars().count() > 2000 {
-                errs.push(field(f, format!("{f} 不能超过 2000 个字符"), format!("{f} must be at most 2000 characters")));
+                errs.push(field(
+                    f,
+                    format!("{f} 不能超过 2000 个字符"),
+                    format!("{f} must be at most 2000 characters"),
+                ));
             }
         }
         if !errs.is_empty() {
@@ -896,22 +1116,38 @@ impl Registries {
             reported_at,
             persons_aboard: Some(persons.len() as i64),
             itinerary: if arrival { itinerary } else { String::new() },
-            contact_history: if arrival { contact_history } else { String::new() },
+            contact_history: if arrival {
+                contact_history
+            } else {
+                String::new()
+            },
             source: String::new(),
             persons,
         })
     }
 
-    async fn file_report(&self, actor: &Actor, mut write: PortReportWrite, source: &str) -> WorkflowResult<PortReport> {
+    async fn file_report(
+        &self,
+        actor: &Actor,
+        mut write: PortReportWrite,
+        source: &str,
+    ) -> WorkflowResult<PortReport> {
         write.source = source.to_string();
-        let mut created = self.store.create_port_reports(actor, self.clock.now(), &[write]).await?;
+        let mut created = self
+            .store
+            .create_port_reports(actor, self.clock.now(), &[write])
+            .await?;
         let r = created.remove(0);
         self.announce(RegistryChange::PortReport(r.clone()));
         Ok(r)
     }
 
     /// An officer files a report for a vessel of their regions.
-    pub async fn create_report(&self, ctx: &Ctx, input: &ReportInput) -> WorkflowResult<PortReport> {
+    pub async fn create_report(
+        &self,
+        ctx: &Ctx,
+        input: &ReportInput,
+    ) -> WorkflowResult<PortReport> {
         Self::require_writer(ctx)?;
         let mmsi = input.mmsi.trim().parse::<i64>().ok();
         let vessel = match mmsi {
@@ -922,17 +1158,32 @@ impl Registries {
             None => None,
         };
         let Some(vessel) = vessel else {
-            return Err(WorkflowError::invalid(field("mmsi", "该 MMSI 的渔船不在您辖区的船舶档案中", "no vessel with this MMSI in your regions' registry")));
+            return Err(WorkflowError::invalid(field(
+                "mmsi",
+                "该 MMSI 的渔船不在您辖区的船舶档案中",
+                "no vessel with this MMSI in your regions' registry",
+            )));
         };
         let write = self.check_report(&ctx.scope, &vessel, input).await?;
         self.file_report(&ctx.actor(), write, "officer").await
     }
 
     /// The captain files a report from the vessel code page, with its token.
-    pub async fn captain_report(&self, vessel_id: i64, token: &str, addr: &str, input: &ReportInput) -> WorkflowResult<PortReport> {
+    pub async fn captain_report(
+        &self,
+        vessel_id: i64,
+        token: &str,
+        addr: &str,
+        input: &ReportInput,
+    ) -> WorkflowResult<PortReport> {
         let vessel = self.captain_vessel(vessel_id, token, addr).await?;
-        let write = self.check_report(&system_scope(&vessel.region_code), &vessel, input).await?;
-        let actor = Actor::system(&format!("船长 captain of {} (MMSI {}, vessel code)", vessel.name, vessel.mmsi));
+        let write = self
+            .check_report(&system_scope(&vessel.region_code), &vessel, input)
+            .await?;
+        let actor = Actor::system(&format!(
+            "船长 captain of {} (MMSI {}, vessel code)",
+            vessel.name, vessel.mmsi
+        ));
         self.file_report(&actor, write, "captain").await
     }
 
@@ -948,7 +1199,10 @@ impl Registries {
 
     /// The fishing ports of a district a captain or officer may report at.
     pub async fn fishing_ports(&self, region_code: &str) -> WorkflowResult<Vec<Place>> {
-        let mut places = self.store.list_places(&system_scope(district_of(region_code))).await?;
+        let mut places = self
+            .store
+            .list_places(&system_scope(district_of(region_code)))
+            .await?;
         places.retain(|p| p.kind == "fishing_port");
         Ok(places)
     }
@@ -957,11 +1211,20 @@ impl Registries {
     /// an AIS entry, for `region_id` (default: the caller's whole scope) and a
     /// day range. The window is the engine's rule (FORMATS.md): a report made
     /// within [entry − 24 h, entry + 15 min] covers an entry.
-    pub async fn reconcile(&self, ctx: &Ctx, region_id: Option<i64>, from: Day, to: Day) -> WorkflowResult<Reconciliation> {
+    pub async fn reconcile(
+        &self,
+        ctx: &Ctx,
+        region_id: Option<i64>,
+        from: Day,
+        to: Day,
+    ) -> WorkflowResult<Reconciliation> {
         let scope = match region_id {
             Some(id) => {
                 let region = self.store.get_region(&ctx.scope, id).await?;
-                Scope { region_prefix: region.code.scope_prefix(region.level).to_string(), ..ctx.scope.clone() }
+                Scope {
+                    region_prefix: region.code.scope_prefix(region.level).to_string(),
+                    ..ctx.scope.clone()
+                }
             }
             None => ctx.scope.clone(),
         };
@@ -971,13 +1234,29 @@ impl Registries {
         let (a, b) = day_range(from, to);
         let entries = self.store.list_port_entries(&scope, a, b).await?;
         // Reports just outside the day range may still cover entries inside it.
-        let reports = self.store.list_port_reports(&scope, a - before, b + before).await?;
-        let arrivals: Vec<&PortReport> = reports.iter().filter(|r| r.kind == ReportKind::Arrival).collect();
+        let reports = self
+            .store
+            .list_port_reports(&scope, a - before, b + before)
+            .await?;
+        let arrivals: Vec<&PortReport> = reports
+            .iter()
+            .filter(|r| r.kind == ReportKind::Arrival)
+            .collect();
         let covers = |r: &PortReport, e: &PortEntry| {
-            r.mmsi == e.mmsi && r.port_code == e.port_code && r.reported_at >= e.entry_at - before && r.reported_at <= e.entry_at + after
+            r.mmsi == e.mmsi
+                && r.port_code == e.port_code
+                && r.reported_at >= e.entry_at - before
+                && r.reported_at <= e.entry_at + after
         };
-        let entries_without_report: Vec<PortEntry> = entries.iter().filter(|e| !arrivals.iter().any(|r| covers(r, e))).cloned().collect();
-        let all_entries = self.store.list_port_entries(&scope, a - after, b + before).await?;
+        let entries_without_report: Vec<PortEntry> = entries
+            .iter()
+            .filter(|e| !arrivals.iter().any(|r| covers(r, e)))
+            .cloned()
+            .collect();
+        let all_entries = self
+            .store
+            .list_port_entries(&scope, a - after, b + before)
+            .await?;
         let now = self.clock.now();
         let reports_without_entry: Vec<(PortReport, bool)> = arrivals
             .iter()
@@ -986,12 +1265,20 @@ impl Registries {
             .map(|r| ((*r).clone(), now < r.reported_at + before))
             .collect();
         let mut alerts = self.store.list_alerts(&scope, 5000).await?;
-        alerts.retain(|x| x.kind == "unreported_port_entry" && x.start_at >= a && x.start_at <= b && scope.covers_region(&x.region_code));
+        alerts.retain(|x| {
+            x.kind == "unreported_port_entry"
+                && x.start_at >= a
+                && x.start_at <= b
+                && scope.covers_region(&x.region_code)
+        });
         Ok(Reconciliation {
             entries_without_report,
             reports_without_entry,
             alerts,
-            reports: arrivals.iter().filter(|r| r.reported_at >= a && r.reported_at <= b).count(),
+            reports: arrivals
+                .iter()
+                .filter(|r| r.reported_at >= a && r.reported_at <= b)
+                .count(),
             entries: entries.len(),
         })
     }
@@ -1010,18 +1297,29 @@ impl Registries {
         if is_office(ctx) {
             Ok(())
         } else {
-            Err(WorkflowError::forbidden("重点场所与区域由专班办公室维护", "the task-force office maintains places and zones"))
+            Err(WorkflowError::forbidden(
+                "重点场所与区域由专班办公室维护",
+                "the task-force office maintains places and zones",
+            ))
         }
     }
 
     async fn check_place(&self, ctx: &Ctx, input: &PlaceInput) -> WorkflowResult<PlaceWrite> {
         let mut errs = Vec::new();
-        let region = self.region_in_scope(ctx, input.region_id, &mut errs).await?;
+        let region = self
+            .region_in_scope(ctx, input.region_id, &mut errs)
+            .await?;
         let code = input.code.trim().to_string();
         if code.is_empty() || code.chars().count() > 40 || code.contains(char::is_whitespace) {
-            errs.push(field("code", "编号为必填项（40 字以内，不含空格）", "id is required (up to 40 characters, no spaces)"));
+            errs.push(field(
+                "code",
+                "编号为必填项（40 字以内，不含空格）",
+                "id is required (up to 40 characters, no spaces)",
+            ));
         }
-        let name = required_text("name", &input.name, 100).map_err(|e| errs.push(e)).ok();
+        let name = required_text("name", &input.name, 100)
+            .map_err(|e| errs.push(e))
+            .ok();
         let kind = input.kind.trim().to_string();
         let zone = is_zone_kind(&kind);
         if !zone && PointKind::parse(&kind).is_none() {
@@ -1031,7 +1329,11 @@ impl Registries {
         let geometry: Option<Value> = match serde_json::from_str::<Value>(&input.geometry) {
             Ok(v) if v.is_object() => Some(v),
             _ => {
-                errs.push(field("geometry", "请在地图上绘制场所（几何图形缺失或无法解析）", "draw the place on the map (the geometry is missing or unreadable)"));
+                errs.push(field(
+                    "geometry",
+                    "请在地图上绘制场所（几何图形缺失或无法解析）",
+                    "draw the place on the map (the geometry is missing or unreadable)",
+                ));
                 None
             }
         };
@@ -1047,24 +1349,42 @@ impl Registries {
                     if let Some(a) = &applies_to {
                         props["applies_to"] = Value::String(a.clone());
                     }
-                    let feature = serde_json::json!({"type": "Feature", "properties": props, "geometry": g});
+                    let feature =
+                        serde_json::json!({"type": "Feature", "properties": props, "geometry": g});
                     if let Err(e) = Zone::from_feature(&feature, 0, "place") {
                         if e.field != "id" || !code.is_empty() {
-                            errs.push(FieldError::new(if e.field == "id" { "code".to_string() } else { e.field.clone() }, zh_reason(&e.field, &e.message), e.message.clone()));
+                            errs.push(FieldError::new(
+                                if e.field == "id" {
+                                    "code".to_string()
+                                } else {
+                                    e.field.clone()
+                                },
+                                zh_reason(&e.field, &e.message),
+                                e.message.clone(),
+                            ));
                         }
                     }
                 }
             } else if g.get("type").and_then(Value::as_str) != Some("Point") {
-                errs.push(field("geometry", "风险点须为地图上的一个点", "a risk point must be a single point on the map"));
+                errs.push(field(
+                    "geometry",
+                    "风险点须为地图上的一个点",
+                    "a risk point must be a single point on the map",
+                ));
             } else if !first_position(g).is_some_and(valid_position) {
-                errs.push(field("geometry", "坐标无效（经度 ±180、纬度 ±90）", "invalid position (longitude ±180, latitude ±90)"));
+                errs.push(field(
+                    "geometry",
+                    "坐标无效（经度 ±180、纬度 ±90）",
+                    "invalid position (longitude ±180, latitude ±90)",
+                ));
             }
             first = first_position(g);
         }
         if !errs.is_empty() {
             return Err(WorkflowError::Invalid(errs));
         }
-        let (Some(region), Some(name), Some(g), Some(first)) = (region, name, geometry, first) else {
+        let (Some(region), Some(name), Some(g), Some(first)) = (region, name, geometry, first)
+        else {
             return Err(WorkflowError::NotFound);
         };
         Ok(PlaceWrite {
@@ -1082,28 +1402,45 @@ impl Registries {
 
     fn place_conflict(e: StoreError) -> WorkflowError {
         match e {
-            StoreError::Conflict(m) => WorkflowError::invalid(field("code", "本辖区已有相同编号的场所", m)),
+            StoreError::Conflict(m) => {
+                WorkflowError::invalid(field("code", "本辖区已有相同编号的场所", m))
+            }
             other => other.into(),
         }
     }
 
     fn announce_places(&self, region_code: &str) {
-        self.announce(RegistryChange::Places { district: district_of(region_code).to_string() });
+        self.announce(RegistryChange::Places {
+            district: district_of(region_code).to_string(),
+        });
     }
 
     pub async fn create_place(&self, ctx: &Ctx, input: &PlaceInput) -> WorkflowResult<Place> {
         Self::require_office(ctx)?;
         let write = self.check_place(ctx, input).await?;
-        let p = self.store.create_place(&ctx.actor(), self.clock.now(), &write).await.map_err(Self::place_conflict)?;
+        let p = self
+            .store
+            .create_place(&ctx.actor(), self.clock.now(), &write)
+            .await
+            .map_err(Self::place_conflict)?;
         self.announce_places(&p.region_code);
         Ok(p)
     }
 
-    pub async fn update_place(&self, ctx: &Ctx, id: i64, input: &PlaceInput) -> WorkflowResult<Place> {
+    pub async fn update_place(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: &PlaceInput,
+    ) -> WorkflowResult<Place> {
         Self::require_office(ctx)?;
         let before = self.store.get_place(&ctx.scope, id).await?;
         let write = self.check_place(ctx, input).await?;
-        let p = self.store.update_place(&ctx.actor(), self.clock.now(), id, &write).await.map_err(Self::place_conflict)?;
+        let p = self
+            .store
+            .update_place(&ctx.actor(), self.clock.now(), id, &write)
+            .await
+            .map_err(Self::place_conflict)?;
         self.announce_places(&before.region_code);
         if district_of(&before.region_code) != district_of(&p.region_code) {
             self.announce_places(&p.region_code);
@@ -1114,7 +1451,9 @@ impl Registries {
     pub async fn delete_place(&self, ctx: &Ctx, id: i64) -> WorkflowResult<()> {
         Self::require_office(ctx)?;
         let p = self.store.get_place(&ctx.scope, id).await?;
-        self.store.delete_place(&ctx.actor(), self.clock.now(), id).await?;
+        self.store
+            .delete_place(&ctx.actor(), self.clock.now(), id)
+            .await?;
         self.announce_places(&p.region_code);
         Ok(())
     }
@@ -1123,22 +1462,47 @@ impl Registries {
     /// their kind are accepted too) into one region: every bad feature is
     /// listed with its index and reason and nothing is written unless all are
     /// good; a feature whose id exists in the district updates that place.
-    pub async fn import_places(&self, ctx: &Ctx, region_id: Option<i64>, text: &str) -> WorkflowResult<ImportCounts> {
+    pub async fn import_places(
+        &self,
+        ctx: &Ctx,
+        region_id: Option<i64>,
+        text: &str,
+    ) -> WorkflowResult<ImportCounts> {
         Self::require_office(ctx)?;
         let mut errs = Vec::new();
         let region = self.region_in_scope(ctx, region_id, &mut errs).await?;
         let Some(region) = region else {
             return Err(WorkflowError::Invalid(errs));
         };
-        let doc: Value = serde_json::from_str(text).map_err(|e| WorkflowError::invalid(field("file", format!("文件不是有效的 JSON：{e}"), format!("not valid JSON: {e}"))))?;
-        let Some(features) = doc.get("features").and_then(Value::as_array).filter(|_| doc.get("type").and_then(Value::as_str) == Some("FeatureCollection")) else {
-            return Err(WorkflowError::invalid(field("file", "须为 GeoJSON FeatureCollection", "expected a GeoJSON FeatureCollection")));
+        let doc: Value = serde_json::from_str(text).map_err(|e| {
+            WorkflowError::invalid(field(
+                "file",
+                format!("文件不是有效的 JSON：{e}"),
+                format!("not valid JSON: {e}"),
+            ))
+        })?;
+        let Some(features) = doc
+            .get("features")
+            .and_then(Value::as_array)
+            .filter(|_| doc.get("type").and_then(Value::as_str) == Some("FeatureCollection"))
+        else {
+            return Err(WorkflowError::invalid(field(
+                "file",
+                "须为 GeoJSON FeatureCollection",
+                "expected a GeoJSON FeatureCollection",
+            )));
         };
         let mut rows = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (i, f) in features.iter().enumerate() {
             let props = f.get("properties").cloned().unwrap_or(Value::Null);
-            let text_of = |k: &str| props.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            let text_of = |k: &str| {
+                props
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
             let kind = text_of("kind");
             let result = if PointKind::parse(&kind).is_some() {
                 let input = PlaceInput {
@@ -1152,19 +1516,33 @@ impl Registries {
                 };
                 self.check_place(ctx, &input).await.map_err(|e| match e {
                     WorkflowError::Invalid(list) => list,
-                    other => vec![field("file", other.user_message(jinghai_domain::Lang::Zh), other.user_message(jinghai_domain::Lang::En))],
+                    other => vec![field(
+                        "file",
+                        other.user_message(jinghai_domain::Lang::Zh),
+                        other.user_message(jinghai_domain::Lang::En),
+                    )],
                 })
             } else {
-                Zone::from_feature(f, i, "GeoJSON").map(|z| zone_write(region.id, &z)).map_err(|e| vec![load_error(&e)])
+                Zone::from_feature(f, i, "GeoJSON")
+                    .map(|z| zone_write(region.id, &z))
+                    .map_err(|e| vec![load_error(&e)])
             };
             match result {
-                Ok(w) if !seen.insert(w.code.clone()) => errs.push(field(&format!("feature {i}"), format!("第 {i} 个要素：id {:?} 重复", w.code), format!("feature {i}: duplicate id {:?}", w.code))),
+                Ok(w) if !seen.insert(w.code.clone()) => errs.push(field(
+                    &format!("feature {i}"),
+                    format!("第 {i} 个要素：id {:?} 重复", w.code),
+                    format!("feature {i}: duplicate id {:?}", w.code),
+                )),
                 Ok(w) => rows.push(w),
                 Err(list) => errs.extend(list.into_iter().map(|e| {
                     if e.field.starts_with("feature") {
                         e
                     } else {
-                        FieldError::new(format!("feature {i}"), format!("第 {i} 个要素，字段 {}：{}", e.field, e.zh), format!("feature {i}, field {}: {}", e.field, e.en))
+                        FieldError::new(
+                            format!("feature {i}"),
+                            format!("第 {i} 个要素，字段 {}：{}", e.field, e.zh),
+                            format!("feature {i}, field {}: {}", e.field, e.en),
+                        )
                     }
                 })),
             }
@@ -1172,7 +1550,11 @@ impl Registries {
         if !errs.is_empty() {
             return Err(WorkflowError::Invalid(errs));
         }
-        let counts = self.store.import_places(&ctx.actor(), self.clock.now(), &rows).await.map_err(Self::place_conflict)?;
+        let counts = self
+            .store
+            .import_places(&ctx.actor(), self.clock.now(), &rows)
+            .await
+            .map_err(Self::place_conflict)?;
         self.announce_places(region.code.as_str());
         Ok(counts)
     }
@@ -1183,7 +1565,11 @@ impl Registries {
     /// loader does not take those).
     pub async fn export_places(&self, ctx: &Ctx, with_points: bool) -> WorkflowResult<String> {
         let places = self.store.list_places(&ctx.scope).await?;
-        let features: Vec<Value> = places.iter().filter(|p| with_points || is_zone_kind(&p.kind)).map(place_feature).collect();
+        let features: Vec<Value> = places
+            .iter()
+            .filter(|p| with_points || is_zone_kind(&p.kind))
+            .map(place_feature)
+            .collect();
         Ok(serde_json::json!({"type": "FeatureCollection", "features": features}).to_string())
     }
 }
@@ -1221,7 +1607,11 @@ fn ring_problem(g: &Value) -> Option<FieldError> {
                 .collect();
             let pts = pts?;
             if let Err(p) = check_ring(&pts) {
-                return Some(field("geometry", format!("多边形无效：{}", p.zh()), format!("invalid polygon: {}", p.en())));
+                return Some(field(
+                    "geometry",
+                    format!("多边形无效：{}", p.zh()),
+                    format!("invalid polygon: {}", p.en()),
+                ));
             }
         }
     }
@@ -1253,7 +1643,11 @@ fn csv_lines_by_mmsi(csv: &str) -> HashMap<u32, usize> {
     let text = csv.strip_prefix('\u{feff}').unwrap_or(csv);
     let mut out = HashMap::new();
     for (i, line) in text.lines().enumerate().skip(1) {
-        if let Some(m) = line.split(',').next().and_then(|m| m.trim().trim_matches('"').parse::<u32>().ok()) {
+        if let Some(m) = line
+            .split(',')
+            .next()
+            .and_then(|m| m.trim().trim_matches('"').parse::<u32>().ok())
+        {
             out.entry(m).or_insert(i + 1);
         }
     }
@@ -1262,5 +1656,9 @@ fn csv_lines_by_mmsi(csv: &str) -> HashMap<u32, usize> {
 
 /// Compares secrets without leaking where they differ through timing.
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
