@@ -147,6 +147,11 @@ impl Registry {
         self.by_mmsi.len()
     }
 
+    /// Every registered MMSI (in no particular order).
+    pub fn mmsis(&self) -> impl Iterator<Item = u32> + '_ {
+        self.by_mmsi.keys().copied()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_mmsi.is_empty()
     }

@@ -51,8 +51,16 @@ fn text_of(v: &Value) -> String {
     }
 }
 
-pub async fn list_vessels(State(s): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> ApiResult {
-    let list = s.registries.vessels(&auth.ctx, &filter_of(&q)).await.map_err(|e| auth.err(e))?;
+pub async fn list_vessels(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<ListQuery>,
+) -> ApiResult {
+    let list = s
+        .registries
+        .vessels(&auth.ctx, &filter_of(&q))
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok(Json(list).into_response())
 }
 
@@ -74,18 +82,33 @@ pub async fn create_vessel(State(s): State<AppState>, auth: Auth, bytes: Bytes) 
         stateless: b.stateless,
         notes: b.notes,
     };
-    let v = s.registries.create_vessel(&auth.ctx, &input).await.map_err(|e| auth.err(e))?;
+    let v = s
+        .registries
+        .create_vessel(&auth.ctx, &input)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
 pub async fn get_vessel(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
-    let d = s.registries.vessel(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
-    Ok(Json(json!({"vessel": d.vessel, "photos": d.photos, "port_reports": d.reports})).into_response())
+    let d = s
+        .registries
+        .vessel(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
+    Ok(
+        Json(json!({"vessel": d.vessel, "photos": d.photos, "port_reports": d.reports}))
+            .into_response(),
+    )
 }
 
 /// Places with their geometry as GeoJSON objects (what the map draws).
 pub async fn list_places(State(s): State<AppState>, auth: Auth) -> ApiResult {
-    let places = s.registries.places(&auth.ctx).await.map_err(|e| auth.err(e))?;
+    let places = s
+        .registries
+        .places(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?;
     let out: Vec<Value> = places
         .iter()
         .map(|p| {
@@ -127,13 +150,25 @@ pub async fn create_place(State(s): State<AppState>, auth: Auth, bytes: Bytes) -
         },
         notes: b.notes,
     };
-    let p = s.registries.create_place(&auth.ctx, &input).await.map_err(|e| auth.err(e))?;
+    let p = s
+        .registries
+        .create_place(&auth.ctx, &input)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok((StatusCode::CREATED, Json(p)).into_response())
 }
 
-pub async fn list_reports(State(s): State<AppState>, auth: Auth, Query(q): Query<RangeQuery>) -> ApiResult {
+pub async fn list_reports(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<RangeQuery>,
+) -> ApiResult {
     let (from, to) = crate::pages::port_reports::day_range_of(&s, &q);
-    let list = s.registries.reports(&auth.ctx, from, to).await.map_err(|e| auth.err(e))?;
+    let list = s
+        .registries
+        .reports(&auth.ctx, from, to)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok(Json(list).into_response())
 }
 
@@ -164,18 +199,38 @@ pub async fn create_report(State(s): State<AppState>, auth: Auth, bytes: Bytes) 
         kind: b.kind,
         port_code: b.port_code,
         reported_at: b.reported_at,
-        persons: b.persons.into_iter().map(|p| PersonInput { name: p.name, id_number: p.id_number, phone: p.phone }).collect(),
+        persons: b
+            .persons
+            .into_iter()
+            .map(|p| PersonInput {
+                name: p.name,
+                id_number: p.id_number,
+                phone: p.phone,
+            })
+            .collect(),
         itinerary: b.itinerary,
         contact_history: b.contact_history,
     };
-    let r = s.registries.create_report(&auth.ctx, &input).await.map_err(|e| auth.err(e))?;
+    let r = s
+        .registries
+        .create_report(&auth.ctx, &input)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
-pub async fn reconcile(State(s): State<AppState>, auth: Auth, Query(q): Query<RangeQuery>) -> ApiResult {
+pub async fn reconcile(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<RangeQuery>,
+) -> ApiResult {
     let (from, to) = crate::pages::port_reports::day_range_of(&s, &q);
     let region = q.region.as_deref().and_then(|r| r.parse::<i64>().ok());
-    let rec = s.registries.reconcile(&auth.ctx, region, from, to).await.map_err(|e| auth.err(e))?;
+    let rec = s
+        .registries
+        .reconcile(&auth.ctx, region, from, to)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok(Json(json!({
         "from": format_day(from),
         "to": format_day(to),

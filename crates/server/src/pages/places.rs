@@ -51,17 +51,33 @@ fn kind_select(lang: Lang, selected: &str) -> Markup {
 fn applies_options(lang: Lang) -> Vec<(String, String)> {
     vec![
         ("all".into(), lang.pick("全部船舶", "all vessels").into()),
-        ("international".into(), lang.pick("国际航行船舶", "international vessels").into()),
-        ("fishing".into(), lang.pick("渔船", "fishing vessels").into()),
+        (
+            "international".into(),
+            lang.pick("国际航行船舶", "international vessels").into(),
+        ),
+        (
+            "fishing".into(),
+            lang.pick("渔船", "fishing vessels").into(),
+        ),
     ]
 }
 
 /// The map and the editor form (new place, or `editing` one).
-async fn editor(s: &AppState, auth: &Auth, typed: &PlaceInput, editing: Option<&Place>) -> Result<Markup, ApiError> {
+async fn editor(
+    s: &AppState,
+    auth: &Auth,
+    typed: &PlaceInput,
+    editing: Option<&Place>,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let regions = region_options(s, auth).await?;
-    let action = editing.map(|p| format!("/places/{}", p.id)).unwrap_or_else(|| "/places".into());
-    let office = matches!(auth.ctx.user.role, jinghai_domain::Role::TaskForceOffice | jinghai_domain::Role::Admin);
+    let action = editing
+        .map(|p| format!("/places/{}", p.id))
+        .unwrap_or_else(|| "/places".into());
+    let office = matches!(
+        auth.ctx.user.role,
+        jinghai_domain::Role::TaskForceOffice | jinghai_domain::Role::Admin
+    );
     Ok(html! {
         link rel="stylesheet" href="/assets/vendor/leaflet.css";
         div #places-map data-places-url="/api/v1/places" data-editing=[editing.map(|p| p.geometry.clone()).or_else(|| Some(typed.geometry.clone()).filter(|g| !g.is_empty()))] style="height:460px;border:1px solid #c9d3dd;margin-bottom:8px" {}
@@ -87,16 +103,44 @@ async fn editor(s: &AppState, auth: &Auth, typed: &PlaceInput, editing: Option<&
     })
 }
 
-pub async fn list(State(s): State<AppState>, auth: Auth, Query(q): Query<PlacesQuery>) -> PageResult {
-    Ok(list_page(&s, &auth, &q, None, &PlaceInput::default(), false).await?.into_response())
+pub async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<PlacesQuery>,
+) -> PageResult {
+    Ok(
+        list_page(&s, &auth, &q, None, &PlaceInput::default(), false)
+            .await?
+            .into_response(),
+    )
 }
 
-async fn list_page(s: &AppState, auth: &Auth, q: &PlacesQuery, err: Option<&WorkflowError>, typed: &PlaceInput, import_failed: bool) -> Result<Markup, ApiError> {
+async fn list_page(
+    s: &AppState,
+    auth: &Auth,
+    q: &PlacesQuery,
+    err: Option<&WorkflowError>,
+    typed: &PlaceInput,
+    import_failed: bool,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
-    let places = s.registries.places(&auth.ctx).await.map_err(|e| auth.err(e))?;
+    let places = s
+        .registries
+        .places(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?;
     let regions = region_options(s, auth).await?;
-    let region_name = |id: i64| regions.iter().find(|(k, _)| *k == id.to_string()).map(|(_, n)| n.trim_start_matches('　').to_string()).unwrap_or_default();
-    let office = matches!(auth.ctx.user.role, jinghai_domain::Role::TaskForceOffice | jinghai_domain::Role::Admin);
+    let region_name = |id: i64| {
+        regions
+            .iter()
+            .find(|(k, _)| *k == id.to_string())
+            .map(|(_, n)| n.trim_start_matches('　').to_string())
+            .unwrap_or_default()
+    };
+    let office = matches!(
+        auth.ctx.user.role,
+        jinghai_domain::Role::TaskForceOffice | jinghai_domain::Role::Admin
+    );
     let map = editor(s, auth, typed, None).await?;
     Ok(layout(
         lang,
@@ -172,8 +216,14 @@ pub async fn import(State(s): State<AppState>, form: SignedUpload) -> PageResult
         Some((_, bytes)) => String::from_utf8_lossy(bytes).into_owned(),
         None => form.get("text").to_string(),
     };
-    let result = s.registries.import_places(&auth.ctx, region_id, &text).await;
-    let typed = PlaceInput { region_id, ..PlaceInput::default() };
+    let result = s
+        .registries
+        .import_places(&auth.ctx, region_id, &text)
+        .await;
+    let typed = PlaceInput {
+        region_id,
+        ..PlaceInput::default()
+    };
     super::form_outcome(
         auth,
         result,
@@ -183,25 +233,54 @@ pub async fn import(State(s): State<AppState>, form: SignedUpload) -> PageResult
     .await
 }
 
-pub async fn export(State(s): State<AppState>, auth: Auth, Query(q): Query<PlacesQuery>) -> PageResult {
-    let text = s.registries.export_places(&auth.ctx, q.points.is_some()).await.map_err(|e| auth.err(e))?;
+pub async fn export(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<PlacesQuery>,
+) -> PageResult {
+    let text = s
+        .registries
+        .export_places(&auth.ctx, q.points.is_some())
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/geo+json"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"zones.geojson\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"zones.geojson\"",
+            ),
         ],
         text,
     )
         .into_response())
 }
 
-pub async fn detail(State(s): State<AppState>, auth: Auth, PathId(id): PathId, Query(q): Query<PlacesQuery>) -> PageResult {
-    Ok(detail_page(&s, &auth, id, q.saved.is_some(), None, None).await?.into_response())
+pub async fn detail(
+    State(s): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    Query(q): Query<PlacesQuery>,
+) -> PageResult {
+    Ok(detail_page(&s, &auth, id, q.saved.is_some(), None, None)
+        .await?
+        .into_response())
 }
 
-async fn detail_page(s: &AppState, auth: &Auth, id: i64, saved: bool, err: Option<&WorkflowError>, typed: Option<&PlaceInput>) -> Result<Markup, ApiError> {
+async fn detail_page(
+    s: &AppState,
+    auth: &Auth,
+    id: i64,
+    saved: bool,
+    err: Option<&WorkflowError>,
+    typed: Option<&PlaceInput>,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
-    let p = s.registries.place(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let p = s
+        .registries
+        .place(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     let current = PlaceInput {
         region_id: Some(p.region_id),
         code: p.code.clone(),
@@ -213,7 +292,10 @@ async fn detail_page(s: &AppState, auth: &Auth, id: i64, saved: bool, err: Optio
     };
     let (zh, en) = place_kind_names(&p.kind);
     let map = editor(s, auth, typed.unwrap_or(&current), Some(&p)).await?;
-    let office = matches!(auth.ctx.user.role, jinghai_domain::Role::TaskForceOffice | jinghai_domain::Role::Admin);
+    let office = matches!(
+        auth.ctx.user.role,
+        jinghai_domain::Role::TaskForceOffice | jinghai_domain::Role::Admin
+    );
     Ok(layout(
         lang,
         Some(auth),
@@ -239,17 +321,23 @@ pub async fn update(State(s): State<AppState>, PathId(id): PathId, form: SignedF
     let auth = &form.auth;
     let input = place_input(&form)?;
     let result = s.registries.update_place(&auth.ctx, id, &input).await;
-    super::form_outcome(auth, result, |p| format!("/places/{}?saved=1", p.id), |e| async move {
-        detail_page(&s, auth, id, false, Some(&e), Some(&input)).await
-    })
+    super::form_outcome(
+        auth,
+        result,
+        |p| format!("/places/{}?saved=1", p.id),
+        |e| async move { detail_page(&s, auth, id, false, Some(&e), Some(&input)).await },
+    )
     .await
 }
 
 pub async fn delete(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
     let result = s.registries.delete_place(&auth.ctx, id).await;
-    super::form_outcome(auth, result, |_| "/places?saved=1".into(), |e| async move {
-        detail_page(&s, auth, id, false, Some(&e), None).await
-    })
+    super::form_outcome(
+        auth,
+        result,
+        |_| "/places?saved=1".into(),
+        |e| async move { detail_page(&s, auth, id, false, Some(&e), None).await },
+    )
     .await
 }

@@ -37,8 +37,14 @@ pub struct RangeQuery {
 
 /// The report fields shared by the officer's and the captain's forms.
 pub fn report_fields(lang: Lang, ports: &[Place], typed: &ReportInput, with_mmsi: bool) -> Markup {
-    let kinds: Vec<(String, String)> = ReportKind::ALL.iter().map(|k| (k.as_str().into(), lang.pick(k.zh(), k.en()).into())).collect();
-    let port_opts: Vec<(String, String)> = ports.iter().map(|p| (p.code.clone(), format!("{} ({})", p.name, p.code))).collect();
+    let kinds: Vec<(String, String)> = ReportKind::ALL
+        .iter()
+        .map(|k| (k.as_str().into(), lang.pick(k.zh(), k.en()).into()))
+        .collect();
+    let port_opts: Vec<(String, String)> = ports
+        .iter()
+        .map(|p| (p.code.clone(), format!("{} ({})", p.name, p.code)))
+        .collect();
     let person = |i: usize| typed.persons.get(i).cloned().unwrap_or_default();
     html! {
         @if with_mmsi { label { "MMSI" input name="mmsi" value=(typed.mmsi) size="10"; } }
@@ -66,7 +72,11 @@ pub fn report_fields(lang: Lang, ports: &[Place], typed: &ReportInput, with_mmsi
 pub fn report_input(f: &HashMap<String, String>, mmsi: &str) -> ReportInput {
     let get = |k: &str| f.get(k).cloned().unwrap_or_default();
     ReportInput {
-        mmsi: if mmsi.is_empty() { get("mmsi") } else { mmsi.to_string() },
+        mmsi: if mmsi.is_empty() {
+            get("mmsi")
+        } else {
+            mmsi.to_string()
+        },
         kind: get("kind"),
         port_code: get("port_code"),
         reported_at: get("reported_at"),
@@ -117,17 +127,41 @@ pub fn day_range_of(s: &AppState, q: &RangeQuery) -> (i32, i32) {
     (from.min(to), to)
 }
 
-pub async fn list(State(s): State<AppState>, auth: Auth, Query(q): Query<RangeQuery>) -> PageResult {
-    Ok(list_page(&s, &auth, &q, None, &ReportInput::default()).await?.into_response())
+pub async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<RangeQuery>,
+) -> PageResult {
+    Ok(list_page(&s, &auth, &q, None, &ReportInput::default())
+        .await?
+        .into_response())
 }
 
-async fn list_page(s: &AppState, auth: &Auth, q: &RangeQuery, err: Option<&WorkflowError>, typed: &ReportInput) -> Result<Markup, ApiError> {
+async fn list_page(
+    s: &AppState,
+    auth: &Auth,
+    q: &RangeQuery,
+    err: Option<&WorkflowError>,
+    typed: &ReportInput,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let (from, to) = day_range_of(s, q);
-    let reports = s.registries.reports(&auth.ctx, from, to).await.map_err(|e| auth.err(e))?;
-    let mut ports = s.registries.places(&auth.ctx).await.map_err(|e| auth.err(e))?;
+    let reports = s
+        .registries
+        .reports(&auth.ctx, from, to)
+        .await
+        .map_err(|e| auth.err(e))?;
+    let mut ports = s
+        .registries
+        .places(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?;
     ports.retain(|p| p.kind == "fishing_port");
-    let region = s.admin.region(&auth.ctx, auth.ctx.user.region_id).await.map_err(|e| auth.err(e))?;
+    let region = s
+        .admin
+        .region(&auth.ctx, auth.ctx.user.region_id)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok(layout(
         lang,
         Some(auth),
@@ -162,15 +196,27 @@ pub async fn create(State(s): State<AppState>, form: SignedForm) -> PageResult {
     let auth = &form.auth;
     let input = report_input(&form.fields, "");
     let result = s.registries.create_report(&auth.ctx, &input).await;
-    super::form_outcome(auth, result, |r| format!("/port-reports/{}?saved=1", r.id), |e| async move {
-        list_page(&s, auth, &RangeQuery::default(), Some(&e), &input).await
-    })
+    super::form_outcome(
+        auth,
+        result,
+        |r| format!("/port-reports/{}?saved=1", r.id),
+        |e| async move { list_page(&s, auth, &RangeQuery::default(), Some(&e), &input).await },
+    )
     .await
 }
 
-pub async fn detail(State(s): State<AppState>, auth: Auth, PathId(id): PathId, Query(q): Query<RangeQuery>) -> PageResult {
+pub async fn detail(
+    State(s): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    Query(q): Query<RangeQuery>,
+) -> PageResult {
     let lang = auth.lang;
-    let r = s.registries.report(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let r = s
+        .registries
+        .report(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok(layout(
         lang,
         Some(&auth),
@@ -195,11 +241,19 @@ pub async fn detail(State(s): State<AppState>, auth: Auth, PathId(id): PathId, Q
     .into_response())
 }
 
-pub async fn reconcile(State(s): State<AppState>, auth: Auth, Query(q): Query<RangeQuery>) -> PageResult {
+pub async fn reconcile(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<RangeQuery>,
+) -> PageResult {
     let lang = auth.lang;
     let (from, to) = day_range_of(&s, &q);
     let region_id = q.region.as_deref().and_then(|r| r.parse::<i64>().ok());
-    let rec = s.registries.reconcile(&auth.ctx, region_id, from, to).await.map_err(|e| auth.err(e))?;
+    let rec = s
+        .registries
+        .reconcile(&auth.ctx, region_id, from, to)
+        .await
+        .map_err(|e| auth.err(e))?;
     let regions: Vec<(String, String)> = s
         .admin
         .regions(&auth.ctx)

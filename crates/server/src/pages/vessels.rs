@@ -85,7 +85,14 @@ fn stateless_badge(lang: Lang, v: &Vessel) -> Markup {
     }
 }
 
-fn vessel_form(lang: Lang, auth: &Auth, action: &str, typed: &VesselInput, regions: &[(String, String)], testid: &str) -> Markup {
+fn vessel_form(
+    lang: Lang,
+    auth: &Auth,
+    action: &str,
+    typed: &VesselInput,
+    regions: &[(String, String)],
+    testid: &str,
+) -> Markup {
     let owner_kinds: Vec<(String, String)> = OwnerKind::ALL
         .iter()
         .map(|k| (k.as_str().into(), lang.pick(k.zh(), k.en()).into()))
@@ -113,7 +120,11 @@ fn vessel_form(lang: Lang, auth: &Auth, action: &str, typed: &VesselInput, regio
 }
 
 pub async fn list(State(s): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
-    Ok(list_page(&s, &auth, &q, None, &VesselInput::default(), None).await?.into_response())
+    Ok(
+        list_page(&s, &auth, &q, None, &VesselInput::default(), None)
+            .await?
+            .into_response(),
+    )
 }
 
 /// Which form an error belongs to, so it opens again with what was typed.
@@ -123,11 +134,28 @@ enum Failed {
     Import,
 }
 
-async fn list_page(s: &AppState, auth: &Auth, q: &ListQuery, err: Option<&WorkflowError>, typed: &VesselInput, failed: Option<Failed>) -> Result<Markup, ApiError> {
+async fn list_page(
+    s: &AppState,
+    auth: &Auth,
+    q: &ListQuery,
+    err: Option<&WorkflowError>,
+    typed: &VesselInput,
+    failed: Option<Failed>,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
-    let vessels = s.registries.vessels(&auth.ctx, &filter_of(q)).await.map_err(|e| auth.err(e))?;
+    let vessels = s
+        .registries
+        .vessels(&auth.ctx, &filter_of(q))
+        .await
+        .map_err(|e| auth.err(e))?;
     let regions = region_options(s, auth).await?;
-    let region_name = |id: i64| regions.iter().find(|(k, _)| *k == id.to_string()).map(|(_, n)| n.trim_start_matches('　').to_string()).unwrap_or_default();
+    let region_name = |id: i64| {
+        regions
+            .iter()
+            .find(|(k, _)| *k == id.to_string())
+            .map(|(_, n)| n.trim_start_matches('　').to_string())
+            .unwrap_or_default()
+    };
     Ok(layout(
         lang,
         Some(auth),
@@ -183,7 +211,10 @@ async fn list_page(s: &AppState, auth: &Auth, q: &ListQuery, err: Option<&Workfl
     ))
 }
 
-pub fn vessel_input(form: &std::collections::HashMap<String, String>, region_id: Option<i64>) -> VesselInput {
+pub fn vessel_input(
+    form: &std::collections::HashMap<String, String>,
+    region_id: Option<i64>,
+) -> VesselInput {
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     VesselInput {
         region_id,
@@ -207,9 +238,22 @@ pub async fn create(State(s): State<AppState>, form: SignedForm) -> PageResult {
     let auth = &form.auth;
     let input = vessel_input(&form.fields, form.id("region_id")?);
     let result = s.registries.create_vessel(&auth.ctx, &input).await;
-    super::form_outcome(auth, result, |v| format!("/vessels/{}?saved=1", v.id), |e| async move {
-        list_page(&s, auth, &ListQuery::default(), Some(&e), &input, Some(Failed::Create)).await
-    })
+    super::form_outcome(
+        auth,
+        result,
+        |v| format!("/vessels/{}?saved=1", v.id),
+        |e| async move {
+            list_page(
+                &s,
+                auth,
+                &ListQuery::default(),
+                Some(&e),
+                &input,
+                Some(Failed::Create),
+            )
+            .await
+        },
+    )
     .await
 }
 
@@ -220,40 +264,89 @@ pub async fn import(State(s): State<AppState>, form: SignedUpload) -> PageResult
     let text = match &form.file {
         Some((_, bytes)) => match String::from_utf8(bytes.clone()) {
             Ok(t) => Ok(t),
-            Err(_) => Err(WorkflowError::invalid(jinghai_domain::FieldError::new("file", "文件须为 UTF-8 编码的 CSV", "the file must be UTF-8 CSV"))),
+            Err(_) => Err(WorkflowError::invalid(jinghai_domain::FieldError::new(
+                "file",
+                "文件须为 UTF-8 编码的 CSV",
+                "the file must be UTF-8 CSV",
+            ))),
         },
         None => Ok(form.get("csv").to_string()),
     };
     let result = match text {
-        Ok(text) => s.registries.import_vessels(&auth.ctx, region_id, &text).await,
+        Ok(text) => {
+            s.registries
+                .import_vessels(&auth.ctx, region_id, &text)
+                .await
+        }
         Err(e) => Err(e),
     };
-    let typed = VesselInput { region_id, ..VesselInput::default() };
-    super::form_outcome(auth, result, |list| format!("/vessels?imported={}", list.len()), |e| async move {
-        list_page(&s, auth, &ListQuery::default(), Some(&e), &typed, Some(Failed::Import)).await
-    })
+    let typed = VesselInput {
+        region_id,
+        ..VesselInput::default()
+    };
+    super::form_outcome(
+        auth,
+        result,
+        |list| format!("/vessels?imported={}", list.len()),
+        |e| async move {
+            list_page(
+                &s,
+                auth,
+                &ListQuery::default(),
+                Some(&e),
+                &typed,
+                Some(Failed::Import),
+            )
+            .await
+        },
+    )
     .await
 }
 
 pub async fn export_csv(State(s): State<AppState>, auth: Auth) -> PageResult {
-    let csv = s.registries.export_vessels(&auth.ctx).await.map_err(|e| auth.err(e))?;
+    let csv = s
+        .registries
+        .export_vessels(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"vessels.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"vessels.csv\"",
+            ),
         ],
         csv,
     )
         .into_response())
 }
 
-pub async fn detail(State(s): State<AppState>, auth: Auth, PathId(id): PathId, Query(q): Query<ListQuery>) -> PageResult {
-    Ok(detail_page(&s, &auth, id, q.saved.is_some(), None, None).await?.into_response())
+pub async fn detail(
+    State(s): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    Ok(detail_page(&s, &auth, id, q.saved.is_some(), None, None)
+        .await?
+        .into_response())
 }
 
-async fn detail_page(s: &AppState, auth: &Auth, id: i64, saved: bool, err: Option<&WorkflowError>, typed: Option<&VesselInput>) -> Result<Markup, ApiError> {
+async fn detail_page(
+    s: &AppState,
+    auth: &Auth,
+    id: i64,
+    saved: bool,
+    err: Option<&WorkflowError>,
+    typed: Option<&VesselInput>,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
-    let d = s.registries.vessel(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let d = s
+        .registries
+        .vessel(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     let v = &d.vessel;
     let regions = region_options(s, auth).await?;
     let (kind_zh, kind_en) = vessel_kind_names(&v.kind);
@@ -311,10 +404,19 @@ fn vessel_table(lang: Lang, v: &Vessel, kind_zh: &str, kind_en: &str) -> Markup 
     }
 }
 
-async fn after<T>(s: &AppState, auth: &Auth, id: i64, result: Result<T, WorkflowError>, typed: Option<VesselInput>) -> PageResult {
-    super::form_outcome(auth, result, |_| format!("/vessels/{id}?saved=1"), |e| async move {
-        detail_page(s, auth, id, false, Some(&e), typed.as_ref()).await
-    })
+async fn after<T>(
+    s: &AppState,
+    auth: &Auth,
+    id: i64,
+    result: Result<T, WorkflowError>,
+    typed: Option<VesselInput>,
+) -> PageResult {
+    super::form_outcome(
+        auth,
+        result,
+        |_| format!("/vessels/{id}?saved=1"),
+        |e| async move { detail_page(s, auth, id, false, Some(&e), typed.as_ref()).await },
+    )
     .await
 }
 
@@ -325,11 +427,19 @@ pub async fn update(State(s): State<AppState>, PathId(id): PathId, form: SignedF
     after(&s, auth, id, r, Some(input)).await
 }
 
-pub async fn upload(State(s): State<AppState>, PathId(id): PathId, form: SignedUpload) -> PageResult {
+pub async fn upload(
+    State(s): State<AppState>,
+    PathId(id): PathId,
+    form: SignedUpload,
+) -> PageResult {
     let auth = &form.auth;
     let r = match &form.file {
         Some((name, bytes)) => s.registries.attach_photo(&auth.ctx, id, name, bytes).await,
-        None => Err(WorkflowError::invalid(jinghai_domain::FieldError::new("file", "请选择要上传的照片", "choose a photo to upload"))),
+        None => Err(WorkflowError::invalid(jinghai_domain::FieldError::new(
+            "file",
+            "请选择要上传的照片",
+            "choose a photo to upload",
+        ))),
     };
     after(&s, auth, id, r, None).await
 }
@@ -341,7 +451,11 @@ pub async fn rotate(State(s): State<AppState>, PathId(id): PathId, form: SignedF
 }
 
 pub async fn photo(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> PageResult {
-    let (p, bytes) = s.registries.photo(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let (p, bytes) = s
+        .registries
+        .photo(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     Ok((
         [
             (header::CONTENT_TYPE, p.content_type),
@@ -355,24 +469,48 @@ pub async fn photo(State(s): State<AppState>, auth: Auth, PathId(id): PathId) ->
 /// The address the vessel code's QR opens: this server as the browser
 /// reached it, the vessel's check page, and the captain's token.
 fn code_url(s: &AppState, headers: &HeaderMap, id: i64, token: &str) -> String {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
-    let scheme = if s.config.secure_cookies { "https" } else { "http" };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = if s.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}/q/{id}?t={token}")
 }
 
 /// The QR code of `text` as an SVG (rendered here, no network).
 fn qr_svg(text: &str) -> Option<String> {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
-    Some(code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build())
+    let code =
+        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color>()
+            .min_dimensions(240, 240)
+            .build(),
+    )
 }
 
 /// The printable vessel code (船舶专属码).
-pub async fn code(State(s): State<AppState>, auth: Auth, PathId(id): PathId, headers: HeaderMap) -> PageResult {
+pub async fn code(
+    State(s): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    headers: HeaderMap,
+) -> PageResult {
     let lang = auth.lang;
-    let d = s.registries.vessel(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let d = s
+        .registries
+        .vessel(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     let v = &d.vessel;
     let Some(token) = &d.token else {
-        return Err(auth.err(WorkflowError::forbidden("只读账号不能打印船舶专属码", "read-only accounts cannot print vessel codes")));
+        return Err(auth.err(WorkflowError::forbidden(
+            "只读账号不能打印船舶专属码",
+            "read-only accounts cannot print vessel codes",
+        )));
     };
     let url = code_url(&s, &headers, v.id, &token.token);
     let svg = qr_svg(&url).unwrap_or_default();
@@ -430,7 +568,13 @@ pub async fn open_code(
 ) -> PageResult {
     if let Some(token) = cookie_of(&headers, crate::auth::SESSION_COOKIE) {
         if let Ok(Some((ctx, csrf))) = s.accounts.session(token).await {
-            let auth = Auth { ctx, csrf, token: token.to_string(), lang, flavor: Flavor::Html };
+            let auth = Auth {
+                ctx,
+                csrf,
+                token: token.to_string(),
+                lang,
+                flavor: Flavor::Html,
+            };
             return check_page(&s, &auth, id).await;
         }
     }
@@ -440,14 +584,28 @@ pub async fn open_code(
         .captain_vessel(id, &token, &addr)
         .await
         .map_err(|e| ApiError::new(e, lang, Flavor::Html))?;
-    Ok(captain_page(&s, lang, &vessel, &token, q.sent, None, &ReportInput::default()).await?.into_response())
+    Ok(captain_page(
+        &s,
+        lang,
+        &vessel,
+        &token,
+        q.sent,
+        None,
+        &ReportInput::default(),
+    )
+    .await?
+    .into_response())
 }
 
 /// The officer's check page: who the vessel is, its owner, 三无 status,
 /// photos and latest reports, on one screen for a check at the quay.
 async fn check_page(s: &AppState, auth: &Auth, id: i64) -> PageResult {
     let lang = auth.lang;
-    let d = s.registries.vessel(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let d = s
+        .registries
+        .vessel(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     let v = &d.vessel;
     let (kind_zh, kind_en) = vessel_kind_names(&v.kind);
     Ok(layout(
@@ -467,7 +625,15 @@ async fn check_page(s: &AppState, auth: &Auth, id: i64) -> PageResult {
     .into_response())
 }
 
-async fn captain_page(s: &AppState, lang: Lang, v: &Vessel, token: &str, sent: Option<i64>, err: Option<&WorkflowError>, typed: &ReportInput) -> Result<Markup, ApiError> {
+async fn captain_page(
+    s: &AppState,
+    lang: Lang,
+    v: &Vessel,
+    token: &str,
+    sent: Option<i64>,
+    err: Option<&WorkflowError>,
+    typed: &ReportInput,
+) -> Result<Markup, ApiError> {
     let ports = s
         .registries
         .fishing_ports(&v.region_code)
@@ -507,8 +673,16 @@ pub async fn captain_submit(
     match s.registries.captain_report(id, &token, &addr, &input).await {
         Ok(r) => Ok(Redirect::to(&format!("/q/{id}?t={token}&sent={}", r.id)).into_response()),
         Err(e @ WorkflowError::Invalid(_)) => {
-            let vessel = s.registries.captain_vessel(id, &token, &addr).await.map_err(|e| ApiError::new(e, lang, Flavor::Html))?;
-            Ok((StatusCode::BAD_REQUEST, captain_page(&s, lang, &vessel, &token, None, Some(&e), &input).await?).into_response())
+            let vessel = s
+                .registries
+                .captain_vessel(id, &token, &addr)
+                .await
+                .map_err(|e| ApiError::new(e, lang, Flavor::Html))?;
+            Ok((
+                StatusCode::BAD_REQUEST,
+                captain_page(&s, lang, &vessel, &token, None, Some(&e), &input).await?,
+            )
+                .into_response())
         }
         Err(e) => Err(ApiError::new(e, lang, Flavor::Html)),
     }
