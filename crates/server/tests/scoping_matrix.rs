@@ -162,34 +162,56 @@ async fn seed_registries(app: &TestApp) -> std::collections::HashMap<&'static st
     let store = &app.db.store;
     let actor = jinghai_domain::audit::Actor::system("北仑 matrix seed");
     let mut out = std::collections::HashMap::new();
-    for (n, (prefix, name)) in [("330206", "北仑"), ("330206008", "梅山"), ("330206009", "白峰"), ("330211", "镇海")].into_iter().enumerate() {
+    for (n, (prefix, name)) in [
+        ("330206", "北仑"),
+        ("330206008", "梅山"),
+        ("330206009", "白峰"),
+        ("330211", "镇海"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let region_id = app.seeded.regions[prefix];
         let mmsi = 412_900_000 + n as i64;
         let vessel = store
-            .create_vessels(&actor, T0, &[jinghai_store::NewVessel {
-                vessel: jinghai_store::VesselWrite {
-                    region_id,
-                    mmsi,
-                    name: format!("{name}渔{n}"),
-                    kind: "fishing".into(),
-                    flag: "CN".into(),
-                    international: false,
-                    home_port: format!("{name}港"),
-                    owner_kind: OwnerKind::Individual,
-                    owner_name: format!("{name}船东"),
-                    owner_contact: String::new(),
-                    owner_phone: String::new(),
-                    registry_no: format!("ZJ{n}"),
-                    stateless: StatelessStatus::Normal,
-                    notes: String::new(),
-                },
-                token: format!("matrix-token-{n}"),
-                token_expires_at: T0 + 86_400_000,
-            }])
+            .create_vessels(
+                &actor,
+                T0,
+                &[jinghai_store::NewVessel {
+                    vessel: jinghai_store::VesselWrite {
+                        region_id,
+                        mmsi,
+                        name: format!("{name}渔{n}"),
+                        kind: "fishing".into(),
+                        flag: "CN".into(),
+                        international: false,
+                        home_port: format!("{name}港"),
+                        owner_kind: OwnerKind::Individual,
+                        owner_name: format!("{name}船东"),
+                        owner_contact: String::new(),
+                        owner_phone: String::new(),
+                        registry_no: format!("ZJ{n}"),
+                        stateless: StatelessStatus::Normal,
+                        notes: String::new(),
+                    },
+                    token: format!("matrix-token-{n}"),
+                    token_expires_at: T0 + 86_400_000,
+                }],
+            )
             .await
             .unwrap()
             .remove(0);
-        let photo = store.add_vessel_photo(&actor, T0, vessel.id, &format!("{name}.png"), "image/png", b"\x89PNG\r\n\x1a\n").await.unwrap();
+        let photo = store
+            .add_vessel_photo(
+                &actor,
+                T0,
+                vessel.id,
+                &format!("{name}.png"),
+                "image/png",
+                b"\x89PNG\r\n\x1a\n",
+            )
+            .await
+            .unwrap();
         let lon = 121.8 + n as f64 * 0.1;
         let place = store
             .create_place(&actor, T0, &jinghai_store::PlaceWrite {
@@ -206,23 +228,35 @@ async fn seed_registries(app: &TestApp) -> std::collections::HashMap<&'static st
             .await
             .unwrap();
         let report = store
-            .create_port_reports(&actor, T0, &[jinghai_store::PortReportWrite {
-                vessel_id: Some(vessel.id),
-                region_id,
-                mmsi,
-                kind: ReportKind::Arrival,
-                port_code: format!("{name}港"),
-                reported_at: T0 - 3_600_000,
-                persons_aboard: Some(1),
-                itinerary: format!("{name}渔场"),
-                contact_history: "无".into(),
-                source: "officer".into(),
-                persons: vec![],
-            }])
+            .create_port_reports(
+                &actor,
+                T0,
+                &[jinghai_store::PortReportWrite {
+                    vessel_id: Some(vessel.id),
+                    region_id,
+                    mmsi,
+                    kind: ReportKind::Arrival,
+                    port_code: format!("{name}港"),
+                    reported_at: T0 - 3_600_000,
+                    persons_aboard: Some(1),
+                    itinerary: format!("{name}渔场"),
+                    contact_history: "无".into(),
+                    source: "officer".into(),
+                    persons: vec![],
+                }],
+            )
             .await
             .unwrap()
             .remove(0);
-        out.insert(prefix, RegistryIds { vessel: vessel.id, photo: photo.id, place: place.id, report: report.id });
+        out.insert(
+            prefix,
+            RegistryIds {
+                vessel: vessel.id,
+                photo: photo.id,
+                place: place.id,
+                report: report.id,
+            },
+        );
     }
     out
 }

@@ -485,11 +485,13 @@ fn code_url(s: &AppState, headers: &HeaderMap, id: i64, token: &str) -> String {
 fn qr_svg(text: &str) -> Option<String> {
     let code =
         qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
-    Some(
-        code.render::<qrcode::render::svg::Color>()
-            .min_dimensions(240, 240)
-            .build(),
-    )
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .build();
+    // Inline in HTML: no XML declaration, and no namespace URL in the page.
+    let start = svg.find("<svg")?;
+    Some(svg[start..].replacen(r#" xmlns="http://www.w3.org/2000/svg""#, "", 1))
 }
 
 /// The printable vessel code (船舶专属码).
