@@ -148,5 +148,5 @@
   }
 
   // For keyboard users and tests: the editor's operations without a mouse.
-  window.placesEditor = { addVertex, clear: () => { vertices = []; redraw(); }, problem, map };
+  window.placesEditor = { addVertex, clear: () => { vertices = []; redraw(); }, problem, map, shown: () => existing.getLayers().length };
 })();
