@@ -535,7 +535,7 @@ impl Engine {
             }
             None => false,
         });
-        self.arrivals.remap(|z| remap(z));
+        self.arrivals.remap(remap);
         self.zones = zones;
         self.scratch_zones.clear();
     }

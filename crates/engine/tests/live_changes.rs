@@ -93,13 +93,13 @@ fn a_removed_port_raises_nothing_and_reports_follow_their_port() {
     let other = square("F2", "fishing_port", 121.0, 29.0, 0.01);
     let mut engine = Engine::new(
         EngineConfig::default(),
-        zones(&[port.clone()]),
+        zones(std::slice::from_ref(&port)),
         fishing_registry(),
         Vec::new(),
     );
     let mut out = Vec::new();
     engine.process(&pos(FISH, -10, 30.005, 121.85), &mut out);
-    engine.replace_zones(zones(&[other.clone()]), &mut out);
+    engine.replace_zones(zones(std::slice::from_ref(&other)), &mut out);
     sail_into_port(&mut engine, &mut out);
     assert!(unreported(&out).is_empty(), "{out:?}");
 
@@ -107,7 +107,7 @@ fn a_removed_port_raises_nothing_and_reports_follow_their_port() {
     // port moves to another index (a zone inserted before it).
     let mut engine = Engine::new(
         EngineConfig::default(),
-        zones(&[port.clone()]),
+        zones(std::slice::from_ref(&port)),
         fishing_registry(),
         Vec::new(),
     );

@@ -394,7 +394,7 @@ impl Feed {
 
 /// What the feed's change channel said.
 pub enum ChangeEvent {
-    Change(RegistryChange),
+    Change(Box<RegistryChange>),
     /// Changes were missed (the channel overflowed): reload everything.
     Missed,
 }
@@ -406,7 +406,7 @@ async fn next_registry_change(rx: &mut Option<broadcast::Receiver<RegistryChange
             return std::future::pending().await;
         };
         match r.recv().await {
-            Ok(change) => return ChangeEvent::Change(change),
+            Ok(change) => return ChangeEvent::Change(Box::new(change)),
             Err(broadcast::error::RecvError::Lagged(_)) => return ChangeEvent::Missed,
             Err(broadcast::error::RecvError::Closed) => *rx = None,
         }
@@ -423,22 +423,26 @@ pub async fn apply_registry_change(
 ) -> Result<(), jinghai_store::StoreError> {
     let district_code = feed.district_code.clone();
     let mine = |code: &str| code.starts_with(&district_code);
+    let change = match change {
+        ChangeEvent::Change(c) => Some(*c),
+        ChangeEvent::Missed => None,
+    };
     match change {
-        ChangeEvent::Change(RegistryChange::Vessel(v)) if mine(&v.region_code) => {
+        Some(RegistryChange::Vessel(v)) if mine(&v.region_code) => {
             if let Some(record) = jinghai_workflow::registry::engine_vessel(&v) {
                 feed.engine.upsert_vessel(record);
             }
         }
-        ChangeEvent::Change(RegistryChange::PortReport(r)) if mine(&r.region_code) => {
+        Some(RegistryChange::PortReport(r)) if mine(&r.region_code) => {
             if let Some(report) = jinghai_workflow::registry::engine_report(&r) {
                 feed.engine.add_port_report(&report);
             }
         }
-        ChangeEvent::Change(RegistryChange::Places { district }) if district == district_code => {
+        Some(RegistryChange::Places { district }) if district == district_code => {
             reload_zones(store, feed, out).await?;
         }
-        ChangeEvent::Change(_) => {}
-        ChangeEvent::Missed => {
+        Some(_) => {}
+        None => {
             tracing::warn!(feed = %feed.name, "registry changes missed; reloading the registries");
             match jinghai_workflow::registry::load_feed(store, &feed.district_code).await {
                 Ok(data) => {

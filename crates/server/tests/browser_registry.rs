@@ -43,7 +43,8 @@ fn login(d: &Driver, base: &str, user: &str) {
     d.find("[data-testid=current-user]");
 }
 
-const HEADER: &str = "mmsi,name,kind,flag,international,home_port,owner_kind,owner_name,registry_no\n";
+const HEADER: &str =
+    "mmsi,name,kind,flag,international,home_port,owner_kind,owner_name,registry_no\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
@@ -61,21 +62,42 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         // A CSV with one bad row: refused, the line named, nothing imported.
         d.goto(&format!("{base}/vessels"));
         d.click("[data-testid=import-panel] summary");
-        d.select("form[data-testid=import-form] select[name=region_id]", "梅山街道");
-        d.type_into("form[data-testid=import-form] input[name=file]", bad_csv.to_str().unwrap());
+        d.select(
+            "form[data-testid=import-form] select[name=region_id]",
+            "梅山街道",
+        );
+        d.type_into(
+            "form[data-testid=import-form] input[name=file]",
+            bad_csv.to_str().unwrap(),
+        );
         d.click("form[data-testid=import-form] button[type=submit]");
         let errors = d.text("[data-testid=form-errors]");
-        assert!(errors.contains("第 3 行") && errors.contains("owner_kind"), "{errors}");
+        assert!(
+            errors.contains("第 3 行") && errors.contains("owner_kind"),
+            "{errors}"
+        );
         d.screenshot(&shots().join("registry-import-refused.png"));
-        assert!(!d.text("[data-testid=vessels]").contains("浙北渔501"), "nothing imported");
+        assert!(
+            !d.text("[data-testid=vessels]").contains("浙北渔501"),
+            "nothing imported"
+        );
 
         // Fixed: imported, and listed.
-        d.select("form[data-testid=import-form] select[name=region_id]", "梅山街道");
-        d.type_into("form[data-testid=import-form] input[name=file]", good_csv.to_str().unwrap());
+        d.select(
+            "form[data-testid=import-form] select[name=region_id]",
+            "梅山街道",
+        );
+        d.type_into(
+            "form[data-testid=import-form] input[name=file]",
+            good_csv.to_str().unwrap(),
+        );
         d.click("form[data-testid=import-form] button[type=submit]");
         assert!(d.text("[data-testid=imported]").contains('2'));
         let table = d.text("[data-testid=vessels]");
-        assert!(table.contains("浙北渔501") && table.contains("浙北渔502"), "{table}");
+        assert!(
+            table.contains("浙北渔501") && table.contains("浙北渔502"),
+            "{table}"
+        );
 
         // The vessel code page: a QR code to print.
         d.click("tr[data-mmsi='412500001'] a");
@@ -88,13 +110,24 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         d.goto(&format!("{base}/places"));
         d.find(".leaflet-container");
         d.click("#places-map");
-        assert!(d.text("[data-testid=draw-status]").contains('1'), "a click adds a vertex");
+        assert!(
+            d.text("[data-testid=draw-status]").contains('1'),
+            "a click adds a vertex"
+        );
         // … a self-intersecting polygon is refused while drawing …
         d.run_js("window.placesEditor.clear()");
         d.select("form[data-testid=place-form] select[name=kind]", "岙口");
         d.type_into("form[data-testid=place-form] input[name=code]", "K77");
-        d.type_into("form[data-testid=place-form] input[name=name]", "浏览器岙口");
-        for (lat, lon) in [(29.80, 121.90), (29.90, 122.00), (29.80, 122.00), (29.85, 121.90)] {
+        d.type_into(
+            "form[data-testid=place-form] input[name=name]",
+            "浏览器岙口",
+        );
+        for (lat, lon) in [
+            (29.80, 121.90),
+            (29.90, 122.00),
+            (29.80, 122.00),
+            (29.85, 121.90),
+        ] {
             d.run_js(&format!("window.placesEditor.addVertex({lat}, {lon})"));
         }
         d.click("[data-testid=place-save]");
@@ -109,11 +142,22 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         // A good polygon is saved and listed.
         d.find(".leaflet-container");
         d.run_js("window.placesEditor.clear()");
-        d.select("form[data-testid=place-form] select[name=region_id]", "梅山街道");
+        d.select(
+            "form[data-testid=place-form] select[name=region_id]",
+            "梅山街道",
+        );
         d.select("form[data-testid=place-form] select[name=kind]", "岙口");
         d.type_into("form[data-testid=place-form] input[name=code]", "K77");
-        d.type_into("form[data-testid=place-form] input[name=name]", "浏览器岙口");
-        for (lat, lon) in [(29.80, 121.90), (29.80, 122.00), (29.90, 122.00), (29.90, 121.90)] {
+        d.type_into(
+            "form[data-testid=place-form] input[name=name]",
+            "浏览器岙口",
+        );
+        for (lat, lon) in [
+            (29.80, 121.90),
+            (29.80, 122.00),
+            (29.90, 122.00),
+            (29.90, 121.90),
+        ] {
             d.run_js(&format!("window.placesEditor.addVertex({lat}, {lon})"));
         }
         d.click("[data-testid=place-save]");
@@ -123,7 +167,10 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         // The saved place is drawn on the map (from /api/v1/places).
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while d.run_js("return window.placesEditor.shown()") != serde_json::json!(1) {
-            assert!(std::time::Instant::now() < deadline, "the place is drawn on the map");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the place is drawn on the map"
+            );
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         d.screenshot(&shots().join("places-saved.png"));
