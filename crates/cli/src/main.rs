@@ -318,9 +318,12 @@ async fn serve(store: Arc<dyn Store>, config: Config) -> Result<()> {
     let addr = listener.local_addr()?;
     println!("净海 Jinghai is serving at http://{addr}/");
     tracing::info!(%addr, database = %jinghai_store::redact_url(&config.database_url()), "serving");
-    // Broken feed files stop the start with the reason, before serving.
+    let state = AppState::new(store.clone(), clock(), config.clone());
+    // Broken feed files stop the start with the reason, before serving. Each
+    // feed follows the registries edited in the UI (vessels, places, reports).
     for feed in &config.maritime {
-        jinghai_server::live::start(store.clone(), clock(), feed).await?;
+        let changes = Some(state.registry_changes.subscribe());
+        jinghai_server::live::start(store.clone(), clock(), feed, changes).await?;
         println!(
             "maritime feed {} (district {}): {} receiver(s)",
             feed.name,
@@ -328,7 +331,6 @@ async fn serve(store: Arc<dyn Store>, config: Config) -> Result<()> {
             feed.sources.len()
         );
     }
-    let state = AppState::new(store, clock(), config);
     jinghai_server::serve(state, listener).await?;
     Ok(())
 }
@@ -349,7 +351,11 @@ async fn play_demo_exercise(store: &Arc<dyn Store>) -> Result<()> {
         reports: Some(ex.port_reports_csv),
         engine: None,
     };
-    let feed = Feed::new(store, "demo-exercise", "330206", &files, 0).await?;
+    // Through the database, as a configured feed: the exercise's zones,
+    // vessels and reports become 北仑区's registries (places, vessels, port
+    // reports pages), and its port entries feed the reconciliation view.
+    let feed =
+        Feed::from_store(store, &clock(), "demo-exercise", "330206", Some(&files), 0).await?;
     let (tx, rx) = jinghai_ingest::channel(4096);
     let source: Arc<str> = Arc::from("demo-exercise");
     let nmea = ex.nmea;

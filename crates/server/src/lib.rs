@@ -18,6 +18,7 @@
 //! [`i18n`].
 
 pub mod api;
+pub mod api_registry;
 pub mod assets;
 pub mod auth;
 pub mod config;
@@ -37,6 +38,7 @@ use jinghai_domain::time::HOUR;
 use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
+use jinghai_workflow::registry::{Registries, RegistryChange};
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
 use jinghai_workflow::{Accounts, Admin, Clock};
@@ -55,6 +57,9 @@ pub struct Inner {
     pub reports: Reports,
     pub alerts: Alerts,
     pub risks: Risks,
+    pub registries: Registries,
+    /// Registry changes for the running maritime feeds ([`live`]).
+    pub registry_changes: tokio::sync::broadcast::Sender<RegistryChange>,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -73,7 +78,15 @@ impl AppState {
             session_ttl: config.session_hours.max(1) as i64 * HOUR,
             ..LoginLimits::default()
         };
+        // Feeds subscribe to this; a change with no feed running goes nowhere.
+        let (registry_changes, _) = tokio::sync::broadcast::channel(1024);
+        let sender = registry_changes.clone();
+        let sink: jinghai_workflow::registry::ChangeSink = Arc::new(move |change| {
+            let _ = sender.send(change);
+        });
         AppState(Arc::new(Inner {
+            registries: Registries::new(store.clone(), clock.clone()).with_changes(sink),
+            registry_changes,
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
             reports: Reports::new(store.clone(), clock.clone()),

@@ -18,8 +18,9 @@ use jinghai_engine::{
 };
 use jinghai_ingest::RawLine;
 use jinghai_store::{AlertWrite, Store};
+use jinghai_workflow::registry::RegistryChange;
 use serde::Deserialize;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
 /// One district's feed, as configured.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -71,6 +72,10 @@ pub struct Feed {
     pub engine: Engine,
     decoders: HashMap<Arc<str>, Decoder>,
     last_time_ms: i64,
+    /// The district's 6-digit code: which registry changes concern this feed.
+    pub district_code: String,
+    /// Registry edits to follow while running (see [`Feed::from_store`]).
+    registry_changes: Option<broadcast::Receiver<RegistryChange>>,
 }
 
 /// The zones, registry, reports and engine settings of a feed, as text.
@@ -127,6 +132,8 @@ impl Feed {
             engine: Engine::new(config, zones, registry, reports),
             decoders: HashMap::new(),
             last_time_ms: 0,
+            district_code: code.as_str()[..6].to_string(),
+            registry_changes: None,
         })
     }
 
@@ -214,9 +221,14 @@ pub async fn run_feed(
                     if !out.is_empty() {
                         store_outputs(&store, &feed, &mut out, clock.now()).await?;
                     }
+                    store_port_entries(&store, &mut feed, clock.now()).await?;
                 }
                 None => break,
             },
+            change = next_registry_change(&mut feed.registry_changes) => {
+                apply_registry_change(&store, &mut feed, change, &mut out).await?;
+                store_outputs(&store, &feed, &mut out, clock.now()).await?;
+            }
             _ = tick.tick() => {
                 // Receive time follows the wall clock on a live feed; never move it back.
                 let now = clock.now().max(feed.last_time_ms);
@@ -227,18 +239,33 @@ pub async fn run_feed(
     }
     feed.engine.finish(&mut out);
     store_outputs(&store, &feed, &mut out, clock.now()).await?;
+    store_port_entries(&store, &mut feed, clock.now()).await?;
     tracing::info!(feed = %feed.name, "feed ended");
     Ok(())
 }
 
-/// Starts a configured feed: its engine and its receivers.
+/// Starts a configured feed: its engine (from the district's registries in
+/// the database, see [`Feed::from_store`]) and its receivers. `changes`
+/// carries registry edits made while it runs.
 pub async fn start(
     store: Arc<dyn Store>,
     clock: Arc<dyn jinghai_workflow::Clock>,
     cfg: &FeedConfig,
+    changes: Option<broadcast::Receiver<RegistryChange>>,
 ) -> Result<(), LiveError> {
     let files = Feed::read_files(cfg)?;
-    let feed = Feed::new(&store, &cfg.name, &cfg.district, &files, clock.now()).await?;
+    let mut feed = Feed::from_store(
+        &store,
+        &clock,
+        &cfg.name,
+        &cfg.district,
+        Some(&files),
+        clock.now(),
+    )
+    .await?;
+    if let Some(rx) = changes {
+        feed.follow_registry(rx);
+    }
     let (tx, rx) = jinghai_ingest::channel(10_000);
     for spec in &cfg.sources {
         let ctx = jinghai_ingest::SourceContext::new(tx.clone(), jinghai_ingest::Shutdown::never());
@@ -281,5 +308,204 @@ pub async fn start(
             tracing::error!(feed = %name, error = %e, "maritime feed stopped");
         }
     });
+    Ok(())
+}
+
+// --- registries from the database, followed live -------------------------
+
+impl Feed {
+    /// Builds a feed's engine from its district's registries in the
+    /// database. The configured files are imported first when the district
+    /// has no places, vessels or port reports yet (a new installation, the
+    /// demo, the tests); after that the database is what counts and edits in
+    /// the UI reach the engine through [`Feed::follow_registry`]. The engine
+    /// also keeps the fishing-port entries it sees, for reconciliation.
+    pub async fn from_store(
+        store: &Arc<dyn Store>,
+        clock: &Arc<dyn jinghai_workflow::Clock>,
+        name: &str,
+        district: &str,
+        files: Option<&FeedFiles>,
+        run: i64,
+    ) -> Result<Feed, LiveError> {
+        let invalid = |message: String| LiveError::Invalid {
+            feed: name.to_string(),
+            message,
+        };
+        let user =
+            |e: jinghai_workflow::WorkflowError| invalid(e.user_message(jinghai_domain::Lang::En));
+        let code = jinghai_domain::RegionCode::parse(district).map_err(|e| invalid(e.en))?;
+        let region = store
+            .find_region_by_code(code.as_str())
+            .await
+            .map_err(|source| LiveError::Store {
+                feed: name.into(),
+                source,
+            })?
+            .ok_or_else(|| invalid(format!("district {district} does not exist")))?;
+        if let Some(files) = files {
+            let imported = jinghai_workflow::registry::import_feed_files(
+                store,
+                clock,
+                &region,
+                &files.zones,
+                &files.vessels,
+                files.reports.as_deref(),
+            )
+            .await
+            .map_err(user)?;
+            if imported {
+                tracing::info!(
+                    feed = name,
+                    "imported the configured zones, vessels and reports into the database"
+                );
+            }
+        }
+        let district_code = code.as_str()[..6].to_string();
+        let data = jinghai_workflow::registry::load_feed(store, &district_code)
+            .await
+            .map_err(user)?;
+        let config: EngineConfig = match files.and_then(|f| f.engine.as_ref()) {
+            Some(text) => {
+                toml::from_str(text).map_err(|e| invalid(format!("engine settings: {e}")))?
+            }
+            None => EngineConfig::default(),
+        };
+        let mut engine = Engine::new(config, data.zones, data.registry, data.reports);
+        engine.record_port_entries(true);
+        Ok(Feed {
+            name: name.to_string(),
+            region_id: region.id,
+            run,
+            time_shift_ms: 0,
+            engine,
+            decoders: HashMap::new(),
+            last_time_ms: 0,
+            district_code,
+            registry_changes: None,
+        })
+    }
+
+    /// Applies registry edits (vessels, places, port reports) while running.
+    pub fn follow_registry(&mut self, changes: broadcast::Receiver<RegistryChange>) {
+        self.registry_changes = Some(changes);
+    }
+}
+
+/// What the feed's change channel said.
+pub enum ChangeEvent {
+    Change(Box<RegistryChange>),
+    /// Changes were missed (the channel overflowed): reload everything.
+    Missed,
+}
+
+/// The next registry change; pending forever when the feed follows none.
+async fn next_registry_change(rx: &mut Option<broadcast::Receiver<RegistryChange>>) -> ChangeEvent {
+    loop {
+        let Some(r) = rx.as_mut() else {
+            return std::future::pending().await;
+        };
+        match r.recv().await {
+            Ok(change) => return ChangeEvent::Change(Box::new(change)),
+            Err(broadcast::error::RecvError::Lagged(_)) => return ChangeEvent::Missed,
+            Err(broadcast::error::RecvError::Closed) => *rx = None,
+        }
+    }
+}
+
+/// Applies one registry change to the feed's engine: a vessel upserted, a
+/// port report added, or the district's zones replaced from the database.
+pub async fn apply_registry_change(
+    store: &Arc<dyn Store>,
+    feed: &mut Feed,
+    change: ChangeEvent,
+    out: &mut Vec<EngineOutput>,
+) -> Result<(), jinghai_store::StoreError> {
+    let district_code = feed.district_code.clone();
+    let mine = |code: &str| code.starts_with(&district_code);
+    let change = match change {
+        ChangeEvent::Change(c) => Some(*c),
+        ChangeEvent::Missed => None,
+    };
+    match change {
+        Some(RegistryChange::Vessel(v)) if mine(&v.region_code) => {
+            if let Some(record) = jinghai_workflow::registry::engine_vessel(&v) {
+                feed.engine.upsert_vessel(record);
+            }
+        }
+        Some(RegistryChange::PortReport(r)) if mine(&r.region_code) => {
+            if let Some(report) = jinghai_workflow::registry::engine_report(&r) {
+                feed.engine.add_port_report(&report);
+            }
+        }
+        Some(RegistryChange::Places { district }) if district == district_code => {
+            reload_zones(store, feed, out).await?;
+        }
+        Some(_) => {}
+        None => {
+            tracing::warn!(feed = %feed.name, "registry changes missed; reloading the registries");
+            match jinghai_workflow::registry::load_feed(store, &feed.district_code).await {
+                Ok(data) => {
+                    for mmsi in data.registry.mmsis() {
+                        if let Some(r) = data.registry.get(mmsi) {
+                            feed.engine.upsert_vessel(r.clone());
+                        }
+                    }
+                    feed.engine.replace_zones(data.zones, out);
+                    for r in &data.reports {
+                        feed.engine.add_port_report(r);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(feed = %feed.name, error = %e, "cannot reload the registries")
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn reload_zones(
+    store: &Arc<dyn Store>,
+    feed: &mut Feed,
+    out: &mut Vec<EngineOutput>,
+) -> Result<(), jinghai_store::StoreError> {
+    let scope = jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: feed.district_code.clone(),
+        unit_id: None,
+    };
+    let places = store.list_places(&scope).await?;
+    match jinghai_workflow::registry::zone_set(&places) {
+        Ok(zones) => {
+            feed.engine.replace_zones(zones, out);
+            tracing::info!(feed = %feed.name, zones = feed.engine.zones().zones().len(), "zones reloaded");
+        }
+        // Every place was validated when written; keep the running zones.
+        Err(e) => {
+            tracing::error!(feed = %feed.name, error = %e, "stored places are invalid; zones kept")
+        }
+    }
+    Ok(())
+}
+
+/// Stores the fishing-port entries the engine saw (for reconciliation).
+async fn store_port_entries(
+    store: &Arc<dyn Store>,
+    feed: &mut Feed,
+    now: i64,
+) -> Result<(), jinghai_store::StoreError> {
+    for e in feed.engine.drain_port_entries() {
+        let entry = jinghai_store::PortEntryWrite {
+            region_id: feed.region_id,
+            mmsi: i64::from(e.mmsi),
+            port_code: e.port_zone_id,
+            entry_at: e.time_ms,
+            lat: e.pos.lat,
+            lon: e.pos.lon,
+        };
+        store.record_port_entry(now, &entry).await?;
+    }
     Ok(())
 }

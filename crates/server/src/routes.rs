@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, assets, pages, AppState};
+use crate::{api, api_registry, assets, pages, AppState};
 
 /// How the scoping matrix exercises a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,14 @@ pub enum Entity {
     RiskFile,
     /// An alert on the desk.
     Alert,
+    /// A registered vessel.
+    Vessel,
+    /// A vessel's photo.
+    VesselPhoto,
+    /// A place (zone or risk point).
+    Place,
+    /// A port departure/arrival report.
+    PortReport,
 }
 
 /// One endpoint.
@@ -106,6 +114,14 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/api/v1/daily/entries/{id}/review", true, "Approve or return a submitted section: {approve, comment}", Item(ReportEntry), post(api::daily_review)),
     route!("POST", "/api/v1/daily/entries/{id}/unlock", true, "Unlock an approved section: {reason}", Item(ReportEntry), post(api::daily_unlock)),
     route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events); filters: kind, zone, status, unit, mmsi, from, to (YYYY-MM-DD), overdue=1, after_id, limit", List, get(api::alerts)),
+    route!("GET", "/api/v1/vessels", true, "Vessels of the caller's regions (?q=name/MMSI/registry no./owner, kind, stateless)", List, get(api_registry::list_vessels)),
+    route!("POST", "/api/v1/vessels", true, "Register a vessel: {region_id, mmsi, name, kind, flag, international, home_port, owner_kind, owner_name, owner_contact, owner_phone, registry_no, stateless, notes}", List, post(api_registry::create_vessel)),
+    route!("GET", "/api/v1/vessels/{id}", true, "A vessel with its photos and recent port reports", Item(Vessel), get(api_registry::get_vessel)),
+    route!("GET", "/api/v1/places", true, "Places (zones and risk points) of the caller's regions, geometry as GeoJSON", List, get(api_registry::list_places)),
+    route!("POST", "/api/v1/places", true, "Create a place (office): {region_id, code, name, kind, applies_to, geometry (GeoJSON), notes}", List, post(api_registry::create_place)),
+    route!("GET", "/api/v1/port-reports", true, "Port reports of the caller's regions (?from=YYYY-MM-DD&to=YYYY-MM-DD)", List, get(api_registry::list_reports)),
+    route!("POST", "/api/v1/port-reports", true, "File a port report: {mmsi, kind, port_code, reported_at, persons: [{name, id_number, phone}], itinerary, contact_history}", List, post(api_registry::create_report)),
+    route!("GET", "/api/v1/port-reports/reconcile", true, "AIS port entries without a report and reports without an AIS entry (?region=ID&from&to)", List, get(api_registry::reconcile)),
     route!("GET", "/api/v1/audit", true, "Audit log in the caller's scope (admin, task-force office)", List, get(api::audit)),
     // Web UI.
     route!("GET", "/", false, "Dashboard", OwnData, get(pages::home)),
@@ -137,6 +153,29 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/alerts/{id}/assign", false, "Assign an alert to a unit (office)", Item(Alert), post(pages::alerts::assign)),
     route!("POST", "/alerts/{id}/ack", false, "Acknowledge an assigned alert", Item(Alert), post(pages::alerts::acknowledge)),
     route!("POST", "/alerts/{id}/close", false, "Dismiss (with a reason) or escalate an alert", Item(Alert), post(pages::alerts::close)),
+    route!("GET", "/vessels", false, "Vessel registry: search, filters, registration and CSV import", List, get(pages::vessels::list)),
+    route!("POST", "/vessels", false, "Register a vessel", List, post(pages::vessels::create)),
+    route!("POST", "/vessels/files", false, "Import a registry CSV (multipart; all or nothing)", List, post(pages::vessels::import)),
+    route!("GET", "/vessels/export.csv", false, "The registry as FORMATS.md CSV", List, get(pages::vessels::export_csv)),
+    route!("GET", "/vessels/{id}", false, "A vessel's record, photos, edit form", Item(Vessel), get(pages::vessels::detail)),
+    route!("POST", "/vessels/{id}", false, "Edit a vessel", Item(Vessel), post(pages::vessels::update)),
+    route!("POST", "/vessels/{id}/files", false, "Upload a vessel photo (multipart)", Item(Vessel), post(pages::vessels::upload)),
+    route!("POST", "/vessels/{id}/token", false, "Rotate the captain's code of a vessel", Item(Vessel), post(pages::vessels::rotate)),
+    route!("GET", "/vessels/{id}/code", false, "The printable vessel code (QR)", Item(Vessel), get(pages::vessels::code)),
+    route!("GET", "/vessels/photos/{id}", false, "A vessel photo", Item(VesselPhoto), get(pages::vessels::photo)),
+    route!("GET", "/q/{id}", false, "What the vessel code opens: the check page (signed in) or the captain's report form (?t=token)", Item(Vessel), get(pages::vessels::open_code)),
+    route!("POST", "/q/{id}/report", false, "The captain files a port report with the vessel's token (no sign-in)", Item(Vessel), post(pages::vessels::captain_submit)),
+    route!("GET", "/places", false, "Places and zones on the map, with the editor", List, get(pages::places::list)),
+    route!("POST", "/places", false, "Create a place (office)", List, post(pages::places::create)),
+    route!("POST", "/places/files", false, "Import GeoJSON places (multipart; all or nothing)", List, post(pages::places::import)),
+    route!("GET", "/places/export.geojson", false, "Zones as FORMATS.md GeoJSON (?points=1 adds risk points)", List, get(pages::places::export)),
+    route!("GET", "/places/{id}", false, "A place on the map, with the editor", Item(Place), get(pages::places::detail)),
+    route!("POST", "/places/{id}", false, "Edit a place (office)", Item(Place), post(pages::places::update)),
+    route!("POST", "/places/{id}/delete", false, "Delete a place (office)", Item(Place), post(pages::places::delete)),
+    route!("GET", "/port-reports", false, "Port reports for a day range, and the officer's entry form", List, get(pages::port_reports::list)),
+    route!("POST", "/port-reports", false, "File a port report (officer)", List, post(pages::port_reports::create)),
+    route!("GET", "/port-reports/reconcile", false, "Port reports against AIS port entries", List, get(pages::port_reports::reconcile)),
+    route!("GET", "/port-reports/{id}", false, "A port report with its persons aboard", Item(PortReport), get(pages::port_reports::detail)),
     route!("GET", "/admin/regions", false, "Regions page", List, get(pages::admin::regions)),
     route!("POST", "/admin/regions", false, "Create region form", List, post(pages::admin::create_region)),
     route!("POST", "/admin/regions/{id}", false, "Rename region form", Item(Region), post(pages::admin::rename_region)),

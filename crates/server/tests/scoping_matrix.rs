@@ -145,6 +145,122 @@ async fn first_risk(app: &TestApp, prefix: &str) -> (i64, i64) {
     (risk.id, file)
 }
 
+/// Registry records (vessel, photo, place, port report) of one region.
+#[derive(Clone, Copy)]
+struct RegistryIds {
+    vessel: i64,
+    photo: i64,
+    place: i64,
+    report: i64,
+}
+
+/// Seeds a vessel (with a photo), a fishing port and an arrival report in
+/// each region the pairs use, named after the region so that a leak shows
+/// up as a foreign marker.
+async fn seed_registries(app: &TestApp) -> std::collections::HashMap<&'static str, RegistryIds> {
+    use jinghai_domain::registry::{OwnerKind, ReportKind, StatelessStatus};
+    let store = &app.db.store;
+    let actor = jinghai_domain::audit::Actor::system("北仑 matrix seed");
+    let mut out = std::collections::HashMap::new();
+    for (n, (prefix, name)) in [
+        ("330206", "北仑"),
+        ("330206008", "梅山"),
+        ("330206009", "白峰"),
+        ("330211", "镇海"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let region_id = app.seeded.regions[prefix];
+        let mmsi = 412_900_000 + n as i64;
+        let vessel = store
+            .create_vessels(
+                &actor,
+                T0,
+                &[jinghai_store::NewVessel {
+                    vessel: jinghai_store::VesselWrite {
+                        region_id,
+                        mmsi,
+                        name: format!("{name}渔{n}"),
+                        kind: "fishing".into(),
+                        flag: "CN".into(),
+                        international: false,
+                        home_port: format!("{name}港"),
+                        owner_kind: OwnerKind::Individual,
+                        owner_name: format!("{name}船东"),
+                        owner_contact: String::new(),
+                        owner_phone: String::new(),
+                        registry_no: format!("ZJ{n}"),
+                        stateless: StatelessStatus::Normal,
+                        notes: String::new(),
+                    },
+                    token: format!("matrix-token-{n}"),
+                    token_expires_at: T0 + 86_400_000,
+                }],
+            )
+            .await
+            .unwrap()
+            .remove(0);
+        let photo = store
+            .add_vessel_photo(
+                &actor,
+                T0,
+                vessel.id,
+                &format!("{name}.png"),
+                "image/png",
+                b"\x89PNG\r\n\x1a\n",
+            )
+            .await
+            .unwrap();
+        let lon = 121.8 + n as f64 * 0.1;
+        let place = store
+            .create_place(&actor, T0, &jinghai_store::PlaceWrite {
+                region_id,
+                code: format!("{name}港"),
+                name: format!("{name}渔港"),
+                kind: "fishing_port".into(),
+                applies_to: None,
+                geometry: format!(r#"{{"type":"Polygon","coordinates":[[[{lon},29.8],[{},29.8],[{},29.85],[{lon},29.8]]]}}"#, lon + 0.05, lon + 0.05),
+                lat: 29.8,
+                lon,
+                notes: String::new(),
+            })
+            .await
+            .unwrap();
+        let report = store
+            .create_port_reports(
+                &actor,
+                T0,
+                &[jinghai_store::PortReportWrite {
+                    vessel_id: Some(vessel.id),
+                    region_id,
+                    mmsi,
+                    kind: ReportKind::Arrival,
+                    port_code: format!("{name}港"),
+                    reported_at: T0 - 3_600_000,
+                    persons_aboard: Some(1),
+                    itinerary: format!("{name}渔场"),
+                    contact_history: "无".into(),
+                    source: "officer".into(),
+                    persons: vec![],
+                }],
+            )
+            .await
+            .unwrap()
+            .remove(0);
+        out.insert(
+            prefix,
+            RegistryIds {
+                vessel: vessel.id,
+                photo: photo.id,
+                place: place.id,
+                report: report.id,
+            },
+        );
+    }
+    out
+}
+
 /// A body that tries to reach into the foreign region.
 fn body_for(
     method: &str,
@@ -220,6 +336,7 @@ fn body_for(
 
 async fn matrix(app: TestApp) {
     let store = &app.db.store;
+    let registry = seed_registries(&app).await;
     for pair in PAIRS {
         let s = app.login(pair.user).await;
         let region = store
@@ -239,6 +356,7 @@ async fn matrix(app: TestApp) {
         let entry = first_entry(&app, pair.foreign_entry_prefix).await;
         let (risk, risk_file) = first_risk(&app, pair.foreign_prefix).await;
         let alert = first_alert(&app, pair.foreign_prefix).await;
+        let reg = registry[pair.foreign_prefix];
         let foreign_scope = jinghai_domain::Scope {
             user_id: 0,
             role: jinghai_domain::Role::Admin,
@@ -267,6 +385,10 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::Risk) => risk,
                 ScopeCheck::Item(Entity::RiskFile) => risk_file,
                 ScopeCheck::Item(Entity::Alert) => alert,
+                ScopeCheck::Item(Entity::Vessel) => reg.vessel,
+                ScopeCheck::Item(Entity::VesselPhoto) => reg.photo,
+                ScopeCheck::Item(Entity::Place) => reg.place,
+                ScopeCheck::Item(Entity::PortReport) => reg.report,
                 _ => 0,
             };
             let path = r
@@ -346,6 +468,7 @@ async fn matrix(app: TestApp) {
 
 /// Every route that changes data refuses a request without the CSRF token.
 async fn csrf_required(app: TestApp) {
+    let own = seed_registries(&app).await["330206"];
     let s = app.login("admin").await;
     let own_scope = jinghai_domain::Scope {
         user_id: 0,
@@ -390,6 +513,10 @@ async fn csrf_required(app: TestApp) {
             ScopeCheck::Item(Entity::Risk) => own_risk,
             ScopeCheck::Item(Entity::RiskFile) => 0,
             ScopeCheck::Item(Entity::Alert) => first_alert(&app, "330206").await,
+            ScopeCheck::Item(Entity::Vessel) => own.vessel,
+            ScopeCheck::Item(Entity::VesselPhoto) => own.photo,
+            ScopeCheck::Item(Entity::Place) => own.place,
+            ScopeCheck::Item(Entity::PortReport) => own.report,
             _ => 0,
         };
         let path = r.path.replace("{id}", &id.to_string());

@@ -23,6 +23,8 @@
 mod migrate;
 #[macro_use]
 mod sql_impl;
+#[macro_use]
+mod registry;
 mod postgres;
 mod sqlite;
 
@@ -42,6 +44,10 @@ use jinghai_domain::{
 
 pub use migrate::{Migration, MigrationStatus};
 pub use postgres::PgStore;
+pub use registry::{
+    ImportCounts, NewVessel, PlaceWrite, PortEntryWrite, PortReportWrite, RegistryStore,
+    VesselFilter, VesselWrite,
+};
 pub use sqlite::SqliteStore;
 
 /// Which backend a store runs on.
@@ -280,7 +286,7 @@ impl NewAudit {
 
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Send + Sync + 'static + RegistryStore {
     fn backend(&self) -> Backend;
 
     /// Applies pending migrations; returns what was applied.

@@ -55,6 +55,7 @@ both![
     (3, "risks", "0003_risks"),
     (4, "alerts", "0004_alerts"),
     (5, "alert_desk", "0005_alert_desk"),
+    (6, "registries", "0006_registries"),
 ];
 
 #[cfg(test)]
@@ -75,6 +76,8 @@ mod tests {
         ("postgres", 4, "47c47b8e1908d177"),
         ("sqlite", 5, "60c641d7d5d5fa15"),
         ("postgres", 5, "60c641d7d5d5fa15"),
+        ("sqlite", 6, "fd2f3392ae7d9f86"),
+        ("postgres", 6, "58ceed171f3632c5"),
     ];
 
     #[test]

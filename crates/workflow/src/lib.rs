@@ -11,6 +11,9 @@
 //! - [`clock`]: the clock trait, the system clock and a manual test clock.
 //! - [`accounts`]: passwords (argon2), sign-in with rate limiting, sessions.
 //! - [`admin`]: regions, units, users and the task force.
+//! - [`registry`]: vessels, places and port reports (the registries the
+//!   maritime engine reads), their imports/exports, the captain's token and
+//!   the reconciliation of port reports against AIS.
 //! - [`error`]: the one error type, which the server turns into a response.
 
 pub mod accounts;
@@ -19,6 +22,7 @@ pub mod alerts;
 pub mod bootstrap;
 pub mod clock;
 pub mod error;
+pub mod registry;
 pub mod report_export;
 pub mod reports;
 pub mod risks;

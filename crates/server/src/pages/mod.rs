@@ -4,7 +4,10 @@
 pub mod admin;
 pub mod alerts;
 pub mod daily;
+pub mod places;
+pub mod port_reports;
 pub mod risks;
+pub mod vessels;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -33,9 +36,9 @@ pub struct Module {
 pub const MODULES: &[Module] = &[
     Module { slug: "map", href: None, nav_key: "nav.map", issue: 5, zh: "实时海上态势：船舶、航迹、重点区域与预警一张图，离线岸线底图。", en: "Live maritime picture: vessels, tracks, zones and alerts on one offline map." },
     Module { slug: "alerts", href: Some("/alerts"), nav_key: "nav.alerts", issue: 5, zh: "自动预警：未报告进港、AIS 关闭、海上搭靠过驳、可疑停靠、闯入限制区域、越界、未登记船舶、位置异常；指派、签收、转线索或说明理由后排除。", en: "Automatic alerts — unreported port entry, AIS gaps, encounters, landing stops, restricted entry, boundary crossing, unregistered vessels, position jumps — assigned, acknowledged, turned into clues or dismissed with a reason." },
-    Module { slug: "vessels", href: None, nav_key: "nav.vessels", issue: 5, zh: "渔船、货船、客船、快艇、国际航行船舶档案，船东信息，“三无”船舶，船舶专属码。", en: "Vessel registry: fishing, cargo, passenger, speedboats, international; owners; stateless (三无) vessels; vessel QR codes." },
-    Module { slug: "places", href: None, nav_key: "nav.places", issue: 5, zh: "对外开放口岸、锚地、码头、岙口、无人岛、临时停靠点、卡口、界线，以及“一港二企三库”风险点。", en: "Open ports, anchorages, docks, coves, uninhabited islands, temporary berths, checkpoints, boundary lines and the port/company/warehouse risk points." },
-    Module { slug: "port-reports", href: None, nav_key: "nav.port_reports", issue: 5, zh: "渔船进出港报告（含在船人员、行程与接触史），与 AIS 实际进出港比对。", en: "Fishing-vessel departure/arrival reports with persons aboard, reconciled against AIS." },
+    Module { slug: "vessels", href: Some("/vessels"), nav_key: "nav.vessels", issue: 5, zh: "渔船、货船、客船、快艇、国际航行船舶档案，船东信息，“三无”船舶，船舶专属码。", en: "Vessel registry: fishing, cargo, passenger, speedboats, international; owners; stateless (三无) vessels; vessel QR codes." },
+    Module { slug: "places", href: Some("/places"), nav_key: "nav.places", issue: 5, zh: "对外开放口岸、锚地、码头、岙口、无人岛、临时停靠点、卡口、界线，以及“一港二企三库”风险点。", en: "Open ports, anchorages, docks, coves, uninhabited islands, temporary berths, checkpoints, boundary lines and the port/company/warehouse risk points." },
+    Module { slug: "port-reports", href: Some("/port-reports"), nav_key: "nav.port_reports", issue: 5, zh: "渔船进出港报告（含在船人员、行程与接触史），与 AIS 实际进出港比对。", en: "Fishing-vessel departure/arrival reports with persons aboard, reconciled against AIS." },
     Module { slug: "patrols", href: None, nav_key: "nav.patrols", issue: 9, zh: "巡航计划与巡航轨迹，巡航面积计算，巡航盲区展示。", en: "Patrol plans and tracks, patrol area, blind spots." },
     Module { slug: "clues", href: None, nav_key: "nav.clues", issue: 7, zh: "线索登记与自动串并（船舶、人员、电话、车辆、地点），跨部门移交与签收。", en: "Clues with automatic linking by vessel, person, phone, vehicle or place; hand-over between agencies." },
     Module { slug: "cases", href: None, nav_key: "nav.cases", issue: 7, zh: "立案侦查、强制措施、起送审查起诉，查获物品分类登记与处置。", en: "Cases: filing, coercive measures, prosecution; seizures by category and their disposal." },
