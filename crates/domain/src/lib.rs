@@ -15,13 +15,19 @@
 //! - [`audit`]: the append-only audit record.
 //! - [`validate`]: field validation errors with Chinese and English messages.
 //! - [`time`]: RFC 3339 formatting/parsing of epoch milliseconds.
+//! - [`scoring`]: the evaluation rule table, ledger facts and evaluator,
+//!   rankings, red/yellow cards; [`bulletin`]: weekly bulletins' numbering
+//!   and weeks; [`patrol`]: track files, zones, patrolled area and blind spots.
 
 pub mod alert;
 pub mod audit;
+pub mod bulletin;
 pub mod region;
+pub mod patrol;
 pub mod report;
 pub mod risk;
 pub mod scope;
+pub mod scoring;
 pub mod taskforce;
 pub mod time;
 pub mod unit;
