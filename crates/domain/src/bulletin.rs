@@ -63,7 +63,11 @@ impl Bulletin {
         number_label(self.year, self.number)
     }
     pub fn period(&self) -> String {
-        format!("{} – {}", format_day(self.week_from), format_day(self.week_to))
+        format!(
+            "{} – {}",
+            format_day(self.week_from),
+            format_day(self.week_to)
+        )
     }
 }
 
@@ -77,6 +81,38 @@ pub struct PushAttempt {
     pub ok: bool,
     /// What went wrong (or the robot's answer).
     pub detail: String,
+}
+
+/// A region's DingTalk group robot: its webhook and signing secret. The
+/// secret never appears in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Robot {
+    pub region_id: i64,
+    pub region_code: String,
+    /// `https://oapi.dingtalk.com/robot/send?access_token=…`
+    pub webhook: String,
+    #[serde(skip_serializing)]
+    pub secret: String,
+    pub updated_by: String,
+    pub updated_at: Millis,
+}
+
+impl std::fmt::Debug for Robot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Robot")
+            .field("region_code", &self.region_code)
+            .field("webhook", &redact_token(&self.webhook))
+            .field("secret", &if self.secret.is_empty() { "" } else { "***" })
+            .finish()
+    }
+}
+
+/// The webhook with its access token hidden (it grants posting to the group).
+pub fn redact_token(url: &str) -> String {
+    match url.find("access_token=") {
+        Some(i) => format!("{}access_token=***", &url[..i]),
+        None => url.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -96,5 +132,22 @@ mod tests {
         assert_eq!(number_label(2021, 3), "〔2021〕3号");
         assert_eq!(chinese_date(wed), "2021年2月10日");
         assert_eq!(week_label(mon, sun), "2021年2月8日至2月14日");
+    }
+
+    #[test]
+    fn robot_secrets_stay_out_of_debug() {
+        let r = Robot {
+            region_id: 1,
+            region_code: "330206000000".into(),
+            webhook: "https://oapi.dingtalk.com/robot/send?access_token=abc123".into(),
+            secret: "SECabcdef".into(),
+            updated_by: String::new(),
+            updated_at: 0,
+        };
+        let shown = format!("{r:?}");
+        assert!(
+            !shown.contains("SECabcdef") && !shown.contains("abc123"),
+            "{shown}"
+        );
     }
 }

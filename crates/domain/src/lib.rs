@@ -22,8 +22,8 @@
 pub mod alert;
 pub mod audit;
 pub mod bulletin;
-pub mod region;
 pub mod patrol;
+pub mod region;
 pub mod report;
 pub mod risk;
 pub mod scope;

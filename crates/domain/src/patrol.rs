@@ -19,6 +19,22 @@ use serde::{Deserialize, Serialize};
 use crate::time::{parse_rfc3339, Millis};
 use crate::validate::FieldError;
 
+macro_rules! string_enum_lite {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal, $zh:literal, $en:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant,)* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s,)* } }
+            pub fn parse(s: &str) -> Option<$name> { Self::ALL.iter().copied().find(|x| x.as_str() == s) }
+            pub fn zh(self) -> &'static str { match self { $($name::$variant => $zh,)* } }
+            pub fn en(self) -> &'static str { match self { $($name::$variant => $en,)* } }
+        }
+    };
+}
+
 /// One position of a track.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TrackPoint {
@@ -59,8 +75,14 @@ fn coord(line: usize, what: &str, s: &str, range: f64) -> Result<f64, LineError>
         Ok(v) if v.is_finite() && v.abs() <= range => Ok(v),
         _ => Err(LineError::new(
             line,
-            format!("{what}无效：{:?}（应为 -{range} 到 {range} 之间的数字）", s.trim()),
-            format!("bad {what}: {:?} (a number between -{range} and {range})", s.trim()),
+            format!(
+                "{what}无效：{:?}（应为 -{range} 到 {range} 之间的数字）",
+                s.trim()
+            ),
+            format!(
+                "bad {what}: {:?} (a number between -{range} and {range})",
+                s.trim()
+            ),
         )),
     }
 }
@@ -69,8 +91,14 @@ fn time_of(line: usize, s: &str) -> Result<Millis, LineError> {
     parse_rfc3339(s.trim()).map_err(|_| {
         LineError::new(
             line,
-            format!("时间无效：{:?}（应为 2021-02-10T08:30:00+08:00 格式）", s.trim()),
-            format!("bad time: {:?} (expected RFC 3339, e.g. 2021-02-10T08:30:00+08:00)", s.trim()),
+            format!(
+                "时间无效：{:?}（应为 2021-02-10T08:30:00+08:00 格式）",
+                s.trim()
+            ),
+            format!(
+                "bad time: {:?} (expected RFC 3339, e.g. 2021-02-10T08:30:00+08:00)",
+                s.trim()
+            ),
         )
     })
 }
@@ -81,11 +109,17 @@ fn time_of(line: usize, s: &str) -> Result<Millis, LineError> {
 /// is reported; nothing is returned unless all lines are good.
 pub fn parse_track_csv(text: &str) -> Result<Vec<TrackPoint>, Vec<LineError>> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let Some((hline, header)) = lines.next() else {
         return Err(vec![LineError::new(1, "文件为空", "the file is empty")]);
     };
-    let cols: Vec<String> = header.split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
+    let cols: Vec<String> = header
+        .split(',')
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
     let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
     let lat_i = find(&["lat", "latitude", "纬度"]);
     let lon_i = find(&["lon", "lng", "long", "longitude", "经度"]);
@@ -125,7 +159,10 @@ pub fn parse_track_csv(text: &str) -> Result<Vec<TrackPoint>, Vec<LineError>> {
     finish(points, errs)
 }
 
-fn finish(points: Vec<TrackPoint>, mut errs: Vec<LineError>) -> Result<Vec<TrackPoint>, Vec<LineError>> {
+fn finish(
+    points: Vec<TrackPoint>,
+    mut errs: Vec<LineError>,
+) -> Result<Vec<TrackPoint>, Vec<LineError>> {
     if errs.is_empty() && points.len() < 2 {
         errs.push(LineError::new(
             0,
@@ -199,7 +236,11 @@ pub fn parse_track_gpx(text: &str) -> Result<Vec<TrackPoint>, Vec<LineError>> {
             match text[start..].find(&end_tag) {
                 Some(e) => start + e,
                 None => {
-                    errs.push(LineError::new(n, format!("缺少 {end_tag}"), format!("missing {end_tag}")));
+                    errs.push(LineError::new(
+                        n,
+                        format!("缺少 {end_tag}"),
+                        format!("missing {end_tag}"),
+                    ));
                     break;
                 }
             }
@@ -235,7 +276,11 @@ pub fn parse_zone(text: &str) -> Result<Vec<[f64; 2]>, Vec<LineError>> {
         // The outer ring of the first polygon: the first run of [x, y] pairs
         // after "coordinates". A small scanner keeps the domain free of JSON.
         let Some(c) = t.find("\"coordinates\"") else {
-            return Err(vec![LineError::new(1, "GeoJSON 中没有 coordinates", "no coordinates in the GeoJSON")]);
+            return Err(vec![LineError::new(
+                1,
+                "GeoJSON 中没有 coordinates",
+                "no coordinates in the GeoJSON",
+            )]);
         };
         let s = &t[c..];
         let mut depth = 0;
@@ -270,7 +315,13 @@ pub fn parse_zone(text: &str) -> Result<Vec<[f64; 2]>, Vec<LineError>> {
                         num.clear();
                     }
                 }
-                c if c.is_ascii_digit() || c == '-' || c == '.' || c == 'e' || c == 'E' || c == '+' => {
+                c if c.is_ascii_digit()
+                    || c == '-'
+                    || c == '.'
+                    || c == 'e'
+                    || c == 'E'
+                    || c == '+' =>
+                {
                     if started {
                         num.push(c)
                     }
@@ -279,8 +330,13 @@ pub fn parse_zone(text: &str) -> Result<Vec<[f64; 2]>, Vec<LineError>> {
             }
         }
         for (i, p) in ring.iter().enumerate() {
-            if !(p[0].is_finite() && p[0].abs() <= 180.0 && p[1].is_finite() && p[1].abs() <= 90.0) {
-                errs.push(LineError::new(1, format!("第 {} 个坐标无效", i + 1), format!("coordinate {} is invalid", i + 1)));
+            if !(p[0].is_finite() && p[0].abs() <= 180.0 && p[1].is_finite() && p[1].abs() <= 90.0)
+            {
+                errs.push(LineError::new(
+                    1,
+                    format!("第 {} 个坐标无效", i + 1),
+                    format!("coordinate {} is invalid", i + 1),
+                ));
             }
         }
     } else {
@@ -289,12 +345,22 @@ pub fn parse_zone(text: &str) -> Result<Vec<[f64; 2]>, Vec<LineError>> {
             if l.is_empty() {
                 continue;
             }
-            let parts: Vec<&str> = l.split([',', ' ', '\t']).filter(|p| !p.is_empty()).collect();
+            let parts: Vec<&str> = l
+                .split([',', ' ', '\t'])
+                .filter(|p| !p.is_empty())
+                .collect();
             if parts.len() != 2 {
-                errs.push(LineError::new(i + 1, "每行须为“经度,纬度”", "each line must be lon,lat"));
+                errs.push(LineError::new(
+                    i + 1,
+                    "每行须为“经度,纬度”",
+                    "each line must be lon,lat",
+                ));
                 continue;
             }
-            match (coord(i + 1, "经度", parts[0], 180.0), coord(i + 1, "纬度", parts[1], 90.0)) {
+            match (
+                coord(i + 1, "经度", parts[0], 180.0),
+                coord(i + 1, "纬度", parts[1], 90.0),
+            ) {
                 (Ok(lon), Ok(lat)) => ring.push([lon, lat]),
                 (a, b) => errs.extend([a.err(), b.err()].into_iter().flatten()),
             }
@@ -310,7 +376,11 @@ pub fn parse_zone(text: &str) -> Result<Vec<[f64; 2]>, Vec<LineError>> {
     distinct.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     distinct.dedup();
     if distinct.len() < 3 {
-        return Err(vec![LineError::new(1, "巡航区域至少需要 3 个不同的顶点", "the zone needs at least 3 distinct corners")]);
+        return Err(vec![LineError::new(
+            1,
+            "巡航区域至少需要 3 个不同的顶点",
+            "the zone needs at least 3 distinct corners",
+        )]);
     }
     Ok(ring)
 }
@@ -424,15 +494,27 @@ pub fn coverage(zone: &[[f64; 2]], tracks: &[Vec<TrackPoint>], sweep_m: f64) -> 
         .iter()
         .flat_map(|t| {
             let pts: Vec<(f64, f64)> = t.iter().map(|p| plane.xy(p.lat, p.lon)).collect();
-            let single = if pts.len() == 1 { vec![(pts[0], pts[0])] } else { vec![] };
-            pts.windows(2).map(|w| (w[0], w[1])).chain(single).collect::<Vec<_>>()
+            let single = if pts.len() == 1 {
+                vec![(pts[0], pts[0])]
+            } else {
+                vec![]
+            };
+            pts.windows(2)
+                .map(|w| (w[0], w[1]))
+                .chain(single)
+                .collect::<Vec<_>>()
         })
         .collect();
     let half = (sweep_m / 2.0).max(0.0);
     // The grid spans the zone and every swath.
     let mut bounds = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     let grow = |b: &mut (f64, f64, f64, f64), x: f64, y: f64, pad: f64| {
-        *b = (b.0.min(x - pad), b.1.min(y - pad), b.2.max(x + pad), b.3.max(y + pad));
+        *b = (
+            b.0.min(x - pad),
+            b.1.min(y - pad),
+            b.2.max(x + pad),
+            b.3.max(y + pad),
+        );
     };
     for &(x, y) in &ring {
         grow(&mut bounds, x, y, 0.0);
@@ -527,10 +609,73 @@ pub fn coverage(zone: &[[f64; 2]], tracks: &[Vec<TrackPoint>], sweep_m: f64) -> 
         patrolled_km2: swept.iter().filter(|s| **s).count() as f64 * cell_area_km2,
         zone_km2,
         covered_km2,
-        ratio: if zone_cells == 0 { 0.0 } else { covered as f64 / zone_cells as f64 },
+        ratio: if zone_cells == 0 {
+            0.0
+        } else {
+            covered as f64 / zone_cells as f64
+        },
         blind_spots,
         cell_m: cell,
     }
+}
+
+/// A patrol plan: where, when, who.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatrolPlan {
+    pub id: i64,
+    pub region_id: i64,
+    pub region_code: String,
+    pub name: String,
+    /// The planned zone, a `[lon, lat]` ring.
+    pub zone: Vec<[f64; 2]>,
+    pub starts_at: Millis,
+    pub ends_at: Millis,
+    pub unit_id: i64,
+    /// Vessels assigned (names, MMSIs), as written.
+    pub vessels: String,
+    pub personnel: i32,
+    /// Who goes, as written.
+    pub personnel_names: String,
+    /// Sweep width in metres.
+    pub sweep_m: f64,
+    pub created_by: String,
+    pub created_at: Millis,
+}
+
+string_enum_lite! {
+    /// Where a track came from.
+    TrackSource {
+        Gpx = "gpx", "GPX 文件", "GPX file";
+        Csv = "csv", "CSV 文件", "CSV file";
+        Ais = "ais", "AIS 轨迹", "AIS history";
+    }
+}
+
+/// One patrol as carried out, with its track.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatrolRecord {
+    pub id: i64,
+    pub plan_id: i64,
+    pub region_id: i64,
+    pub region_code: String,
+    pub unit_id: i64,
+    pub vessel: String,
+    pub mmsi: Option<i64>,
+    pub source: TrackSource,
+    pub started_at: Millis,
+    pub ended_at: Millis,
+    pub personnel: i32,
+    pub vessels: i32,
+    pub ships_checked: i32,
+    pub persons_checked: i32,
+    pub ships_seized: i32,
+    pub track: Vec<TrackPoint>,
+    pub length_km: f64,
+    /// Area this patrol swept on its own, km².
+    pub area_km2: f64,
+    pub notes: String,
+    pub created_by: String,
+    pub created_at: Millis,
 }
 
 #[cfg(test)]
@@ -550,9 +695,13 @@ mod tests {
         let lines: Vec<usize> = e.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3, 4, 5, 5]);
         assert!(e[0].zh.contains("纬度"));
-        assert!(parse_track_csv("a,b\n1,2\n").unwrap_err()[0].en.contains("header"));
+        assert!(parse_track_csv("a,b\n1,2\n").unwrap_err()[0]
+            .en
+            .contains("header"));
         assert!(parse_track_csv("").is_err());
-        assert!(parse_track_csv("lat,lon\n29,121\n").unwrap_err()[0].zh.contains("2 个点"));
+        assert!(parse_track_csv("lat,lon\n29,121\n").unwrap_err()[0]
+            .zh
+            .contains("2 个点"));
     }
 
     #[test]
@@ -591,13 +740,26 @@ mod tests {
         let (lat, lon) = (29.9_f64, 121.9_f64);
         let dlat = 10_000.0 / 111_132.954;
         let dlon = 10_000.0 / (111_132.954 * lat.to_radians().cos());
-        vec![[lon, lat], [lon + dlon, lat], [lon + dlon, lat + dlat], [lon, lat + dlat]]
+        vec![
+            [lon, lat],
+            [lon + dlon, lat],
+            [lon + dlon, lat + dlat],
+            [lon, lat + dlat],
+        ]
     }
 
     fn line(from: (f64, f64), to: (f64, f64)) -> Vec<TrackPoint> {
         vec![
-            TrackPoint { t: 0, lat: from.0, lon: from.1 },
-            TrackPoint { t: 1, lat: to.0, lon: to.1 },
+            TrackPoint {
+                t: 0,
+                lat: from.0,
+                lon: from.1,
+            },
+            TrackPoint {
+                t: 1,
+                lat: to.0,
+                lon: to.1,
+            },
         ]
     }
 
@@ -610,7 +772,11 @@ mod tests {
         assert!((c.zone_km2 - 100.0).abs() < 2.0, "{}", c.zone_km2);
         assert!((c.covered_km2 - 20.0).abs() < 1.0, "{}", c.covered_km2);
         // Outside the zone the swath's round ends add π·1² km².
-        assert!((c.patrolled_km2 - (20.0 + std::f64::consts::PI)).abs() < 1.0, "{}", c.patrolled_km2);
+        assert!(
+            (c.patrolled_km2 - (20.0 + std::f64::consts::PI)).abs() < 1.0,
+            "{}",
+            c.patrolled_km2
+        );
         assert!((c.ratio - 0.2).abs() < 0.01);
         // Two blind strips, north and south, merged into one rectangle each.
         assert_eq!(c.blind_spots.len(), 2, "{:?}", c.blind_spots.len());
@@ -630,7 +796,11 @@ mod tests {
         let mut mower = Vec::new();
         for k in 0..5 {
             let lat = z[0][1] + dlat * (k as f64 + 0.5);
-            let (a, b) = if k % 2 == 0 { (z[0][0], z[1][0]) } else { (z[1][0], z[0][0]) };
+            let (a, b) = if k % 2 == 0 {
+                (z[0][0], z[1][0])
+            } else {
+                (z[1][0], z[0][0])
+            };
             mower.push(TrackPoint { t: 0, lat, lon: a });
             mower.push(TrackPoint { t: 0, lat, lon: b });
         }
@@ -638,7 +808,10 @@ mod tests {
         assert!(full.ratio > 0.999, "{}", full.ratio);
         assert!(full.blind_spots.is_empty());
         let none = coverage(&z, &[], 2000.0);
-        assert_eq!((none.ratio, none.patrolled_km2, none.blind_spots.len()), (0.0, 0.0, 1));
+        assert_eq!(
+            (none.ratio, none.patrolled_km2, none.blind_spots.len()),
+            (0.0, 0.0, 1)
+        );
     }
 
     #[test]

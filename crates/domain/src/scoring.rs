@@ -51,7 +51,6 @@ macro_rules! string_enum {
     };
 }
 
-
 string_enum! {
     /// What produces entries for a rule.
     Trigger {
@@ -110,7 +109,11 @@ pub struct RuleDraft {
 }
 
 /// Checks a rule's fields.
-pub fn check_rule(code: &str, zh: &str, points: &str) -> Result<(String, String, i32), Vec<FieldError>> {
+pub fn check_rule(
+    code: &str,
+    zh: &str,
+    points: &str,
+) -> Result<(String, String, i32), Vec<FieldError>> {
     let mut errs = Vec::new();
     let code = code.trim();
     if code.is_empty()
@@ -161,17 +164,83 @@ pub fn default_rules() -> Vec<RuleDraft> {
         active: true,
     };
     vec![
-        r("found_illegal_berthing", "主动查获船舶违规靠港，未发生人员失管漏管", "Vessel berthing illegally found proactively, no one lost from control", Trigger::Manual, 5),
-        r("found_illegal_landing", "主动查获人员违规登陆，未发生人员失管漏管", "Illegal landing found proactively, no one lost from control", Trigger::Manual, 5),
-        r("found_private_ship_repair", "主动查获船修企业私自维修国际航行船舶", "Shipyard privately repairing an international vessel found proactively", Trigger::Manual, 5),
-        r("alert_found", "主动发现海上违法违规线索（预警转线索）", "Violation at sea found proactively (alert turned into a clue)", Trigger::AlertFound, 2),
-        r("found_by_others", "辖区内违法违规行为未及时发现、被他人查获", "Violation in the area not found, found by others", Trigger::Manual, -5),
-        r("concealed_report", "瞒报重要信息", "Important information concealed", Trigger::Manual, -10),
-        r("report_late", "迟报（日报超过报送时限）", "Late report (daily report after its deadline)", Trigger::ReportLate, -1),
-        r("report_missing", "日报未报送", "Daily report not submitted", Trigger::ReportMissing, -2),
-        r("risk_overdue", "风险漏洞整改不到位（逾期未整改）", "Risk not rectified by its deadline", Trigger::RiskOverdue, -3),
-        r("alert_unhandled", "预警 24 小时内未签收处置", "Alert not handled within 24 hours", Trigger::AlertUnhandled, -1),
-        r("yellow_card_overdue", "黄牌逾期未整改", "Yellow card not fixed by its deadline", Trigger::YellowCardOverdue, -3),
+        r(
+            "found_illegal_berthing",
+            "主动查获船舶违规靠港，未发生人员失管漏管",
+            "Vessel berthing illegally found proactively, no one lost from control",
+            Trigger::Manual,
+            5,
+        ),
+        r(
+            "found_illegal_landing",
+            "主动查获人员违规登陆，未发生人员失管漏管",
+            "Illegal landing found proactively, no one lost from control",
+            Trigger::Manual,
+            5,
+        ),
+        r(
+            "found_private_ship_repair",
+            "主动查获船修企业私自维修国际航行船舶",
+            "Shipyard privately repairing an international vessel found proactively",
+            Trigger::Manual,
+            5,
+        ),
+        r(
+            "alert_found",
+            "主动发现海上违法违规线索（预警转线索）",
+            "Violation at sea found proactively (alert turned into a clue)",
+            Trigger::AlertFound,
+            2,
+        ),
+        r(
+            "found_by_others",
+            "辖区内违法违规行为未及时发现、被他人查获",
+            "Violation in the area not found, found by others",
+            Trigger::Manual,
+            -5,
+        ),
+        r(
+            "concealed_report",
+            "瞒报重要信息",
+            "Important information concealed",
+            Trigger::Manual,
+            -10,
+        ),
+        r(
+            "report_late",
+            "迟报（日报超过报送时限）",
+            "Late report (daily report after its deadline)",
+            Trigger::ReportLate,
+            -1,
+        ),
+        r(
+            "report_missing",
+            "日报未报送",
+            "Daily report not submitted",
+            Trigger::ReportMissing,
+            -2,
+        ),
+        r(
+            "risk_overdue",
+            "风险漏洞整改不到位（逾期未整改）",
+            "Risk not rectified by its deadline",
+            Trigger::RiskOverdue,
+            -3,
+        ),
+        r(
+            "alert_unhandled",
+            "预警 24 小时内未签收处置",
+            "Alert not handled within 24 hours",
+            Trigger::AlertUnhandled,
+            -1,
+        ),
+        r(
+            "yellow_card_overdue",
+            "黄牌逾期未整改",
+            "Yellow card not fixed by its deadline",
+            Trigger::YellowCardOverdue,
+            -3,
+        ),
     ]
 }
 
@@ -269,7 +338,11 @@ pub fn risk_facts(risks: &[RiskItem], today: Day) -> Vec<Fact> {
                     id: r.id,
                     day: None,
                 },
-                note: format!("“{}”整改时限 {} 已过，未按期整改到位", r.place, format_day(deadline)),
+                note: format!(
+                    "“{}”整改时限 {} 已过，未按期整改到位",
+                    r.place,
+                    format_day(deadline)
+                ),
             })
         })
         .collect()
@@ -478,8 +551,16 @@ pub fn rank(regions: &[Region], level: RegionLevel, entries: &[LedgerEntry]) -> 
                 .iter()
                 .filter(|e| e.counts() && r.contains_code(&e.region_code))
                 .collect();
-            let added: i64 = mine.iter().filter(|e| e.points > 0).map(|e| e.points as i64).sum();
-            let deducted: i64 = mine.iter().filter(|e| e.points < 0).map(|e| e.points as i64).sum();
+            let added: i64 = mine
+                .iter()
+                .filter(|e| e.points > 0)
+                .map(|e| e.points as i64)
+                .sum();
+            let deducted: i64 = mine
+                .iter()
+                .filter(|e| e.points < 0)
+                .map(|e| e.points as i64)
+                .sum();
             RankRow {
                 rank: 0,
                 region_id: r.id,
@@ -492,7 +573,11 @@ pub fn rank(regions: &[Region], level: RegionLevel, entries: &[LedgerEntry]) -> 
             }
         })
         .collect();
-    rows.sort_by(|a, b| b.points.cmp(&a.points).then(a.region_code.cmp(&b.region_code)));
+    rows.sort_by(|a, b| {
+        b.points
+            .cmp(&a.points)
+            .then(a.region_code.cmp(&b.region_code))
+    });
     for i in 0..rows.len() {
         rows[i].rank = if i > 0 && rows[i].points == rows[i - 1].points {
             rows[i - 1].rank
@@ -587,7 +672,12 @@ mod tests {
             .collect()
     }
 
-    fn risk(id: i64, deadline: Option<Day>, status: RiskStatus, closed_on: Option<Day>) -> RiskItem {
+    fn risk(
+        id: i64,
+        deadline: Option<Day>,
+        status: RiskStatus,
+        closed_on: Option<Day>,
+    ) -> RiskItem {
         RiskItem {
             id,
             region_id: 7,
@@ -696,7 +786,10 @@ mod tests {
                 (Trigger::AlertUnhandled, 4)
             ]
         );
-        let points: Vec<i32> = evaluate(&rules(), &facts).iter().map(|e| e.points).collect();
+        let points: Vec<i32> = evaluate(&rules(), &facts)
+            .iter()
+            .map(|e| e.points)
+            .collect();
         assert_eq!(points, [2, -1, -1]);
     }
 
@@ -739,7 +832,11 @@ mod tests {
             unit_id: None,
             day: 0,
             points,
-            record: RecordRef { kind: "manual".into(), id, day: None },
+            record: RecordRef {
+                kind: "manual".into(),
+                id,
+                day: None,
+            },
             dedup_key: None,
             note: String::new(),
             state,
@@ -754,12 +851,24 @@ mod tests {
             entry(5, "330206000000", -2, EntryState::Active),
         ];
         let towns = rank(&regions, RegionLevel::Town, &entries);
-        let got: Vec<(&str, i64, usize)> =
-            towns.iter().map(|r| (r.name.as_str(), r.points, r.rank)).collect();
-        assert_eq!(got, [("330206008", 2, 1), ("330206009", 2, 1), ("330206007", 0, 3)]);
+        let got: Vec<(&str, i64, usize)> = towns
+            .iter()
+            .map(|r| (r.name.as_str(), r.points, r.rank))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("330206008", 2, 1),
+                ("330206009", 2, 1),
+                ("330206007", 0, 3)
+            ]
+        );
         assert_eq!((towns[0].added, towns[0].deducted), (5, -3));
         let districts = rank(&regions, RegionLevel::District, &entries);
-        assert_eq!(districts[0].points, 2, "5 - 3 + 2 - 2; the revoked -10 does not count");
+        assert_eq!(
+            districts[0].points, 2,
+            "5 - 3 + 2 - 2; the revoked -10 does not count"
+        );
     }
 
     #[test]
@@ -786,7 +895,10 @@ mod tests {
         };
         assert!(card_facts(std::slice::from_ref(&card), 20).is_empty());
         assert_eq!(card_facts(std::slice::from_ref(&card), 21)[0].day, 21);
-        let lifted = Card { status: CardStatus::Lifted, ..card };
+        let lifted = Card {
+            status: CardStatus::Lifted,
+            ..card
+        };
         assert!(card_facts(&[lifted], 30).is_empty());
     }
 

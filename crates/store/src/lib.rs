@@ -23,6 +23,12 @@
 mod migrate;
 #[macro_use]
 mod sql_impl;
+#[macro_use]
+mod bulletins;
+#[macro_use]
+mod patrols;
+#[macro_use]
+mod scoring;
 mod postgres;
 mod sqlite;
 
@@ -40,8 +46,11 @@ use jinghai_domain::{
     WorkingGroup,
 };
 
+pub use bulletins::{BulletinFile, BulletinStore, NewBulletin};
 pub use migrate::{Migration, MigrationStatus};
+pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
 pub use postgres::PgStore;
+pub use scoring::{NewCard, ScoringStore};
 pub use sqlite::SqliteStore;
 
 /// Which backend a store runs on.
@@ -280,7 +289,7 @@ impl NewAudit {
 
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Send + Sync + 'static + ScoringStore + BulletinStore + PatrolStore {
     fn backend(&self) -> Backend;
 
     /// Applies pending migrations; returns what was applied.

@@ -39,3 +39,6 @@ impl_store!(
     crate::migrate::POSTGRES,
     "BEGIN"
 );
+impl_scoring_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_bulletin_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_patrol_store!(PgStore, sqlx::Postgres, "BEGIN");

@@ -47,3 +47,6 @@ impl_store!(
     crate::migrate::SQLITE,
     "BEGIN IMMEDIATE"
 );
+impl_scoring_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_bulletin_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_patrol_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
