@@ -35,8 +35,58 @@ pub fn week_label(from: Day, to: Day) -> String {
     format!("{}至{m}月{d}日", chinese_date(from))
 }
 
-/// An archived bulletin (the files are fetched separately).
+/// One overdue risk, named in the bulletin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueRisk {
+    pub risk_id: i64,
+    pub place: String,
+    pub region: String,
+    pub unit: String,
+    pub deadline: Day,
+    pub days_overdue: i32,
+}
+
+/// A unit or region that fell short, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shortfall {
+    pub who: String,
+    pub what: String,
+}
+
+/// A bulletin's figures, as they stood when it was issued.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BulletinContent {
+    pub region_name: String,
+    /// The issuing office, e.g. 北仑区“净海”行动专班办公室.
+    pub office: String,
+    pub number_label: String,
+    pub title: String,
+    pub week_from: Day,
+    pub week_to: Day,
+    pub issued_on: Day,
+    /// Anti-smuggling results: (indicator, value with unit).
+    pub smuggling: Vec<(String, String)>,
+    /// 三无 vessels seized and sea violations handled: (indicator, value with unit).
+    pub sea: Vec<(String, String)>,
+    pub alerts_total: i64,
+    pub alerts_escalated: i64,
+    pub alerts_dismissed: i64,
+    pub alerts_open: i64,
+    pub risks_total: i64,
+    pub risks_closed_this_week: i64,
+    pub risks_rectifying: i64,
+    pub risks_pending_check: i64,
+    pub overdue_risks: Vec<OverdueRisk>,
+    pub shortfalls: Vec<Shortfall>,
+    /// What is ranked (镇（街道）, 区/县 …) and the ranking of the week.
+    pub ranking_level: String,
+    pub ranking: Vec<crate::scoring::RankRow>,
+    /// Cards issued in the week: (colour, place, reason).
+    pub cards: Vec<(String, String, String)>,
+}
+
+/// An archived bulletin (the files are fetched separately).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bulletin {
     pub id: i64,
     pub region_id: i64,
@@ -50,8 +100,8 @@ pub struct Bulletin {
     pub issued_on: Day,
     /// The DingTalk summary (Markdown) as pushed.
     pub summary: String,
-    /// The bulletin's content as JSON, as it was when issued.
-    pub content: String,
+    /// The bulletin's figures as they were when it was issued.
+    pub content: BulletinContent,
     pub created_by: String,
     pub created_at: Millis,
     /// `none` (no robot configured), `pending`, `sent`, `failed`.

@@ -526,7 +526,7 @@ pub struct Appeal {
 }
 
 /// One row of a ranking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RankRow {
     pub rank: usize,
     pub region_id: i64,

@@ -23,7 +23,7 @@ pub struct NewBulletin {
     pub title: String,
     pub issued_on: Day,
     pub summary: String,
-    pub content: String,
+    pub content: jinghai_domain::bulletin::BulletinContent,
     pub pdf: Vec<u8>,
     pub xlsx: Vec<u8>,
     pub push_status: String,
@@ -98,7 +98,10 @@ macro_rules! impl_bulletin_store {
                 title: r.try_get("title")?,
                 issued_on: r.try_get("issued_on")?,
                 summary: r.try_get("summary")?,
-                content: r.try_get("content")?,
+                content: {
+                    let text: String = r.try_get("content")?;
+                    serde_json::from_str(&text).map_err(|e| corrupt("bulletin content", &e.to_string()))?
+                },
                 created_by: r.try_get("created_by")?,
                 created_at: r.try_get("created_at")?,
                 push_status: r.try_get("push_status")?,
@@ -153,16 +156,14 @@ macro_rules! impl_bulletin_store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
                 )
                 .bind(b.region_id).bind(region.code.as_str()).bind(b.year).bind(b.number).bind(b.week_from).bind(b.week_to)
-                .bind(&b.title).bind(b.issued_on).bind(&b.summary).bind(&b.content).bind(&b.pdf).bind(&b.xlsx)
+                .bind(&b.title).bind(b.issued_on).bind(&b.summary).bind(serde_json::to_string(&b.content).map_err(|e| corrupt("bulletin content", &e.to_string()))?).bind(&b.pdf).bind(&b.xlsx)
                 .bind(&actor.name).bind(at).bind(&b.push_status)
                 .fetch_one(&mut *tx).await
                 .map_err(|e| map_err(e, "a bulletin for this region and week, or with this number, already exists"))?
                 .try_get("id")?;
                 let row = sqlx::query(concat!(bulletin_select!(), " WHERE id = $1")).bind(id).fetch_one(&mut *tx).await?;
                 let bulletin = bulletin_from_row(&row)?;
-                let mut snap = bulletin.clone();
-                snap.content = String::new();
-                write_audit(&mut tx, &$crate::NewAudit::of(actor, at, $crate::AuditAction::Create, "bulletin", id, &bulletin.region_code).after(snapshot(&snap))).await?;
+                write_audit(&mut tx, &$crate::NewAudit::of(actor, at, $crate::AuditAction::Create, "bulletin", id, &bulletin.region_code).after(snapshot(&bulletin))).await?;
                 tx.commit().await?;
                 Ok(bulletin)
             }

@@ -307,7 +307,7 @@ async fn bulletins(store: Arc<dyn Store>) {
         title: "北仑区“净海”行动每周通报".into(),
         issued_on: week_from + 7,
         summary: "摘要".into(),
-        content: "{}".into(),
+        content: Default::default(),
         pdf: b"%PDF-1.7 test".to_vec(),
         xlsx: b"PK\x03\x04 test".to_vec(),
         push_status: "none".into(),
