@@ -49,6 +49,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Maritime feeds, one per district (`[[maritime]]` tables; file only).
     pub maritime: Vec<crate::live::FeedConfig>,
+    /// The CJK font (TrueType or CFF OpenType, `.ttf/.otf/.ttc`) embedded in
+    /// bulletin PDFs; empty tries the Debian Noto CJK and WenQuanYi paths.
+    pub bulletin_font: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -62,6 +65,7 @@ impl Default for Config {
             default_lang: "zh".into(),
             secure_cookies: false,
             maritime: Vec::new(),
+            bulletin_font: None,
         }
     }
 }
@@ -118,7 +122,7 @@ impl Config {
             }
             let key = key.to_ascii_lowercase();
             let parsed = match key.as_str() {
-                "listen" | "data_dir" | "database_url" | "log" | "default_lang" => toml::Value::String(value.clone()),
+                "listen" | "data_dir" | "database_url" | "log" | "default_lang" | "bulletin_font" => toml::Value::String(value.clone()),
                 "session_hours" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
                     name: name.clone(),
                     message: format!("expected a whole number of hours, got {value:?}"),
@@ -130,7 +134,7 @@ impl Config {
                 _ => {
                     return Err(ConfigError::Env {
                         name: name.clone(),
-                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies)".into(),
+                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, bulletin_font)".into(),
                     })
                 }
             };

@@ -439,9 +439,16 @@ impl Scoring {
         Ok(())
     }
 
-    /// Runs every source over `from..=to` in the caller's regions and
-    /// writes the new entries. Running it again adds nothing new.
-    pub async fn evaluate(&self, ctx: &Ctx, from: Day, to: Day) -> WorkflowResult<Evaluation> {
+    /// Runs every source over `from..=to` in the caller's regions (or in
+    /// `region_id`, one of them) and writes the new entries. Running it
+    /// again adds nothing new.
+    pub async fn evaluate(
+        &self,
+        ctx: &Ctx,
+        region_id: Option<i64>,
+        from: Day,
+        to: Day,
+    ) -> WorkflowResult<Evaluation> {
         if !(is_office(ctx) && ctx.user.role.can_write()) {
             return Err(WorkflowError::forbidden(
                 "评分计算由专班办公室进行",
@@ -449,6 +456,17 @@ impl Scoring {
             ));
         }
         Self::check_period(from, to)?;
+        let narrowed;
+        let ctx = match region_id {
+            None => ctx,
+            Some(id) => {
+                let region = self.store.get_region(&ctx.scope, id).await?;
+                let mut c = ctx.clone();
+                c.scope.region_prefix = region.scope_prefix().to_string();
+                narrowed = c;
+                &narrowed
+            }
+        };
         let rules = self.rules().await?;
         let mut facts = Vec::new();
         for s in &self.sources {

@@ -756,7 +756,7 @@ pub async fn seed_demo_week(
     let written = store.insert_score_entries(&actor, now, &entries).await?;
 
     // The automatic rules over the last fortnight.
-    scoring.evaluate(&ctx, today - 14, today).await?;
+    scoring.evaluate(&ctx, None, today - 14, today).await?;
 
     // 春晓 appeals its deduction (awaiting the district office).
     if let Some(e) = written

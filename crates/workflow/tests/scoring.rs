@@ -96,12 +96,15 @@ async fn story(db: jinghai_store::testkit::TestDb) {
     );
 
     // Evaluating again adds nothing.
-    let again = scoring.evaluate(&office, today - 14, today).await.unwrap();
+    let again = scoring
+        .evaluate(&office, None, today - 14, today)
+        .await
+        .unwrap();
     assert!(again.facts > 0);
     assert!(again.written.is_empty(), "{:?}", again.written);
     // Only the office evaluates.
     assert!(matches!(
-        scoring.evaluate(&meishan, today - 7, today).await,
+        scoring.evaluate(&meishan, None, today - 7, today).await,
         Err(WorkflowError::Forbidden { .. })
     ));
     // A day later the late submission of two days ago stays one entry, and
