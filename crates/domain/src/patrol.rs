@@ -309,23 +309,11 @@ pub fn parse_zone(text: &str) -> Result<Vec<[f64; 2]>, Vec<LineError>> {
                         break;
                     }
                 }
-                ',' => {
-                    if !num.is_empty() {
-                        pair.push(num.parse().unwrap_or(f64::NAN));
-                        num.clear();
-                    }
+                ',' if !num.is_empty() => {
+                    pair.push(num.parse().unwrap_or(f64::NAN));
+                    num.clear();
                 }
-                c if c.is_ascii_digit()
-                    || c == '-'
-                    || c == '.'
-                    || c == 'e'
-                    || c == 'E'
-                    || c == '+' =>
-                {
-                    if started {
-                        num.push(c)
-                    }
-                }
+                c if started && (c.is_ascii_digit() || "-.eE+".contains(c)) => num.push(c),
                 _ => {}
             }
         }

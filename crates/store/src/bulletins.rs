@@ -36,6 +36,8 @@ pub enum BulletinFile {
     Xlsx,
 }
 
+// One attempt's record is a handful of plain fields; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 #[async_trait]
 pub trait BulletinStore: Send + Sync {
     /// The next free number of a region's bulletins in a year.
@@ -139,6 +141,7 @@ macro_rules! impl_bulletin_store {
             ))
         }
 
+        #[allow(clippy::too_many_arguments)]
         #[async_trait::async_trait]
         impl $crate::BulletinStore for $store {
             async fn next_bulletin_number(&self, region_id: i64, year: i32) -> $crate::Result<i32> {

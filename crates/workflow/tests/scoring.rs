@@ -111,7 +111,12 @@ async fn story(db: jinghai_store::testkit::TestDb) {
     // yesterday's missing sections are now judged.
     clock.advance(jinghai_domain::time::DAY);
     let later = scoring
-        .evaluate(&office, today - 14, today + 1)
+        .evaluate(
+            &office,
+            Some(seeded.regions["330206"]),
+            today - 14,
+            today + 1,
+        )
         .await
         .unwrap();
     assert!(
