@@ -15,6 +15,9 @@
 //! - [`audit`]: the append-only audit record.
 //! - [`validate`]: field validation errors with Chinese and English messages.
 //! - [`time`]: RFC 3339 formatting/parsing of epoch milliseconds.
+//! - [`scoring`]: the evaluation rule table, ledger facts and evaluator,
+//!   rankings, red/yellow cards; [`bulletin`]: weekly bulletins' numbering
+//!   and weeks; [`patrol`]: track files, zones, patrolled area and blind spots.
 
 /// A closed set of string values with Chinese and English names (stored as
 /// their `as_str`). Defined before the modules so that all of them can use it.
@@ -36,13 +39,16 @@ macro_rules! string_enum {
 
 pub mod alert;
 pub mod audit;
+pub mod bulletin;
 pub mod geometry;
+pub mod patrol;
 pub mod person;
 pub mod region;
 pub mod registry;
 pub mod report;
 pub mod risk;
 pub mod scope;
+pub mod scoring;
 pub mod taskforce;
 pub mod time;
 pub mod unit;

@@ -52,6 +52,9 @@ pub struct Config {
     pub alert_ack_minutes: u32,
     /// Maritime feeds, one per district (`[[maritime]]` tables; file only).
     pub maritime: Vec<crate::live::FeedConfig>,
+    /// The CJK font (TrueType or CFF OpenType, `.ttf/.otf/.ttc`) embedded in
+    /// bulletin PDFs; empty tries the Debian Noto CJK and WenQuanYi paths.
+    pub bulletin_font: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -66,6 +69,7 @@ impl Default for Config {
             secure_cookies: false,
             alert_ack_minutes: jinghai_workflow::alerts::DEFAULT_ACK_MINUTES,
             maritime: Vec::new(),
+            bulletin_font: None,
         }
     }
 }
@@ -122,7 +126,7 @@ impl Config {
             }
             let key = key.to_ascii_lowercase();
             let parsed = match key.as_str() {
-                "listen" | "data_dir" | "database_url" | "log" | "default_lang" => toml::Value::String(value.clone()),
+                "listen" | "data_dir" | "database_url" | "log" | "default_lang" | "bulletin_font" => toml::Value::String(value.clone()),
                 "session_hours" | "alert_ack_minutes" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
                     name: name.clone(),
                     message: format!("expected a whole number, got {value:?}"),
@@ -134,7 +138,7 @@ impl Config {
                 _ => {
                     return Err(ConfigError::Env {
                         name: name.clone(),
-                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes)".into(),
+                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes, bulletin_font)".into(),
                     })
                 }
             };

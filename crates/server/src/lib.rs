@@ -22,6 +22,7 @@ pub mod api_registry;
 pub mod assets;
 pub mod auth;
 pub mod config;
+pub mod dingtalk;
 pub mod error;
 pub mod i18n;
 pub mod live;
@@ -38,9 +39,12 @@ use jinghai_domain::time::HOUR;
 use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
+use jinghai_workflow::bulletins::Bulletins;
+use jinghai_workflow::patrols::{NoAisHistory, Patrols};
 use jinghai_workflow::registry::{Registries, RegistryChange};
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
+use jinghai_workflow::scoring::Scoring;
 use jinghai_workflow::{Accounts, Admin, Clock};
 
 pub use config::Config;
@@ -60,6 +64,9 @@ pub struct Inner {
     pub registries: Registries,
     /// Registry changes for the running maritime feeds ([`live`]).
     pub registry_changes: tokio::sync::broadcast::Sender<RegistryChange>,
+    pub scoring: Scoring,
+    pub bulletins: Bulletins,
+    pub patrols: Patrols,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -93,6 +100,24 @@ impl AppState {
             alerts: Alerts::new(store.clone(), clock.clone())
                 .with_ack_minutes(config.alert_ack_minutes),
             risks: Risks::new(store.clone(), clock.clone()),
+            scoring: Scoring::new(store.clone(), clock.clone()),
+            bulletins: Bulletins::new(
+                store.clone(),
+                clock.clone(),
+                match jinghai_workflow::pdf::load_font(config.bulletin_font.as_deref()) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "bulletins: no CJK font, PDFs cannot be made");
+                        None
+                    }
+                },
+                Arc::new(dingtalk::DingTalkPusher {
+                    client: dingtalk::DingTalk::default(),
+                    clock: clock.clone(),
+                }),
+                jinghai_workflow::bulletins::RetryPolicy::default(),
+            ),
+            patrols: Patrols::new(store.clone(), clock.clone(), Arc::new(NoAisHistory)),
             store,
             clock,
             config,

@@ -50,6 +50,16 @@ pub enum Entity {
     Place,
     /// A port departure/arrival report.
     PortReport,
+    /// A scoring ledger entry.
+    ScoreEntry,
+    /// A rule of the (province-wide) scoring table.
+    ScoreRule,
+    /// A red or yellow card.
+    Card,
+    /// An archived weekly bulletin.
+    Bulletin,
+    /// A patrol plan.
+    PatrolPlan,
 }
 
 /// One endpoint.
@@ -176,6 +186,38 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/port-reports", false, "File a port report (officer)", List, post(pages::port_reports::create)),
     route!("GET", "/port-reports/reconcile", false, "Port reports against AIS port entries", List, get(pages::port_reports::reconcile)),
     route!("GET", "/port-reports/{id}", false, "A port report with its persons aboard", Item(PortReport), get(pages::port_reports::detail)),
+    route!("GET", "/api/v1/scoring/ranking", true, "Scoring ranking of a level and period (?level=town|district|city|province&from&to)", List, get(pages::scoring::api_ranking)),
+    route!("GET", "/api/v1/scoring/entries", true, "Scoring ledger entries of a period, each with the link to its record (?from&to)", List, get(pages::scoring::api_entries)),
+    route!("GET", "/api/v1/cards", true, "Red and yellow cards with lat/lon, for the map", List, get(pages::scoring::api_cards)),
+    route!("GET", "/api/v1/bulletins", true, "Archived weekly bulletins with their DingTalk summaries", List, get(pages::bulletins::api_list)),
+    route!("GET", "/api/v1/patrols", true, "Patrol plans", List, get(pages::patrols::api_list)),
+    route!("GET", "/api/v1/patrols/{id}/coverage", true, "GeoJSON of a patrol plan: zone, tracks, blind spots, with the patrolled area", Item(PatrolPlan), get(pages::patrols::api_coverage)),
+    route!("GET", "/scoring", false, "Ranking and ledger of a level and period", List, get(pages::scoring::ranking)),
+    route!("POST", "/scoring/evaluate", false, "Evaluate a period (office)", List, post(pages::scoring::evaluate)),
+    route!("POST", "/scoring/entries", false, "Enter points by hand (office)", List, post(pages::scoring::create_manual)),
+    route!("GET", "/scoring/entries/{id}", false, "A ledger entry with its record and appeal", Item(ScoreEntry), get(pages::scoring::entry)),
+    route!("POST", "/scoring/entries/{id}/appeal", false, "Appeal an entry (its region)", Item(ScoreEntry), post(pages::scoring::appeal)),
+    route!("POST", "/scoring/entries/{id}/decide", false, "Decide an appeal (an office above)", Item(ScoreEntry), post(pages::scoring::decide)),
+    route!("GET", "/scoring/rules", false, "The scoring rule table", NoScopedData, get(pages::scoring::rules)),
+    route!("POST", "/scoring/rules", false, "Add a rule (province)", List, post(pages::scoring::create_rule)),
+    route!("POST", "/scoring/rules/{id}", false, "Change a rule (province)", Item(ScoreRule), post(pages::scoring::update_rule)),
+    route!("GET", "/scoring/regions/{id}", false, "A region's evaluation: points, entries, cards", Item(Region), get(pages::scoring::region)),
+    route!("GET", "/cards", false, "Red and yellow cards, and issuing one", List, get(pages::scoring::cards)),
+    route!("POST", "/cards", false, "Issue a card (office)", List, post(pages::scoring::issue_card)),
+    route!("POST", "/cards/{id}/lift", false, "Lift a card (office)", Item(Card), post(pages::scoring::lift_card)),
+    route!("GET", "/bulletins", false, "Weekly bulletins, issuing one, the DingTalk robot", List, get(pages::bulletins::list)),
+    route!("POST", "/bulletins", false, "Issue a region's weekly bulletin (office)", List, post(pages::bulletins::issue)),
+    route!("POST", "/bulletins/robots", false, "Set a region's DingTalk robot (office)", List, post(pages::bulletins::set_robot)),
+    route!("GET", "/bulletins/{id}", false, "A bulletin with its figures and push history", Item(Bulletin), get(pages::bulletins::detail)),
+    route!("GET", "/bulletins/{id}/pdf", false, "The bulletin as PDF", Item(Bulletin), get(pages::bulletins::pdf)),
+    route!("GET", "/bulletins/{id}/xlsx", false, "The bulletin as XLSX", Item(Bulletin), get(pages::bulletins::xlsx)),
+    route!("POST", "/bulletins/{id}/push", false, "Push the bulletin to its DingTalk robot again", Item(Bulletin), post(pages::bulletins::push)),
+    route!("GET", "/patrols", false, "Patrol plans", List, get(pages::patrols::list)),
+    route!("POST", "/patrols", false, "Make a patrol plan", List, post(pages::patrols::create)),
+    route!("GET", "/patrols/{id}", false, "A plan with records, coverage and its map", Item(PatrolPlan), get(pages::patrols::detail)),
+    route!("POST", "/patrols/{id}/files", false, "Record a patrol from a GPX/CSV track (multipart)", Item(PatrolPlan), post(pages::patrols::upload)),
+    route!("POST", "/patrols/{id}/ais", false, "Record a patrol from the AIS track of a vessel", Item(PatrolPlan), post(pages::patrols::from_ais)),
+    route!("POST", "/patrols/prefill/{id}", false, "Prefill a district's daily 海上巡航 section from patrol records", Item(District), post(pages::patrols::prefill)),
     route!("GET", "/admin/regions", false, "Regions page", List, get(pages::admin::regions)),
     route!("POST", "/admin/regions", false, "Create region form", List, post(pages::admin::create_region)),
     route!("POST", "/admin/regions/{id}", false, "Rename region form", Item(Region), post(pages::admin::rename_region)),

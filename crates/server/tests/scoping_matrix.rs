@@ -261,6 +261,65 @@ async fn seed_registries(app: &TestApp) -> std::collections::HashMap<&'static st
     out
 }
 
+fn admin_scope(prefix: &str) -> jinghai_domain::Scope {
+    jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: prefix.into(),
+        unit_id: None,
+    }
+}
+
+/// Issue #9's records that `user_prefix`'s user must not reach: a ledger
+/// entry, a card and a patrol plan under `foreign`, a bulletin outside the
+/// user's region, and a rule (only the province edits rules).
+async fn foreign_issue9(
+    app: &TestApp,
+    foreign: &str,
+    user_prefix: &str,
+) -> (i64, i64, i64, i64, i64) {
+    let store = &app.db.store;
+    let entry = store
+        .list_score_entries(&admin_scope(foreign), 0, i32::MAX)
+        .await
+        .unwrap()
+        .iter()
+        .find(|e| e.region_code.starts_with(foreign))
+        .expect("the demo seeds score entries")
+        .id;
+    let card = store
+        .list_cards(&admin_scope(foreign))
+        .await
+        .unwrap()
+        .first()
+        .expect("the demo seeds cards")
+        .id;
+    let bulletin = store
+        .list_bulletins(&admin_scope("33"))
+        .await
+        .unwrap()
+        .iter()
+        .find(|b| !b.region_code.starts_with(user_prefix))
+        .expect("the demo seeds bulletins")
+        .id;
+    let plan = store
+        .list_patrol_plans(&admin_scope("33"))
+        .await
+        .unwrap()
+        .iter()
+        .find(|p| !p.region_code.starts_with(user_prefix))
+        .expect("the demo seeds patrol plans")
+        .id;
+    let rule = store
+        .list_score_rules()
+        .await
+        .unwrap()
+        .first()
+        .expect("rules")
+        .id;
+    (entry, card, bulletin, plan, rule)
+}
+
 /// A body that tries to reach into the foreign region.
 fn body_for(
     method: &str,
@@ -311,6 +370,17 @@ fn body_for(
         ("POST", "/api/v1/daily/sheet/") => r#"{"day":"2021-02-09","section":"maritime_patrol","values":{"mp_personnel":"1"},"submit":true}"#.into(),
         ("POST", p) if p.starts_with("/api/v1/daily/entries/") => r#"{"approve":true,"reason":"x","comment":"x"}"#.into(),
         ("POST", "/daily/") => form(&[("day", "2021-02-09".into()), ("section", "maritime_patrol".into()), ("v.mp_personnel", "1".into()), ("action", "submit".into())]),
+        ("POST", "/scoring/entries") => form(&[("rule_id", "1".into()), ("region_id", r), ("note", "越权".into())]),
+        ("POST", "/scoring/evaluate") => form(&[("region_id", r), ("from", "2021-02-01".into()), ("to", "2021-02-09".into())]),
+        ("POST", "/scoring/rules") | ("POST", "/scoring/rules/") => form(&[("code", "x_rule".into()), ("zh", "越权".into()), ("trigger", "manual".into()), ("points", "5".into()), ("active", "on".into())]),
+        ("POST", "/cards") => form(&[("color", "yellow".into()), ("place_kind", "port".into()), ("place_name", "越权".into()), ("region_id", r), ("reason", "x".into()), ("fix_deadline", "2021-03-01".into())]),
+        ("POST", "/bulletins") => form(&[("region_id", r), ("week", "2021-02-01".into())]),
+        ("POST", "/bulletins/robots") => form(&[("region_id", r), ("webhook", "https://oapi.dingtalk.com/robot/send?access_token=x".into()), ("secret", "SECxxxxxxxxxx".into())]),
+        ("POST", "/patrols") => form(&[("region_id", r), ("unit_id", u), ("name", "越权".into()), ("zone", "121.9,29.8\n122,29.8\n122,29.9".into()), ("starts_at", "2021-02-09T08:00".into()), ("ends_at", "2021-02-09T18:00".into())]),
+        ("POST", "/patrols/prefill/") => form(&[("day", "2021-02-09".into())]),
+        ("POST", p) if p.starts_with("/scoring/entries/") => form(&[("reason", "越权".into()), ("decision", "越权".into()), ("accept", "yes".into())]),
+        ("POST", p) if p.starts_with("/cards/") => form(&[("note", "越权".into())]),
+        ("POST", p) if p.starts_with("/patrols/") => form(&[("vessel", "越权".into()), ("mmsi", "412900001".into())]),
         _ if api => match method {
             "PATCH" if path.contains("/units/") => r#"{"name":"改","agency":"police"}"#.into(),
             "PATCH" if path.contains("/users/") => {
@@ -357,6 +427,12 @@ async fn matrix(app: TestApp) {
         let (risk, risk_file) = first_risk(&app, pair.foreign_prefix).await;
         let alert = first_alert(&app, pair.foreign_prefix).await;
         let reg = registry[pair.foreign_prefix];
+        let own_prefix = match pair.user {
+            "meishan" => "330206008",
+            _ => "330206",
+        };
+        let (score_entry, card, bulletin, plan, rule) =
+            foreign_issue9(&app, pair.foreign_prefix, own_prefix).await;
         let foreign_scope = jinghai_domain::Scope {
             user_id: 0,
             role: jinghai_domain::Role::Admin,
@@ -389,6 +465,11 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::VesselPhoto) => reg.photo,
                 ScopeCheck::Item(Entity::Place) => reg.place,
                 ScopeCheck::Item(Entity::PortReport) => reg.report,
+                ScopeCheck::Item(Entity::ScoreEntry) => score_entry,
+                ScopeCheck::Item(Entity::ScoreRule) => rule,
+                ScopeCheck::Item(Entity::Card) => card,
+                ScopeCheck::Item(Entity::Bulletin) => bulletin,
+                ScopeCheck::Item(Entity::PatrolPlan) => plan,
                 _ => 0,
             };
             let path = r
@@ -501,6 +582,8 @@ async fn csrf_required(app: TestApp) {
     let user = app.seeded.users["haijing"];
     let entry = first_entry(&app, "330206").await;
     let (own_risk, _) = first_risk(&app, "330206").await;
+    // The admin's own records of issue #9 ("330211" is outside them).
+    let own9 = foreign_issue9(&app, "330206", "330211").await;
     for r in ROUTES.iter().filter(|r| r.method != "GET") {
         if matches!(r.path, "/login" | "/api/v1/session") && r.method == "POST" {
             continue;
@@ -517,6 +600,11 @@ async fn csrf_required(app: TestApp) {
             ScopeCheck::Item(Entity::VesselPhoto) => own.photo,
             ScopeCheck::Item(Entity::Place) => own.place,
             ScopeCheck::Item(Entity::PortReport) => own.report,
+            ScopeCheck::Item(Entity::ScoreEntry) => own9.0,
+            ScopeCheck::Item(Entity::ScoreRule) => own9.4,
+            ScopeCheck::Item(Entity::Card) => own9.1,
+            ScopeCheck::Item(Entity::Bulletin) => own9.2,
+            ScopeCheck::Item(Entity::PatrolPlan) => own9.3,
             _ => 0,
         };
         let path = r.path.replace("{id}", &id.to_string());

@@ -25,6 +25,12 @@ mod migrate;
 mod sql_impl;
 #[macro_use]
 mod registry;
+#[macro_use]
+mod bulletins;
+#[macro_use]
+mod patrols;
+#[macro_use]
+mod scoring;
 mod postgres;
 mod sqlite;
 
@@ -42,12 +48,15 @@ use jinghai_domain::{
     WorkingGroup,
 };
 
+pub use bulletins::{BulletinFile, BulletinStore, NewBulletin};
 pub use migrate::{Migration, MigrationStatus};
+pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
 pub use postgres::PgStore;
 pub use registry::{
     ImportCounts, NewVessel, PlaceWrite, PortEntryWrite, PortReportWrite, RegistryStore,
     VesselFilter, VesselWrite,
 };
+pub use scoring::{NewCard, ScoringStore};
 pub use sqlite::SqliteStore;
 
 /// Which backend a store runs on.
@@ -286,7 +295,9 @@ impl NewAudit {
 
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
-pub trait Store: Send + Sync + 'static + RegistryStore {
+pub trait Store:
+    Send + Sync + 'static + RegistryStore + ScoringStore + BulletinStore + PatrolStore
+{
     fn backend(&self) -> Backend;
 
     /// Applies pending migrations; returns what was applied.

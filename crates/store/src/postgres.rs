@@ -40,3 +40,6 @@ impl_store!(
     "BEGIN"
 );
 impl_registry_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_scoring_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_bulletin_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_patrol_store!(PgStore, sqlx::Postgres, "BEGIN");

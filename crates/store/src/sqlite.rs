@@ -48,3 +48,6 @@ impl_store!(
     "BEGIN IMMEDIATE"
 );
 impl_registry_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_scoring_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_bulletin_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_patrol_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");

@@ -20,12 +20,16 @@ pub mod accounts;
 pub mod admin;
 pub mod alerts;
 pub mod bootstrap;
+pub mod bulletins;
 pub mod clock;
 pub mod error;
+pub mod patrols;
+pub mod pdf;
 pub mod registry;
 pub mod report_export;
 pub mod reports;
 pub mod risks;
+pub mod scoring;
 pub mod seed;
 
 use jinghai_domain::audit::Actor;
