@@ -70,7 +70,11 @@ fn send_lines(
 
 async fn alert_counts(db: &jinghai_store::testkit::TestDb) -> BTreeMap<(String, i64), usize> {
     let mut found = BTreeMap::new();
+    // The demo seeds a past week of alerts of its own; only the feed's count here.
     for a in db.store.list_alerts(&beilun(), 5000).await.unwrap() {
+        if a.event_key.starts_with("demo-week:") {
+            continue;
+        }
         *found.entry((a.kind.clone(), a.mmsi)).or_default() += 1;
     }
     found
