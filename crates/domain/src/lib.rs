@@ -15,9 +15,21 @@
 //! - [`audit`]: the append-only audit record.
 //! - [`validate`]: field validation errors with Chinese and English messages.
 //! - [`time`]: RFC 3339 formatting/parsing of epoch milliseconds.
+//! - Issue #8: [`intl`] (inbound international ships, the five testing
+//!   categories, 三不, 一船一案, the inbound-list import), [`individual`]
+//!   (individual cases, closed-loop quarantine, 失管漏管), [`duty`] (the
+//!   deadline rule table), [`epidemic`] (key persons, key countries,
+//!   cold-chain trace and smuggling leads).
+
+#[macro_use]
+mod enums;
 
 pub mod alert;
 pub mod audit;
+pub mod duty;
+pub mod epidemic;
+pub mod individual;
+pub mod intl;
 pub mod region;
 pub mod report;
 pub mod risk;
