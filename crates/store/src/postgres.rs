@@ -39,3 +39,4 @@ impl_store!(
     crate::migrate::POSTGRES,
     "BEGIN"
 );
+impl_intl_store!(PgStore, sqlx::Postgres, "BEGIN");
