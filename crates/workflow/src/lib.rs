@@ -12,13 +12,21 @@
 //! - [`accounts`]: passwords (argon2), sign-in with rate limiting, sessions.
 //! - [`admin`]: regions, units, users and the task force.
 //! - [`error`]: the one error type, which the server turns into a response.
+//! - Issue #8: [`intl`] (inbound international ships, vessel matching),
+//!   [`individual`] (individual cases and closed-loop quarantine),
+//!   [`duty`] (deadlines, the duty desk, notifications and the `Notifier`
+//!   hook), [`epidemic`] (key persons, key countries, cold-chain trace).
 
 pub mod accounts;
 pub mod admin;
 pub mod alerts;
 pub mod bootstrap;
 pub mod clock;
+pub mod duty;
+pub mod epidemic;
 pub mod error;
+pub mod individual;
+pub mod intl;
 pub mod report_export;
 pub mod reports;
 pub mod risks;
