@@ -215,11 +215,14 @@ impl Individual {
                     "时间不能晚于现在",
                     "the time cannot be in the future",
                 )),
-                Some(ms) if ms < not_before => Err(field(
-                    f,
-                    "时间不能早于发现时间",
-                    "the time cannot be before the case was found",
-                )),
+                // Typed times have minutes only: compare at that precision.
+                Some(ms) if ms < not_before.saturating_sub(not_before.rem_euclid(60_000)) => {
+                    Err(field(
+                        f,
+                        "时间不能早于发现时间",
+                        "the time cannot be before the case was found",
+                    ))
+                }
                 Some(ms) => Ok(ms),
                 None => Err(field(
                     f,
