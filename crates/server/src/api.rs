@@ -655,4 +655,3 @@ pub async fn alerts(
         .await
         .map_err(|e| auth.err(e))?)
 }
-

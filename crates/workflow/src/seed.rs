@@ -1019,7 +1019,13 @@ pub async fn seed_demo_intl(
     let p1 = epidemic
         .create_key_person(
             &meishan,
-            &person("330206008", "陈某某", "南非", "梅山网格员 周某", "上海浦东"),
+            &person(
+                "330206008",
+                "陈某某",
+                "南非",
+                "北仑区梅山街道网格员 周某",
+                "上海浦东",
+            ),
         )
         .await?;
     epidemic
@@ -1032,7 +1038,13 @@ pub async fn seed_demo_intl(
     let p2 = epidemic
         .create_key_person(
             &baifeng,
-            &person("330206009", "林某", "英国", "白峰网格员 吴某", "宁波栎社"),
+            &person(
+                "330206009",
+                "林某",
+                "英国",
+                "北仑区白峰街道网格员 吴某",
+                "宁波栎社",
+            ),
         )
         .await?;
     epidemic
