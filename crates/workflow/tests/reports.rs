@@ -213,7 +213,7 @@ async fn story(w: World) {
         .unwrap();
     assert_eq!(
         r.value("cum_illegal_entrants"),
-        5_000,
+        base + 5_000,
         "cumulative as of the period end"
     );
     assert_eq!(r.totals["illegal_entrants"], 5_000);
