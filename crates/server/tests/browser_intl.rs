@@ -58,6 +58,7 @@ fn login(d: &Driver, base: &str, user: &str) {
 
 /// Records a step on the case page.
 fn step(d: &Driver, step_name: &str, owner: &str, site: Option<&str>) {
+    eprintln!("step {step_name} on {}", d.url());
     d.select("form[data-testid=step-form] select[name=step]", step_name);
     d.type_into("form[data-testid=step-form] input[name=owner]", owner);
     if let Some(site) = site {
@@ -68,6 +69,7 @@ fn step(d: &Driver, step_name: &str, owner: &str, site: Option<&str>) {
 }
 
 fn test(d: &Driver, kind: &str) {
+    eprintln!("test {kind} on {}", d.url());
     d.select("form[data-testid=test-form] select[name=kind]", kind);
     d.select("form[data-testid=test-form] select[name=result]", "阴性");
     d.click("form[data-testid=test-form] button[type=submit]");
@@ -139,6 +141,8 @@ async fn an_illegal_entrant_goes_from_report_to_release() {
         d.click("form[data-testid=step-form] button[type=submit]");
         assert!(d.text("[data-testid=form-errors]").contains("隔离期未满"));
         clock.advance(DAY);
+        // Sessions last 12 hours: a day later, sign in again.
+        login(&d, &base, "haijing");
         d.goto(&case_url);
         step(&d, "解除隔离放行", "赵隔离点", None);
         assert_eq!(
