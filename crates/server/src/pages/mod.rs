@@ -384,6 +384,12 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
     let risks = state.risks.list(ctx).await.map_err(|e| auth.err(e))?;
     let overdue = risks.iter().filter(|r| r.overdue(today)).count();
     let alert_counts = state.alerts.counts(ctx).await.map_err(|e| auth.err(e))?;
+    let duty = state.duty.desk(ctx).await.map_err(|e| auth.err(e))?;
+    let duty_overdue = duty
+        .items
+        .iter()
+        .filter(|i| i.state == jinghai_domain::duty::DeadlineState::Overdue)
+        .count();
     let awaiting_check = risks
         .iter()
         .filter(|r| r.status == jinghai_domain::risk::RiskStatus::PendingCheck)
@@ -407,6 +413,8 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
                 }
                 a.card href="/alerts?overdue=1" data-testid="home-alerts-overdue" { h3 { (lang.pick("超时未签收预警", "Overdue alerts")) } p.big.(if alert_counts.overdue > 0 { "red" } else { "" }) { (alert_counts.overdue) } }
                 a.card href="/alerts?status=new" data-testid="home-alerts-new" { h3 { (lang.pick("待指派预警", "Alerts to assign")) } p.big { (alert_counts.new) } }
+                a.card href="/duty" data-testid="home-duty-overdue" { h3 { (lang.pick("值班督办逾期", "Overdue on the duty desk")) } p.big.(if duty_overdue > 0 { "red" } else { "" }) { (duty_overdue) } }
+                a.card href="/duty" data-testid="home-lost" { h3 { (lang.pick("失管漏管人员", "Persons lost from control")) } p.big.(if duty.lost.is_empty() { "" } else { "red" }) { (duty.lost.len()) } }
                 a.card href="/risks?flag=overdue" data-testid="home-overdue" { h3 { (lang.pick("逾期风险", "Overdue risks")) } p.big.(if overdue > 0 { "red" } else { "" }) { (overdue) } }
                 a.card href="/risks?status=pending_check" { h3 { (lang.pick("待验收销号", "Awaiting close-out check")) } p.big { (awaiting_check) } }
                 div.card { h3 { (t(lang, "nav.regions")) } p.big { (regions.len()) } }
