@@ -661,7 +661,15 @@ mod tests {
     fn work_is_blocked_until_all_crew_negative() {
         use TestResult::*;
         let cat = [TestingCategory::CrewChangeCargo];
-        let cases: &[(&[TestingCategory], &[TestResult], bool, bool, &[WorkBlock])] = &[
+        /// (categories, crew results, plan recorded, 三不 confirmed, expected blocks)
+        type Case<'a> = (
+            &'a [TestingCategory],
+            &'a [TestResult],
+            bool,
+            bool,
+            &'a [WorkBlock],
+        );
+        let cases: &[Case] = &[
             (&cat, &[Negative, Negative], true, true, &[]),
             (
                 &cat,

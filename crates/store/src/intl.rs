@@ -208,6 +208,34 @@ pub struct NewStep {
     pub fulfils: Vec<DeadlineRule>,
 }
 
+/// A quarantine test to record.
+#[derive(Debug, Clone)]
+pub struct NewTest {
+    pub kind: TestKind,
+    pub taken_at: Millis,
+    pub result: TestResult,
+    pub unit_id: Option<i64>,
+}
+
+/// A day's report on a key person.
+#[derive(Debug, Clone)]
+pub struct NewKeyReport {
+    pub day: Day,
+    pub health: String,
+    pub location: String,
+    pub note: String,
+}
+
+/// A batch moving into or out of a store.
+#[derive(Debug, Clone)]
+pub struct NewMovement {
+    pub batch_id: i64,
+    pub store_id: i64,
+    pub direction: Direction,
+    pub quantity_g: i64,
+    pub at: Millis,
+}
+
 /// A key person to register.
 #[derive(Debug, Clone)]
 pub struct NewKeyPerson {
@@ -339,10 +367,7 @@ pub trait IntlStore: Send + Sync {
         actor: &Actor,
         at: Millis,
         person_id: i64,
-        kind: TestKind,
-        taken_at: Millis,
-        result: TestResult,
-        unit_id: Option<i64>,
+        t: &NewTest,
     ) -> Result<CaseTest>;
     async fn set_person_location(
         &self,
@@ -429,10 +454,7 @@ pub trait IntlStore: Send + Sync {
         actor: &Actor,
         at: Millis,
         person_id: i64,
-        day: Day,
-        health: &str,
-        location: &str,
-        note: &str,
+        r: &NewKeyReport,
     ) -> Result<KeyPersonReport>;
     async fn list_key_person_reports(&self, person_id: i64) -> Result<Vec<KeyPersonReport>>;
     async fn set_key_person_status(
@@ -469,11 +491,7 @@ pub trait IntlStore: Send + Sync {
         &self,
         actor: &Actor,
         at: Millis,
-        batch_id: i64,
-        store_id: i64,
-        direction: Direction,
-        quantity_g: i64,
-        moved_at: Millis,
+        m: &NewMovement,
     ) -> Result<ColdMovement>;
     async fn list_store_movements(&self, store_id: i64) -> Result<Vec<ColdMovement>>;
     async fn list_batch_movements(&self, batch_id: i64) -> Result<Vec<ColdMovement>>;
@@ -998,7 +1016,8 @@ macro_rules! impl_intl_store {
                 Ok(step)
             }
 
-            async fn add_test(&self, actor: &Actor, at: Millis, person_id: i64, kind: jinghai_domain::individual::TestKind, taken_at: Millis, result: jinghai_domain::intl::TestResult, unit_id: Option<i64>) -> Result<$crate::intl::CaseTest> {
+            async fn add_test(&self, actor: &Actor, at: Millis, person_id: i64, nt: &$crate::intl::NewTest) -> Result<$crate::intl::CaseTest> {
+                let (kind, taken_at, result, unit_id) = (nt.kind, nt.taken_at, nt.result, nt.unit_id);
                 let mut tx = self.pool.begin_with($begin).await?;
                 let person = intl_rows::person_in_tx(&mut tx, person_id).await?;
                 let case = intl_rows::case_in_tx(&mut tx, person.case_id).await?;
@@ -1154,7 +1173,8 @@ macro_rules! impl_intl_store {
                 intl_rows::key_person(&row.ok_or(StoreError::NotFound)?)
             }
 
-            async fn add_key_person_report(&self, actor: &Actor, at: Millis, person_id: i64, day: Day, health: &str, location: &str, note: &str) -> Result<jinghai_domain::epidemic::KeyPersonReport> {
+            async fn add_key_person_report(&self, actor: &Actor, at: Millis, person_id: i64, nr: &$crate::intl::NewKeyReport) -> Result<jinghai_domain::epidemic::KeyPersonReport> {
+                let (day, health, location, note) = (nr.day, nr.health.as_str(), nr.location.as_str(), nr.note.as_str());
                 let mut tx = self.pool.begin_with($begin).await?;
                 let p = intl_rows::key_person_in_tx(&mut tx, person_id).await?;
                 let id: i64 = sqlx::query("INSERT INTO key_person_reports (person_id, day, health, location, note, reported_by, reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
@@ -1234,7 +1254,8 @@ macro_rules! impl_intl_store {
                 row.as_ref().map(intl_rows::batch).transpose()
             }
 
-            async fn add_cold_movement(&self, actor: &Actor, at: Millis, batch_id: i64, store_id: i64, direction: jinghai_domain::epidemic::Direction, quantity_g: i64, moved_at: Millis) -> Result<jinghai_domain::epidemic::ColdMovement> {
+            async fn add_cold_movement(&self, actor: &Actor, at: Millis, nm: &$crate::intl::NewMovement) -> Result<jinghai_domain::epidemic::ColdMovement> {
+                let (batch_id, store_id, direction, quantity_g, moved_at) = (nm.batch_id, nm.store_id, nm.direction, nm.quantity_g, nm.at);
                 let mut tx = self.pool.begin_with($begin).await?;
                 let store = intl_rows::cold_store(&sqlx::query("SELECT id, region_id, region_code, name, address FROM cold_stores WHERE id = $1").bind(store_id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?)?;
                 let id: i64 = sqlx::query("INSERT INTO cold_movements (batch_id, store_id, direction, quantity_g, at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")

@@ -12,8 +12,9 @@ use jinghai_domain::individual::{CaseKind, CaseStatus, Health, StepKind, TestKin
 use jinghai_domain::intl::{CallPurpose, TestResult, ViolationKind, WorkStatus};
 use jinghai_domain::{Agency, RegionCode, RegionLevel, Role, Scope};
 use jinghai_store::{
-    both_backends, AuditFilter, NewCase, NewColdBatch, NewDeadline, NewKeyPerson, NewPerson,
-    NewRegion, NewShipCall, NewStep, NewStockCheck, NewUnit, Store, StoreError,
+    both_backends, AuditFilter, NewCase, NewColdBatch, NewDeadline, NewKeyPerson, NewKeyReport,
+    NewMovement, NewPerson, NewRegion, NewShipCall, NewStep, NewStockCheck, NewTest, NewUnit,
+    Store, StoreError,
 };
 
 const T: i64 = 1_612_917_000_000;
@@ -46,6 +47,15 @@ fn call(region_id: i64, name: &str, crew: &[(&str, &str)]) -> NewShipCall {
             .iter()
             .map(|(n, p)| (n.to_string(), "CN".to_string(), p.to_string()))
             .collect(),
+    }
+}
+
+fn report(day: i32, note: &str) -> NewKeyReport {
+    NewKeyReport {
+        day,
+        health: "正常".into(),
+        location: "白峰村".into(),
+        note: note.into(),
     }
 }
 
@@ -399,10 +409,12 @@ async fn story(store: Arc<dyn Store>) {
             &a,
             T,
             persons[0].id,
-            TestKind::Nucleic,
-            T + 41 * H,
-            TestResult::Negative,
-            Some(unit.id),
+            &NewTest {
+                kind: TestKind::Nucleic,
+                taken_at: T + 41 * H,
+                result: TestResult::Negative,
+                unit_id: Some(unit.id),
+            },
         )
         .await
         .unwrap();
@@ -411,10 +423,12 @@ async fn story(store: Arc<dyn Store>) {
             &a,
             T,
             persons[1].id,
-            TestKind::Serum,
-            T + 41 * H,
-            TestResult::Pending,
-            None,
+            &NewTest {
+                kind: TestKind::Serum,
+                taken_at: T + 41 * H,
+                result: TestResult::Pending,
+                unit_id: None,
+            },
         )
         .await
         .unwrap();
@@ -562,17 +576,17 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(kp.status, KeyPersonStatus::Planned);
     assert!(store.list_key_persons(&meishan).await.unwrap().is_empty());
     store
-        .add_key_person_report(&a, T, kp.id, 100, "正常", "白峰村", "")
+        .add_key_person_report(&a, T, kp.id, &report(100, ""))
         .await
         .unwrap();
     assert!(matches!(
         store
-            .add_key_person_report(&a, T, kp.id, 100, "正常", "白峰村", "")
+            .add_key_person_report(&a, T, kp.id, &report(100, ""))
             .await,
         Err(StoreError::Conflict(_))
     ));
     store
-        .add_key_person_report(&a, T, kp.id, 99, "正常", "白峰村", "补报")
+        .add_key_person_report(&a, T, kp.id, &report(99, "补报"))
         .await
         .unwrap();
     assert_eq!(
@@ -629,7 +643,17 @@ async fn story(store: Arc<dyn Store>) {
         Some(b.id)
     );
     store
-        .add_cold_movement(&a, T, b.id, cs.id, Direction::In, 8_000_000, T)
+        .add_cold_movement(
+            &a,
+            T,
+            &NewMovement {
+                batch_id: b.id,
+                store_id: cs.id,
+                direction: Direction::In,
+                quantity_g: 8_000_000,
+                at: T,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(store.list_store_movements(cs.id).await.unwrap().len(), 1);

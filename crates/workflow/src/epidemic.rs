@@ -330,10 +330,12 @@ impl Epidemic {
                 &ctx.actor(),
                 self.clock.now(),
                 id,
-                self.today(),
-                &health,
-                &location,
-                note.trim(),
+                &jinghai_store::NewKeyReport {
+                    day: self.today(),
+                    health,
+                    location,
+                    note: note.trim().to_string(),
+                },
             )
             .await
             .map_err(|e| match e {
@@ -627,7 +629,17 @@ impl Epidemic {
         };
         Ok(self
             .store
-            .add_cold_movement(&ctx.actor(), now, batch.id, store_id, direction, qty, at)
+            .add_cold_movement(
+                &ctx.actor(),
+                now,
+                &jinghai_store::NewMovement {
+                    batch_id: batch.id,
+                    store_id,
+                    direction,
+                    quantity_g: qty,
+                    at,
+                },
+            )
             .await?)
     }
 

@@ -61,6 +61,17 @@ pub struct StepInput {
     pub site: String,
 }
 
+/// A quarantine test as typed.
+#[derive(Debug, Clone, Default)]
+pub struct TestInput {
+    pub person_id: Option<i64>,
+    pub kind: String,
+    /// `YYYY-MM-DD HH:MM`; empty is now.
+    pub taken_at: String,
+    pub result: String,
+    pub unit_id: Option<i64>,
+}
+
 /// A person of a case with their tests and flags.
 #[derive(Debug, Clone)]
 pub struct PersonView {
@@ -660,12 +671,16 @@ impl Individual {
         &self,
         ctx: &Ctx,
         case_id: i64,
-        person_id: Option<i64>,
-        kind: &str,
-        taken_at: &str,
-        result: &str,
-        unit_id: Option<i64>,
+        input: &TestInput,
     ) -> WorkflowResult<CaseTest> {
+        let TestInput {
+            person_id,
+            kind,
+            taken_at,
+            result,
+            unit_id,
+        } = input;
+        let (person_id, unit_id) = (*person_id, *unit_id);
         let case = self.writable(ctx, case_id).await?;
         let person = self.person_of(case_id, person_id.unwrap_or(-1)).await?;
         if person.released_at.is_some() {
@@ -705,10 +720,12 @@ impl Individual {
                 &ctx.actor(),
                 self.clock.now(),
                 person.id,
-                kind,
-                at,
-                result,
-                unit,
+                &jinghai_store::NewTest {
+                    kind,
+                    taken_at: at,
+                    result,
+                    unit_id: unit,
+                },
             )
             .await?)
     }

@@ -650,11 +650,13 @@ pub async fn seed_demo_intl(
             .record_test(
                 &jiaotong,
                 a.id,
-                Some(person),
-                kind,
-                &t(when),
-                "negative",
-                None,
+                &crate::individual::TestInput {
+                    person_id: Some(person),
+                    kind: (kind).into(),
+                    taken_at: (&t(when)).into(),
+                    result: ("negative").into(),
+                    unit_id: None,
+                },
             )
             .await?;
     }
@@ -768,11 +770,13 @@ pub async fn seed_demo_intl(
         .record_test(
             &jiaotong,
             b.id,
-            Some(first),
-            "nucleic",
-            &t(q + 8 * HOUR),
-            "negative",
-            None,
+            &crate::individual::TestInput {
+                person_id: Some(first),
+                kind: ("nucleic").into(),
+                taken_at: (&t(q + 8 * HOUR)).into(),
+                result: ("negative").into(),
+                unit_id: None,
+            },
         )
         .await?;
 

@@ -284,11 +284,13 @@ async fn a_case_from_found_to_release_on_the_clock() {
         .record_test(
             &haijing,
             case.id,
-            Some(persons[0]),
-            "nucleic",
-            "",
-            "negative",
-            None,
+            &jinghai_workflow::individual::TestInput {
+                person_id: Some(persons[0]),
+                kind: ("nucleic").into(),
+                taken_at: ("").into(),
+                result: ("negative").into(),
+                unit_id: None,
+            },
         )
         .await
         .unwrap();
@@ -303,11 +305,13 @@ async fn a_case_from_found_to_release_on_the_clock() {
         .record_test(
             &haijing,
             case.id,
-            Some(persons[1]),
-            "nucleic",
-            "",
-            "negative",
-            None,
+            &jinghai_workflow::individual::TestInput {
+                person_id: Some(persons[1]),
+                kind: ("nucleic").into(),
+                taken_at: ("").into(),
+                result: ("negative").into(),
+                unit_id: None,
+            },
         )
         .await
         .unwrap();
@@ -317,25 +321,47 @@ async fn a_case_from_found_to_release_on_the_clock() {
         .record_test(
             &haijing,
             case.id,
-            Some(persons[0]),
-            "serum",
-            &t(w.clock.now() + HOUR),
-            "negative",
-            None,
+            &jinghai_workflow::individual::TestInput {
+                person_id: Some(persons[0]),
+                kind: ("serum").into(),
+                taken_at: (&t(w.clock.now() + HOUR)).into(),
+                result: ("negative").into(),
+                unit_id: None,
+            },
         )
         .await
         .unwrap_err();
     assert_eq!(invalid_fields(e), ["taken_at"]);
     assert!(w
         .individual
-        .record_test(&haijing, case.id, Some(-5), "serum", "", "negative", None)
+        .record_test(
+            &haijing,
+            case.id,
+            &jinghai_workflow::individual::TestInput {
+                person_id: Some(-5),
+                kind: ("serum").into(),
+                taken_at: ("").into(),
+                result: ("negative").into(),
+                unit_id: None
+            }
+        )
         .await
         .is_err());
     // Release before 14 days, or without the tests, is refused with every reason.
     w.clock.set(start + 12 * DAY);
     for p in &persons {
         w.individual
-            .record_test(&haijing, case.id, Some(*p), "nucleic", "", "negative", None)
+            .record_test(
+                &haijing,
+                case.id,
+                &jinghai_workflow::individual::TestInput {
+                    person_id: Some(*p),
+                    kind: ("nucleic").into(),
+                    taken_at: ("").into(),
+                    result: ("negative").into(),
+                    unit_id: None,
+                },
+            )
             .await
             .unwrap();
     }
@@ -351,7 +377,17 @@ async fn a_case_from_found_to_release_on_the_clock() {
     );
     for p in &persons {
         w.individual
-            .record_test(&haijing, case.id, Some(*p), "serum", "", "negative", None)
+            .record_test(
+                &haijing,
+                case.id,
+                &jinghai_workflow::individual::TestInput {
+                    person_id: Some(*p),
+                    kind: ("serum").into(),
+                    taken_at: ("").into(),
+                    result: ("negative").into(),
+                    unit_id: None,
+                },
+            )
             .await
             .unwrap();
     }

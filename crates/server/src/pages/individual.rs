@@ -308,11 +308,13 @@ pub async fn test(State(s): State<AppState>, PathId(id): PathId, form: SignedFor
         .record_test(
             &auth.ctx,
             id,
-            form.id("person_id")?,
-            form.get("kind"),
-            form.get("taken_at"),
-            form.get("result"),
-            form.id("unit_id")?,
+            &jinghai_workflow::individual::TestInput {
+                person_id: form.id("person_id")?,
+                kind: (form.get("kind")).into(),
+                taken_at: (form.get("taken_at")).into(),
+                result: (form.get("result")).into(),
+                unit_id: form.id("unit_id")?,
+            },
         )
         .await;
     after(&s, auth, id, r).await
