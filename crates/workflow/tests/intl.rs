@@ -52,8 +52,7 @@ impl Notifier for Remember {
     }
 }
 
-async fn world() -> (World, jinghai_store::testkit::TestDb) {
-    let db = jinghai_store::testkit::sqlite().await;
+async fn world(db: jinghai_store::testkit::TestDb) -> (World, jinghai_store::testkit::TestDb) {
     let clock = Arc::new(ManualClock::new(T0));
     let c: Arc<dyn Clock> = clock.clone();
     let seeded = seed_demo(&db.store, &c).await.unwrap();
@@ -95,9 +94,8 @@ fn invalid_fields(e: WorkflowError) -> Vec<String> {
     }
 }
 
-#[tokio::test]
-async fn the_demo_meets_the_acceptance() {
-    let (w, _db) = world().await;
+async fn the_demo_meets_the_acceptance(db: jinghai_store::testkit::TestDb) {
+    let (w, _db) = world(db).await;
     let office = w.login("office").await;
     // The illegal entrant found by the coast guard: released, every step on record.
     let cases = w.individual.list(&office).await.unwrap();
@@ -198,9 +196,8 @@ async fn the_demo_meets_the_acceptance() {
     );
 }
 
-#[tokio::test]
-async fn a_case_from_found_to_release_on_the_clock() {
-    let (w, _db) = world().await;
+async fn a_case_from_found_to_release_on_the_clock(db: jinghai_store::testkit::TestDb) {
+    let (w, _db) = world(db).await;
     let haijing = w.login("haijing").await;
     let office = w.login("office").await;
     let t = format_local_minutes;
@@ -446,9 +443,10 @@ async fn a_case_from_found_to_release_on_the_clock() {
     ));
 }
 
-#[tokio::test]
-async fn imports_are_all_or_nothing_and_ships_match_the_registry() {
-    let (w, _db) = world().await;
+async fn imports_are_all_or_nothing_and_ships_match_the_registry(
+    db: jinghai_store::testkit::TestDb,
+) {
+    let (w, _db) = world(db).await;
     let bianjian = w.login("bianjian").await;
     let meishan_region = Some(w.seeded.regions["330206008"]);
     let good = "船名,IMO,MMSI,船旗,航线,抵港时间,泊位,类别,境外换班时间,船员姓名,国籍,护照号\n\
@@ -561,9 +559,8 @@ async fn imports_are_all_or_nothing_and_ships_match_the_registry() {
     assert_eq!(get("pa_inbound_persons"), 5000);
 }
 
-#[tokio::test]
-async fn major_matters_cold_chain_and_key_persons() {
-    let (w, _db) = world().await;
+async fn major_matters_cold_chain_and_key_persons(db: jinghai_store::testkit::TestDb) {
+    let (w, _db) = world(db).await;
     let office = w.login("office").await;
     let haijing = w.login("haijing").await;
     // Only the office registers major matters; completing one records when.
@@ -668,4 +665,58 @@ async fn major_matters_cold_chain_and_key_persons() {
         w.epidemic.key_person(&baifeng, id).await,
         Err(WorkflowError::NotFound)
     ));
+}
+
+mod the_demo_meets_the_acceptance {
+    #[tokio::test]
+    async fn sqlite() {
+        super::the_demo_meets_the_acceptance(jinghai_store::testkit::sqlite().await).await;
+    }
+    #[tokio::test]
+    async fn postgres() {
+        super::the_demo_meets_the_acceptance(jinghai_store::testkit::postgres().await).await;
+    }
+}
+
+mod a_case_from_found_to_release_on_the_clock {
+    #[tokio::test]
+    async fn sqlite() {
+        super::a_case_from_found_to_release_on_the_clock(jinghai_store::testkit::sqlite().await)
+            .await;
+    }
+    #[tokio::test]
+    async fn postgres() {
+        super::a_case_from_found_to_release_on_the_clock(jinghai_store::testkit::postgres().await)
+            .await;
+    }
+}
+
+mod imports_are_all_or_nothing_and_ships_match_the_registry {
+    #[tokio::test]
+    async fn sqlite() {
+        super::imports_are_all_or_nothing_and_ships_match_the_registry(
+            jinghai_store::testkit::sqlite().await,
+        )
+        .await;
+    }
+    #[tokio::test]
+    async fn postgres() {
+        super::imports_are_all_or_nothing_and_ships_match_the_registry(
+            jinghai_store::testkit::postgres().await,
+        )
+        .await;
+    }
+}
+
+mod major_matters_cold_chain_and_key_persons {
+    #[tokio::test]
+    async fn sqlite() {
+        super::major_matters_cold_chain_and_key_persons(jinghai_store::testkit::sqlite().await)
+            .await;
+    }
+    #[tokio::test]
+    async fn postgres() {
+        super::major_matters_cold_chain_and_key_persons(jinghai_store::testkit::postgres().await)
+            .await;
+    }
 }

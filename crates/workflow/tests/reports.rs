@@ -396,7 +396,7 @@ async fn story(w: World) {
             .await
             .unwrap()
             .value("cum_illegal_entrants"),
-        2_000
+        base + 2_000
     );
     let _ = HOUR;
 }
