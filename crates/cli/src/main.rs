@@ -194,7 +194,7 @@ async fn run(cli: Cli) -> Result<()> {
             let config = load_config(&args)?;
             init_logging(&config.log);
             let store = open_store(&config).await?;
-            serve(store, config).await
+            serve(store, config, None).await
         }
         Command::Demo(args) => {
             let data_dir = match args.data_dir {
@@ -223,7 +223,7 @@ async fn run(cli: Cli) -> Result<()> {
             jinghai_workflow::seed::seed_demo(&store, &clock())
                 .await
                 .map_err(user_error)?;
-            play_demo_exercise(&store).await?;
+            let exercise_vessels = play_demo_exercise(&store).await?;
             println!("净海 Jinghai demo — data in {}", data_dir.display());
             println!(
                 "演示账号 demo accounts (password / 密码: {}):",
@@ -232,7 +232,7 @@ async fn run(cli: Cli) -> Result<()> {
             for a in jinghai_workflow::seed::ACCOUNTS {
                 println!("  {:<16} {} · {}", a.username, a.role.zh(), a.display_name);
             }
-            serve(store, config).await
+            serve(store, config, Some(exercise_vessels)).await
         }
         Command::Migrate { config, status } => {
             let config = load_config(&config)?;
@@ -311,7 +311,13 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn serve(store: Arc<dyn Store>, config: Config) -> Result<()> {
+/// Serves; `extra_registry` is a registry CSV whose vessels ship calls are
+/// also matched against (the demo's exercise fleet).
+async fn serve(
+    store: Arc<dyn Store>,
+    config: Config,
+    extra_registry: Option<String>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -331,6 +337,9 @@ async fn serve(store: Arc<dyn Store>, config: Config) -> Result<()> {
             feed.sources.len()
         );
     }
+    if let Some(csv) = extra_registry {
+        state.vessels.add(jinghai_server::live::registry_rows(&csv));
+    }
     jinghai_server::serve(state, listener).await?;
     Ok(())
 }
@@ -338,13 +347,14 @@ async fn serve(store: Arc<dyn Store>, config: Config) -> Result<()> {
 /// Plays a generated 12-hour coastal exercise (seed 2021, off the Ningbo
 /// coast) through the live engine of 北仑区, so the demo's alert list holds
 /// what the engine finds in a recorded day. The exercise keeps its own dates.
-async fn play_demo_exercise(store: &Arc<dyn Store>) -> Result<()> {
+async fn play_demo_exercise(store: &Arc<dyn Store>) -> Result<String> {
     use jinghai_engine::exercise::{generate, ExerciseOptions};
     use jinghai_server::live::{run_feed, Feed, FeedFiles};
     let ex = generate(&ExerciseOptions {
         seed: 2021,
         ..ExerciseOptions::default()
     });
+    let vessels = ex.vessels_csv.clone();
     let files = FeedFiles {
         zones: ex.zones_geojson,
         vessels: ex.vessels_csv,
@@ -373,5 +383,5 @@ async fn play_demo_exercise(store: &Arc<dyn Store>) -> Result<()> {
     });
     run_feed(store.clone(), clock(), feed, rx).await?;
     sender.await?;
-    Ok(())
+    Ok(vessels)
 }

@@ -12,6 +12,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.js", JS, include_bytes!("../assets/app.js")),
     ("places.js", JS, include_bytes!("../assets/places.js")),
     ("patrol.js", JS, include_bytes!("../assets/patrol.js")),
+    ("duty.js", JS, include_bytes!("../assets/duty.js")),
     // Leaflet, vendored from npm by scripts/vendor-web.sh (BSD-2-Clause).
     ("vendor/leaflet.js", JS, include_bytes!("../assets/vendor/leaflet.js")),
     ("vendor/leaflet.css", CSS, include_bytes!("../assets/vendor/leaflet.css")),

@@ -31,6 +31,8 @@ mod bulletins;
 mod patrols;
 #[macro_use]
 mod scoring;
+#[macro_use]
+mod intl;
 mod postgres;
 mod sqlite;
 
@@ -49,6 +51,7 @@ use jinghai_domain::{
 };
 
 pub use bulletins::{BulletinFile, BulletinStore, NewBulletin};
+pub use intl::*;
 pub use migrate::{Migration, MigrationStatus};
 pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
 pub use postgres::PgStore;
@@ -296,7 +299,7 @@ impl NewAudit {
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
 pub trait Store:
-    Send + Sync + 'static + RegistryStore + ScoringStore + BulletinStore + PatrolStore
+    Send + Sync + 'static + RegistryStore + ScoringStore + BulletinStore + PatrolStore + IntlStore
 {
     fn backend(&self) -> Backend;
 

@@ -43,3 +43,4 @@ impl_registry_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_scoring_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_bulletin_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_patrol_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_intl_store!(PgStore, sqlx::Postgres, "BEGIN");
