@@ -15,9 +15,13 @@
 //! - [`audit`]: the append-only audit record.
 //! - [`validate`]: field validation errors with Chinese and English messages.
 //! - [`time`]: RFC 3339 formatting/parsing of epoch milliseconds.
+//! - [`entity`]: entities named in clues, their normal forms, the linking rule.
+//! - [`cases`]: clues, cases, hand-overs, tips, rewards; who sees them.
 
 pub mod alert;
 pub mod audit;
+pub mod cases;
+pub mod entity;
 pub mod region;
 pub mod report;
 pub mod risk;

@@ -39,3 +39,5 @@ impl_store!(
     crate::migrate::POSTGRES,
     "BEGIN"
 );
+
+impl_cases_store!(PgStore, sqlx::Postgres, "BEGIN");

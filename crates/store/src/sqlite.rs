@@ -47,3 +47,5 @@ impl_store!(
     crate::migrate::SQLITE,
     "BEGIN IMMEDIATE"
 );
+
+impl_cases_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
