@@ -76,6 +76,8 @@ mod tests {
         ("postgres", 4, "47c47b8e1908d177"),
         ("sqlite", 5, "60c641d7d5d5fa15"),
         ("postgres", 5, "60c641d7d5d5fa15"),
+        ("sqlite", 7, "14949a01ae502fbc"),
+        ("postgres", 7, "1d74cc515ab3d93d"),
     ];
 
     #[test]
