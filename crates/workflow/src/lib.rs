@@ -11,18 +11,22 @@
 //! - [`clock`]: the clock trait, the system clock and a manual test clock.
 //! - [`accounts`]: passwords (argon2), sign-in with rate limiting, sessions.
 //! - [`admin`]: regions, units, users and the task force.
+//! - [`cases`]: clues, linking (串并), cases, seizures, hand-overs.
+//! - [`tips`]: public tips, rewards and spot checks.
 //! - [`error`]: the one error type, which the server turns into a response.
 
 pub mod accounts;
 pub mod admin;
 pub mod alerts;
 pub mod bootstrap;
+pub mod cases;
 pub mod clock;
 pub mod error;
 pub mod report_export;
 pub mod reports;
 pub mod risks;
 pub mod seed;
+pub mod tips;
 
 use jinghai_domain::audit::Actor;
 use jinghai_domain::{Scope, User};

@@ -25,6 +25,9 @@ pub struct SectionView {
     pub can_edit: bool,
     /// Submitted after the deadline hour.
     pub late: bool,
+    /// Values counted from the records (clues, cases, seizures) that the
+    /// form offers before anything is typed; corrections need a note.
+    pub prefill: Vec<(String, Milli)>,
 }
 
 /// A district's day: every section with its state.
@@ -175,6 +178,10 @@ impl Reports {
             .store
             .list_report_entries(&ctx.scope, form.id, day, day)
             .await?;
+        let figures = crate::cases::Cases::new(self.store.clone(), self.clock.clone())
+            .daily_figures(district.scope_prefix(), day)
+            .await?
+            .indicators();
         let sections = form
             .def
             .sections
@@ -186,7 +193,13 @@ impl Reports {
                     .cloned();
                 let lead = leads.get(&s.group).copied().flatten();
                 let late = entry.as_ref().is_some_and(|e| Self::is_late(&form.def, e));
+                let prefill = figures
+                    .iter()
+                    .filter(|(k, _)| s.indicators.iter().any(|i| i.key == *k))
+                    .map(|(k, v)| (k.to_string(), *v))
+                    .collect();
                 SectionView {
+                    prefill,
                     section: s.clone(),
                     can_edit: ctx.user.role.can_write()
                         && lead.is_some()

@@ -181,8 +181,9 @@ async fn render_sheet(
                                         @if i.cumulative_of.is_some() {
                                             input readonly value=(format_value(i, cumulative.get(i.key.as_str()).copied().unwrap_or(0))) title=(lang.pick("累计数由系统计算", "computed"));
                                         } @else {
-                                            @let current = typed.and_then(|f| f.get(&i.key).cloned()).or_else(|| v.entry.as_ref().map(|e| format_value(i, e.value(&i.key)))).unwrap_or_default();
-                                            input name=(format!("v.{}", i.key)) value=(current) inputmode="decimal" size="8";
+                                            @let prefilled = v.prefill.iter().find(|(k, _)| *k == i.key).map(|(_, x)| format_value(i, *x));
+                                            @let current = typed.and_then(|f| f.get(&i.key).cloned()).or_else(|| v.entry.as_ref().map(|e| format_value(i, e.value(&i.key)))).or_else(|| prefilled.clone()).unwrap_or_default();
+                                            input name=(format!("v.{}", i.key)) value=(current) inputmode="decimal" size="8" data-prefill=[prefilled.as_deref()] title=[prefilled.as_ref().map(|p| format!("{}{p}", lang.pick("按线索案件记录预填：", "prefilled from clue and case records: ")))];
                                         }
                                     }
                                 }
