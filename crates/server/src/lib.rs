@@ -18,6 +18,7 @@
 //! [`i18n`].
 
 pub mod api;
+pub mod api_cases;
 pub mod assets;
 pub mod auth;
 pub mod config;
@@ -37,6 +38,8 @@ use jinghai_domain::time::HOUR;
 use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
+use jinghai_workflow::cases::Cases;
+use jinghai_workflow::tips::{TipLimits, Tips};
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
 use jinghai_workflow::{Accounts, Admin, Clock};
@@ -55,6 +58,8 @@ pub struct Inner {
     pub reports: Reports,
     pub alerts: Alerts,
     pub risks: Risks,
+    pub cases: Cases,
+    pub tips: Tips,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -79,6 +84,8 @@ impl AppState {
             reports: Reports::new(store.clone(), clock.clone()),
             alerts: Alerts::new(store.clone(), clock.clone()),
             risks: Risks::new(store.clone(), clock.clone()),
+            cases: Cases::new(store.clone(), clock.clone()),
+            tips: Tips::new(store.clone(), clock.clone(), TipLimits::default()),
             store,
             clock,
             config,
@@ -100,10 +107,23 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    tokio::spawn(escalate_overdue_handovers(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+/// Every minute, escalates hand-overs past their receipt deadline (once
+/// each, audited) so the office sees them flagged.
+async fn escalate_overdue_handovers(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.cases.escalate_overdue().await {
+            tracing::warn!(error = %e, "hand-over escalation failed; retrying in a minute");
+        }
+    }
 }
 
 async fn shutdown_signal() {

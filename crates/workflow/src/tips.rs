@@ -277,6 +277,17 @@ impl Tips {
         }
     }
 
+    /// Checks a challenge without proof of work (the status look-up form,
+    /// which the rate limits guard), consuming it.
+    pub fn check_token(&self, token: &str) -> WorkflowResult<()> {
+        let now = self.clock.now();
+        let mut g = self.guard();
+        match g.challenges.remove(token) {
+            Some(t) if t > now - self.limits.challenge_ttl => Ok(()),
+            _ => Err(WorkflowError::forbidden("页面已过期，请刷新页面后重试", "the page has expired; reload it and try again")),
+        }
+    }
+
     /// Checks a challenge and its proof of work, consuming the challenge.
     /// A missing or unknown token is refused like a missing CSRF token.
     pub fn check_challenge(&self, token: &str, nonce: &str) -> WorkflowResult<()> {

@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod cases;
 pub mod daily;
 pub mod risks;
+pub mod tips;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -37,9 +39,9 @@ pub const MODULES: &[Module] = &[
     Module { slug: "places", href: None, nav_key: "nav.places", issue: 5, zh: "对外开放口岸、锚地、码头、岙口、无人岛、临时停靠点、卡口、界线，以及“一港二企三库”风险点。", en: "Open ports, anchorages, docks, coves, uninhabited islands, temporary berths, checkpoints, boundary lines and the port/company/warehouse risk points." },
     Module { slug: "port-reports", href: None, nav_key: "nav.port_reports", issue: 5, zh: "渔船进出港报告（含在船人员、行程与接触史），与 AIS 实际进出港比对。", en: "Fishing-vessel departure/arrival reports with persons aboard, reconciled against AIS." },
     Module { slug: "patrols", href: None, nav_key: "nav.patrols", issue: 9, zh: "巡航计划与巡航轨迹，巡航面积计算，巡航盲区展示。", en: "Patrol plans and tracks, patrol area, blind spots." },
-    Module { slug: "clues", href: None, nav_key: "nav.clues", issue: 7, zh: "线索登记与自动串并（船舶、人员、电话、车辆、地点），跨部门移交与签收。", en: "Clues with automatic linking by vessel, person, phone, vehicle or place; hand-over between agencies." },
-    Module { slug: "cases", href: None, nav_key: "nav.cases", issue: 7, zh: "立案侦查、强制措施、起送审查起诉，查获物品分类登记与处置。", en: "Cases: filing, coercive measures, prosecution; seizures by category and their disposal." },
-    Module { slug: "tips", href: None, nav_key: "nav.tips", issue: 7, zh: "24 小时举报：公众举报页面、回执码查询、分拣为线索、举报奖励与抽查。", en: "24-hour public tips: public form, follow-up code, triage, rewards and spot checks." },
+    Module { slug: "clues", href: Some("/clues"), nav_key: "nav.clues", issue: 7, zh: "线索登记与自动串并（船舶、人员、电话、车辆、地点），跨部门移交与签收。", en: "Clues with automatic linking by vessel, person, phone, vehicle or place; hand-over between agencies." },
+    Module { slug: "cases", href: Some("/cases"), nav_key: "nav.cases", issue: 7, zh: "立案侦查、强制措施、起送审查起诉，查获物品分类登记与处置。", en: "Cases: filing, coercive measures, prosecution; seizures by category and their disposal." },
+    Module { slug: "tips", href: Some("/tips"), nav_key: "nav.tips", issue: 7, zh: "24 小时举报：公众举报页面、回执码查询、分拣为线索、举报奖励与抽查。", en: "24-hour public tips: public form, follow-up code, triage, rewards and spot checks." },
     Module { slug: "individual", href: None, nav_key: "nav.individual", issue: 8, zh: "非法入境人员、走私人员、海上求助人员的个案处置与闭环隔离管控。", en: "Individual case handling and closed-loop quarantine of found entrants." },
     Module { slug: "intl", href: None, nav_key: "nav.intl", issue: 8, zh: "入境国际航行船舶日报、五类船舶全员核酸、“三不”、船员换班。", en: "Inbound international vessels, whole-crew testing categories, the three-no rule, crew change." },
     Module { slug: "epidemic", href: None, nav_key: "nav.epidemic", issue: 8, zh: "重点人员一对一管控、重点国家风险图、进口冷链追溯（浙冷链）。", en: "Key persons, key-country risk map, cold-chain tracing." },
