@@ -538,12 +538,17 @@ pub async fn seed_demo_cases(
         async move { store.create_clue(&actor, now, &n, &es, hub).await.map(|(c, _)| c) }
     };
 
-    // 北仑: a town's clue and the coast guard's earlier clue about a speedboat, linked by a phone.
-    put(
+    let police = "宁波市公安局北仑分局";
+    // 北仑: a town's clue (handed to the police) and the coast guard's
+    // earlier clue about a speedboat, linked by a phone.
+    let town = put(
         clue("330206008", "梅山街道办事处", "梅港村村民反映夜间有陌生人员从岙口上岸", "梅山岛东侧岙口", C::Ordinary, 6),
         vec![ent(K::Phone, "138 0013 8000")?, ent(K::Place, "梅山岛东侧岙口")?],
     )
     .await?;
+    store
+        .create_handover(&actor, now, &NewHandover { record_kind: RecordKind::Clue, record_id: town.id, region_code: town.region_code.clone(), from_unit_id: unit("梅山街道办事处"), to_unit_id: seeded.units[police], reason: "梅山街道网格排查发现，移交公安核查".into(), deadline_at: now + 24 * HOUR })
+        .await?;
     let boat = put(
         clue("330206", "宁波海警局北仑工作站", "快艇夜间在梅山岛东侧岙口停靠，疑似接驳人员", "梅山岛东侧岙口", C::Restricted, 5),
         vec![
@@ -557,7 +562,6 @@ pub async fn seed_demo_cases(
     store.set_clue_status(&actor, now, boat.id, ClueStatus::Verifying, "").await?;
 
     // 北仑: a filed case on a verified police clue, with seizures and coercive measures.
-    let police = "宁波市公安局北仑分局";
     let frozen = put(
         clue("330206", police, "冷库夜间卸载无追溯码冻品", "北仑某冷库", C::Restricted, 4),
         vec![ent(K::Company, "宁波某某冷链有限公司")?, ent(K::Plate, "浙B·D1234")?, ent(K::Person, "ZHANG Wei")?],
@@ -589,7 +593,7 @@ pub async fn seed_demo_cases(
     )
     .await?;
     store
-        .create_handover(&actor, now, &NewHandover { record_kind: RecordKind::Clue, record_id: container.id, region_code: container.region_code.clone(), from_unit_id: unit("北仑海关"), to_unit_id: seeded.units["北仑出入境边防检查站"], reason: "发现非法入境人员，移交边检处置".into(), deadline_at: now + 24 * HOUR })
+        .create_handover(&actor, now, &NewHandover { record_kind: RecordKind::Clue, record_id: container.id, region_code: container.region_code.clone(), from_unit_id: unit("北仑海关"), to_unit_id: seeded.units["北仑出入境边防检查站"], reason: "北仑港区查验发现非法入境人员，移交边检处置".into(), deadline_at: now + 24 * HOUR })
         .await?;
 
     // 北仑: a public tip waiting for triage.
