@@ -108,7 +108,11 @@ impl ClueStatus {
         use ClueStatus::*;
         matches!(
             (self, to),
-            (New, Verifying) | (New, Closed) | (Verifying, Verified) | (Verifying, Closed) | (Verified, Closed)
+            (New, Verifying)
+                | (New, Closed)
+                | (Verifying, Verified)
+                | (Verifying, Closed)
+                | (Verified, Closed)
         )
     }
 }
@@ -568,7 +572,11 @@ pub fn parse_yuan(s: &str) -> Option<i64> {
         .filter(|c| !matches!(c, ',' | ' ' | '元' | '¥' | '￥'))
         .collect();
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if int.is_empty() || !int.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 || !frac.chars().all(|c| c.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
         return None;
     }
     let int: i64 = int.parse().ok()?;
@@ -719,8 +727,14 @@ mod tests {
 
     #[test]
     fn case_path() {
-        assert_eq!(StepKind::Coercive.status_after(CaseStatus::Filed), Some(CaseStatus::Coercive));
-        assert_eq!(StepKind::Prosecution.status_after(CaseStatus::Coercive), Some(CaseStatus::Referred));
+        assert_eq!(
+            StepKind::Coercive.status_after(CaseStatus::Filed),
+            Some(CaseStatus::Coercive)
+        );
+        assert_eq!(
+            StepKind::Prosecution.status_after(CaseStatus::Coercive),
+            Some(CaseStatus::Referred)
+        );
         assert_eq!(StepKind::Coercive.status_after(CaseStatus::Referred), None);
         assert_eq!(StepKind::Note.status_after(CaseStatus::Closed), None);
         assert!(ClueStatus::New.can_move_to(ClueStatus::Verifying));
@@ -733,15 +747,36 @@ mod tests {
 
     #[test]
     fn tipster_sees_states_not_details() {
-        assert_eq!(public_state(TipStatus::Received, None), PublicTipState::Received);
-        assert_eq!(public_state(TipStatus::Clue, Some(ClueStatus::Verifying)), PublicTipState::Checking);
-        assert_eq!(public_state(TipStatus::Clue, Some(ClueStatus::Filed)), PublicTipState::Verified);
-        assert_eq!(public_state(TipStatus::Merged, None), PublicTipState::Merged);
+        assert_eq!(
+            public_state(TipStatus::Received, None),
+            PublicTipState::Received
+        );
+        assert_eq!(
+            public_state(TipStatus::Clue, Some(ClueStatus::Verifying)),
+            PublicTipState::Checking
+        );
+        assert_eq!(
+            public_state(TipStatus::Clue, Some(ClueStatus::Filed)),
+            PublicTipState::Verified
+        );
+        assert_eq!(
+            public_state(TipStatus::Merged, None),
+            PublicTipState::Merged
+        );
     }
 
     #[test]
     fn yuan() {
-        let table = [("500", Some(50_000)), ("1,200.5", Some(120_050)), ("１２００元", Some(120_000)), ("0.01", Some(1)), ("1.234", None), ("-5", None), ("", None), ("abc", None)];
+        let table = [
+            ("500", Some(50_000)),
+            ("1,200.5", Some(120_050)),
+            ("１２００元", Some(120_000)),
+            ("0.01", Some(1)),
+            ("1.234", None),
+            ("-5", None),
+            ("", None),
+            ("abc", None),
+        ];
         for (s, want) in table {
             assert_eq!(parse_yuan(s), want, "{s}");
         }

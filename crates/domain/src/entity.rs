@@ -177,7 +177,10 @@ pub fn normalise_id_card(raw: &str) -> Result<(String, Option<String>), FieldErr
         let check = id_check_char(&first17).unwrap_or('0');
         return Ok((format!("{first17}{check}"), None));
     }
-    if s.len() == 18 && digits17(&s) && (s.ends_with('X') || s[17..].chars().all(|c| c.is_ascii_digit())) {
+    if s.len() == 18
+        && digits17(&s)
+        && (s.ends_with('X') || s[17..].chars().all(|c| c.is_ascii_digit()))
+    {
         let expected = id_check_char(&s[..17]);
         let warning = (expected != s.chars().nth(17)).then(|| {
             format!(
@@ -215,7 +218,8 @@ pub fn normalise_passport(raw: &str) -> Result<String, FieldError> {
 
 /// The one-character province abbreviations that start a plate or a
 /// vessel's registration.
-const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台使领警学挂";
+const PROVINCES: &str =
+    "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼港澳台使领警学挂";
 
 /// Normalises a vehicle plate: `浙B·12345`, `浙 b-12345`, `浙Ｂ１２３４５` →
 /// `浙B12345` (new-energy plates have six characters after the letter).
@@ -296,7 +300,11 @@ pub fn normalise_vessel(raw: &str) -> Result<(String, Vec<String>), FieldError> 
     let normal = match split {
         Some(i) => {
             let number = s[i..].trim_start_matches('0');
-            format!("{}{}", &s[..i], if number.is_empty() { "0" } else { number })
+            format!(
+                "{}{}",
+                &s[..i],
+                if number.is_empty() { "0" } else { number }
+            )
         }
         None => s.clone(),
     };
@@ -383,7 +391,11 @@ pub fn normalise_person(raw: &str) -> Result<(String, Vec<String>), FieldError> 
             .filter(|p| !p.is_empty())
             .map(|p| p.to_lowercase().replace('ü', "v"))
             .collect();
-        if !parts.is_empty() && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_alphabetic())) {
+        if !parts.is_empty()
+            && parts
+                .iter()
+                .all(|p| p.chars().all(|c| c.is_ascii_alphabetic()))
+        {
             let normal = parts.concat();
             let mut fuzzy = vec![normal.clone()];
             if parts.len() >= 2 {
@@ -520,7 +532,10 @@ pub fn parse_entity_lines(text: &str) -> Result<Vec<NormalEntity>, Vec<FieldErro
             errs.push(FieldError::new(
                 "entities",
                 format!("第 {} 行应写成“类别: 内容”，如“电话: 13800138000”", n + 1),
-                format!("line {} must read 'kind: value', e.g. 'phone: 13800138000'", n + 1),
+                format!(
+                    "line {} must read 'kind: value', e.g. 'phone: 13800138000'",
+                    n + 1
+                ),
             ));
             continue;
         };
@@ -556,12 +571,18 @@ pub fn parse_entity_lines(text: &str) -> Result<Vec<NormalEntity>, Vec<FieldErro
 pub fn kind_by_name(s: &str) -> Option<EntityKind> {
     let l = s.to_lowercase();
     EntityKind::parse(&l).or(match l.as_str() {
-        "船舶mmsi" | "船舶 mmsi" | "mmsi号" | "水上移动业务标识" => Some(EntityKind::Mmsi),
-        "船名" | "船号" | "船舶" | "船名/船号" | "船舷号" | "ship" | "boat" => Some(EntityKind::Vessel),
+        "船舶mmsi" | "船舶 mmsi" | "mmsi号" | "水上移动业务标识" => {
+            Some(EntityKind::Mmsi)
+        }
+        "船名" | "船号" | "船舶" | "船名/船号" | "船舷号" | "ship" | "boat" => {
+            Some(EntityKind::Vessel)
+        }
         "姓名" | "人员" | "人员姓名" | "name" => Some(EntityKind::Person),
         "身份证" | "身份证号" | "id" | "id card" => Some(EntityKind::IdCard),
         "护照" | "护照号" => Some(EntityKind::Passport),
-        "电话" | "手机" | "手机号" | "联系电话" | "tel" | "mobile" => Some(EntityKind::Phone),
+        "电话" | "手机" | "手机号" | "联系电话" | "tel" | "mobile" => {
+            Some(EntityKind::Phone)
+        }
         "车牌" | "车牌号" | "车辆" | "vehicle" => Some(EntityKind::Plate),
         "地点" | "位置" | "地址" | "location" => Some(EntityKind::Place),
         "企业" | "公司" | "单位" => Some(EntityKind::Company),
@@ -595,7 +616,11 @@ impl LinkReason {
                 "{} {}（{}）",
                 self.kind.zh(),
                 self.value,
-                if self.exact { "精确匹配" } else { "模糊匹配" }
+                if self.exact {
+                    "精确匹配"
+                } else {
+                    "模糊匹配"
+                }
             ),
             crate::Lang::En => format!(
                 "{} {} ({})",
@@ -607,16 +632,19 @@ impl LinkReason {
     }
 }
 
+/// A new clue is linked to at most this many of the newest clues holding
+/// one key: the earlier holders were linked to each other as they came, so
+/// the newest few keep the whole cluster connected (the graph walks it),
+/// and an officer is not handed fifty suggestions for one phone number.
+pub const LINKS_PER_KEY: usize = 20;
+
 /// The linking rule: given the keys of a new clue and, per key, the clues
 /// already holding it, the link suggestions — one per other clue, with
 /// every shared key as a reason, exact reasons first. Keys held by more
 /// than `hub_limit` clues are skipped: a key that common (a port's name)
 /// says nothing about two clues belonging together, and following it would
 /// make linking cost grow with the data.
-pub fn suggest_links(
-    hits: &[(String, Vec<i64>)],
-    hub_limit: usize,
-) -> Vec<(i64, Vec<LinkReason>)> {
+pub fn suggest_links(hits: &[(String, Vec<i64>)], hub_limit: usize) -> Vec<(i64, Vec<LinkReason>)> {
     let mut out: Vec<(i64, Vec<LinkReason>)> = Vec::new();
     for (key, clues) in hits {
         if clues.len() > hub_limit {
@@ -677,7 +705,11 @@ mod tests {
             ("11010519491231002X", Some("11010519491231002X"), false),
             ("11010519491231002x", Some("11010519491231002X"), false),
             ("110105 19491231 002X", Some("11010519491231002X"), false),
-            ("１１０１０５１９４９１２３１００２Ｘ", Some("11010519491231002X"), false),
+            (
+                "１１０１０５１９４９１２３１００２Ｘ",
+                Some("11010519491231002X"),
+                false,
+            ),
             ("110105491231002", Some("11010519491231002X"), false),
             ("110105194912310021", Some("110105194912310021"), true),
             ("11010519491231002", None, false),
@@ -758,24 +790,36 @@ mod tests {
         let zh = normalise(EntityKind::Person, "张伟").unwrap();
         let en = normalise(EntityKind::Person, "WEI ZHANG").unwrap();
         let zh_keys: Vec<String> = zh.keys().into_iter().map(|k| k.0).collect();
-        assert!(en.keys().iter().any(|(k, exact)| !exact && zh_keys.contains(k)));
+        assert!(en
+            .keys()
+            .iter()
+            .any(|(k, exact)| !exact && zh_keys.contains(k)));
     }
 
     #[test]
     fn companies_and_places() {
         let (n, f) = normalise_company("宁波某某贸易有限公司").unwrap();
-        assert_eq!((n.as_str(), f[0].as_str()), ("宁波某某贸易有限公司", "宁波某某贸易"));
+        assert_eq!(
+            (n.as_str(), f[0].as_str()),
+            ("宁波某某贸易有限公司", "宁波某某贸易")
+        );
         let (_, f2) = normalise_company("宁波某某贸易（有限）公司").unwrap();
         assert_eq!(f2[0], "宁波某某贸易", "brackets around the legal form go");
         let (_, f3) = normalise_company("宁波某某贸易公司").unwrap();
         assert_eq!(f3[0], "宁波某某贸易");
-        assert_eq!(normalise_place("梅山岛 东侧岙口").unwrap(), "梅山岛东侧岙口");
+        assert_eq!(
+            normalise_place("梅山岛 东侧岙口").unwrap(),
+            "梅山岛东侧岙口"
+        );
         assert_eq!(half_width("ＡＢＣ　１２３！"), "ABC 123!");
     }
 
     #[test]
     fn entity_lines() {
-        let ok = parse_entity_lines("电话: +86 138 0013 8000\nmmsi：412345678\n\n姓名: 张伟\n手机: 13800138000").unwrap();
+        let ok = parse_entity_lines(
+            "电话: +86 138 0013 8000\nmmsi：412345678\n\n姓名: 张伟\n手机: 13800138000",
+        )
+        .unwrap();
         assert_eq!(ok.len(), 3, "duplicates after normalisation are dropped");
         assert_eq!(ok[0].exact_key(), "phone:13800138000");
         let errs = parse_entity_lines("电话 138\n星座: 天蝎\n电话: 12").unwrap_err();
@@ -796,6 +840,9 @@ mod tests {
         assert_eq!(links[1].0, 5);
         assert_eq!(links[1].1.len(), 2);
         assert!(links[1].1[0].exact && !links[1].1[1].exact);
-        assert_eq!(links[1].1[1].describe(crate::Lang::Zh), "人员姓名 zhangwei（模糊匹配）");
+        assert_eq!(
+            links[1].1[1].describe(crate::Lang::Zh),
+            "人员姓名 zhangwei（模糊匹配）"
+        );
     }
 }

@@ -21,13 +21,20 @@ fn ok<T: serde::Serialize>(v: T) -> ApiResult {
 }
 
 pub async fn clues(State(s): State<AppState>, auth: Auth) -> ApiResult {
-    ok(s.cases.list_clues(&auth.ctx).await.map_err(|e| auth.err(e))?)
+    ok(s.cases
+        .list_clues(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?)
 }
 
 /// A clue with its entities, the links the caller may see (with reasons),
 /// how many links lead to clues they may not, and its hand-overs.
 pub async fn clue(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
-    let d = s.cases.clue_detail(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let d = s
+        .cases
+        .clue_detail(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     ok(json!({
         "clue": d.clue,
         "entities": d.entities,
@@ -40,7 +47,11 @@ pub async fn clue(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> 
 
 /// The cluster around a clue: nodes (clues, entities) and links.
 pub async fn graph(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
-    let c = s.cases.cluster(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let c = s
+        .cases
+        .cluster(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     ok(json!({"clues": c.clues, "entities": c.entities, "links": c.links, "hidden": c.hidden}))
 }
 
@@ -61,7 +72,8 @@ struct ClueBody {
 }
 
 pub async fn create_clue(State(s): State<AppState>, auth: Auth, bytes: Bytes) -> ApiResult {
-    let b: ClueBody = serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_body(auth.lang, Flavor::Json, e.to_string()))?;
+    let b: ClueBody = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_body(auth.lang, Flavor::Json, e.to_string()))?;
     let input = ClueInput {
         region_id: b.region_id,
         summary: b.summary,
@@ -74,23 +86,47 @@ pub async fn create_clue(State(s): State<AppState>, auth: Auth, bytes: Bytes) ->
         classification: b.classification,
         entities: b.entities.join("\n"),
     };
-    let (clue, links) = s.cases.create_clue(&auth.ctx, &input).await.map_err(|e| auth.err(e))?;
-    Ok((axum::http::StatusCode::CREATED, Json(json!({"clue": clue, "links": links}))).into_response())
+    let (clue, links) = s
+        .cases
+        .create_clue(&auth.ctx, &input)
+        .await
+        .map_err(|e| auth.err(e))?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(json!({"clue": clue, "links": links})),
+    )
+        .into_response())
 }
 
 pub async fn cases(State(s): State<AppState>, auth: Auth) -> ApiResult {
-    ok(s.cases.list_cases(&auth.ctx).await.map_err(|e| auth.err(e))?)
+    ok(s.cases
+        .list_cases(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?)
 }
 
 pub async fn case(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> ApiResult {
-    let d = s.cases.case_detail(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
-    ok(json!({"case": d.case, "clues": d.clues, "steps": d.steps, "seizures": d.seizures, "disposals": d.disposals, "handovers": d.handovers}))
+    let d = s
+        .cases
+        .case_detail(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
+    ok(
+        json!({"case": d.case, "clues": d.clues, "steps": d.steps, "seizures": d.seizures, "disposals": d.disposals, "handovers": d.handovers}),
+    )
 }
 
 pub async fn handovers(State(s): State<AppState>, auth: Auth) -> ApiResult {
     let now = s.cases.now();
-    let list = s.cases.handovers(&auth.ctx).await.map_err(|e| auth.err(e))?;
-    ok(list.iter().map(|h| json!({"handover": h, "overdue": h.overdue(now)})).collect::<Vec<_>>())
+    let list = s
+        .cases
+        .handovers(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?;
+    ok(list
+        .iter()
+        .map(|h| json!({"handover": h, "overdue": h.overdue(now)}))
+        .collect::<Vec<_>>())
 }
 
 #[derive(Deserialize, Default)]
@@ -100,9 +136,18 @@ struct AnswerBody {
     response: String,
 }
 
-pub async fn answer(State(s): State<AppState>, auth: Auth, PathId(id): PathId, bytes: Bytes) -> ApiResult {
-    let b: AnswerBody = serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_body(auth.lang, Flavor::Json, e.to_string()))?;
-    ok(s.cases.answer_handover(&auth.ctx, id, b.accept, &b.response).await.map_err(|e| auth.err(e))?)
+pub async fn answer(
+    State(s): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    bytes: Bytes,
+) -> ApiResult {
+    let b: AnswerBody = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::bad_body(auth.lang, Flavor::Json, e.to_string()))?;
+    ok(s.cases
+        .answer_handover(&auth.ctx, id, b.accept, &b.response)
+        .await
+        .map_err(|e| auth.err(e))?)
 }
 
 pub async fn tips(State(s): State<AppState>, auth: Auth) -> ApiResult {

@@ -39,9 +39,9 @@ use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
 use jinghai_workflow::cases::Cases;
-use jinghai_workflow::tips::{TipLimits, Tips};
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
+use jinghai_workflow::tips::{TipLimits, Tips};
 use jinghai_workflow::{Accounts, Admin, Clock};
 
 pub use config::Config;

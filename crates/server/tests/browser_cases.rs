@@ -29,26 +29,33 @@ async fn start_server() -> Server {
     let now = clock.now();
     let alert = db
         .store
-        .upsert_alert(now, &jinghai_store::AlertWrite {
-            event_key: "browser:1".into(),
-            region_id: seeded.regions["330206"],
-            kind: "encounter".into(),
-            mmsi: DEMO_CLUE_MMSI,
-            other_mmsi: Some(413_000_111),
-            start_at: now - 3_600_000,
-            end_at: None,
-            lat: 29.78,
-            lon: 121.99,
-            zone_id: Some("梅山岛东侧".into()),
-            detail: "{}".into(),
-        })
+        .upsert_alert(
+            now,
+            &jinghai_store::AlertWrite {
+                event_key: "browser:1".into(),
+                region_id: seeded.regions["330206"],
+                kind: "encounter".into(),
+                mmsi: DEMO_CLUE_MMSI,
+                other_mmsi: Some(413_000_111),
+                start_at: now - 3_600_000,
+                end_at: None,
+                lat: 29.78,
+                lon: 121.99,
+                zone_id: Some("梅山岛东侧".into()),
+                detail: "{}".into(),
+            },
+        )
         .await
         .unwrap();
     let state = AppState::new(db.store.clone(), clock, Config::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(jinghai_server::serve(state, listener));
-    Server { base, alert, _db: db }
+    Server {
+        base,
+        alert,
+        _db: db,
+    }
 }
 
 fn shots() -> PathBuf {

@@ -169,29 +169,86 @@ async fn case_ids(app: &TestApp, prefix: &str) -> CaseIds {
         unit_id: None,
     };
     let s = scope(prefix);
-    let clues: Vec<_> = store.list_clues(&s, 5000).await.unwrap().into_iter().filter(|c| c.region_code.starts_with(prefix)).collect();
+    let clues: Vec<_> = store
+        .list_clues(&s, 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.region_code.starts_with(prefix))
+        .collect();
     let mut link = 0;
     let mut handover = 0;
     for c in &clues {
         if let Some(l) = store.clue_links(c.id).await.unwrap().first() {
             link = l.id;
         }
-        if let Some(h) = store.handovers_of(RecordKind::Clue, c.id).await.unwrap().first() {
+        if let Some(h) = store
+            .handovers_of(RecordKind::Clue, c.id)
+            .await
+            .unwrap()
+            .first()
+        {
             handover = h.id;
         }
     }
-    let case = store.list_cases(&s, 5000).await.unwrap().into_iter().find(|k| k.region_code.starts_with(prefix)).expect("seeded case").id;
-    let tip = store.list_tips(&s, 5000).await.unwrap().into_iter().find(|t| t.region_code.starts_with(prefix) && t.status == jinghai_domain::cases::TipStatus::Clue).expect("seeded tip").id;
-    let reward = store.rewards_of(tip).await.unwrap().first().expect("seeded reward").id;
-    let spot_check = store.list_spot_checks(&s).await.unwrap().into_iter().find(|c| c.region_code.starts_with(prefix)).expect("seeded spot check").id;
+    let case = store
+        .list_cases(&s, 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.region_code.starts_with(prefix))
+        .expect("seeded case")
+        .id;
+    let tip = store
+        .list_tips(&s, 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| {
+            t.region_code.starts_with(prefix) && t.status == jinghai_domain::cases::TipStatus::Clue
+        })
+        .expect("seeded tip")
+        .id;
+    let reward = store
+        .rewards_of(tip)
+        .await
+        .unwrap()
+        .first()
+        .expect("seeded reward")
+        .id;
+    let spot_check = store
+        .list_spot_checks(&s)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.region_code.starts_with(prefix))
+        .expect("seeded spot check")
+        .id;
     let mut file = 0;
     for c in store.list_clues(&scope("330211"), 5000).await.unwrap() {
-        if let Some(f) = store.case_files(RecordKind::Clue, c.id).await.unwrap().first() {
+        if let Some(f) = store
+            .case_files(RecordKind::Clue, c.id)
+            .await
+            .unwrap()
+            .first()
+        {
             file = f.id;
         }
     }
-    assert!(link > 0 && handover > 0 && file > 0, "seeded links, hand-overs and a file under {prefix}");
-    CaseIds { clue: clues.first().expect("seeded clue").id, link, case, handover, tip, reward, spot_check, file }
+    assert!(
+        link > 0 && handover > 0 && file > 0,
+        "seeded links, hand-overs and a file under {prefix}"
+    );
+    CaseIds {
+        clue: clues.first().expect("seeded clue").id,
+        link,
+        case,
+        handover,
+        tip,
+        reward,
+        spot_check,
+        file,
+    }
 }
 
 /// A body that tries to reach into the foreign region.
@@ -347,7 +404,12 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::SpotCheck) => ids.spot_check,
                 _ => 0,
             };
-            assert!(id > 0 || !matches!(r.scope, ScopeCheck::Item(_)), "{} {}: no foreign record to try", r.method, r.path);
+            assert!(
+                id > 0 || !matches!(r.scope, ScopeCheck::Item(_)),
+                "{} {}: no foreign record to try",
+                r.method,
+                r.path
+            );
             let path = r
                 .path
                 .replace("{id}", &id.to_string())
@@ -473,7 +535,10 @@ async fn csrf_required(app: TestApp) {
             ScopeCheck::Item(Entity::Alert) => first_alert(&app, "330206").await,
             _ => 0,
         };
-        let path = r.path.replace("{id}", &id.to_string()).replace("{district}", "330206");
+        let path = r
+            .path
+            .replace("{id}", &id.to_string())
+            .replace("{district}", "330206");
         let body = body_for(r.method, &path, r.path.starts_with("/api/"), beilun, unit);
         let resp = app.call(Some(&s), r.method, &path, &body, false).await;
         assert_eq!(

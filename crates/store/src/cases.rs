@@ -15,9 +15,9 @@ use async_trait::async_trait;
 use jinghai_domain::audit::Actor;
 use jinghai_domain::cases::{
     Case, CaseFile, CaseStatus, CaseStep, Classification, Clue, ClueEntity, ClueLink, ClueSource,
-    ClueStatus, DailyFigures, Disposal, DisposalStep, Handover, LinkStatus,
-    PayMethod, QuantityUnit, RecordKind, Reward, RewardStatus, Seizure, SeizureCategory,
-    SpotCheck, SpotCheckItem, StepKind, Tip, TipChannel, TipContact, TipStatus, TipTopic,
+    ClueStatus, DailyFigures, Disposal, DisposalStep, Handover, LinkStatus, PayMethod,
+    QuantityUnit, RecordKind, Reward, RewardStatus, Seizure, SeizureCategory, SpotCheck,
+    SpotCheckItem, StepKind, Tip, TipChannel, TipContact, TipStatus, TipTopic,
 };
 use jinghai_domain::entity::NormalEntity;
 use jinghai_domain::report::Day;
@@ -161,6 +161,13 @@ pub trait CasesStore: Send + Sync {
         entities: &[NormalEntity],
         hub_limit: usize,
     ) -> Result<(Clue, Vec<ClueLink>)>;
+    /// The links a clue with these entities would get, without writing
+    /// anything: the index probes alone (a preview, and the benchmark).
+    async fn link_suggestions(
+        &self,
+        entities: &[NormalEntity],
+        hub_limit: usize,
+    ) -> Result<Vec<(i64, Vec<jinghai_domain::entity::LinkReason>)>>;
     /// Adds entities to a clue and links again; returns links made or widened.
     async fn add_clue_entities(
         &self,
@@ -177,46 +184,104 @@ pub trait CasesStore: Send + Sync {
     /// Of `ids`, the clues visible in `scope`.
     async fn visible_clues(&self, scope: &Scope, ids: &[i64]) -> Result<Vec<Clue>>;
     /// The clue made from an alert or a tip, if any (unscoped: a duplicate check).
-    async fn clue_from_source_unscoped(&self, source: ClueSource, source_ref: i64) -> Result<Option<i64>>;
+    async fn clue_from_source_unscoped(
+        &self,
+        source: ClueSource,
+        source_ref: i64,
+    ) -> Result<Option<i64>>;
     async fn clue_entities(&self, clue_id: i64) -> Result<Vec<ClueEntity>>;
     /// Links of a clue, both directions.
     async fn clue_links(&self, clue_id: i64) -> Result<Vec<ClueLink>>;
     async fn get_link_unscoped(&self, id: i64) -> Result<ClueLink>;
-    async fn set_link_status(&self, actor: &Actor, at: Millis, id: i64, status: LinkStatus) -> Result<ClueLink>;
-    async fn set_clue_status(&self, actor: &Actor, at: Millis, id: i64, status: ClueStatus, note: &str) -> Result<Clue>;
+    async fn set_link_status(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        status: LinkStatus,
+    ) -> Result<ClueLink>;
+    async fn set_clue_status(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        status: ClueStatus,
+        note: &str,
+    ) -> Result<Clue>;
     /// Inserts clues with their entities and keys, without links or audit:
     /// for benchmarks and loading history.
-    async fn bulk_insert_clues(&self, clues: &[(NewClue, Vec<NormalEntity>)], at: Millis) -> Result<()>;
+    async fn bulk_insert_clues(
+        &self,
+        clues: &[(NewClue, Vec<NormalEntity>)],
+        at: Millis,
+    ) -> Result<()>;
 
     // --- cases ---
     /// Files a case from clues (they move to `filed` and name the case),
     /// with its 立案 step; audited.
-    async fn create_case(&self, actor: &Actor, at: Millis, new: &NewCase, clue_ids: &[i64]) -> Result<Case>;
+    async fn create_case(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        new: &NewCase,
+        clue_ids: &[i64],
+    ) -> Result<Case>;
     async fn get_case(&self, scope: &Scope, id: i64) -> Result<Case>;
     async fn list_cases(&self, scope: &Scope, limit: i64) -> Result<Vec<Case>>;
     /// The clues a case was filed from (the case's evidence; callers check
     /// the case's visibility).
     async fn case_clues(&self, case_id: i64) -> Result<Vec<Clue>>;
-    async fn add_case_step(&self, actor: &Actor, at: Millis, case_id: i64, step: &NewStep) -> Result<CaseStep>;
+    async fn add_case_step(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        case_id: i64,
+        step: &NewStep,
+    ) -> Result<CaseStep>;
     async fn case_steps(&self, case_id: i64) -> Result<Vec<CaseStep>>;
-    async fn add_seizure(&self, actor: &Actor, at: Millis, case_id: i64, new: &NewSeizure) -> Result<Seizure>;
+    async fn add_seizure(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        case_id: i64,
+        new: &NewSeizure,
+    ) -> Result<Seizure>;
     async fn seizures(&self, case_id: i64) -> Result<Vec<Seizure>>;
     async fn get_seizure_unscoped(&self, id: i64) -> Result<Seizure>;
-    async fn add_disposal(&self, actor: &Actor, at: Millis, seizure_id: i64, new: &NewDisposal) -> Result<Disposal>;
+    async fn add_disposal(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        seizure_id: i64,
+        new: &NewDisposal,
+    ) -> Result<Disposal>;
     async fn disposals(&self, case_id: i64) -> Result<Vec<Disposal>>;
 
     // --- hand-overs ---
-    async fn create_handover(&self, actor: &Actor, at: Millis, new: &NewHandover) -> Result<Handover>;
+    async fn create_handover(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        new: &NewHandover,
+    ) -> Result<Handover>;
     async fn get_handover_unscoped(&self, id: i64) -> Result<Handover>;
     /// Accepts (the receiver becomes the holder) or returns a pending hand-over.
-    async fn respond_handover(&self, actor: &Actor, at: Millis, id: i64, accept: bool, response: &str) -> Result<Handover>;
+    async fn respond_handover(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        accept: bool,
+        response: &str,
+    ) -> Result<Handover>;
     async fn handovers_of(&self, kind: RecordKind, record_id: i64) -> Result<Vec<Handover>>;
     /// Hand-overs to or from the caller's unit, and, for roles that see by
     /// region (clearance ≥ 1), every hand-over in the region.
     async fn list_handovers(&self, scope: &Scope, limit: i64) -> Result<Vec<Handover>>;
     /// Marks pending hand-overs past their deadline as escalated (once
     /// each), audited; returns them.
-    async fn escalate_overdue_handovers(&self, actor: &Actor, now: Millis) -> Result<Vec<Handover>>;
+    async fn escalate_overdue_handovers(&self, actor: &Actor, now: Millis)
+        -> Result<Vec<Handover>>;
 
     // --- evidence files ---
     #[allow(clippy::too_many_arguments)]
@@ -243,24 +308,66 @@ pub trait CasesStore: Send + Sync {
     async fn get_tip(&self, scope: &Scope, id: i64) -> Result<Tip>;
     async fn list_tips(&self, scope: &Scope, limit: i64) -> Result<Vec<Tip>>;
     async fn tip_contact(&self, id: i64) -> Result<TipContact>;
-    async fn set_tip_status(&self, actor: &Actor, at: Millis, id: i64, t: &TipTransition) -> Result<Tip>;
-    async fn propose_reward(&self, actor: &Actor, at: Millis, tip_id: i64, amount_fen: i64, basis: &str) -> Result<Reward>;
+    async fn set_tip_status(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        t: &TipTransition,
+    ) -> Result<Tip>;
+    async fn propose_reward(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        tip_id: i64,
+        amount_fen: i64,
+        basis: &str,
+    ) -> Result<Reward>;
     async fn get_reward_unscoped(&self, id: i64) -> Result<Reward>;
-    async fn set_reward_status(&self, actor: &Actor, at: Millis, id: i64, t: &RewardTransition) -> Result<Reward>;
+    async fn set_reward_status(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        id: i64,
+        t: &RewardTransition,
+    ) -> Result<Reward>;
     async fn rewards_of(&self, tip_id: i64) -> Result<Vec<Reward>>;
     /// Ids of the tips of a region received in `[from, to)`.
-    async fn tip_ids_between(&self, region_prefix: &str, from: Millis, to: Millis) -> Result<Vec<i64>>;
-    async fn create_spot_check(&self, actor: &Actor, at: Millis, check: &SpotCheck, tip_ids: &[i64]) -> Result<SpotCheck>;
+    async fn tip_ids_between(
+        &self,
+        region_prefix: &str,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<i64>>;
+    async fn create_spot_check(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        check: &SpotCheck,
+        tip_ids: &[i64],
+    ) -> Result<SpotCheck>;
     async fn get_spot_check(&self, scope: &Scope, id: i64) -> Result<SpotCheck>;
     async fn list_spot_checks(&self, scope: &Scope) -> Result<Vec<SpotCheck>>;
     async fn spot_check_items(&self, check_id: i64) -> Result<Vec<SpotCheckItem>>;
     async fn get_spot_check_item_unscoped(&self, id: i64) -> Result<SpotCheckItem>;
-    async fn record_spot_finding(&self, actor: &Actor, at: Millis, item_id: i64, f: &SpotFinding) -> Result<SpotCheckItem>;
+    async fn record_spot_finding(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        item_id: i64,
+        f: &SpotFinding,
+    ) -> Result<SpotCheckItem>;
 
     // --- the daily report ---
     /// The concentrated-strike and anti-smuggling figures of the records
     /// under `region_prefix` on `day` (`[day_start, day_end)` in epoch ms).
-    async fn daily_figures(&self, region_prefix: &str, day: Day, day_start: Millis, day_end: Millis) -> Result<DailyFigures>;
+    async fn daily_figures(
+        &self,
+        region_prefix: &str,
+        day: Day,
+        day_start: Millis,
+        day_end: Millis,
+    ) -> Result<DailyFigures>;
 }
 
 /// Parses a stored enum, or says which column held what.
@@ -273,7 +380,15 @@ macro_rules! case_select { () => { "SELECT k.id, k.region_id, k.region_code, k.c
 macro_rules! handover_select { () => { "SELECT id, record_kind, record_id, region_code, from_unit_id, to_unit_id, reason, deadline_at, status, response, created_by, created_at, responded_at, escalated_at FROM handovers" }; }
 macro_rules! tip_select { () => { "SELECT id, region_id, region_code, channel, topic, what, place, lat, lon, when_text, status, status_note, clue_id, merged_into, anonymous, received_at FROM tips" }; }
 macro_rules! reward_select { () => { "SELECT id, tip_id, amount_fen, basis, status, proposed_by, proposed_at, decided_by, decided_at, paid_on, pay_method, note FROM tip_rewards" }; }
-macro_rules! rank_of { ($t:literal) => { concat!("(CASE ", $t, ".classification WHEN 'ordinary' THEN 0 WHEN 'restricted' THEN 1 ELSE 2 END)") }; }
+macro_rules! rank_of {
+    ($t:literal) => {
+        concat!(
+            "(CASE ",
+            $t,
+            ".classification WHEN 'ordinary' THEN 0 WHEN 'restricted' THEN 1 ELSE 2 END)"
+        )
+    };
+}
 /// Clue visibility: `$1` region LIKE pattern, `$2` unit (or -1), `$3` clearance.
 macro_rules! clue_visible { () => { concat!(
     "(c.owner_unit_id = $2 OR c.holder_unit_id = $2 ",
@@ -552,44 +667,73 @@ macro_rules! impl_cases_store {
             entities: &[jinghai_domain::entity::NormalEntity],
             hub_limit: usize,
         ) -> Result<Vec<jinghai_domain::cases::ClueLink>> {
-            for e in entities {
-                sqlx::query("INSERT INTO clue_entities (clue_id, kind, raw, normal, warning) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(clue.id).bind(e.kind.as_str()).bind(&e.raw).bind(&e.normal).bind(&e.warning)
-                    .execute(&mut **tx).await?;
-                for (key, _) in e.keys() {
-                    sqlx::query("INSERT INTO clue_keys (key, clue_id) VALUES ($1, $2) ON CONFLICT (key, clue_id) DO NOTHING")
-                        .bind(&key).bind(clue.id).execute(&mut **tx).await?;
-                }
+            // One statement for the entities and one for their keys: linking
+            // is on the path of every new clue.
+            if !entities.is_empty() {
+                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO clue_entities (clue_id, kind, raw, normal, warning) ");
+                q.push_values(entities, |mut b, e| {
+                    b.push_bind(clue.id).push_bind(e.kind.as_str()).push_bind(e.raw.clone()).push_bind(e.normal.clone()).push_bind(e.warning.clone());
+                });
+                q.build().execute(&mut **tx).await?;
+                let mut new_keys: Vec<String> = entities.iter().flat_map(|e| e.keys().into_iter().map(|k| k.0)).collect();
+                new_keys.sort();
+                new_keys.dedup();
+                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO clue_keys (key, clue_id) ");
+                q.push_values(&new_keys, |mut b, k| {
+                    b.push_bind(k.clone()).push_bind(clue.id);
+                });
+                q.push(" ON CONFLICT (key, clue_id) DO NOTHING");
+                q.build().execute(&mut **tx).await?;
             }
             let keys: Vec<String> = sqlx::query("SELECT key FROM clue_keys WHERE clue_id = $1 ORDER BY key")
                 .bind(clue.id).fetch_all(&mut **tx).await?
                 .iter().map(|r| r.try_get("key")).collect::<std::result::Result<_, _>>()?;
             let mut hits = Vec::with_capacity(keys.len());
             for key in keys {
-                // One more than the hub limit tells a hub from a full list.
-                let others: Vec<i64> = sqlx::query("SELECT clue_id FROM clue_keys WHERE key = $1 AND clue_id <> $2 LIMIT $3")
+                // The newest holders first; one more than the hub limit tells
+                // a hub from a full list.
+                let mut others: Vec<i64> = sqlx::query("SELECT clue_id FROM clue_keys WHERE key = $1 AND clue_id <> $2 ORDER BY clue_id DESC LIMIT $3")
                     .bind(&key).bind(clue.id).bind(hub_limit as i64 + 1)
                     .fetch_all(&mut **tx).await?
                     .iter().map(|r| r.try_get("clue_id")).collect::<std::result::Result<_, _>>()?;
+                if others.len() <= hub_limit {
+                    // Earlier holders are already linked to one another, so the
+                    // newest few keep the cluster connected.
+                    others.truncate(jinghai_domain::entity::LINKS_PER_KEY);
+                }
                 if !others.is_empty() {
                     hits.push((key, others));
                 }
             }
-            let mut out = Vec::new();
+            let existing: Vec<jinghai_domain::cases::ClueLink> = sqlx::query("SELECT id, clue_a, clue_b, reasons, status, decided_by, created_at FROM clue_links WHERE clue_a = $1 OR clue_b = $1")
+                .bind(clue.id).fetch_all(&mut **tx).await?
+                .iter().map(cases_rows::link).collect::<Result<_>>()?;
+            let mut rows: Vec<(i64, i64, String)> = Vec::new();
             for (other, reasons) in jinghai_domain::entity::suggest_links(&hits, hub_limit) {
                 let (a, b) = if other < clue.id { (other, clue.id) } else { (clue.id, other) };
-                let text = serde_json::to_string(&reasons).map_err(|e| corrupt("link reasons", &e.to_string()))?;
-                let before = link_in_tx(tx, a, b).await.ok();
-                if before.as_ref().is_some_and(|l| l.reasons == reasons) {
+                let before = existing.iter().find(|l| l.clue_a == a && l.clue_b == b);
+                if before.is_some_and(|l| l.reasons == reasons) {
                     continue;
                 }
-                sqlx::query("INSERT INTO clue_links (clue_a, clue_b, reasons, status, created_at) VALUES ($1, $2, $3, 'suggested', $4) ON CONFLICT (clue_a, clue_b) DO UPDATE SET reasons = excluded.reasons")
-                    .bind(a).bind(b).bind(&text).bind(at).execute(&mut **tx).await?;
-                let link = link_in_tx(tx, a, b).await?;
-                let action = if before.is_some() { AuditAction::Update } else { AuditAction::Create };
-                write_audit(tx, &NewAudit::of(actor, at, action, "clue_link", link.id, &clue.region_code).before(before.as_ref().and_then(snapshot)).after(snapshot(&link))).await?;
-                out.push(link);
+                let text = serde_json::to_string(&reasons).map_err(|e| corrupt("link reasons", &e.to_string()))?;
+                rows.push((a, b, text));
             }
+            if rows.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO clue_links (clue_a, clue_b, reasons, status, created_at) ");
+            q.push_values(&rows, |mut b, (x, y, text)| {
+                b.push_bind(*x).push_bind(*y).push_bind(text.clone()).push_bind("suggested").push_bind(at);
+            });
+            q.push(" ON CONFLICT (clue_a, clue_b) DO UPDATE SET reasons = excluded.reasons RETURNING id, clue_a, clue_b, reasons, status, decided_by, created_at");
+            let mut out: Vec<jinghai_domain::cases::ClueLink> = q.build().fetch_all(&mut **tx).await?.iter().map(cases_rows::link).collect::<Result<_>>()?;
+            out.sort_by_key(|l| (l.clue_a, l.clue_b));
+            // One audit record (entity `clue_links`, id of the clue) for the
+            // links a clue made or widened, naming each.
+            let before: Vec<&jinghai_domain::cases::ClueLink> = existing.iter().filter(|l| out.iter().any(|o| o.id == l.id)).collect();
+            let action = if before.is_empty() { AuditAction::Create } else { AuditAction::Update };
+            let before = if before.is_empty() { None } else { snapshot(&before) };
+            write_audit(tx, &NewAudit::of(actor, at, action, "clue_links", clue.id, &clue.region_code).before(before).after(snapshot(&out))).await?;
             Ok(out)
         }
 
@@ -608,6 +752,26 @@ macro_rules! impl_cases_store {
                 let links = index_and_link(&mut tx, actor, at, &clue, entities, hub_limit).await?;
                 tx.commit().await?;
                 Ok((clue, links))
+            }
+
+            async fn link_suggestions(&self, entities: &[jinghai_domain::entity::NormalEntity], hub_limit: usize) -> Result<Vec<(i64, Vec<jinghai_domain::entity::LinkReason>)>> {
+                let mut keys: Vec<String> = entities.iter().flat_map(|e| e.keys().into_iter().map(|k| k.0)).collect();
+                keys.sort();
+                keys.dedup();
+                let mut hits = Vec::with_capacity(keys.len());
+                for key in keys {
+                    let mut others: Vec<i64> = sqlx::query("SELECT clue_id FROM clue_keys WHERE key = $1 ORDER BY clue_id DESC LIMIT $2")
+                        .bind(&key).bind(hub_limit as i64 + 1)
+                        .fetch_all(&self.pool).await?
+                        .iter().map(|r| r.try_get("clue_id")).collect::<std::result::Result<_, _>>()?;
+                    if others.len() <= hub_limit {
+                        others.truncate(jinghai_domain::entity::LINKS_PER_KEY);
+                    }
+                    if !others.is_empty() {
+                        hits.push((key, others));
+                    }
+                }
+                Ok(jinghai_domain::entity::suggest_links(&hits, hub_limit))
             }
 
             async fn add_clue_entities(&self, actor: &Actor, at: Millis, clue_id: i64, entities: &[jinghai_domain::entity::NormalEntity], hub_limit: usize) -> Result<Vec<jinghai_domain::cases::ClueLink>> {

@@ -106,7 +106,12 @@ mod tests {
         // branches merge in any order.
         for list in [SQLITE, POSTGRES] {
             for w in list.windows(2) {
-                assert!(w[0].version < w[1].version, "{} after {}", w[1].version, w[0].version);
+                assert!(
+                    w[0].version < w[1].version,
+                    "{} after {}",
+                    w[1].version,
+                    w[0].version
+                );
             }
         }
         let names = |l: &[Migration]| l.iter().map(|m| m.name).collect::<Vec<_>>();

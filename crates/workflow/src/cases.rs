@@ -29,7 +29,9 @@ use jinghai_domain::report::{cst_hour, day_of, parse_day, Day, Indicator, ValueK
 use jinghai_domain::time::{Millis, DAY, HOUR, MINUTE};
 use jinghai_domain::validate::required_text;
 use jinghai_domain::{FieldError, RegionCode, Role, Scope};
-use jinghai_store::{NewCase, NewClue, NewDisposal, NewHandover, NewSeizure, NewStep, Store, StoreError};
+use jinghai_store::{
+    NewCase, NewClue, NewDisposal, NewHandover, NewSeizure, NewStep, Store, StoreError,
+};
 
 use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 
@@ -194,9 +196,8 @@ fn coordinate(name: &str, s: &str, range: f64) -> Result<Option<f64>, FieldError
 fn classification(s: &str) -> Result<Classification, FieldError> {
     match s.trim() {
         "" => Ok(Classification::Restricted),
-        s => Classification::parse(s).ok_or_else(|| {
-            field("classification", "请选择密级", "choose a classification")
-        }),
+        s => Classification::parse(s)
+            .ok_or_else(|| field("classification", "请选择密级", "choose a classification")),
     }
 }
 
@@ -206,8 +207,16 @@ fn day_field(name: &str, s: &str, today: Day) -> Result<Day, FieldError> {
         "" => Ok(today),
         s => match parse_day(s) {
             Some(d) if d <= today => Ok(d),
-            Some(_) => Err(field(name, "日期不能晚于今天", "the date cannot be in the future")),
-            None => Err(field(name, "日期格式应为 YYYY-MM-DD", "date must be YYYY-MM-DD")),
+            Some(_) => Err(field(
+                name,
+                "日期不能晚于今天",
+                "the date cannot be in the future",
+            )),
+            None => Err(field(
+                name,
+                "日期格式应为 YYYY-MM-DD",
+                "date must be YYYY-MM-DD",
+            )),
         },
     }
 }
@@ -273,7 +282,10 @@ impl Cases {
         let mut views = Vec::new();
         for l in links {
             if let Some(o) = visible.iter().find(|c| c.id == l.other(id)) {
-                views.push(LinkView { other: o.clone(), link: l });
+                views.push(LinkView {
+                    other: o.clone(),
+                    link: l,
+                });
             }
         }
         let handovers = self.store.handovers_of(RecordKind::Clue, id).await?;
@@ -313,7 +325,11 @@ impl Cases {
         let lat = e.take(coordinate("lat", &input.lat, 90.0)).flatten();
         let lon = e.take(coordinate("lon", &input.lon, 180.0)).flatten();
         if lat.is_some() != lon.is_some() {
-            e.0.push(field("lon", "经纬度须同时填写", "give both latitude and longitude"));
+            e.0.push(field(
+                "lon",
+                "经纬度须同时填写",
+                "give both latitude and longitude",
+            ));
         }
         let now = self.clock.now();
         let occurred_at = match input.occurred_at.trim() {
@@ -321,11 +337,19 @@ impl Cases {
             s => match parse_local_time(s) {
                 Some(t) if t <= now + HOUR => Some(t),
                 Some(_) => {
-                    e.0.push(field("occurred_at", "发生时间不能晚于现在", "the time cannot be in the future"));
+                    e.0.push(field(
+                        "occurred_at",
+                        "发生时间不能晚于现在",
+                        "the time cannot be in the future",
+                    ));
                     None
                 }
                 None => {
-                    e.0.push(field("occurred_at", "时间格式应为 YYYY-MM-DD HH:MM", "time must be YYYY-MM-DD HH:MM"));
+                    e.0.push(field(
+                        "occurred_at",
+                        "时间格式应为 YYYY-MM-DD HH:MM",
+                        "time must be YYYY-MM-DD HH:MM",
+                    ));
                     None
                 }
             },
@@ -334,7 +358,11 @@ impl Cases {
             "" => Some(ClueSource::Officer),
             s => match ClueSource::parse(s) {
                 Some(ClueSource::Alert | ClueSource::Tip) => {
-                    e.0.push(field("source", "预警和举报请从预警、举报页面转为线索", "alerts and tips become clues from their own pages"));
+                    e.0.push(field(
+                        "source",
+                        "预警和举报请从预警、举报页面转为线索",
+                        "alerts and tips become clues from their own pages",
+                    ));
                     None
                 }
                 Some(s) => Some(s),
@@ -360,15 +388,25 @@ impl Cases {
             Some(id) => match self.store.get_region(&ctx.scope, id).await {
                 Ok(r) => Some(r),
                 Err(StoreError::NotFound) => {
-                    e.0.push(field("region_id", "区划不存在或不在您的管辖范围内", "the region does not exist or is outside your region"));
+                    e.0.push(field(
+                        "region_id",
+                        "区划不存在或不在您的管辖范围内",
+                        "the region does not exist or is outside your region",
+                    ));
                     None
                 }
                 Err(err) => return Err(err.into()),
             },
         };
         e.done()?;
-        let (Some(summary), Some(occurred_at), Some(source), Some(class), Some(entities), Some(region)) =
-            (summary, occurred_at, source, class, entities, region)
+        let (
+            Some(summary),
+            Some(occurred_at),
+            Some(source),
+            Some(class),
+            Some(entities),
+            Some(region),
+        ) = (summary, occurred_at, source, class, entities, region)
         else {
             return Err(WorkflowError::NotFound);
         };
@@ -394,23 +432,36 @@ impl Cases {
     /// One click on the alert desk: the alert becomes a clue carrying its
     /// evidence (kind, vessel, counterpart, place, time), is linked, and the
     /// alert is closed as escalated.
-    pub async fn clue_from_alert(&self, ctx: &Ctx, alert_id: i64) -> WorkflowResult<(Clue, Vec<ClueLink>)> {
+    pub async fn clue_from_alert(
+        &self,
+        ctx: &Ctx,
+        alert_id: i64,
+    ) -> WorkflowResult<(Clue, Vec<ClueLink>)> {
         let alert = self.store.get_alert(&ctx.scope, alert_id).await?;
         let own = alert.assigned_unit_id.is_some() && alert.assigned_unit_id == ctx.user.unit_id;
-        if !(ctx.user.role.can_write() && (own || (is_office(ctx) && ctx.scope.covers_region(&alert.region_code)))) {
+        if !(ctx.user.role.can_write()
+            && (own || (is_office(ctx) && ctx.scope.covers_region(&alert.region_code))))
+        {
             return Err(WorkflowError::forbidden(
                 "由承办单位或专班办公室将预警转为线索",
                 "the assigned unit or the office turns an alert into a clue",
             ));
         }
-        if let Some(existing) = self.store.clue_from_source_unscoped(ClueSource::Alert, alert_id).await? {
+        if let Some(existing) = self
+            .store
+            .clue_from_source_unscoped(ClueSource::Alert, alert_id)
+            .await?
+        {
             return Err(WorkflowError::forbidden(
                 &format!("该预警已转为线索 #{existing}"),
                 &format!("this alert is already clue #{existing}"),
             ));
         }
         if alert.status == AlertStatus::Dismissed {
-            return Err(WorkflowError::forbidden("该预警已排除", "this alert was dismissed"));
+            return Err(WorkflowError::forbidden(
+                "该预警已排除",
+                "this alert was dismissed",
+            ));
         }
         let (zh, en) = kind_names(&alert.kind);
         let mut entities: Vec<NormalEntity> = Vec::new();
@@ -427,7 +478,10 @@ impl Cases {
         if !place.is_empty() {
             push(EntityKind::Place, &place);
         }
-        let counterpart = alert.other_mmsi.map(|o| format!("，对方船舶 MMSI {o:09}")).unwrap_or_default();
+        let counterpart = alert
+            .other_mmsi
+            .map(|o| format!("，对方船舶 MMSI {o:09}"))
+            .unwrap_or_default();
         let new = NewClue {
             region_id: alert.region_id,
             summary: format!("{zh} · MMSI {:09}{counterpart}", alert.mmsi),
@@ -449,52 +503,106 @@ impl Cases {
             owner_unit_id: ctx.user.unit_id.or(alert.assigned_unit_id),
         };
         let now = self.clock.now();
-        let made = self.store.create_clue(&ctx.actor(), now, &new, &entities, HUB_LIMIT).await?;
+        let made = self
+            .store
+            .create_clue(&ctx.actor(), now, &new, &entities, HUB_LIMIT)
+            .await?;
         if !matches!(alert.status, AlertStatus::Escalated) {
             self.store
-                .set_alert_status(&ctx.actor(), now, alert_id, AlertStatus::Escalated, None, &format!("转线索 #{} / clue #{}", made.0.id, made.0.id))
+                .set_alert_status(
+                    &ctx.actor(),
+                    now,
+                    alert_id,
+                    AlertStatus::Escalated,
+                    None,
+                    &format!("转线索 #{} / clue #{}", made.0.id, made.0.id),
+                )
                 .await?;
         }
         Ok(made)
     }
 
     /// Adds entities (`kind: value` lines) to a clue and links again.
-    pub async fn add_entities(&self, ctx: &Ctx, id: i64, text: &str) -> WorkflowResult<Vec<ClueLink>> {
+    pub async fn add_entities(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        text: &str,
+    ) -> WorkflowResult<Vec<ClueLink>> {
         let clue = self.store.get_clue(&ctx.scope, id).await?;
         if !Self::works(ctx, &clue.region_code, clue.holder_unit_id) {
             return Err(Self::not_yours());
         }
         let entities = parse_entity_lines(text).map_err(WorkflowError::Invalid)?;
         if entities.is_empty() {
-            return Err(WorkflowError::invalid(field("entities", "请填写至少一个要素，如“电话: 13800138000”", "give at least one entity, e.g. 'phone: 13800138000'")));
+            return Err(WorkflowError::invalid(field(
+                "entities",
+                "请填写至少一个要素，如“电话: 13800138000”",
+                "give at least one entity, e.g. 'phone: 13800138000'",
+            )));
         }
-        Ok(self.store.add_clue_entities(&ctx.actor(), self.clock.now(), id, &entities, HUB_LIMIT).await?)
+        Ok(self
+            .store
+            .add_clue_entities(&ctx.actor(), self.clock.now(), id, &entities, HUB_LIMIT)
+            .await?)
     }
 
     /// Moves a clue through verification: new → verifying → verified, or closed with a reason.
-    pub async fn set_clue_status(&self, ctx: &Ctx, id: i64, status: &str, note: &str) -> WorkflowResult<Clue> {
+    pub async fn set_clue_status(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        status: &str,
+        note: &str,
+    ) -> WorkflowResult<Clue> {
         let clue = self.store.get_clue(&ctx.scope, id).await?;
         if !Self::works(ctx, &clue.region_code, clue.holder_unit_id) {
             return Err(Self::not_yours());
         }
         let Some(to) = ClueStatus::parse(status.trim()) else {
-            return Err(WorkflowError::invalid(field("status", "未知的线索状态", "unknown clue status")));
+            return Err(WorkflowError::invalid(field(
+                "status",
+                "未知的线索状态",
+                "unknown clue status",
+            )));
         };
         if !clue.status.can_move_to(to) {
             return Err(WorkflowError::forbidden(
                 &format!("线索不能从“{}”改为“{}”", clue.status.zh(), to.zh()),
-                &format!("a clue cannot move from {} to {}", clue.status.en(), to.en()),
+                &format!(
+                    "a clue cannot move from {} to {}",
+                    clue.status.en(),
+                    to.en()
+                ),
             ));
         }
         let note = note.trim();
         if to == ClueStatus::Closed && note.is_empty() {
-            return Err(WorkflowError::invalid(field("note", "核销线索须说明理由", "closing a clue needs a reason")));
+            return Err(WorkflowError::invalid(field(
+                "note",
+                "核销线索须说明理由",
+                "closing a clue needs a reason",
+            )));
         }
-        Ok(self.store.set_clue_status(&ctx.actor(), self.clock.now(), id, to, &note.chars().take(1000).collect::<String>()).await?)
+        Ok(self
+            .store
+            .set_clue_status(
+                &ctx.actor(),
+                self.clock.now(),
+                id,
+                to,
+                &note.chars().take(1000).collect::<String>(),
+            )
+            .await?)
     }
 
     /// An officer confirms or rejects a suggested link.
-    pub async fn decide_link(&self, ctx: &Ctx, link_id: i64, confirm: bool) -> WorkflowResult<ClueLink> {
+    pub async fn decide_link(
+        &self,
+        ctx: &Ctx,
+        link_id: i64,
+        confirm: bool,
+    ) -> WorkflowResult<ClueLink> {
         let link = self.store.get_link_unscoped(link_id).await?;
         let a = self.store.get_clue(&ctx.scope, link.clue_a).await;
         let b = self.store.get_clue(&ctx.scope, link.clue_b).await;
@@ -502,12 +610,22 @@ impl Cases {
         if a.is_none() && b.is_none() {
             return Err(WorkflowError::NotFound);
         }
-        let works = [a, b].iter().flatten().any(|c| Self::works(ctx, &c.region_code, c.holder_unit_id));
+        let works = [a, b]
+            .iter()
+            .flatten()
+            .any(|c| Self::works(ctx, &c.region_code, c.holder_unit_id));
         if !works {
             return Err(Self::not_yours());
         }
-        let status = if confirm { LinkStatus::Confirmed } else { LinkStatus::Rejected };
-        Ok(self.store.set_link_status(&ctx.actor(), self.clock.now(), link_id, status).await?)
+        let status = if confirm {
+            LinkStatus::Confirmed
+        } else {
+            LinkStatus::Rejected
+        };
+        Ok(self
+            .store
+            .set_link_status(&ctx.actor(), self.clock.now(), link_id, status)
+            .await?)
     }
 
     /// The cluster around a clue: linked clues (not rejected), walked
@@ -576,20 +694,42 @@ impl Cases {
         let filed_on = e.take(day_field("filed_on", &input.filed_on, self.today()));
         let mut clues = Vec::new();
         if input.clue_ids.is_empty() {
-            e.0.push(field("clue_ids", "请选择立案依据的线索", "choose the clues the case is filed on"));
+            e.0.push(field(
+                "clue_ids",
+                "请选择立案依据的线索",
+                "choose the clues the case is filed on",
+            ));
         }
         for id in &input.clue_ids {
             match self.store.get_clue(&ctx.scope, *id).await {
-                Ok(c) if c.case_id.is_some() => e.0.push(field("clue_ids", format!("线索 #{id} 已立案"), format!("clue #{id} is already in a case"))),
-                Ok(c) if c.status != ClueStatus::Verified => e.0.push(field("clue_ids", format!("线索 #{id} 尚未查证属实（当前：{}）", c.status.zh()), format!("clue #{id} is not verified yet ({})", c.status.en()))),
-                Ok(c) if !Self::works(ctx, &c.region_code, c.holder_unit_id) => e.0.push(field("clue_ids", format!("线索 #{id} 不由您的单位持有"), format!("clue #{id} is not held by your unit"))),
+                Ok(c) if c.case_id.is_some() => e.0.push(field(
+                    "clue_ids",
+                    format!("线索 #{id} 已立案"),
+                    format!("clue #{id} is already in a case"),
+                )),
+                Ok(c) if c.status != ClueStatus::Verified => e.0.push(field(
+                    "clue_ids",
+                    format!("线索 #{id} 尚未查证属实（当前：{}）", c.status.zh()),
+                    format!("clue #{id} is not verified yet ({})", c.status.en()),
+                )),
+                Ok(c) if !Self::works(ctx, &c.region_code, c.holder_unit_id) => e.0.push(field(
+                    "clue_ids",
+                    format!("线索 #{id} 不由您的单位持有"),
+                    format!("clue #{id} is not held by your unit"),
+                )),
                 Ok(c) => clues.push(c),
-                Err(StoreError::NotFound) => e.0.push(field("clue_ids", format!("线索 #{id} 不存在或无权查看"), format!("clue #{id} not found"))),
+                Err(StoreError::NotFound) => e.0.push(field(
+                    "clue_ids",
+                    format!("线索 #{id} 不存在或无权查看"),
+                    format!("clue #{id} not found"),
+                )),
                 Err(err) => return Err(err.into()),
             }
         }
         e.done()?;
-        let (Some(title), Some(case_no), Some(class), Some(filed_on)) = (title, case_no, class, filed_on) else {
+        let (Some(title), Some(case_no), Some(class), Some(filed_on)) =
+            (title, case_no, class, filed_on)
+        else {
             return Err(WorkflowError::NotFound);
         };
         // The case lies where its clues lie; clues of several places make it the district's.
@@ -597,8 +737,15 @@ impl Cases {
         let region_id = if clues.iter().all(|c| c.region_id == first.region_id) {
             first.region_id
         } else {
-            let district = format!("{:0<12}", &first.region_code[..6.min(first.region_code.len())]);
-            self.store.find_region_by_code(&district).await?.map(|r| r.id).unwrap_or(first.region_id)
+            let district = format!(
+                "{:0<12}",
+                &first.region_code[..6.min(first.region_code.len())]
+            );
+            self.store
+                .find_region_by_code(&district)
+                .await?
+                .map(|r| r.id)
+                .unwrap_or(first.region_id)
         };
         let new = NewCase {
             region_id,
@@ -611,7 +758,10 @@ impl Cases {
             document: input.document.trim().chars().take(200).collect(),
         };
         let ids: Vec<i64> = clues.iter().map(|c| c.id).collect();
-        Ok(self.store.create_case(&ctx.actor(), self.clock.now(), &new, &ids).await?)
+        Ok(self
+            .store
+            .create_case(&ctx.actor(), self.clock.now(), &new, &ids)
+            .await?)
     }
 
     pub async fn case_detail(&self, ctx: &Ctx, id: i64) -> WorkflowResult<CaseDetail> {
@@ -645,7 +795,12 @@ impl Cases {
     }
 
     /// A step on the case path (强制措施, 起送审查起诉, 结案, a note).
-    pub async fn add_step(&self, ctx: &Ctx, case_id: i64, input: &StepInput) -> WorkflowResult<CaseStep> {
+    pub async fn add_step(
+        &self,
+        ctx: &Ctx,
+        case_id: i64,
+        input: &StepInput,
+    ) -> WorkflowResult<CaseStep> {
         let case = self.workable_case(ctx, case_id).await?;
         let mut e = Errors(Vec::new());
         let kind = match StepKind::parse(input.kind.trim()) {
@@ -657,20 +812,32 @@ impl Cases {
         };
         let day = e.take(day_field("day", &input.day, self.today()));
         if day.is_some_and(|d| d < case.filed_on) {
-            e.0.push(field("day", "日期不能早于立案日期", "the day cannot be before the case was filed"));
+            e.0.push(field(
+                "day",
+                "日期不能早于立案日期",
+                "the day cannot be before the case was filed",
+            ));
         }
         let persons = match input.persons.trim() {
             "" => 0,
             s => match s.parse::<i64>() {
                 Ok(n) if (0..=10_000).contains(&n) => n,
                 _ => {
-                    e.0.push(field("persons", "人数须为 0–10000 的整数", "persons must be a whole number 0–10000"));
+                    e.0.push(field(
+                        "persons",
+                        "人数须为 0–10000 的整数",
+                        "persons must be a whole number 0–10000",
+                    ));
                     0
                 }
             },
         };
         if kind.is_some_and(|k| k.counts_persons()) && persons == 0 {
-            e.0.push(field("persons", "强制措施和起送审查起诉须填写人数", "coercive measures and referrals need the number of persons"));
+            e.0.push(field(
+                "persons",
+                "强制措施和起送审查起诉须填写人数",
+                "coercive measures and referrals need the number of persons",
+            ));
         }
         e.done()?;
         let (Some(kind), Some(day)) = (kind, day) else {
@@ -679,7 +846,11 @@ impl Cases {
         let Some(new_status) = kind.status_after(case.status) else {
             return Err(WorkflowError::forbidden(
                 &format!("案件当前为“{}”，不能进行“{}”", case.status.zh(), kind.zh()),
-                &format!("the case is {}; {} is not possible now", case.status.en(), kind.en()),
+                &format!(
+                    "the case is {}; {} is not possible now",
+                    case.status.en(),
+                    kind.en()
+                ),
             ));
         };
         let step = NewStep {
@@ -691,11 +862,19 @@ impl Cases {
             note: input.note.trim().chars().take(2000).collect(),
             new_status,
         };
-        Ok(self.store.add_case_step(&ctx.actor(), self.clock.now(), case_id, &step).await?)
+        Ok(self
+            .store
+            .add_case_step(&ctx.actor(), self.clock.now(), case_id, &step)
+            .await?)
     }
 
     /// Records a seizure against a case.
-    pub async fn add_seizure(&self, ctx: &Ctx, case_id: i64, input: &SeizureInput) -> WorkflowResult<Seizure> {
+    pub async fn add_seizure(
+        &self,
+        ctx: &Ctx,
+        case_id: i64,
+        input: &SeizureInput,
+    ) -> WorkflowResult<Seizure> {
         let case = self.workable_case(ctx, case_id).await?;
         if case.status == CaseStatus::Closed {
             return Err(WorkflowError::forbidden("案件已结案", "the case is closed"));
@@ -703,14 +882,22 @@ impl Cases {
         let mut e = Errors(Vec::new());
         let category = SeizureCategory::parse(input.category.trim());
         if category.is_none() {
-            e.0.push(field("category", "请选择查获物品类别", "choose what was seized"));
+            e.0.push(field(
+                "category",
+                "请选择查获物品类别",
+                "choose what was seized",
+            ));
         }
         let unit = match (category, input.unit.trim()) {
             (Some(c), _) if !c.is_goods() => Some(QuantityUnit::Count),
             (Some(_), "tonnes") => Some(QuantityUnit::Tonnes),
             (Some(_), "pieces") => Some(QuantityUnit::Pieces),
             (Some(_), _) => {
-                e.0.push(field("unit", "物品请选择计量单位（吨或件）", "goods are measured in tonnes or pieces"));
+                e.0.push(field(
+                    "unit",
+                    "物品请选择计量单位（吨或件）",
+                    "goods are measured in tonnes or pieces",
+                ));
                 None
             }
             (None, _) => None,
@@ -721,17 +908,30 @@ impl Cases {
                 zh: "数量".into(),
                 en: "Quantity".into(),
                 unit: String::new(),
-                kind: if u == QuantityUnit::Tonnes { ValueKind::Decimal { decimals: 3 } } else { ValueKind::Count },
+                kind: if u == QuantityUnit::Tonnes {
+                    ValueKind::Decimal { decimals: 3 }
+                } else {
+                    ValueKind::Count
+                },
                 cumulative_of: None,
             };
-            e.take(jinghai_domain::report::parse_value(&ind, &jinghai_domain::entity::half_width(&input.quantity)))
+            e.take(jinghai_domain::report::parse_value(
+                &ind,
+                &jinghai_domain::entity::half_width(&input.quantity),
+            ))
         });
         if quantity == Some(0) {
-            e.0.push(field("quantity", "数量须大于 0", "the quantity must be above 0"));
+            e.0.push(field(
+                "quantity",
+                "数量须大于 0",
+                "the quantity must be above 0",
+            ));
         }
         let day = e.take(day_field("day", &input.day, self.today()));
         e.done()?;
-        let (Some(category), Some(unit), Some(quantity), Some(day)) = (category, unit, quantity, day) else {
+        let (Some(category), Some(unit), Some(quantity), Some(day)) =
+            (category, unit, quantity, day)
+        else {
             return Err(WorkflowError::NotFound);
         };
         let new = NewSeizure {
@@ -741,22 +941,44 @@ impl Cases {
             description: input.description.trim().chars().take(500).collect(),
             seized_on: day,
         };
-        Ok(self.store.add_seizure(&ctx.actor(), self.clock.now(), case_id, &new).await?)
+        Ok(self
+            .store
+            .add_seizure(&ctx.actor(), self.clock.now(), case_id, &new)
+            .await?)
     }
 
     /// A disposal step of a seized item, in order (申请 → 批准 → 移交 → 销毁…).
-    pub async fn add_disposal(&self, ctx: &Ctx, case_id: i64, input: &DisposalInput) -> WorkflowResult<Disposal> {
+    pub async fn add_disposal(
+        &self,
+        ctx: &Ctx,
+        case_id: i64,
+        input: &DisposalInput,
+    ) -> WorkflowResult<Disposal> {
         self.workable_case(ctx, case_id).await?;
         let Some(seizure_id) = input.seizure_id else {
-            return Err(WorkflowError::invalid(field("seizure_id", "请选择查获物品", "choose the seized item")));
+            return Err(WorkflowError::invalid(field(
+                "seizure_id",
+                "请选择查获物品",
+                "choose the seized item",
+            )));
         };
         let seizure = match self.store.get_seizure_unscoped(seizure_id).await {
             Ok(s) if s.case_id == case_id => s,
-            Ok(_) | Err(StoreError::NotFound) => return Err(WorkflowError::invalid(field("seizure_id", "该物品不属于本案", "the item is not part of this case"))),
+            Ok(_) | Err(StoreError::NotFound) => {
+                return Err(WorkflowError::invalid(field(
+                    "seizure_id",
+                    "该物品不属于本案",
+                    "the item is not part of this case",
+                )))
+            }
             Err(e) => return Err(e.into()),
         };
         if !seizure.category.is_goods() {
-            return Err(WorkflowError::invalid(field("seizure_id", "只有涉案物品需要处置", "only goods are disposed of")));
+            return Err(WorkflowError::invalid(field(
+                "seizure_id",
+                "只有涉案物品需要处置",
+                "only goods are disposed of",
+            )));
         }
         let mut e = Errors(Vec::new());
         let step = DisposalStep::parse(input.step.trim());
@@ -770,8 +992,16 @@ impl Cases {
         };
         if seizure.disposal.is_some_and(|d| d.ends()) || !step.allowed_after(seizure.disposal) {
             return Err(WorkflowError::forbidden(
-                &format!("处置须依次进行：当前为“{}”，不能“{}”", seizure.disposal.map(|d| d.zh()).unwrap_or("未处置"), step.zh()),
-                &format!("disposal goes in order: now {}, {} is not next", seizure.disposal.map(|d| d.en()).unwrap_or("none"), step.en()),
+                &format!(
+                    "处置须依次进行：当前为“{}”，不能“{}”",
+                    seizure.disposal.map(|d| d.zh()).unwrap_or("未处置"),
+                    step.zh()
+                ),
+                &format!(
+                    "disposal goes in order: now {}, {} is not next",
+                    seizure.disposal.map(|d| d.en()).unwrap_or("none"),
+                    step.en()
+                ),
             ));
         }
         let new = NewDisposal {
@@ -781,7 +1011,10 @@ impl Cases {
             document: input.document.trim().chars().take(200).collect(),
             note: input.note.trim().chars().take(2000).collect(),
         };
-        Ok(self.store.add_disposal(&ctx.actor(), self.clock.now(), seizure_id, &new).await?)
+        Ok(self
+            .store
+            .add_disposal(&ctx.actor(), self.clock.now(), seizure_id, &new)
+            .await?)
     }
 
     // --- hand-overs ---
@@ -817,25 +1050,41 @@ impl Cases {
             s => match s.parse::<i64>() {
                 Ok(h) if (1..=168).contains(&h) => Some(h),
                 _ => {
-                    e.0.push(field("hours", "签收时限须为 1–168 小时", "the receipt deadline must be 1–168 hours"));
+                    e.0.push(field(
+                        "hours",
+                        "签收时限须为 1–168 小时",
+                        "the receipt deadline must be 1–168 hours",
+                    ));
                     None
                 }
             },
         };
         let to = match to_unit_id {
             None => {
-                e.0.push(field("to_unit_id", "请选择接收单位", "choose the receiving unit"));
+                e.0.push(field(
+                    "to_unit_id",
+                    "请选择接收单位",
+                    "choose the receiving unit",
+                ));
                 None
             }
             Some(u) => match self.store.get_unit_unscoped(u).await {
                 Ok(unit) if Some(unit.id) == holder => {
-                    e.0.push(field("to_unit_id", "不能移交给持有单位本身", "the record is already held by that unit"));
+                    e.0.push(field(
+                        "to_unit_id",
+                        "不能移交给持有单位本身",
+                        "the record is already held by that unit",
+                    ));
                     None
                 }
                 // The receiver must work in the record's district or above it.
                 Ok(unit) if Self::unit_reaches(&unit.region_code, &region_code) => Some(unit),
                 Ok(_) | Err(StoreError::NotFound) => {
-                    e.0.push(field("to_unit_id", "接收单位不存在或不在本辖区", "the unit does not exist or is outside this district"));
+                    e.0.push(field(
+                        "to_unit_id",
+                        "接收单位不存在或不在本辖区",
+                        "the unit does not exist or is outside this district",
+                    ));
                     None
                 }
                 Err(err) => return Err(err.into()),
@@ -845,8 +1094,17 @@ impl Cases {
         let (Some(reason), Some(hours), Some(to)) = (reason, hours, to) else {
             return Err(WorkflowError::NotFound);
         };
-        if self.store.handovers_of(kind, id).await?.iter().any(|h| h.status == HandoverStatus::Pending) {
-            return Err(WorkflowError::forbidden("已有待签收的移交", "a hand-over is already awaiting receipt"));
+        if self
+            .store
+            .handovers_of(kind, id)
+            .await?
+            .iter()
+            .any(|h| h.status == HandoverStatus::Pending)
+        {
+            return Err(WorkflowError::forbidden(
+                "已有待签收的移交",
+                "a hand-over is already awaiting receipt",
+            ));
         }
         let now = self.clock.now();
         let new = NewHandover {
@@ -865,7 +1123,9 @@ impl Cases {
     /// the unit's region is the record's district, inside it, or above it.
     fn unit_reaches(unit_code: &str, record_code: &str) -> bool {
         let prefix = |c: &str| -> String {
-            RegionCode::parse(c).map(|r| r.scope_prefix(r.implied_level()).to_string()).unwrap_or_else(|_| c.to_string())
+            RegionCode::parse(c)
+                .map(|r| r.scope_prefix(r.implied_level()).to_string())
+                .unwrap_or_else(|_| c.to_string())
         };
         let unit = prefix(unit_code);
         let district = &record_code[..6.min(record_code.len())];
@@ -874,7 +1134,13 @@ impl Cases {
 
     /// The receiving unit accepts (it becomes the holder) or returns the
     /// hand-over with a reason.
-    pub async fn answer_handover(&self, ctx: &Ctx, id: i64, accept: bool, response: &str) -> WorkflowResult<Handover> {
+    pub async fn answer_handover(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        accept: bool,
+        response: &str,
+    ) -> WorkflowResult<Handover> {
         let h = self.store.get_handover_unscoped(id).await?;
         let visible = Some(h.to_unit_id) == ctx.user.unit_id
             || (h.from_unit_id.is_some() && h.from_unit_id == ctx.user.unit_id)
@@ -883,18 +1149,34 @@ impl Cases {
             return Err(WorkflowError::NotFound);
         }
         if !(ctx.user.role.can_write() && Some(h.to_unit_id) == ctx.user.unit_id) {
-            return Err(WorkflowError::forbidden("由接收单位签收或退回", "the receiving unit accepts or returns a hand-over"));
+            return Err(WorkflowError::forbidden(
+                "由接收单位签收或退回",
+                "the receiving unit accepts or returns a hand-over",
+            ));
         }
         if h.status != HandoverStatus::Pending {
-            return Err(WorkflowError::forbidden("该移交已处理", "this hand-over was already answered"));
+            return Err(WorkflowError::forbidden(
+                "该移交已处理",
+                "this hand-over was already answered",
+            ));
         }
         let response = response.trim();
         if !accept && response.is_empty() {
-            return Err(WorkflowError::invalid(field("response", "退回须说明理由", "a return needs a reason")));
+            return Err(WorkflowError::invalid(field(
+                "response",
+                "退回须说明理由",
+                "a return needs a reason",
+            )));
         }
         Ok(self
             .store
-            .respond_handover(&ctx.actor(), self.clock.now(), id, accept, &response.chars().take(1000).collect::<String>())
+            .respond_handover(
+                &ctx.actor(),
+                self.clock.now(),
+                id,
+                accept,
+                &response.chars().take(1000).collect::<String>(),
+            )
             .await?)
     }
 
@@ -906,10 +1188,18 @@ impl Cases {
     /// Escalates every overdue hand-over once (the server runs this every
     /// minute); returns what was escalated.
     pub async fn escalate_overdue(&self) -> WorkflowResult<Vec<Handover>> {
-        let actor = jinghai_domain::audit::Actor::system("移交逾期督办 overdue hand-over escalation");
-        let done = self.store.escalate_overdue_handovers(&actor, self.clock.now()).await?;
+        let actor =
+            jinghai_domain::audit::Actor::system("移交逾期督办 overdue hand-over escalation");
+        let done = self
+            .store
+            .escalate_overdue_handovers(&actor, self.clock.now())
+            .await?;
         for h in &done {
-            tracing::warn!(handover = h.id, to_unit = h.to_unit_id, "hand-over overdue: escalated to the task-force office");
+            tracing::warn!(
+                handover = h.id,
+                to_unit = h.to_unit_id,
+                "hand-over overdue: escalated to the task-force office"
+            );
         }
         Ok(done)
     }
@@ -917,7 +1207,14 @@ impl Cases {
     // --- files ---
 
     /// Attaches an evidence file to a clue or case the user works.
-    pub async fn attach(&self, ctx: &Ctx, kind: RecordKind, id: i64, file_name: &str, bytes: &[u8]) -> WorkflowResult<CaseFile> {
+    pub async fn attach(
+        &self,
+        ctx: &Ctx,
+        kind: RecordKind,
+        id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> WorkflowResult<CaseFile> {
         let (region_code, holder) = match kind {
             RecordKind::Clue => {
                 let c = self.store.get_clue(&ctx.scope, id).await?;
@@ -934,10 +1231,20 @@ impl Cases {
         }
         let name = file_name.rsplit(['/', '\\']).next().unwrap_or("").trim();
         let name = required_text("file", name, 120).map_err(WorkflowError::invalid)?;
-        let ctype = jinghai_domain::risk::check_evidence(&name, bytes).map_err(WorkflowError::invalid)?;
+        let ctype =
+            jinghai_domain::risk::check_evidence(&name, bytes).map_err(WorkflowError::invalid)?;
         Ok(self
             .store
-            .add_case_file(&ctx.actor(), self.clock.now(), kind, id, &region_code, &name, ctype, bytes)
+            .add_case_file(
+                &ctx.actor(),
+                self.clock.now(),
+                kind,
+                id,
+                &region_code,
+                &name,
+                ctype,
+                bytes,
+            )
             .await?)
     }
 
@@ -947,7 +1254,10 @@ impl Cases {
         let visible = match f.record_kind {
             RecordKind::Clue => self.store.get_clue(&ctx.scope, f.record_id).await.is_ok(),
             RecordKind::Case => self.store.get_case(&ctx.scope, f.record_id).await.is_ok(),
-            RecordKind::Tip => crate::tips::reads_tips(&self.store, ctx).await? && self.store.get_tip(&ctx.scope, f.record_id).await.is_ok(),
+            RecordKind::Tip => {
+                crate::tips::reads_tips(&self.store, ctx).await?
+                    && self.store.get_tip(&ctx.scope, f.record_id).await.is_ok()
+            }
         };
         if !visible {
             return Err(WorkflowError::NotFound);
@@ -958,14 +1268,26 @@ impl Cases {
     // --- the daily report ---
 
     /// The strike and anti-smuggling figures of a region prefix and day.
-    pub async fn daily_figures(&self, region_prefix: &str, day: Day) -> WorkflowResult<DailyFigures> {
+    pub async fn daily_figures(
+        &self,
+        region_prefix: &str,
+        day: Day,
+    ) -> WorkflowResult<DailyFigures> {
         let start = cst_hour(day, 0);
-        Ok(self.store.daily_figures(region_prefix, day, start, start + DAY).await?)
+        Ok(self
+            .store
+            .daily_figures(region_prefix, day, start, start + DAY)
+            .await?)
     }
 
     /// An internal scope over a whole region, for system checks.
     pub fn region_scope(prefix: &str) -> Scope {
-        Scope { user_id: 0, role: Role::TaskForceOffice, region_prefix: prefix.into(), unit_id: None }
+        Scope {
+            user_id: 0,
+            role: Role::TaskForceOffice,
+            region_prefix: prefix.into(),
+            unit_id: None,
+        }
     }
 }
 
@@ -992,8 +1314,17 @@ mod tests {
     #[test]
     fn receiving_units() {
         assert!(Cases::unit_reaches("330206000000", "330206008000"));
-        assert!(Cases::unit_reaches("330206008000", "330206009000"), "a town of the same district");
-        assert!(Cases::unit_reaches("330200000000", "330206008000"), "the city above");
-        assert!(!Cases::unit_reaches("330211000000", "330206008000"), "another district");
+        assert!(
+            Cases::unit_reaches("330206008000", "330206009000"),
+            "a town of the same district"
+        );
+        assert!(
+            Cases::unit_reaches("330200000000", "330206008000"),
+            "the city above"
+        );
+        assert!(
+            !Cases::unit_reaches("330211000000", "330206008000"),
+            "another district"
+        );
     }
 }

@@ -62,7 +62,15 @@ fn public_layout(lang: Lang, title: &str, content: Markup) -> Markup {
 }
 
 fn topic_options(lang: Lang) -> Vec<(String, String)> {
-    TipTopic::ALL.iter().map(|t| (t.as_str().to_string(), lang.pick(t.zh(), t.en()).to_string())).collect()
+    TipTopic::ALL
+        .iter()
+        .map(|t| {
+            (
+                t.as_str().to_string(),
+                lang.pick(t.zh(), t.en()).to_string(),
+            )
+        })
+        .collect()
 }
 
 fn tip_form_fields(lang: Lang, typed: &TipInput) -> Markup {
@@ -79,39 +87,71 @@ fn tip_form_fields(lang: Lang, typed: &TipInput) -> Markup {
     }
 }
 
-async fn public_form(s: &AppState, lang: Lang, district: &str, err: Option<&WorkflowError>, typed: &TipInput) -> Result<Markup, ApiError> {
-    let region = s.tips.district(district).await.map_err(|e| ApiError::new(e, lang, Flavor::Html))?;
+async fn public_form(
+    s: &AppState,
+    lang: Lang,
+    district: &str,
+    err: Option<&WorkflowError>,
+    typed: &TipInput,
+) -> Result<Markup, ApiError> {
+    let region = s
+        .tips
+        .district(district)
+        .await
+        .map_err(|e| ApiError::new(e, lang, Flavor::Html))?;
     let ch = s.tips.challenge();
-    Ok(public_layout(lang, lang.pick("举报走私和偷渡", "Report smuggling or illegal entry"), html! {
-        h1 { (region.name) " · " (lang.pick("举报走私、偷渡", "Report smuggling or illegal entry")) }
-        p { (lang.pick("您的举报将由“净海”行动专班办公室受理；经查证属实的，按规定给予奖励。举报人信息严格保密。", "Your tip goes to the Clean Sea task-force office; tips verified as true are rewarded. Who you are is kept confidential.")) }
-        (error_box(lang, err))
-        form.grid method="post" action=(format!("/report/{district}")) enctype="multipart/form-data" data-testid="tip-form" data-pow-bits=(ch.bits) {
-            input type="hidden" name="_challenge" value=(ch.token);
-            input type="hidden" name="_nonce" value="";
-            (tip_form_fields(lang, typed))
-            div #tip-map data-testid="tip-map" style="height:220px;flex-basis:100%;border:1px solid #d5dde5" {}
-            label.wide { (lang.pick("照片（可选，最多 3 张 jpg/png，每张 5 MB 以内）", "Photos (optional; up to 3 jpg/png, 5 MB each)")) input type="file" name="photos" accept="image/jpeg,image/png" multiple; }
-            p.pow data-testid="pow-state" { (lang.pick("提交前页面会自动完成一次安全校验。", "The page runs a short safety check before sending.")) }
-            button type="submit" data-testid="tip-submit" { (lang.pick("提交举报", "Send")) }
-        }
-        p { a href="/report/status" { (lang.pick("凭查询码查看办理进度", "Check progress with your follow-up code")) } }
-    }))
+    Ok(public_layout(
+        lang,
+        lang.pick("举报走私和偷渡", "Report smuggling or illegal entry"),
+        html! {
+            h1 { (region.name) " · " (lang.pick("举报走私、偷渡", "Report smuggling or illegal entry")) }
+            p { (lang.pick("您的举报将由“净海”行动专班办公室受理；经查证属实的，按规定给予奖励。举报人信息严格保密。", "Your tip goes to the Clean Sea task-force office; tips verified as true are rewarded. Who you are is kept confidential.")) }
+            (error_box(lang, err))
+            form.grid method="post" action=(format!("/report/{district}")) enctype="multipart/form-data" data-testid="tip-form" data-pow-bits=(ch.bits) {
+                input type="hidden" name="_challenge" value=(ch.token);
+                input type="hidden" name="_nonce" value="";
+                (tip_form_fields(lang, typed))
+                div #tip-map data-testid="tip-map" style="height:220px;flex-basis:100%;border:1px solid #d5dde5" {}
+                label.wide { (lang.pick("照片（可选，最多 3 张 jpg/png，每张 5 MB 以内）", "Photos (optional; up to 3 jpg/png, 5 MB each)")) input type="file" name="photos" accept="image/jpeg,image/png" multiple; }
+                p.pow data-testid="pow-state" { (lang.pick("提交前页面会自动完成一次安全校验。", "The page runs a short safety check before sending.")) }
+                button type="submit" data-testid="tip-submit" { (lang.pick("提交举报", "Send")) }
+            }
+            p { a href="/report/status" { (lang.pick("凭查询码查看办理进度", "Check progress with your follow-up code")) } }
+        },
+    ))
 }
 
-pub async fn public_page(State(s): State<AppState>, UiLang(lang): UiLang, Path(district): Path<String>) -> PageResult {
-    Ok(public_form(&s, lang, &district, None, &TipInput::default()).await?.into_response())
+pub async fn public_page(
+    State(s): State<AppState>,
+    UiLang(lang): UiLang,
+    Path(district): Path<String>,
+) -> PageResult {
+    Ok(public_form(&s, lang, &district, None, &TipInput::default())
+        .await?
+        .into_response())
 }
 
 /// Reads a public post: multipart (with photos) or url-encoded.
-async fn public_body(req: Request, s: &AppState, lang: Lang) -> Result<(HashMap<String, String>, Vec<(String, Vec<u8>)>), ApiError> {
+async fn public_body(
+    req: Request,
+    s: &AppState,
+    lang: Lang,
+) -> Result<(HashMap<String, String>, Vec<(String, Vec<u8>)>), ApiError> {
     let bad = |e: String| ApiError::bad_body(lang, Flavor::Html, e);
-    let multipart = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
     if !multipart {
-        let bytes = axum::body::to_bytes(req.into_body(), 1 << 20).await.map_err(|e| bad(e.to_string()))?;
+        let bytes = axum::body::to_bytes(req.into_body(), 1 << 20)
+            .await
+            .map_err(|e| bad(e.to_string()))?;
         return Ok((form_urlencoded_pairs(&bytes), Vec::new()));
     }
-    let mut mp = axum::extract::Multipart::from_request(req, s).await.map_err(|e| bad(e.body_text()))?;
+    let mut mp = axum::extract::Multipart::from_request(req, s)
+        .await
+        .map_err(|e| bad(e.body_text()))?;
     let mut fields = HashMap::new();
     let mut files = Vec::new();
     while let Some(f) = mp.next_field().await.map_err(|e| bad(e.body_text()))? {
@@ -130,14 +170,23 @@ async fn public_body(req: Request, s: &AppState, lang: Lang) -> Result<(HashMap<
 }
 
 fn same_site(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None | Some("null") => true,
         Some(o) => o.split("://").nth(1) == Some(host),
     }
 }
 
-pub async fn public_submit(State(s): State<AppState>, UiLang(lang): UiLang, ClientAddr(addr): ClientAddr, Path(district): Path<String>, req: Request) -> PageResult {
+pub async fn public_submit(
+    State(s): State<AppState>,
+    UiLang(lang): UiLang,
+    ClientAddr(addr): ClientAddr,
+    Path(district): Path<String>,
+    req: Request,
+) -> PageResult {
     if !same_site(req.headers()) {
         return Err(ApiError::csrf(lang, Flavor::Html));
     }
@@ -173,15 +222,19 @@ pub async fn public_submit(State(s): State<AppState>, UiLang(lang): UiLang, Clie
 
 fn status_form(s: &AppState, lang: Lang, err: Option<&WorkflowError>) -> Markup {
     let ch = s.tips.challenge();
-    public_layout(lang, lang.pick("举报办理进度", "Tip progress"), html! {
-        h1 { (lang.pick("查询举报办理进度", "Check a tip's progress")) }
-        (error_box(lang, err))
-        form.grid method="post" action="/report/status" data-testid="status-form" {
-            input type="hidden" name="_challenge" value=(ch.token);
-            label { (lang.pick("查询码", "Follow-up code")) input name="code" autocomplete="off" size="24" placeholder="XXXX-XXXX-XXXX-XXXX"; }
-            button type="submit" { (lang.pick("查询", "Check")) }
-        }
-    })
+    public_layout(
+        lang,
+        lang.pick("举报办理进度", "Tip progress"),
+        html! {
+            h1 { (lang.pick("查询举报办理进度", "Check a tip's progress")) }
+            (error_box(lang, err))
+            form.grid method="post" action="/report/status" data-testid="status-form" {
+                input type="hidden" name="_challenge" value=(ch.token);
+                label { (lang.pick("查询码", "Follow-up code")) input name="code" autocomplete="off" size="24" placeholder="XXXX-XXXX-XXXX-XXXX"; }
+                button type="submit" { (lang.pick("查询", "Check")) }
+            }
+        },
+    )
 }
 
 pub async fn status_page(State(s): State<AppState>, UiLang(lang): UiLang) -> Markup {
@@ -190,12 +243,21 @@ pub async fn status_page(State(s): State<AppState>, UiLang(lang): UiLang) -> Mar
 
 /// The tipster's view by code, posted (a code in a URL would end up in logs
 /// and browser history).
-pub async fn status_submit(State(s): State<AppState>, UiLang(lang): UiLang, ClientAddr(addr): ClientAddr, headers: HeaderMap, body: axum::body::Bytes) -> PageResult {
+pub async fn status_submit(
+    State(s): State<AppState>,
+    UiLang(lang): UiLang,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> PageResult {
     if !same_site(&headers) {
         return Err(ApiError::csrf(lang, Flavor::Html));
     }
     let f = form_urlencoded_pairs(&body);
-    if let Err(e) = s.tips.check_token(f.get("_challenge").map(String::as_str).unwrap_or("")) {
+    if let Err(e) = s
+        .tips
+        .check_token(f.get("_challenge").map(String::as_str).unwrap_or(""))
+    {
         return Ok((StatusCode::FORBIDDEN, status_form(&s, lang, Some(&e))).into_response());
     }
     match s.tips.status(&addr, f.get("code").map(String::as_str).unwrap_or("")).await {
@@ -222,52 +284,87 @@ pub async fn status_submit(State(s): State<AppState>, UiLang(lang): UiLang, Clie
 // --- operators ---
 
 async fn district_options(s: &AppState, auth: &Auth) -> Result<Vec<(String, String)>, ApiError> {
-    Ok(s.admin.regions(&auth.ctx).await.map_err(|e| auth.err(e))?.into_iter().map(|r| (r.id.to_string(), format!("{}{}", "　".repeat(r.level as usize), r.name))).collect())
+    Ok(s.admin
+        .regions(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?
+        .into_iter()
+        .map(|r| {
+            (
+                r.id.to_string(),
+                format!("{}{}", "　".repeat(r.level as usize), r.name),
+            )
+        })
+        .collect())
 }
 
 pub async fn list(State(s): State<AppState>, auth: Auth, Query(q): Query<Saved>) -> PageResult {
-    Ok(list_page(&s, &auth, None, &TipInput::default(), q.code.as_deref()).await?.into_response())
+    Ok(
+        list_page(&s, &auth, None, &TipInput::default(), q.code.as_deref())
+            .await?
+            .into_response(),
+    )
 }
 
-async fn list_page(s: &AppState, auth: &Auth, err: Option<&WorkflowError>, typed: &TipInput, new_code: Option<&str>) -> Result<Markup, ApiError> {
+async fn list_page(
+    s: &AppState,
+    auth: &Auth,
+    err: Option<&WorkflowError>,
+    typed: &TipInput,
+    new_code: Option<&str>,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let tips = s.tips.list(&auth.ctx).await.map_err(|e| auth.err(e))?;
     let regions = district_options(s, auth).await?;
     let office = auth.ctx.user.role == jinghai_domain::Role::TaskForceOffice;
-    let channels: Vec<(String, String)> = [TipChannel::Hotline, TipChannel::Visit].iter().map(|c| (c.as_str().to_string(), lang.pick(c.zh(), c.en()).to_string())).collect();
+    let channels: Vec<(String, String)> = [TipChannel::Hotline, TipChannel::Visit]
+        .iter()
+        .map(|c| {
+            (
+                c.as_str().to_string(),
+                lang.pick(c.zh(), c.en()).to_string(),
+            )
+        })
+        .collect();
     let district_code = &auth.ctx.user.region_code[..6.min(auth.ctx.user.region_code.len())];
-    Ok(layout(lang, Some(auth), lang.pick("举报", "Tips"), "nav.tips", html! {
-        h1 { (lang.pick("举报受理", "Tips")) }
-        p { (lang.pick("公众举报页面（无需登录）：", "Public tip page (no sign-in): ")) a href=(format!("/report/{district_code}")) data-testid="public-link" { (format!("/report/{district_code}")) } " · " a href="/tips/checks" { (lang.pick("举报办理抽查", "Spot checks")) } }
-        @if let Some(code) = new_code { div.saved data-testid="saved" { (lang.pick("已录入。请将查询码告知举报人：", "Entered. Tell the caller the follow-up code: ")) code data-testid="tip-code" { (code) } } }
-        (error_box(lang, err))
-        @if office {
-            details.panel open[err.is_some()] {
-                summary { (lang.pick("录入热线举报", "Enter a hotline tip")) }
-                form.grid method="post" action="/tips" data-testid="hotline-form" {
-                    (csrf_field(auth))
-                    label { (lang.pick("受理区划", "Region")) (select("region_id", &regions, &typed.region_id.map(|i| i.to_string()).unwrap_or_default(), None)) }
-                    label { (lang.pick("渠道", "Channel")) (select("channel", &channels, &typed.channel, None)) }
-                    (tip_form_fields(lang, typed))
-                    button type="submit" { (lang.pick("录入", "Enter")) }
+    Ok(layout(
+        lang,
+        Some(auth),
+        lang.pick("举报", "Tips"),
+        "nav.tips",
+        html! {
+            h1 { (lang.pick("举报受理", "Tips")) }
+            p { (lang.pick("公众举报页面（无需登录）：", "Public tip page (no sign-in): ")) a href=(format!("/report/{district_code}")) data-testid="public-link" { (format!("/report/{district_code}")) } " · " a href="/tips/checks" { (lang.pick("举报办理抽查", "Spot checks")) } }
+            @if let Some(code) = new_code { div.saved data-testid="saved" { (lang.pick("已录入。请将查询码告知举报人：", "Entered. Tell the caller the follow-up code: ")) code data-testid="tip-code" { (code) } } }
+            (error_box(lang, err))
+            @if office {
+                details.panel open[err.is_some()] {
+                    summary { (lang.pick("录入热线举报", "Enter a hotline tip")) }
+                    form.grid method="post" action="/tips" data-testid="hotline-form" {
+                        (csrf_field(auth))
+                        label { (lang.pick("受理区划", "Region")) (select("region_id", &regions, &typed.region_id.map(|i| i.to_string()).unwrap_or_default(), None)) }
+                        label { (lang.pick("渠道", "Channel")) (select("channel", &channels, &typed.channel, None)) }
+                        (tip_form_fields(lang, typed))
+                        button type="submit" { (lang.pick("录入", "Enter")) }
+                    }
                 }
             }
-        }
-        table data-testid="tips" {
-            tr { th { "#" } th { (lang.pick("受理时间", "Received")) } th { (lang.pick("渠道", "Channel")) } th { (lang.pick("事项", "Topic")) } th { (lang.pick("内容", "What")) } th { (lang.pick("地点", "Place")) } th { (lang.pick("状态", "Status")) } }
-            @for t in &tips {
-                tr data-tip=(t.id) data-status=(t.status.as_str()) {
-                    td { a href=(format!("/tips/{}", t.id)) { (t.id) } }
-                    td { (format_local_minutes(t.received_at)) }
-                    td { (lang.pick(t.channel.zh(), t.channel.en())) }
-                    td { (lang.pick(t.topic.zh(), t.topic.en())) }
-                    td { a href=(format!("/tips/{}", t.id)) { (t.what.chars().take(40).collect::<String>()) } }
-                    td { (t.place) }
-                    td { span.status { (lang.pick(t.status.zh(), t.status.en())) } }
+            table data-testid="tips" {
+                tr { th { "#" } th { (lang.pick("受理时间", "Received")) } th { (lang.pick("渠道", "Channel")) } th { (lang.pick("事项", "Topic")) } th { (lang.pick("内容", "What")) } th { (lang.pick("地点", "Place")) } th { (lang.pick("状态", "Status")) } }
+                @for t in &tips {
+                    tr data-tip=(t.id) data-status=(t.status.as_str()) {
+                        td { a href=(format!("/tips/{}", t.id)) { (t.id) } }
+                        td { (format_local_minutes(t.received_at)) }
+                        td { (lang.pick(t.channel.zh(), t.channel.en())) }
+                        td { (lang.pick(t.topic.zh(), t.topic.en())) }
+                        td { a href=(format!("/tips/{}", t.id)) { (t.what.chars().take(40).collect::<String>()) } }
+                        td { (t.place) }
+                        td { span.status { (lang.pick(t.status.zh(), t.status.en())) } }
+                    }
                 }
             }
-        }
-    }))
+        },
+    ))
 }
 
 fn tip_input(form: &SignedForm) -> Result<TipInput, ApiError> {
@@ -291,118 +388,186 @@ pub async fn enter(State(s): State<AppState>, form: SignedForm) -> PageResult {
     let input = tip_input(&form)?;
     match s.tips.enter(&auth.ctx, &input).await {
         // The code is shown once, on the page the operator lands on.
-        Ok((_, code)) => Ok((StatusCode::OK, list_page(&s, auth, None, &TipInput::default(), Some(&code)).await?).into_response()),
+        Ok((_, code)) => Ok((
+            StatusCode::OK,
+            list_page(&s, auth, None, &TipInput::default(), Some(&code)).await?,
+        )
+            .into_response()),
         Err(e @ (WorkflowError::Invalid(_) | WorkflowError::Forbidden { .. })) => {
-            let status = if matches!(e, WorkflowError::Invalid(_)) { StatusCode::BAD_REQUEST } else { StatusCode::FORBIDDEN };
+            let status = if matches!(e, WorkflowError::Invalid(_)) {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::FORBIDDEN
+            };
             Ok((status, list_page(&s, auth, Some(&e), &input, None).await?).into_response())
         }
         Err(e) => Err(auth.err(e)),
     }
 }
 
-pub async fn detail(State(s): State<AppState>, auth: Auth, PathId(id): PathId, Query(q): Query<Saved>) -> PageResult {
-    Ok(detail_page(&s, &auth, id, q.saved.is_some(), None).await?.into_response())
+pub async fn detail(
+    State(s): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+    Query(q): Query<Saved>,
+) -> PageResult {
+    Ok(detail_page(&s, &auth, id, q.saved.is_some(), None)
+        .await?
+        .into_response())
 }
 
-async fn detail_page(s: &AppState, auth: &Auth, id: i64, saved: bool, err: Option<&WorkflowError>) -> Result<Markup, ApiError> {
+async fn detail_page(
+    s: &AppState,
+    auth: &Auth,
+    id: i64,
+    saved: bool,
+    err: Option<&WorkflowError>,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
-    let d = s.tips.detail(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let d = s
+        .tips
+        .detail(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     let t = &d.tip;
-    let methods: Vec<(String, String)> = PayMethod::ALL.iter().map(|m| (m.as_str().to_string(), lang.pick(m.zh(), m.en()).to_string())).collect();
-    Ok(layout(lang, Some(auth), lang.pick("举报", "Tip"), "nav.tips", html! {
-        p { a href="/tips" { "← " (lang.pick("举报", "Tips")) } }
-        h1 { (lang.pick("举报", "Tip")) " #" (t.id) " " span.status data-testid="tip-status" data-status=(t.status.as_str()) { (lang.pick(t.status.zh(), t.status.en())) } }
-        @if saved { div.saved role="status" data-testid="saved" { (lang.pick("已保存", "Saved")) } }
-        (error_box(lang, err))
-        table.kv data-testid="tip" {
-            tr { th { (lang.pick("受理时间", "Received")) } td { (format_local_minutes(t.received_at)) } th { (lang.pick("渠道", "Channel")) } td { (lang.pick(t.channel.zh(), t.channel.en())) } }
-            tr { th { (lang.pick("事项", "Topic")) } td { (lang.pick(t.topic.zh(), t.topic.en())) } th { (lang.pick("时间", "When")) } td { (t.when_text) } }
-            tr { th { (lang.pick("内容", "What")) } td colspan="3" data-testid="tip-what" { (t.what) } }
-            tr { th { (lang.pick("地点", "Place")) } td colspan="3" { (t.place) @if let (Some(a), Some(b)) = (t.lat, t.lon) { " (" (format!("{a:.5}, {b:.5}")) ")" } } }
-            tr { th { (lang.pick("举报人", "Tipster")) } td colspan="3" data-testid="tipster" {
-                @if t.anonymous { (lang.pick("匿名", "anonymous")) }
-                @else if let Some(c) = &d.contact { (c.name) " " (c.phone) }
-                @else { (lang.pick("（仅奖励经办人员可见）", "(visible to reward officers only)")) }
-            } }
-            tr { th { (lang.pick("公众可见状态", "What the tipster sees")) } td colspan="3" { (lang.pick(d.public_state.zh(), d.public_state.en())) } }
-            @if let Some(c) = &d.clue { tr { th { (lang.pick("线索", "Clue")) } td colspan="3" { (super::cases::clue_link(lang, c)) } } }
-            @if let Some(m) = t.merged_into { tr { th { (lang.pick("合并到", "Merged into")) } td colspan="3" { a href=(format!("/tips/{m}")) { "#" (m) } } } }
-            @if !t.status_note.is_empty() { tr { th { (lang.pick("说明", "Note")) } td colspan="3" { (t.status_note) } } }
-        }
-        @if !d.files.is_empty() { h2 { (lang.pick("照片", "Photos")) } ul { @for f in &d.files { li { a href=(format!("/case-files/{}", f.id)) { (f.file_name) } } } } }
-        @if d.can_triage {
-            h2 { (lang.pick("分拣", "Triage")) }
-            form.grid method="post" action=(format!("/tips/{}/clue", t.id)) data-testid="triage-form" {
-                (csrf_field(auth))
-                label.wide { (lang.pick("线索摘要", "Clue summary")) input name="summary" value=(t.what.chars().take(100).collect::<String>()); }
-                label.wide { (lang.pick("要素（每行“类别: 内容”）", "Entities ('kind: value' per line)")) textarea name="entities" rows="2" {} }
-                button type="submit" { (lang.pick("转为线索", "Make a clue")) }
+    let methods: Vec<(String, String)> = PayMethod::ALL
+        .iter()
+        .map(|m| {
+            (
+                m.as_str().to_string(),
+                lang.pick(m.zh(), m.en()).to_string(),
+            )
+        })
+        .collect();
+    Ok(layout(
+        lang,
+        Some(auth),
+        lang.pick("举报", "Tip"),
+        "nav.tips",
+        html! {
+            p { a href="/tips" { "← " (lang.pick("举报", "Tips")) } }
+            h1 { (lang.pick("举报", "Tip")) " #" (t.id) " " span.status data-testid="tip-status" data-status=(t.status.as_str()) { (lang.pick(t.status.zh(), t.status.en())) } }
+            @if saved { div.saved role="status" data-testid="saved" { (lang.pick("已保存", "Saved")) } }
+            (error_box(lang, err))
+            table.kv data-testid="tip" {
+                tr { th { (lang.pick("受理时间", "Received")) } td { (format_local_minutes(t.received_at)) } th { (lang.pick("渠道", "Channel")) } td { (lang.pick(t.channel.zh(), t.channel.en())) } }
+                tr { th { (lang.pick("事项", "Topic")) } td { (lang.pick(t.topic.zh(), t.topic.en())) } th { (lang.pick("时间", "When")) } td { (t.when_text) } }
+                tr { th { (lang.pick("内容", "What")) } td colspan="3" data-testid="tip-what" { (t.what) } }
+                tr { th { (lang.pick("地点", "Place")) } td colspan="3" { (t.place) @if let (Some(a), Some(b)) = (t.lat, t.lon) { " (" (format!("{a:.5}, {b:.5}")) ")" } } }
+                tr { th { (lang.pick("举报人", "Tipster")) } td colspan="3" data-testid="tipster" {
+                    @if t.anonymous { (lang.pick("匿名", "anonymous")) }
+                    @else if let Some(c) = &d.contact { (c.name) " " (c.phone) }
+                    @else { (lang.pick("（仅奖励经办人员可见）", "(visible to reward officers only)")) }
+                } }
+                tr { th { (lang.pick("公众可见状态", "What the tipster sees")) } td colspan="3" { (lang.pick(d.public_state.zh(), d.public_state.en())) } }
+                @if let Some(c) = &d.clue { tr { th { (lang.pick("线索", "Clue")) } td colspan="3" { (super::cases::clue_link(lang, c)) } } }
+                @if let Some(m) = t.merged_into { tr { th { (lang.pick("合并到", "Merged into")) } td colspan="3" { a href=(format!("/tips/{m}")) { "#" (m) } } } }
+                @if !t.status_note.is_empty() { tr { th { (lang.pick("说明", "Note")) } td colspan="3" { (t.status_note) } } }
             }
-            form.grid method="post" action=(format!("/tips/{}/merge", t.id)) {
-                (csrf_field(auth))
-                label { (lang.pick("重复举报，合并到举报编号", "Duplicate of tip number")) input name="into" size="6"; }
-                label { (lang.pick("说明", "Note")) input name="note"; }
-                button type="submit" { (lang.pick("合并", "Merge")) }
+            @if !d.files.is_empty() { h2 { (lang.pick("照片", "Photos")) } ul { @for f in &d.files { li { a href=(format!("/case-files/{}", f.id)) { (f.file_name) } } } } }
+            @if d.can_triage {
+                h2 { (lang.pick("分拣", "Triage")) }
+                form.grid method="post" action=(format!("/tips/{}/clue", t.id)) data-testid="triage-form" {
+                    (csrf_field(auth))
+                    label.wide { (lang.pick("线索摘要", "Clue summary")) input name="summary" value=(t.what.chars().take(100).collect::<String>()); }
+                    label.wide { (lang.pick("要素（每行“类别: 内容”）", "Entities ('kind: value' per line)")) textarea name="entities" rows="2" {} }
+                    button type="submit" { (lang.pick("转为线索", "Make a clue")) }
+                }
+                form.grid method="post" action=(format!("/tips/{}/merge", t.id)) {
+                    (csrf_field(auth))
+                    label { (lang.pick("重复举报，合并到举报编号", "Duplicate of tip number")) input name="into" size="6"; }
+                    label { (lang.pick("说明", "Note")) input name="note"; }
+                    button type="submit" { (lang.pick("合并", "Merge")) }
+                }
+                form.grid method="post" action=(format!("/tips/{}/close", t.id)) {
+                    (csrf_field(auth))
+                    label.wide { (lang.pick("办结理由", "Reason to close")) input name="reason"; }
+                    button.danger type="submit" { (lang.pick("办结", "Close")) }
+                }
             }
-            form.grid method="post" action=(format!("/tips/{}/close", t.id)) {
-                (csrf_field(auth))
-                label.wide { (lang.pick("办结理由", "Reason to close")) input name="reason"; }
-                button.danger type="submit" { (lang.pick("办结", "Close")) }
-            }
-        }
-        h2 { (lang.pick("举报奖励", "Rewards")) }
-        table data-testid="rewards" {
-            tr { th { "#" } th { (lang.pick("金额（元）", "Amount (yuan)")) } th { (lang.pick("依据", "Basis")) } th { (lang.pick("状态", "Status")) } th { (lang.pick("经办", "By")) } th {} }
-            @for r in &d.rewards {
-                tr data-reward=(r.id) data-status=(r.status.as_str()) {
-                    td { (r.id) } td { (format_yuan(r.amount_fen)) } td { (r.basis) }
-                    td { (lang.pick(r.status.zh(), r.status.en())) @if let Some(p) = r.paid_on { " · " (format_day(p)) } @if let Some(m) = r.pay_method { " · " (lang.pick(m.zh(), m.en())) } }
-                    td { (r.proposed_by) @if let Some(b) = &r.decided_by { br; (b) } }
-                    td {
-                        @if d.can_approve && r.status == RewardStatus::Proposed {
-                            form.inline method="post" action=(format!("/rewards/{}/decide", r.id)) data-testid="decide-form" {
-                                (csrf_field(auth))
-                                input name="note" placeholder=(lang.pick("意见", "Note")) size="10";
-                                button type="submit" name="decision" value="approve" { (lang.pick("批准", "Approve")) }
-                                button.danger type="submit" name="decision" value="reject" { (lang.pick("不予批准", "Reject")) }
+            h2 { (lang.pick("举报奖励", "Rewards")) }
+            table data-testid="rewards" {
+                tr { th { "#" } th { (lang.pick("金额（元）", "Amount (yuan)")) } th { (lang.pick("依据", "Basis")) } th { (lang.pick("状态", "Status")) } th { (lang.pick("经办", "By")) } th {} }
+                @for r in &d.rewards {
+                    tr data-reward=(r.id) data-status=(r.status.as_str()) {
+                        td { (r.id) } td { (format_yuan(r.amount_fen)) } td { (r.basis) }
+                        td { (lang.pick(r.status.zh(), r.status.en())) @if let Some(p) = r.paid_on { " · " (format_day(p)) } @if let Some(m) = r.pay_method { " · " (lang.pick(m.zh(), m.en())) } }
+                        td { (r.proposed_by) @if let Some(b) = &r.decided_by { br; (b) } }
+                        td {
+                            @if d.can_approve && r.status == RewardStatus::Proposed {
+                                form.inline method="post" action=(format!("/rewards/{}/decide", r.id)) data-testid="decide-form" {
+                                    (csrf_field(auth))
+                                    input name="note" placeholder=(lang.pick("意见", "Note")) size="10";
+                                    button type="submit" name="decision" value="approve" { (lang.pick("批准", "Approve")) }
+                                    button.danger type="submit" name="decision" value="reject" { (lang.pick("不予批准", "Reject")) }
+                                }
                             }
-                        }
-                        @if d.reward_officer && r.status == RewardStatus::Approved {
-                            form.inline method="post" action=(format!("/rewards/{}/pay", r.id)) data-testid="pay-form" {
-                                (csrf_field(auth))
-                                input type="date" name="paid_on";
-                                (select("method", &methods, "bank_transfer", None))
-                                button type="submit" { (lang.pick("登记发放", "Record payment")) }
+                            @if d.reward_officer && r.status == RewardStatus::Approved {
+                                form.inline method="post" action=(format!("/rewards/{}/pay", r.id)) data-testid="pay-form" {
+                                    (csrf_field(auth))
+                                    input type="date" name="paid_on";
+                                    (select("method", &methods, "bank_transfer", None))
+                                    button type="submit" { (lang.pick("登记发放", "Record payment")) }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        @if d.can_propose {
-            form.grid method="post" action=(format!("/tips/{}/rewards", t.id)) data-testid="reward-form" {
-                (csrf_field(auth))
-                label { (lang.pick("金额（元）", "Amount (yuan)")) input name="amount" size="8"; }
-                label.wide { (lang.pick("奖励依据", "Basis")) input name="basis"; }
-                button type="submit" { (lang.pick("提出奖励", "Propose a reward")) }
+            @if d.can_propose {
+                form.grid method="post" action=(format!("/tips/{}/rewards", t.id)) data-testid="reward-form" {
+                    (csrf_field(auth))
+                    label { (lang.pick("金额（元）", "Amount (yuan)")) input name="amount" size="8"; }
+                    label.wide { (lang.pick("奖励依据", "Basis")) input name="basis"; }
+                    button type="submit" { (lang.pick("提出奖励", "Propose a reward")) }
+                }
             }
-        }
-    }))
+        },
+    ))
 }
 
-async fn after_tip<T>(s: &AppState, auth: &Auth, id: i64, r: Result<T, WorkflowError>) -> PageResult {
-    super::form_outcome(auth, r, |_| format!("/tips/{id}?saved=1"), |e| async move { detail_page(s, auth, id, false, Some(&e)).await }).await
+async fn after_tip<T>(
+    s: &AppState,
+    auth: &Auth,
+    id: i64,
+    r: Result<T, WorkflowError>,
+) -> PageResult {
+    super::form_outcome(
+        auth,
+        r,
+        |_| format!("/tips/{id}?saved=1"),
+        |e| async move { detail_page(s, auth, id, false, Some(&e)).await },
+    )
+    .await
 }
 
-pub async fn to_clue(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
+pub async fn to_clue(
+    State(s): State<AppState>,
+    PathId(id): PathId,
+    form: SignedForm,
+) -> PageResult {
     let auth = &form.auth;
-    let r = s.tips.to_clue(&auth.ctx, id, form.get("summary"), form.get("entities"), form.get("classification")).await;
+    let r = s
+        .tips
+        .to_clue(
+            &auth.ctx,
+            id,
+            form.get("summary"),
+            form.get("entities"),
+            form.get("classification"),
+        )
+        .await;
     after_tip(&s, auth, id, r).await
 }
 
 pub async fn merge(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    let into = form.get("into").trim().trim_start_matches('#').parse::<i64>().ok();
+    let into = form
+        .get("into")
+        .trim()
+        .trim_start_matches('#')
+        .parse::<i64>()
+        .ok();
     let r = s.tips.merge(&auth.ctx, id, into, form.get("note")).await;
     after_tip(&s, auth, id, r).await
 }
@@ -413,24 +578,54 @@ pub async fn close(State(s): State<AppState>, PathId(id): PathId, form: SignedFo
     after_tip(&s, auth, id, r).await
 }
 
-pub async fn propose(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
+pub async fn propose(
+    State(s): State<AppState>,
+    PathId(id): PathId,
+    form: SignedForm,
+) -> PageResult {
     let auth = &form.auth;
-    let r = s.tips.propose_reward(&auth.ctx, id, form.get("amount"), form.get("basis")).await;
+    let r = s
+        .tips
+        .propose_reward(&auth.ctx, id, form.get("amount"), form.get("basis"))
+        .await;
     after_tip(&s, auth, id, r).await
 }
 
 pub async fn decide(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    match s.tips.decide_reward(&auth.ctx, id, form.get("decision") == "approve", form.get("note")).await {
-        Ok(r) => Ok(axum::response::Redirect::to(&format!("/tips/{}?saved=1", r.tip_id)).into_response()),
+    match s
+        .tips
+        .decide_reward(
+            &auth.ctx,
+            id,
+            form.get("decision") == "approve",
+            form.get("note"),
+        )
+        .await
+    {
+        Ok(r) => Ok(
+            axum::response::Redirect::to(&format!("/tips/{}?saved=1", r.tip_id)).into_response(),
+        ),
         Err(e) => Err(auth.err(e)),
     }
 }
 
 pub async fn pay(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    match s.tips.pay_reward(&auth.ctx, id, form.get("paid_on"), form.get("method"), form.get("note")).await {
-        Ok(r) => Ok(axum::response::Redirect::to(&format!("/tips/{}?saved=1", r.tip_id)).into_response()),
+    match s
+        .tips
+        .pay_reward(
+            &auth.ctx,
+            id,
+            form.get("paid_on"),
+            form.get("method"),
+            form.get("note"),
+        )
+        .await
+    {
+        Ok(r) => Ok(
+            axum::response::Redirect::to(&format!("/tips/{}?saved=1", r.tip_id)).into_response(),
+        ),
         Err(e) => Err(auth.err(e)),
     }
 }
@@ -441,85 +636,151 @@ pub async fn checks(State(s): State<AppState>, auth: Auth) -> PageResult {
     Ok(checks_page(&s, &auth, None).await?.into_response())
 }
 
-async fn checks_page(s: &AppState, auth: &Auth, err: Option<&WorkflowError>) -> Result<Markup, ApiError> {
+async fn checks_page(
+    s: &AppState,
+    auth: &Auth,
+    err: Option<&WorkflowError>,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
-    let list = s.tips.spot_checks(&auth.ctx).await.map_err(|e| auth.err(e))?;
+    let list = s
+        .tips
+        .spot_checks(&auth.ctx)
+        .await
+        .map_err(|e| auth.err(e))?;
     let regions = district_options(s, auth).await?;
     let today = format_day(jinghai_domain::report::day_of(s.cases.now()));
     let week = format_day(jinghai_domain::report::day_of(s.cases.now()) - 6);
-    Ok(layout(lang, Some(auth), lang.pick("举报办理抽查", "Spot checks"), "nav.tips", html! {
-        p { a href="/tips" { "← " (lang.pick("举报", "Tips")) } }
-        h1 { (lang.pick("举报办理抽查", "Spot checks of tip handling")) }
-        p { (lang.pick("随机抽取一段时间内的举报，逐条核对是否接听答复、是否依法查处、奖励是否兑现（省疫情防控办〔2021〕25 号 五（三））。", "A random sample of a period's tips, each checked for being answered, handled and rewarded correctly (seed 000 §五(三)).")) }
-        (error_box(lang, err))
-        @if auth.ctx.user.role == jinghai_domain::Role::TaskForceOffice {
-            form.grid method="post" action="/tips/checks" data-testid="draw-form" {
-                (csrf_field(auth))
-                label { (lang.pick("区划", "Region")) (select("region_id", &regions, "", None)) }
-                label { (lang.pick("自", "From")) input type="date" name="from" value=(week); }
-                label { (lang.pick("至", "To")) input type="date" name="to" value=(today); }
-                label { (lang.pick("抽查条数", "Sample size")) input name="n" value="5" size="4"; }
-                button type="submit" { (lang.pick("随机抽取", "Draw")) }
+    Ok(layout(
+        lang,
+        Some(auth),
+        lang.pick("举报办理抽查", "Spot checks"),
+        "nav.tips",
+        html! {
+            p { a href="/tips" { "← " (lang.pick("举报", "Tips")) } }
+            h1 { (lang.pick("举报办理抽查", "Spot checks of tip handling")) }
+            p { (lang.pick("随机抽取一段时间内的举报，逐条核对是否接听答复、是否依法查处、奖励是否兑现（省疫情防控办〔2021〕25 号 五（三））。", "A random sample of a period's tips, each checked for being answered, handled and rewarded correctly (seed 000 §五(三)).")) }
+            (error_box(lang, err))
+            @if auth.ctx.user.role == jinghai_domain::Role::TaskForceOffice {
+                form.grid method="post" action="/tips/checks" data-testid="draw-form" {
+                    (csrf_field(auth))
+                    label { (lang.pick("区划", "Region")) (select("region_id", &regions, "", None)) }
+                    label { (lang.pick("自", "From")) input type="date" name="from" value=(week); }
+                    label { (lang.pick("至", "To")) input type="date" name="to" value=(today); }
+                    label { (lang.pick("抽查条数", "Sample size")) input name="n" value="5" size="4"; }
+                    button type="submit" { (lang.pick("随机抽取", "Draw")) }
+                }
             }
-        }
-        table data-testid="checks" {
-            tr { th { "#" } th { (lang.pick("期间", "Period")) } th { (lang.pick("抽取人", "Drawn by")) } th { (lang.pick("抽取时间", "Drawn at")) } }
-            @for c in &list { tr { td { a href=(format!("/tips/checks/{}", c.id)) { (c.id) } } td { (format_day(c.from_day)) " – " (format_day(c.to_day)) } td { (c.drawn_by) } td { (format_local_minutes(c.drawn_at)) } } }
-        }
-    }))
+            table data-testid="checks" {
+                tr { th { "#" } th { (lang.pick("期间", "Period")) } th { (lang.pick("抽取人", "Drawn by")) } th { (lang.pick("抽取时间", "Drawn at")) } }
+                @for c in &list { tr { td { a href=(format!("/tips/checks/{}", c.id)) { (c.id) } } td { (format_day(c.from_day)) " – " (format_day(c.to_day)) } td { (c.drawn_by) } td { (format_local_minutes(c.drawn_at)) } } }
+            }
+        },
+    ))
 }
 
 pub async fn draw(State(s): State<AppState>, form: SignedForm) -> PageResult {
     let auth = &form.auth;
-    let r = s.tips.draw_spot_check(&auth.ctx, form.id("region_id")?, form.get("from"), form.get("to"), form.get("n")).await;
-    super::form_outcome(auth, r, |c| format!("/tips/checks/{}", c.id), |e| async move { checks_page(&s, auth, Some(&e)).await }).await
+    let r = s
+        .tips
+        .draw_spot_check(
+            &auth.ctx,
+            form.id("region_id")?,
+            form.get("from"),
+            form.get("to"),
+            form.get("n"),
+        )
+        .await;
+    super::form_outcome(
+        auth,
+        r,
+        |c| format!("/tips/checks/{}", c.id),
+        |e| async move { checks_page(&s, auth, Some(&e)).await },
+    )
+    .await
 }
 
 pub async fn check(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> PageResult {
     Ok(check_page(&s, &auth, id, None).await?.into_response())
 }
 
-async fn check_page(s: &AppState, auth: &Auth, id: i64, err: Option<&WorkflowError>) -> Result<Markup, ApiError> {
+async fn check_page(
+    s: &AppState,
+    auth: &Auth,
+    id: i64,
+    err: Option<&WorkflowError>,
+) -> Result<Markup, ApiError> {
     let lang = auth.lang;
-    let d = s.tips.spot_check(&auth.ctx, id).await.map_err(|e| auth.err(e))?;
+    let d = s
+        .tips
+        .spot_check(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
     let office = auth.ctx.user.role == jinghai_domain::Role::TaskForceOffice;
-    let yn = |b: Option<bool>| match b { Some(true) => lang.pick("是", "yes"), Some(false) => lang.pick("否", "no"), None => "—" };
-    Ok(layout(lang, Some(auth), lang.pick("抽查", "Spot check"), "nav.tips", html! {
-        p { a href="/tips/checks" { "← " (lang.pick("抽查", "Spot checks")) } }
-        h1 { (lang.pick("抽查", "Spot check")) " #" (d.check.id) " · " (format_day(d.check.from_day)) " – " (format_day(d.check.to_day)) }
-        p { (lang.pick("随机种子 ", "Random seed ")) code { (d.check.seed) } }
-        (error_box(lang, err))
-        table data-testid="check-items" {
-            tr { th { (lang.pick("举报", "Tip")) } th { (lang.pick("状态", "Status")) } th { (lang.pick("奖励", "Reward")) } th { (lang.pick("已答复", "Answered")) } th { (lang.pick("已依法处理", "Handled")) } th { (lang.pick("奖励已兑现", "Rewarded")) } th { (lang.pick("核查意见", "Note")) } th {} }
-            @for (item, tip, rewards) in &d.items {
-                tr data-item=(item.id) {
-                    td { a href=(format!("/tips/{}", item.tip_id)) { "#" (item.tip_id) } }
-                    td { @if let Some(t) = tip { (lang.pick(t.status.zh(), t.status.en())) } }
-                    td { @for r in rewards { (format_yuan(r.amount_fen)) " " (lang.pick(r.status.zh(), r.status.en())) br; } }
-                    td { (yn(item.answered)) } td { (yn(item.handled)) } td { (yn(item.rewarded)) }
-                    td { (item.note) @if let Some(b) = &item.checked_by { br; small { (b) } } }
-                    td {
-                        @if office {
-                            form.inline method="post" action=(format!("/tips/checks/{}/findings", d.check.id)) {
-                                (csrf_field(auth))
-                                input type="hidden" name="item_id" value=(item.id);
-                                label.check { input type="checkbox" name="answered" checked[item.answered == Some(true)]; (lang.pick("答复", "answered")) }
-                                label.check { input type="checkbox" name="handled" checked[item.handled == Some(true)]; (lang.pick("处理", "handled")) }
-                                label.check { input type="checkbox" name="rewarded" checked[item.rewarded == Some(true)]; (lang.pick("兑现", "rewarded")) }
-                                input name="note" size="10" value=(item.note);
-                                button type="submit" { (lang.pick("记录", "Record")) }
+    let yn = |b: Option<bool>| match b {
+        Some(true) => lang.pick("是", "yes"),
+        Some(false) => lang.pick("否", "no"),
+        None => "—",
+    };
+    Ok(layout(
+        lang,
+        Some(auth),
+        lang.pick("抽查", "Spot check"),
+        "nav.tips",
+        html! {
+            p { a href="/tips/checks" { "← " (lang.pick("抽查", "Spot checks")) } }
+            h1 { (lang.pick("抽查", "Spot check")) " #" (d.check.id) " · " (format_day(d.check.from_day)) " – " (format_day(d.check.to_day)) }
+            p { (lang.pick("随机种子 ", "Random seed ")) code { (d.check.seed) } }
+            (error_box(lang, err))
+            table data-testid="check-items" {
+                tr { th { (lang.pick("举报", "Tip")) } th { (lang.pick("状态", "Status")) } th { (lang.pick("奖励", "Reward")) } th { (lang.pick("已答复", "Answered")) } th { (lang.pick("已依法处理", "Handled")) } th { (lang.pick("奖励已兑现", "Rewarded")) } th { (lang.pick("核查意见", "Note")) } th {} }
+                @for (item, tip, rewards) in &d.items {
+                    tr data-item=(item.id) {
+                        td { a href=(format!("/tips/{}", item.tip_id)) { "#" (item.tip_id) } }
+                        td { @if let Some(t) = tip { (lang.pick(t.status.zh(), t.status.en())) } }
+                        td { @for r in rewards { (format_yuan(r.amount_fen)) " " (lang.pick(r.status.zh(), r.status.en())) br; } }
+                        td { (yn(item.answered)) } td { (yn(item.handled)) } td { (yn(item.rewarded)) }
+                        td { (item.note) @if let Some(b) = &item.checked_by { br; small { (b) } } }
+                        td {
+                            @if office {
+                                form.inline method="post" action=(format!("/tips/checks/{}/findings", d.check.id)) {
+                                    (csrf_field(auth))
+                                    input type="hidden" name="item_id" value=(item.id);
+                                    label.check { input type="checkbox" name="answered" checked[item.answered == Some(true)]; (lang.pick("答复", "answered")) }
+                                    label.check { input type="checkbox" name="handled" checked[item.handled == Some(true)]; (lang.pick("处理", "handled")) }
+                                    label.check { input type="checkbox" name="rewarded" checked[item.rewarded == Some(true)]; (lang.pick("兑现", "rewarded")) }
+                                    input name="note" size="10" value=(item.note);
+                                    button type="submit" { (lang.pick("记录", "Record")) }
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-    }))
+        },
+    ))
 }
 
-pub async fn finding(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
+pub async fn finding(
+    State(s): State<AppState>,
+    PathId(id): PathId,
+    form: SignedForm,
+) -> PageResult {
     let auth = &form.auth;
-    let f = SpotFinding { answered: form.checked("answered"), handled: form.checked("handled"), rewarded: form.checked("rewarded"), note: form.get("note").trim().chars().take(500).collect() };
-    let r = s.tips.record_finding(&auth.ctx, id, form.id("item_id")?, &f).await;
-    super::form_outcome(auth, r, |_| format!("/tips/checks/{id}"), |e| async move { check_page(&s, auth, id, Some(&e)).await }).await
+    let f = SpotFinding {
+        answered: form.checked("answered"),
+        handled: form.checked("handled"),
+        rewarded: form.checked("rewarded"),
+        note: form.get("note").trim().chars().take(500).collect(),
+    };
+    let r = s
+        .tips
+        .record_finding(&auth.ctx, id, form.id("item_id")?, &f)
+        .await;
+    super::form_outcome(
+        auth,
+        r,
+        |_| format!("/tips/checks/{id}"),
+        |e| async move { check_page(&s, auth, id, Some(&e)).await },
+    )
+    .await
 }
