@@ -78,6 +78,17 @@ impl Default for TipLimits {
     }
 }
 
+/// A checked tip: topic, what, place, latitude, longitude, when, contact.
+type ValidTip = (
+    TipTopic,
+    String,
+    String,
+    Option<f64>,
+    Option<f64>,
+    String,
+    TipContact,
+);
+
 /// A challenge for the public form.
 #[derive(Debug, Clone)]
 pub struct Challenge {
@@ -345,19 +356,7 @@ impl Tips {
         Ok(())
     }
 
-    fn validate(
-        &self,
-        input: &TipInput,
-        photos: &[(String, Vec<u8>)],
-    ) -> WorkflowResult<(
-        TipTopic,
-        String,
-        String,
-        Option<f64>,
-        Option<f64>,
-        String,
-        TipContact,
-    )> {
+    fn validate(&self, input: &TipInput, photos: &[(String, Vec<u8>)]) -> WorkflowResult<ValidTip> {
         let mut errs = Vec::new();
         let topic = TipTopic::parse(input.topic.trim());
         if topic.is_none() {

@@ -618,8 +618,7 @@ async fn story(db: jinghai_store::testkit::TestDb) {
     ] {
         assert!(
             log.iter()
-                .any(|e| e.entity == entity && e.actor_user_id.is_some()
-                    || e.entity == entity && entity == "tip"),
+                .any(|e| e.entity == entity && (e.actor_user_id.is_some() || entity == "tip")),
             "audit has {entity}"
         );
     }

@@ -566,7 +566,7 @@ pub async fn graph(State(s): State<AppState>, auth: Auth, PathId(id): PathId) ->
     };
     let idx = |id: i64| cluster.clues.iter().position(|c| c.id == id);
     let svg = html! {
-        svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {w} {h}")) width="100%" style="max-width:900px;background:#fff;border:1px solid #d5dde5" data-testid="graph" {
+        svg viewBox=(format!("0 0 {w} {h}")) width="100%" style="max-width:900px;background:#fff;border:1px solid #d5dde5" data-testid="graph" {
             @for (i, (_, _, cs)) in ents.iter().enumerate() {
                 @for c in cs { @let (x1, y1) = ent_pos(i); @let (x2, y2) = clue_pos(*c); line x1=(x1) y1=(y1) x2=(x2) y2=(y2) stroke="#c9d3dd" {} }
             }
@@ -680,7 +680,7 @@ pub async fn file_case(State(s): State<AppState>, form: SignedForm) -> PageResul
     };
     let r = s.cases.file_case(&auth.ctx, &input).await;
     match ids.first() {
-        Some(first) if matches!(s.cases.clue(&auth.ctx, *first).await, Ok(_)) => {
+        Some(first) if s.cases.clue(&auth.ctx, *first).await.is_ok() => {
             let first = *first;
             super::form_outcome(
                 auth,
