@@ -167,7 +167,12 @@ fn is_office(ctx: &Ctx) -> bool {
 /// Standard Time to epoch ms.
 pub fn parse_local_time(s: &str) -> Option<Millis> {
     let s = s.trim();
-    let day = parse_day(s.get(..10)?)?;
+    let date = s.get(..10)?;
+    let day = parse_day(date)?;
+    // parse_day rolls 02-30 over into March; a typed date must exist.
+    if jinghai_domain::report::format_day(day) != date {
+        return None;
+    }
     let rest = s[10..].trim_start_matches(['T', ' ']);
     if rest.is_empty() {
         return Some(cst_hour(day, 0));
