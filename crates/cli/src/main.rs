@@ -224,6 +224,9 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map_err(user_error)?;
             let exercise_vessels = play_demo_exercise(&store).await?;
+            jinghai_workflow::seed::seed_demo_prior_clue(&store, &clock())
+                .await
+                .map_err(user_error)?;
             println!("净海 Jinghai demo — data in {}", data_dir.display());
             println!(
                 "演示账号 demo accounts (password / 密码: {}):",

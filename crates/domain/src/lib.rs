@@ -23,6 +23,8 @@
 //!   (individual cases, closed-loop quarantine, 失管漏管), [`duty`] (the
 //!   deadline rule table), [`epidemic`] (key persons, key countries,
 //!   cold-chain trace and smuggling leads).
+//! - [`entity`]: entities named in clues, their normal forms, the linking rule.
+//! - [`cases`]: clues, cases, hand-overs, tips, rewards; who sees them.
 
 #[macro_use]
 mod enums;
@@ -30,7 +32,9 @@ mod enums;
 pub mod alert;
 pub mod audit;
 pub mod bulletin;
+pub mod cases;
 pub mod duty;
+pub mod entity;
 pub mod epidemic;
 pub mod geometry;
 pub mod individual;

@@ -13,6 +13,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("places.js", JS, include_bytes!("../assets/places.js")),
     ("patrol.js", JS, include_bytes!("../assets/patrol.js")),
     ("duty.js", JS, include_bytes!("../assets/duty.js")),
+    ("tip.js", JS, include_bytes!("../assets/tip.js")),
     // Leaflet, vendored from npm by scripts/vendor-web.sh (BSD-2-Clause).
     ("vendor/leaflet.js", JS, include_bytes!("../assets/vendor/leaflet.js")),
     ("vendor/leaflet.css", CSS, include_bytes!("../assets/vendor/leaflet.css")),

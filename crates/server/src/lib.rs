@@ -18,6 +18,7 @@
 //! [`i18n`].
 
 pub mod api;
+pub mod api_cases;
 pub mod api_intl;
 pub mod api_registry;
 pub mod assets;
@@ -41,6 +42,7 @@ use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
 use jinghai_workflow::bulletins::Bulletins;
+use jinghai_workflow::cases::Cases;
 use jinghai_workflow::duty::Duty;
 use jinghai_workflow::epidemic::Epidemic;
 use jinghai_workflow::individual::Individual;
@@ -50,6 +52,7 @@ use jinghai_workflow::registry::{Registries, RegistryChange};
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
 use jinghai_workflow::scoring::Scoring;
+use jinghai_workflow::tips::{TipLimits, Tips};
 use jinghai_workflow::{Accounts, Admin, Clock};
 
 pub use config::Config;
@@ -81,6 +84,8 @@ pub struct Inner {
     /// The registry rows ship calls are matched against (from the maritime
     /// feeds' registry files; the registry table replaces it at merge).
     pub vessels: Arc<RegistryDirectory>,
+    pub cases: Cases,
+    pub tips: Tips,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -122,7 +127,11 @@ impl AppState {
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
             reports: Reports::new(store.clone(), clock.clone())
-                .with_prefill(Arc::new(IntlPrefill::new(store.clone()))),
+                .with_prefill(Arc::new(IntlPrefill::new(store.clone())))
+                .with_prefill(Arc::new(jinghai_workflow::cases::CasesPrefill::new(
+                    store.clone(),
+                    clock.clone(),
+                ))),
             alerts: Alerts::new(store.clone(), clock.clone())
                 .with_ack_minutes(config.alert_ack_minutes),
             risks: Risks::new(store.clone(), clock.clone()),
@@ -144,6 +153,8 @@ impl AppState {
                 jinghai_workflow::bulletins::RetryPolicy::default(),
             ),
             patrols: Patrols::new(store.clone(), clock.clone(), Arc::new(NoAisHistory)),
+            cases: Cases::new(store.clone(), clock.clone()),
+            tips: Tips::new(store.clone(), clock.clone(), TipLimits::default()),
             store,
             clock,
             config,
@@ -176,10 +187,23 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
             }
         }
     });
+    tokio::spawn(escalate_overdue_handovers(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+/// Every minute, escalates hand-overs past their receipt deadline (once
+/// each, audited) so the office sees them flagged.
+async fn escalate_overdue_handovers(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.cases.escalate_overdue().await {
+            tracing::warn!(error = %e, "hand-over escalation failed; retrying in a minute");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, api_intl, api_registry, assets, pages, AppState};
+use crate::{api, api_cases, api_intl, api_registry, assets, pages, AppState};
 
 /// How the scoping matrix exercises a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +76,22 @@ pub enum Entity {
     ColdStore,
     /// A cold-store stock check (a possible smuggling lead).
     StockCheck,
+    /// A clue (visible by holding, hand-over, region and classification).
+    Clue,
+    /// An automatic link between two clues.
+    ClueLink,
+    /// A case.
+    Case,
+    /// A hand-over of a clue or case.
+    Handover,
+    /// An evidence file of a clue, case or tip.
+    CaseFile,
+    /// A public tip.
+    Tip,
+    /// A reward on a tip.
+    Reward,
+    /// A spot check of tips.
+    SpotCheck,
 }
 
 /// One endpoint.
@@ -163,6 +179,16 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/api/v1/epidemic/key-persons", true, "Key persons with their daily-report flag and country risk", List, get(api_intl::key_persons)),
     route!("GET", "/api/v1/epidemic/leads", true, "Cold-store stock checks that are smuggling leads", List, get(api_intl::leads)),
     route!("GET", "/api/v1/epidemic/leads/{id}/clue", true, "A lead as a clue draft (for the clue module)", Item(StockCheck), get(api_intl::lead_clue)),
+    route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events)", List, get(api::alerts)),
+    route!("GET", "/api/v1/clues", true, "Clues the caller may see (holding unit, hand-overs, region by role and classification)", List, get(api_cases::clues)),
+    route!("POST", "/api/v1/clues", true, "Register a clue: {region_id, summary, occurred_at, place, source, classification, entities: [\"phone: 138…\"]}; returns it with the links made", List, post(api_cases::create_clue)),
+    route!("GET", "/api/v1/clues/{id}", true, "A clue with entities, visible links and their reasons, hand-overs", Item(Clue), get(api_cases::clue)),
+    route!("GET", "/api/v1/clues/{id}/graph", true, "The cluster of linked clues and their entities", Item(Clue), get(api_cases::graph)),
+    route!("GET", "/api/v1/cases", true, "Cases the caller may see", List, get(api_cases::cases)),
+    route!("GET", "/api/v1/cases/{id}", true, "A case with clues, path, seizures, disposals, hand-overs", Item(Case), get(api_cases::case)),
+    route!("GET", "/api/v1/handovers", true, "Hand-overs to or from the caller's unit (the region's, for the office), with overdue flags", List, get(api_cases::handovers)),
+    route!("POST", "/api/v1/handovers/{id}/answer", true, "Accept or return a hand-over: {accept, response}", Item(Handover), post(api_cases::answer)),
+    route!("GET", "/api/v1/tips", true, "Tips of the caller's regions (office, leaders, administrators, reward officers), without the tipster", List, get(api_cases::tips)),
     route!("GET", "/api/v1/audit", true, "Audit log in the caller's scope (admin, task-force office)", List, get(api::audit)),
     // Web UI.
     route!("GET", "/", false, "Dashboard", OwnData, get(pages::home)),
@@ -282,6 +308,45 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/epidemic/cold/stores/{id}", false, "A cold store: movements and stock checks", Item(ColdStore), get(pages::epidemic::store)),
     route!("POST", "/epidemic/cold/stores/{id}/movements", false, "Record a movement", Item(ColdStore), post(pages::epidemic::movement)),
     route!("POST", "/epidemic/cold/stores/{id}/checks", false, "Record a stock check", Item(ColdStore), post(pages::epidemic::check)),
+    route!("POST", "/alerts/{id}/clue", false, "Turn an alert into a clue (one click, with its evidence)", Item(Alert), post(pages::cases::from_alert)),
+    route!("GET", "/clues", false, "Clue list and intake form", List, get(pages::cases::list)),
+    route!("POST", "/clues", false, "Register a clue (linked automatically)", List, post(pages::cases::create)),
+    route!("GET", "/clues/{id}", false, "A clue: entities, links with reasons, verification, hand-over, filing", Item(Clue), get(pages::cases::detail)),
+    route!("GET", "/clues/{id}/graph", false, "Graph of a clue's cluster", Item(Clue), get(pages::cases::graph)),
+    route!("POST", "/clues/{id}/status", false, "Verify or close a clue", Item(Clue), post(pages::cases::set_status)),
+    route!("POST", "/clues/{id}/entities", false, "Add entities to a clue and link again", Item(Clue), post(pages::cases::add_entities)),
+    route!("POST", "/clues/{id}/handover", false, "Hand a clue to another unit", Item(Clue), post(pages::cases::hand_over_clue)),
+    route!("POST", "/clues/{id}/files", false, "Upload evidence to a clue (multipart)", Item(Clue), post(pages::cases::upload_clue)),
+    route!("POST", "/links/{id}/decide", false, "Confirm or reject a suggested link", Item(ClueLink), post(pages::cases::decide_link)),
+    route!("GET", "/cases", false, "Case list", List, get(pages::cases::cases)),
+    route!("POST", "/cases", false, "File a case from verified clues", List, post(pages::cases::file_case)),
+    route!("GET", "/cases/{id}", false, "A case: path, seizures, disposals, hand-over", Item(Case), get(pages::cases::case_detail)),
+    route!("POST", "/cases/{id}/steps", false, "Record a step on the case path", Item(Case), post(pages::cases::add_step)),
+    route!("POST", "/cases/{id}/seizures", false, "Record a seizure", Item(Case), post(pages::cases::add_seizure)),
+    route!("POST", "/cases/{id}/disposals", false, "Record a disposal step of seized goods", Item(Case), post(pages::cases::add_disposal)),
+    route!("POST", "/cases/{id}/handover", false, "Hand a case to another unit", Item(Case), post(pages::cases::hand_over_case)),
+    route!("POST", "/cases/{id}/files", false, "Upload a case document (multipart)", Item(Case), post(pages::cases::upload_case)),
+    route!("GET", "/handovers", false, "Hand-overs to answer, sent, overdue", List, get(pages::cases::handovers)),
+    route!("POST", "/handovers/{id}/answer", false, "Accept or return a hand-over", Item(Handover), post(pages::cases::answer)),
+    route!("GET", "/case-files/{id}", false, "Download an evidence file of a clue, case or tip", Item(CaseFile), get(pages::cases::file)),
+    route!("GET", "/tips", false, "Tips: list and hotline entry", List, get(pages::tips::list)),
+    route!("POST", "/tips", false, "Enter a hotline tip (office)", List, post(pages::tips::enter)),
+    route!("GET", "/tips/checks", false, "Spot checks of tip handling", List, get(pages::tips::checks)),
+    route!("POST", "/tips/checks", false, "Draw a random sample of tips (office)", List, post(pages::tips::draw)),
+    route!("GET", "/tips/checks/{id}", false, "A spot check and its findings", Item(SpotCheck), get(pages::tips::check)),
+    route!("POST", "/tips/checks/{id}/findings", false, "Record a finding on a sampled tip", Item(SpotCheck), post(pages::tips::finding)),
+    route!("GET", "/tips/{id}", false, "A tip: triage, rewards", Item(Tip), get(pages::tips::detail)),
+    route!("POST", "/tips/{id}/clue", false, "Triage a tip into a clue", Item(Tip), post(pages::tips::to_clue)),
+    route!("POST", "/tips/{id}/merge", false, "Merge a duplicate tip", Item(Tip), post(pages::tips::merge)),
+    route!("POST", "/tips/{id}/close", false, "Close a tip with a reason", Item(Tip), post(pages::tips::close)),
+    route!("POST", "/tips/{id}/rewards", false, "Propose a reward on a verified tip", Item(Tip), post(pages::tips::propose)),
+    route!("POST", "/rewards/{id}/decide", false, "Approve or reject a reward (office)", Item(Reward), post(pages::tips::decide)),
+    route!("POST", "/rewards/{id}/pay", false, "Record a reward's payment", Item(Reward), post(pages::tips::pay)),
+    // The public tip pages: no sign-in; the form's single-use challenge is its CSRF token.
+    route!("GET", "/report/status", false, "Public: check a tip's progress by follow-up code", NoScopedData, get(pages::tips::status_page)),
+    route!("POST", "/report/status", false, "Public: a tip's state by follow-up code", NoScopedData, post(pages::tips::status_submit)),
+    route!("GET", "/report/{district}", false, "Public tip form of a district (by its 6-digit code)", NoScopedData, get(pages::tips::public_page)),
+    route!("POST", "/report/{district}", false, "Public: send a tip (challenge and proof of work, photos)", NoScopedData, post(pages::tips::public_submit)),
     route!("GET", "/admin/regions", false, "Regions page", List, get(pages::admin::regions)),
     route!("POST", "/admin/regions", false, "Create region form", List, post(pages::admin::create_region)),
     route!("POST", "/admin/regions/{id}", false, "Rename region form", Item(Region), post(pages::admin::rename_region)),

@@ -347,7 +347,7 @@ async fn intl_ids(app: &TestApp, prefix: &str, unit: i64) -> IntlIds {
         crew: store.list_crew(ship).await.unwrap()[0].id,
         ship,
         case: store
-            .list_cases(&scope)
+            .list_cases_individual(&scope)
             .await
             .unwrap()
             .iter()
@@ -385,6 +385,112 @@ async fn intl_ids(app: &TestApp, prefix: &str, unit: i64) -> IntlIds {
             .id,
         cold_store: store.list_cold_stores(&scope).await.unwrap()[0].id,
         stock_check: store.list_stock_checks(&scope).await.unwrap()[0].id,
+    }
+}
+
+/// Ids of seeded clue-and-case records under `prefix` (see
+/// `seed_demo_cases`): clue, link, case, hand-over, tip, reward, spot
+/// check; and the one evidence file, in 镇海, outside every pair's scope.
+struct CaseIds {
+    clue: i64,
+    link: i64,
+    case: i64,
+    handover: i64,
+    tip: i64,
+    reward: i64,
+    spot_check: i64,
+    file: i64,
+}
+
+async fn case_ids(app: &TestApp, prefix: &str) -> CaseIds {
+    use jinghai_domain::cases::RecordKind;
+    let store = &app.db.store;
+    let scope = |p: &str| jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::TaskForceOffice,
+        region_prefix: p.into(),
+        unit_id: None,
+    };
+    let s = scope(prefix);
+    let clues: Vec<_> = store
+        .list_clues(&s, 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.region_code.starts_with(prefix))
+        .collect();
+    let mut link = 0;
+    let mut handover = 0;
+    for c in &clues {
+        if let Some(l) = store.clue_links(c.id).await.unwrap().first() {
+            link = l.id;
+        }
+        if let Some(h) = store
+            .handovers_of(RecordKind::Clue, c.id)
+            .await
+            .unwrap()
+            .first()
+        {
+            handover = h.id;
+        }
+    }
+    let case = store
+        .list_cases(&s, 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.region_code.starts_with(prefix))
+        .expect("seeded case")
+        .id;
+    let tip = store
+        .list_tips(&s, 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| {
+            t.region_code.starts_with(prefix) && t.status == jinghai_domain::cases::TipStatus::Clue
+        })
+        .expect("seeded tip")
+        .id;
+    let reward = store
+        .rewards_of(tip)
+        .await
+        .unwrap()
+        .first()
+        .expect("seeded reward")
+        .id;
+    let spot_check = store
+        .list_spot_checks(&s)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.region_code.starts_with(prefix))
+        .expect("seeded spot check")
+        .id;
+    let mut file = 0;
+    for c in store.list_clues(&scope("330211"), 5000).await.unwrap() {
+        if let Some(f) = store
+            .case_files(RecordKind::Clue, c.id)
+            .await
+            .unwrap()
+            .first()
+        {
+            file = f.id;
+        }
+    }
+    assert!(
+        link > 0 && handover > 0 && file > 0,
+        "seeded links, hand-overs and a file under {prefix}"
+    );
+    CaseIds {
+        clue: clues.first().expect("seeded clue").id,
+        link,
+        case,
+        handover,
+        tip,
+        reward,
+        spot_check,
+        file,
     }
 }
 
@@ -470,6 +576,26 @@ fn body_for(
             ("quantity_kg", "1".into()),
             ("test_result", "negative".into()),
         ]),
+        ("POST", "/api/v1/clues") => json(format!(
+            r#"{{"region_id":{r},"summary":"越权线索","entities":["电话: 13800138000"]}}"#
+        )),
+        ("POST", "/clues") => form(&[
+            ("region_id", r),
+            ("summary", "越权线索".into()),
+            ("entities", "电话: 13800138000".into()),
+        ]),
+        ("POST", "/tips") => form(&[
+            ("region_id", r),
+            ("topic", "smuggling".into()),
+            ("what", "越权录入".into()),
+            ("place", "某地".into()),
+        ]),
+        ("POST", "/tips/checks") => form(&[
+            ("region_id", r),
+            ("from", "2021-01-01".into()),
+            ("to", "2021-12-31".into()),
+            ("n", "5".into()),
+        ]),
         ("POST", "/api/v1/daily/sheet/") => r#"{"day":"2021-02-09","section":"maritime_patrol","values":{"mp_personnel":"1"},"submit":true}"#.into(),
         ("POST", p) if p.starts_with("/api/v1/daily/entries/") => r#"{"approve":true,"reason":"x","comment":"x"}"#.into(),
         ("POST", "/daily/") => form(&[("day", "2021-02-09".into()), ("section", "maritime_patrol".into()), ("v.mp_personnel", "1".into()), ("action", "submit".into())]),
@@ -531,6 +657,7 @@ async fn matrix(app: TestApp) {
         let alert = first_alert(&app, pair.foreign_prefix).await;
         let reg = registry[pair.foreign_prefix];
         let intl = intl_ids(&app, pair.foreign_prefix, unit).await;
+        let ids = case_ids(&app, pair.foreign_prefix).await;
         let own_prefix = match pair.user {
             "meishan" => "330206008",
             _ => "330206",
@@ -582,11 +709,27 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::Card) => card,
                 ScopeCheck::Item(Entity::Bulletin) => bulletin,
                 ScopeCheck::Item(Entity::PatrolPlan) => plan,
+                ScopeCheck::Item(Entity::Clue) => ids.clue,
+                ScopeCheck::Item(Entity::ClueLink) => ids.link,
+                ScopeCheck::Item(Entity::Case) => ids.case,
+                ScopeCheck::Item(Entity::Handover) => ids.handover,
+                ScopeCheck::Item(Entity::CaseFile) => ids.file,
+                ScopeCheck::Item(Entity::Tip) => ids.tip,
+                ScopeCheck::Item(Entity::Reward) => ids.reward,
+                ScopeCheck::Item(Entity::SpotCheck) => ids.spot_check,
                 _ => 0,
             };
+            assert!(
+                id > 0 || !matches!(r.scope, ScopeCheck::Item(_)),
+                "{} {}: no foreign record to try",
+                r.method,
+                r.path
+            );
             let path = r
                 .path
                 .replace("{id}", &id.to_string())
+                // The public tip page is not scoped data: the user's own district's.
+                .replace("{district}", "330206")
                 .replace("{*file}", "vendor/leaflet.js")
                 .replace("{code}", "zh")
                 .replace("{module}", "map");
@@ -719,7 +862,10 @@ async fn csrf_required(app: TestApp) {
             ScopeCheck::Item(Entity::PatrolPlan) => own9.3,
             _ => 0,
         };
-        let path = r.path.replace("{id}", &id.to_string());
+        let path = r
+            .path
+            .replace("{id}", &id.to_string())
+            .replace("{district}", "330206");
         let body = body_for(r.method, &path, r.path.starts_with("/api/"), beilun, unit);
         let resp = app.call(Some(&s), r.method, &path, &body, false).await;
         assert_eq!(

@@ -334,7 +334,7 @@ pub trait IntlStore: Send + Sync {
 
     // --- individual cases ---
     /// Stores a case with its persons and the deadlines it starts, in one transaction.
-    async fn create_case(
+    async fn create_case_individual(
         &self,
         actor: &Actor,
         at: Millis,
@@ -342,8 +342,8 @@ pub trait IntlStore: Send + Sync {
         deadlines: &[NewDeadline],
     ) -> Result<IndCase>;
     /// A case of the caller's regions, or found by their unit.
-    async fn get_case(&self, scope: &Scope, id: i64) -> Result<IndCase>;
-    async fn list_cases(&self, scope: &Scope) -> Result<Vec<IndCase>>;
+    async fn get_case_individual(&self, scope: &Scope, id: i64) -> Result<IndCase>;
+    async fn list_cases_individual(&self, scope: &Scope) -> Result<Vec<IndCase>>;
     async fn list_persons(&self, case_id: i64) -> Result<Vec<CasePerson>>;
     async fn list_steps(&self, case_id: i64) -> Result<Vec<CaseStep>>;
     async fn list_case_tests(&self, case_id: i64) -> Result<Vec<CaseTest>>;
@@ -515,7 +515,7 @@ pub trait IntlStore: Send + Sync {
 
 macro_rules! ship_call_select { () => { "SELECT id, region_id, region_code, ship_name, imo, mmsi, flag, last_ports, arrival_at, berth, repair, ocean_fishing, crew_change, foreign_to_domestic, crew_changed_abroad_at, plan, three_no, work_status, work_allowed_at, created_by, created_at FROM ship_calls" }; }
 macro_rules! crew_select { () => { "SELECT id, ship_call_id, name, nationality, passport, test_result, tested_at FROM ship_crew" }; }
-macro_rules! case_select { () => { "SELECT id, region_id, region_code, kind, found_at, found_by_unit_id, place, source_ref, summary, ship_call_id, status, created_by, created_at FROM ind_cases" }; }
+macro_rules! individual_case_select { () => { "SELECT id, region_id, region_code, kind, found_at, found_by_unit_id, place, source_ref, summary, ship_call_id, status, created_by, created_at FROM ind_cases" }; }
 macro_rules! person_select { () => { "SELECT id, case_id, name, gender, nationality, id_no, health, health_note, current_location, quarantine_site, quarantine_start_at, released_at FROM ind_persons" }; }
 macro_rules! deadline_select { () => { "SELECT id, rule, region_id, region_code, unit_id, subject, subject_id, title, started_at, due_at, done_at, done_note, notified_at FROM deadlines" }; }
 macro_rules! notification_select { () => { "SELECT id, unit_id, region_code, deadline_id, zh, en, created_at, read_at FROM notifications" }; }
@@ -779,8 +779,8 @@ macro_rules! impl_intl_store {
                 let row = sqlx::query(concat!(ship_call_select!(), " WHERE id = $1")).bind(id).fetch_optional(&mut **tx).await?;
                 ship_call(&row.ok_or(StoreError::NotFound)?)
             }
-            pub async fn case_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<IndCase> {
-                let row = sqlx::query(concat!(case_select!(), " WHERE id = $1")).bind(id).fetch_optional(&mut **tx).await?;
+            pub async fn individual_case_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<IndCase> {
+                let row = sqlx::query(concat!(individual_case_select!(), " WHERE id = $1")).bind(id).fetch_optional(&mut **tx).await?;
                 case(&row.ok_or(StoreError::NotFound)?)
             }
             pub async fn person_in_tx(tx: &mut Tx<'_>, id: i64) -> Result<CasePerson> {
@@ -930,13 +930,13 @@ macro_rules! impl_intl_store {
 
             // --- individual cases ---
 
-            async fn create_case(&self, actor: &Actor, at: Millis, new: &$crate::intl::NewCase, deadlines: &[$crate::intl::NewDeadline]) -> Result<$crate::intl::IndCase> {
+            async fn create_case_individual(&self, actor: &Actor, at: Millis, new: &$crate::intl::NewCase, deadlines: &[$crate::intl::NewDeadline]) -> Result<$crate::intl::IndCase> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let region = region_in_tx(&mut tx, new.region_id).await?;
                 let id: i64 = sqlx::query("INSERT INTO ind_cases (region_id, region_code, kind, found_at, found_by_unit_id, place, source_ref, summary, ship_call_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
                     .bind(new.region_id).bind(region.code.as_str()).bind(new.kind.as_str()).bind(new.found_at).bind(new.found_by_unit_id).bind(&new.place).bind(&new.source_ref).bind(&new.summary).bind(new.ship_call_id).bind(&actor.name).bind(at)
                     .fetch_one(&mut *tx).await.map_err(|e| map_err(e, "the unit or ship call does not exist"))?.try_get("id")?;
-                let case = intl_rows::case_in_tx(&mut tx, id).await?;
+                let case = intl_rows::individual_case_in_tx(&mut tx, id).await?;
                 write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "individual_case", id, &case.region_code).after(snapshot(&case))).await?;
                 for p in &new.persons {
                     Self::insert_person(&mut tx, actor, at, &case, p).await?;
@@ -949,14 +949,14 @@ macro_rules! impl_intl_store {
                 Ok(case)
             }
 
-            async fn get_case(&self, scope: &Scope, id: i64) -> Result<$crate::intl::IndCase> {
-                let row = sqlx::query(concat!(case_select!(), " WHERE id = $1 AND (region_code LIKE $2 OR found_by_unit_id = $3)"))
+            async fn get_case_individual(&self, scope: &Scope, id: i64) -> Result<$crate::intl::IndCase> {
+                let row = sqlx::query(concat!(individual_case_select!(), " WHERE id = $1 AND (region_code LIKE $2 OR found_by_unit_id = $3)"))
                     .bind(id).bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1)).fetch_optional(&self.pool).await?;
                 intl_rows::case(&row.ok_or(StoreError::NotFound)?)
             }
 
-            async fn list_cases(&self, scope: &Scope) -> Result<Vec<$crate::intl::IndCase>> {
-                let rows = sqlx::query(concat!(case_select!(), " WHERE region_code LIKE $1 OR found_by_unit_id = $2 ORDER BY found_at DESC, id DESC"))
+            async fn list_cases_individual(&self, scope: &Scope) -> Result<Vec<$crate::intl::IndCase>> {
+                let rows = sqlx::query(concat!(individual_case_select!(), " WHERE region_code LIKE $1 OR found_by_unit_id = $2 ORDER BY found_at DESC, id DESC"))
                     .bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1)).fetch_all(&self.pool).await?;
                 rows.iter().map(intl_rows::case).collect()
             }
@@ -978,7 +978,7 @@ macro_rules! impl_intl_store {
 
             async fn add_person(&self, actor: &Actor, at: Millis, case_id: i64, p: &$crate::intl::NewPerson) -> Result<$crate::intl::CasePerson> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let case = intl_rows::case_in_tx(&mut tx, case_id).await?;
+                let case = intl_rows::individual_case_in_tx(&mut tx, case_id).await?;
                 let person = Self::insert_person(&mut tx, actor, at, &case, p).await?;
                 tx.commit().await?;
                 Ok(person)
@@ -986,7 +986,7 @@ macro_rules! impl_intl_store {
 
             async fn add_step(&self, actor: &Actor, at: Millis, case_id: i64, s: &$crate::intl::NewStep) -> Result<$crate::intl::CaseStep> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let before = intl_rows::case_in_tx(&mut tx, case_id).await?;
+                let before = intl_rows::individual_case_in_tx(&mut tx, case_id).await?;
                 let id: i64 = sqlx::query("INSERT INTO ind_steps (case_id, step, at, unit_id, owner, result, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
                     .bind(case_id).bind(s.step.as_str()).bind(s.at).bind(s.unit_id).bind(&s.owner).bind(&s.result).bind(&actor.name).bind(at)
                     .fetch_one(&mut *tx).await.map_err(|e| map_err(e, "the unit does not exist"))?.try_get("id")?;
@@ -999,7 +999,7 @@ macro_rules! impl_intl_store {
                 if s.release {
                     sqlx::query("UPDATE ind_persons SET released_at = $1 WHERE case_id = $2 AND released_at IS NULL").bind(s.at).bind(case_id).execute(&mut *tx).await?;
                     sqlx::query("UPDATE ind_cases SET status = 'released' WHERE id = $1").bind(case_id).execute(&mut *tx).await?;
-                    let after = intl_rows::case_in_tx(&mut tx, case_id).await?;
+                    let after = intl_rows::individual_case_in_tx(&mut tx, case_id).await?;
                     write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "individual_case", case_id, &after.region_code).before(snapshot(&before)).after(snapshot(&after))).await?;
                 }
                 for rule in &s.fulfils {
@@ -1020,7 +1020,7 @@ macro_rules! impl_intl_store {
                 let (kind, taken_at, result, unit_id) = (nt.kind, nt.taken_at, nt.result, nt.unit_id);
                 let mut tx = self.pool.begin_with($begin).await?;
                 let person = intl_rows::person_in_tx(&mut tx, person_id).await?;
-                let case = intl_rows::case_in_tx(&mut tx, person.case_id).await?;
+                let case = intl_rows::individual_case_in_tx(&mut tx, person.case_id).await?;
                 let id: i64 = sqlx::query("INSERT INTO ind_tests (person_id, kind, taken_at, result, unit_id, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
                     .bind(person_id).bind(kind.as_str()).bind(taken_at).bind(result.as_str()).bind(unit_id).bind(&actor.name).bind(at)
                     .fetch_one(&mut *tx).await.map_err(|e| map_err(e, "the unit does not exist"))?.try_get("id")?;
@@ -1033,7 +1033,7 @@ macro_rules! impl_intl_store {
             async fn set_person_location(&self, actor: &Actor, at: Millis, person_id: i64, location: &str) -> Result<$crate::intl::CasePerson> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let before = intl_rows::person_in_tx(&mut tx, person_id).await?;
-                let case = intl_rows::case_in_tx(&mut tx, before.case_id).await?;
+                let case = intl_rows::individual_case_in_tx(&mut tx, before.case_id).await?;
                 sqlx::query("UPDATE ind_persons SET current_location = $1 WHERE id = $2").bind(location).bind(person_id).execute(&mut *tx).await?;
                 let after = intl_rows::person_in_tx(&mut tx, person_id).await?;
                 write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "case_person", person_id, &case.region_code).before(snapshot(&before)).after(snapshot(&after))).await?;

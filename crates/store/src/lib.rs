@@ -32,7 +32,9 @@ mod patrols;
 #[macro_use]
 mod scoring;
 #[macro_use]
-mod intl;
+pub mod intl;
+#[macro_use]
+pub mod cases;
 mod postgres;
 mod sqlite;
 
@@ -51,6 +53,10 @@ use jinghai_domain::{
 };
 
 pub use bulletins::{BulletinFile, BulletinStore, NewBulletin};
+pub use cases::{
+    CasesStore, NewCase, NewClue, NewDisposal, NewHandover, NewSeizure, NewStep, NewTip,
+    RewardTransition, SpotFinding, TipTransition,
+};
 pub use intl::*;
 pub use migrate::{Migration, MigrationStatus};
 pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
@@ -299,7 +305,15 @@ impl NewAudit {
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
 pub trait Store:
-    Send + Sync + 'static + RegistryStore + ScoringStore + BulletinStore + PatrolStore + IntlStore
+    Send
+    + Sync
+    + 'static
+    + RegistryStore
+    + ScoringStore
+    + BulletinStore
+    + PatrolStore
+    + IntlStore
+    + CasesStore
 {
     fn backend(&self) -> Backend;
 

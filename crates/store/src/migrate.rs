@@ -56,6 +56,7 @@ both![
     (4, "alerts", "0004_alerts"),
     (5, "alert_desk", "0005_alert_desk"),
     (6, "registries", "0006_registries"),
+    (7, "clues_cases", "0007_clues_cases"),
     (
         8,
         "scoring_bulletins_patrols",
@@ -88,6 +89,8 @@ mod tests {
         ("postgres", 8, "0fcab84f5318b732"),
         ("sqlite", 10, "9762ce6f8de75744"),
         ("postgres", 10, "e4a2b268f7fac4a3"),
+        ("sqlite", 7, "14949a01ae502fbc"),
+        ("postgres", 7, "1d74cc515ab3d93d"),
     ];
 
     #[test]

@@ -44,3 +44,5 @@ impl_scoring_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_bulletin_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_patrol_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_intl_store!(PgStore, sqlx::Postgres, "BEGIN");
+
+impl_cases_store!(PgStore, sqlx::Postgres, "BEGIN");

@@ -52,3 +52,5 @@ impl_scoring_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_bulletin_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_patrol_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_intl_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+
+impl_cases_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");

@@ -285,7 +285,7 @@ async fn story(store: Arc<dyn Store>) {
         },
     ];
     let case = store
-        .create_case(
+        .create_case_individual(
             &a,
             T,
             &NewCase {
@@ -304,11 +304,18 @@ async fn story(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(case.status, CaseStatus::Open);
-    assert_eq!(store.list_cases(&meishan).await.unwrap().len(), 1);
-    assert!(store.list_cases(&baifeng).await.unwrap().is_empty());
+    assert_eq!(
+        store.list_cases_individual(&meishan).await.unwrap().len(),
+        1
+    );
+    assert!(store
+        .list_cases_individual(&baifeng)
+        .await
+        .unwrap()
+        .is_empty());
     // The finding unit sees it wherever it is.
     assert!(store
-        .get_case(&scope("330211", Some(unit.id)), case.id)
+        .get_case_individual(&scope("330211", Some(unit.id)), case.id)
         .await
         .is_ok());
     let ds = store
@@ -448,7 +455,11 @@ async fn story(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(
-        store.get_case(&meishan, case.id).await.unwrap().status,
+        store
+            .get_case_individual(&meishan, case.id)
+            .await
+            .unwrap()
+            .status,
         CaseStatus::Released
     );
     assert!(store

@@ -20,9 +20,11 @@ use jinghai_domain::intl::{parse_local_time, split_csv, TestResult};
 use jinghai_domain::time::Millis;
 use jinghai_domain::validate::required_text;
 use jinghai_domain::{Agency, FieldError, Scope};
+// Issue #7's clue cases have their own `NewCase`/`NewStep`: these are the
+// individual cases' (`jinghai_store::intl`).
+use jinghai_store::intl::{NewCase, NewStep};
 use jinghai_store::{
-    CasePerson, CaseStep, CaseTest, IndCase, NewCase, NewDeadline, NewPerson, NewStep, Store,
-    StoreError,
+    CasePerson, CaseStep, CaseTest, IndCase, NewDeadline, NewPerson, Store, StoreError,
 };
 
 use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
@@ -379,7 +381,7 @@ impl Individual {
         };
         Ok(self
             .store
-            .create_case(&ctx.actor(), self.clock.now(), &new, &deadlines)
+            .create_case_individual(&ctx.actor(), self.clock.now(), &new, &deadlines)
             .await?)
     }
 
@@ -432,7 +434,7 @@ impl Individual {
         };
         Ok(self
             .store
-            .create_case(&ctx.actor(), self.clock.now(), &new, &[])
+            .create_case_individual(&ctx.actor(), self.clock.now(), &new, &[])
             .await?)
     }
 
@@ -487,7 +489,7 @@ impl Individual {
     }
 
     pub async fn detail(&self, ctx: &Ctx, id: i64) -> WorkflowResult<CaseDetail> {
-        let case = self.store.get_case(&ctx.scope, id).await?;
+        let case = self.store.get_case_individual(&ctx.scope, id).await?;
         let now = self.clock.now();
         let tests = self.store.list_case_tests(id).await?;
         let persons = self.person_views(self.store.list_persons(id).await?, &tests, now);
@@ -508,7 +510,7 @@ impl Individual {
     pub async fn list(&self, ctx: &Ctx) -> WorkflowResult<Vec<CaseRow>> {
         let now = self.clock.now();
         let mut out = Vec::new();
-        for case in self.store.list_cases(&ctx.scope).await? {
+        for case in self.store.list_cases_individual(&ctx.scope).await? {
             let tests = self.store.list_case_tests(case.id).await?;
             let persons = self.person_views(self.store.list_persons(case.id).await?, &tests, now);
             let done: Vec<StepKind> = self
@@ -533,7 +535,7 @@ impl Individual {
     pub async fn lost_from_control(&self, ctx: &Ctx) -> WorkflowResult<Vec<LostPerson>> {
         let now = self.clock.now();
         let mut out = Vec::new();
-        for case in self.store.list_cases(&ctx.scope).await? {
+        for case in self.store.list_cases_individual(&ctx.scope).await? {
             if case.status == CaseStatus::Released {
                 continue;
             }
@@ -552,7 +554,7 @@ impl Individual {
     }
 
     async fn writable(&self, ctx: &Ctx, id: i64) -> WorkflowResult<IndCase> {
-        let case = self.store.get_case(&ctx.scope, id).await?;
+        let case = self.store.get_case_individual(&ctx.scope, id).await?;
         if !ctx.user.role.can_write() {
             return Err(read_only());
         }

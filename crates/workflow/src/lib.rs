@@ -14,6 +14,8 @@
 //! - [`registry`]: vessels, places and port reports (the registries the
 //!   maritime engine reads), their imports/exports, the captain's token and
 //!   the reconciliation of port reports against AIS.
+//! - [`cases`]: clues, linking (串并), cases, seizures, hand-overs.
+//! - [`tips`]: public tips, rewards and spot checks.
 //! - [`error`]: the one error type, which the server turns into a response.
 //! - Issue #8: [`intl`] (inbound international ships, vessel matching),
 //!   [`individual`] (individual cases and closed-loop quarantine),
@@ -25,6 +27,7 @@ pub mod admin;
 pub mod alerts;
 pub mod bootstrap;
 pub mod bulletins;
+pub mod cases;
 pub mod clock;
 pub mod duty;
 pub mod epidemic;
@@ -39,6 +42,7 @@ pub mod reports;
 pub mod risks;
 pub mod scoring;
 pub mod seed;
+pub mod tips;
 
 use jinghai_domain::audit::Actor;
 use jinghai_domain::{Scope, User};

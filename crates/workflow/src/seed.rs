@@ -280,6 +280,7 @@ pub async fn seed_demo(store: &Arc<dyn Store>, clock: &Arc<dyn Clock>) -> Workfl
     }
     seed_demo_reports(store, clock, &out).await?;
     seed_demo_risks(store, clock, &out).await?;
+    seed_demo_cases(store, clock, &out).await?;
     seed_demo_week(store, clock, &out).await?;
     seed_demo_intl(store, clock, &out).await?;
     Ok(out)
@@ -1539,4 +1540,485 @@ pub async fn seed_demo_intl(
     at.set(now);
     duty.sweep().await?;
     Ok(())
+}
+
+/// The MMSI of the speedboat the demo's earlier clue names; an alert about
+/// the same vessel links to it (`jinghai demo` raises such alerts).
+pub const DEMO_CLUE_MMSI: i64 = 412_420_001;
+
+/// Clues, cases, hand-overs and tips for the demo, kept small: in 北仑 an
+/// earlier clue about a speedboat linked to a town's clue by a phone, a
+/// filed case with seizures, a hand-over awaiting receipt, a public tip;
+/// in 白峰 and 镇海 the same kinds of record, which other towns and
+/// districts must never see (the scoping matrix uses them).
+pub async fn seed_demo_cases(
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn Clock>,
+    seeded: &Seeded,
+) -> WorkflowResult<()> {
+    use jinghai_domain::cases::{
+        CaseStatus, Classification as C, ClueSource, ClueStatus, QuantityUnit, RecordKind,
+        SeizureCategory, SpotCheck, StepKind, TipChannel, TipContact, TipTopic,
+    };
+    use jinghai_domain::entity::{normalise, EntityKind as K};
+    use jinghai_domain::report::day_of;
+    use jinghai_domain::time::{DAY, HOUR};
+    use jinghai_store::{
+        NewCase, NewClue, NewHandover, NewSeizure, NewStep, NewTip, TipTransition,
+    };
+    let actor = Actor::system("演示数据 demo seed");
+    let now = clock.now();
+    let today = day_of(now);
+    let ent = |k, v: &str| normalise(k, v).map_err(crate::WorkflowError::invalid);
+    let unit = |name: &str| Some(seeded.units[name]);
+    let clue =
+        |region: &str, owner: &str, summary: &str, place: &str, class, back_days: i64| NewClue {
+            region_id: seeded.regions[region],
+            summary: summary.into(),
+            detail: String::new(),
+            occurred_at: now - back_days * DAY,
+            place: place.into(),
+            lat: None,
+            lon: None,
+            source: ClueSource::Officer,
+            source_ref: None,
+            classification: class,
+            owner_unit_id: unit(owner),
+        };
+    let hub = crate::cases::HUB_LIMIT;
+    let put = |n: NewClue, es: Vec<jinghai_domain::entity::NormalEntity>| {
+        let store = store.clone();
+        let actor = actor.clone();
+        async move {
+            store
+                .create_clue(&actor, now, &n, &es, hub)
+                .await
+                .map(|(c, _)| c)
+        }
+    };
+
+    let police = "宁波市公安局北仑分局";
+    // 北仑: a town's clue (handed to the police) and the coast guard's
+    // earlier clue about a speedboat, linked by a phone.
+    let town = put(
+        clue(
+            "330206008",
+            "梅山街道办事处",
+            "梅港村村民反映夜间有陌生人员从岙口上岸",
+            "梅山岛东侧岙口",
+            C::Ordinary,
+            6,
+        ),
+        vec![
+            ent(K::Phone, "138 0013 8000")?,
+            ent(K::Place, "梅山岛东侧岙口")?,
+        ],
+    )
+    .await?;
+    store
+        .create_handover(
+            &actor,
+            now,
+            &NewHandover {
+                record_kind: RecordKind::Clue,
+                record_id: town.id,
+                region_code: town.region_code.clone(),
+                from_unit_id: unit("梅山街道办事处"),
+                to_unit_id: seeded.units[police],
+                reason: "梅山街道网格排查发现，移交公安核查".into(),
+                deadline_at: now + 24 * HOUR,
+            },
+        )
+        .await?;
+    let boat = put(
+        clue(
+            "330206",
+            "宁波海警局北仑工作站",
+            "快艇夜间在梅山岛东侧岙口停靠，疑似接驳人员",
+            "梅山岛东侧岙口",
+            C::Restricted,
+            5,
+        ),
+        vec![
+            ent(K::Mmsi, &DEMO_CLUE_MMSI.to_string())?,
+            ent(K::Vessel, "浙象渔05123")?,
+            ent(K::Phone, "+86 13800138000")?,
+            ent(K::Person, "张伟")?,
+        ],
+    )
+    .await?;
+    store
+        .set_clue_status(&actor, now, boat.id, ClueStatus::Verifying, "")
+        .await?;
+
+    // 北仑: a filed case on a verified police clue, with seizures and coercive measures.
+    let frozen = put(
+        clue(
+            "330206",
+            police,
+            "冷库夜间卸载无追溯码冻品",
+            "北仑某冷库",
+            C::Restricted,
+            4,
+        ),
+        vec![
+            ent(K::Company, "宁波某某冷链有限公司")?,
+            ent(K::Plate, "浙B·D1234")?,
+            ent(K::Person, "ZHANG Wei")?,
+        ],
+    )
+    .await?;
+    store
+        .set_clue_status(&actor, now, frozen.id, ClueStatus::Verified, "现场查获")
+        .await?;
+    let case = store
+        .create_case(
+            &actor,
+            now,
+            &NewCase {
+                region_id: seeded.regions["330206"],
+                case_no: "北仑立〔2021〕3号".into(),
+                title: "北仑走私冻品案".into(),
+                summary: "冷库夜间卸载无追溯码冻品".into(),
+                classification: C::Restricted,
+                filed_on: today - 3,
+                owner_unit_id: unit(police),
+                document: "立案决定书".into(),
+            },
+            &[frozen.id],
+        )
+        .await?;
+    store
+        .add_case_step(
+            &actor,
+            now,
+            case.id,
+            &NewStep {
+                kind: StepKind::Coercive,
+                day: today - 2,
+                unit_id: unit(police),
+                persons: 2,
+                document: "刑事拘留".into(),
+                note: String::new(),
+                new_status: CaseStatus::Coercive,
+            },
+        )
+        .await?;
+    store
+        .add_seizure(
+            &actor,
+            now,
+            case.id,
+            &NewSeizure {
+                category: SeizureCategory::FrozenGoods,
+                quantity: 12_500,
+                unit: QuantityUnit::Tonnes,
+                description: "冻牛肉、冻鸡爪".into(),
+                seized_on: today - 3,
+            },
+        )
+        .await?;
+    store
+        .add_seizure(
+            &actor,
+            now,
+            case.id,
+            &NewSeizure {
+                category: SeizureCategory::Vehicle,
+                quantity: 1000,
+                unit: QuantityUnit::Count,
+                description: "冷藏车 浙BD1234".into(),
+                seized_on: today - 3,
+            },
+        )
+        .await?;
+
+    // 梅山: an ordinary case the town may follow.
+    let entry = put(
+        clue(
+            "330206008",
+            police,
+            "梅港村出租屋容留不明身份人员",
+            "梅港村",
+            C::Ordinary,
+            3,
+        ),
+        vec![ent(K::Place, "梅港村出租屋")?],
+    )
+    .await?;
+    store
+        .set_clue_status(&actor, now, entry.id, ClueStatus::Verified, "")
+        .await?;
+    store
+        .create_case(
+            &actor,
+            now,
+            &NewCase {
+                region_id: seeded.regions["330206008"],
+                case_no: "北仑立〔2021〕4号".into(),
+                title: "梅山容留非法入境人员案".into(),
+                summary: String::new(),
+                classification: C::Ordinary,
+                filed_on: today - 2,
+                owner_unit_id: unit(police),
+                document: String::new(),
+            },
+            &[entry.id],
+        )
+        .await?;
+
+    // 北仑: customs hands a found illegal entrant's clue to border inspection.
+    let container = put(
+        clue(
+            "330206",
+            "北仑海关",
+            "查验集装箱发现藏匿人员一名",
+            "北仑港区集装箱码头",
+            C::Restricted,
+            0,
+        ),
+        vec![ent(K::Passport, "E1234 5678")?],
+    )
+    .await?;
+    store
+        .create_handover(
+            &actor,
+            now,
+            &NewHandover {
+                record_kind: RecordKind::Clue,
+                record_id: container.id,
+                region_code: container.region_code.clone(),
+                from_unit_id: unit("北仑海关"),
+                to_unit_id: seeded.units["北仑出入境边防检查站"],
+                reason: "北仑港区查验发现非法入境人员，移交边检处置".into(),
+                deadline_at: now + 24 * HOUR,
+            },
+        )
+        .await?;
+
+    // 北仑: a public tip waiting for triage.
+    store
+        .create_tip(
+            &actor,
+            now,
+            &NewTip {
+                code_hash: crate::tips::code_hash("DEMO-BEIL-UN00-0001"),
+                region_id: seeded.regions["330206"],
+                channel: TipChannel::Web,
+                topic: TipTopic::Smuggling,
+                what: "北仑春晓附近海边夜里常有小船卸货，车辆接走".into(),
+                place: "春晓海边".into(),
+                lat: None,
+                lon: None,
+                when_text: "最近一周夜里".into(),
+                contact: TipContact {
+                    name: "王先生".into(),
+                    phone: "13900000001".into(),
+                },
+                anonymous: false,
+            },
+        )
+        .await?;
+
+    // 白峰 and 镇海: the same kinds of record, out of other towns' and districts' sight.
+    for (region, owner, place, phone) in [
+        (
+            "330206009",
+            "白峰街道办事处",
+            "白峰峙南村码头",
+            "13911112222",
+        ),
+        (
+            "330211",
+            "镇海区“净海”行动专班办公室",
+            "镇海招宝山码头",
+            "13922223333",
+        ),
+    ] {
+        let a = put(
+            clue(
+                region,
+                owner,
+                &format!("{place}夜间有人员聚集"),
+                place,
+                C::Ordinary,
+                2,
+            ),
+            vec![ent(K::Phone, phone)?],
+        )
+        .await?;
+        let b = put(
+            clue(
+                region,
+                owner,
+                &format!("{place}可疑车辆"),
+                place,
+                C::Ordinary,
+                1,
+            ),
+            vec![ent(K::Phone, phone)?],
+        )
+        .await?;
+        store
+            .set_clue_status(&actor, now, b.id, ClueStatus::Verified, "")
+            .await?;
+        store
+            .create_case(
+                &actor,
+                now,
+                &NewCase {
+                    region_id: seeded.regions[region],
+                    case_no: format!("{place}案"),
+                    title: format!("{place}走私案"),
+                    summary: String::new(),
+                    classification: C::Ordinary,
+                    filed_on: today - 1,
+                    owner_unit_id: unit(owner),
+                    document: String::new(),
+                },
+                &[b.id],
+            )
+            .await?;
+        let to = if region == "330211" {
+            "宁波市“净海”行动专班办公室"
+        } else {
+            police
+        };
+        store
+            .create_handover(
+                &actor,
+                now,
+                &NewHandover {
+                    record_kind: RecordKind::Clue,
+                    record_id: a.id,
+                    region_code: a.region_code.clone(),
+                    from_unit_id: unit(owner),
+                    to_unit_id: seeded.units[to],
+                    reason: format!("{place}线索移交"),
+                    deadline_at: now - HOUR,
+                },
+            )
+            .await?;
+        if region == "330211" {
+            const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\x01\x01\x01\0\x18\xdd\x8d\xb0\0\0\0\0IEND\xaeB`\x82";
+            store
+                .add_case_file(
+                    &actor,
+                    now,
+                    RecordKind::Clue,
+                    a.id,
+                    &a.region_code,
+                    &format!("{place}现场照片.png"),
+                    "image/png",
+                    PNG,
+                )
+                .await?;
+        }
+        let tip = store
+            .create_tip(
+                &actor,
+                now - HOUR,
+                &NewTip {
+                    code_hash: crate::tips::code_hash(&format!("DEMO-{region}")),
+                    region_id: seeded.regions[region],
+                    channel: TipChannel::Hotline,
+                    topic: TipTopic::IllegalEntry,
+                    what: format!("{place}有陌生人上岸"),
+                    place: place.into(),
+                    lat: None,
+                    lon: None,
+                    when_text: "昨晚".into(),
+                    contact: TipContact::default(),
+                    anonymous: true,
+                },
+            )
+            .await?;
+        store
+            .set_tip_status(
+                &actor,
+                now,
+                tip.id,
+                &TipTransition {
+                    status: jinghai_domain::cases::TipStatus::Clue,
+                    note: String::new(),
+                    clue_id: Some(b.id),
+                    merged_into: None,
+                },
+            )
+            .await?;
+        store
+            .propose_reward(&actor, now, tip.id, 50_000, &format!("{place}举报属实"))
+            .await?;
+        let check = SpotCheck {
+            id: 0,
+            region_id: seeded.regions[region],
+            region_code: String::new(),
+            from_day: today - 7,
+            to_day: today,
+            seed: 1,
+            drawn_by: String::new(),
+            drawn_at: 0,
+        };
+        store
+            .create_spot_check(&actor, now, &check, &[tip.id])
+            .await?;
+    }
+    Ok(())
+}
+
+/// After the demo's exercise has run: an earlier clue (a week back) naming
+/// the vessel of one of its encounter alerts, so turning that alert into a
+/// clue links the two at once — the demo's 串并 story.
+pub async fn seed_demo_prior_clue(
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn Clock>,
+) -> WorkflowResult<Option<i64>> {
+    use jinghai_domain::cases::{Classification, ClueSource};
+    use jinghai_domain::entity::{normalise, EntityKind};
+    let scope = crate::cases::Cases::region_scope("330206");
+    let alerts = store.list_alerts(&scope, 5000).await?;
+    let Some(a) = alerts
+        .iter()
+        .find(|a| a.kind == "encounter")
+        .or(alerts.first())
+    else {
+        return Ok(None);
+    };
+    let Some(beilun) = store.find_region_by_code("330206000000").await? else {
+        return Ok(None);
+    };
+    let coast_guard = store
+        .list_units(&scope)
+        .await?
+        .into_iter()
+        .find(|u| u.agency == Agency::CoastGuard)
+        .map(|u| u.id);
+    let mmsi = normalise(EntityKind::Mmsi, &format!("{:09}", a.mmsi))
+        .map_err(crate::WorkflowError::invalid)?;
+    let new = jinghai_store::NewClue {
+        region_id: beilun.id,
+        summary: format!(
+            "海警巡航发现船舶 MMSI {:09} 多次夜间关闭 AIS 靠近岙口",
+            a.mmsi
+        ),
+        detail: "巡航记录，一周前".into(),
+        occurred_at: a.start_at - 7 * jinghai_domain::time::DAY,
+        place: "梅山岛东侧".into(),
+        lat: None,
+        lon: None,
+        source: ClueSource::Patrol,
+        source_ref: None,
+        classification: Classification::Restricted,
+        owner_unit_id: coast_guard,
+    };
+    let (c, _) = store
+        .create_clue(
+            &Actor::system("演示数据 demo seed"),
+            clock.now(),
+            &new,
+            &[mmsi],
+            crate::cases::HUB_LIMIT,
+        )
+        .await?;
+    Ok(Some(c.id))
 }

@@ -282,7 +282,13 @@ async fn page(
                                     (csrf_field(auth))
                                     input name="reason" placeholder=(lang.pick("排除理由", "Reason to dismiss")) size="12";
                                     button.danger type="submit" name="decision" value="dismiss" { (lang.pick("排除", "Dismiss")) }
-                                    button type="submit" name="decision" value="escalate" { (lang.pick("转线索", "Escalate")) }
+                                    button type="submit" name="decision" value="escalate" { (lang.pick("上报", "Escalate")) }
+                                }
+                            }
+                            @if (office || mine) && a.status != AlertStatus::Dismissed {
+                                form.inline method="post" action=(format!("/alerts/{}/clue", a.id)) data-testid="to-clue" {
+                                    (csrf_field(auth))
+                                    button type="submit" { (lang.pick("转线索", "To clue")) }
                                 }
                             }
                         }

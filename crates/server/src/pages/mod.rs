@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod alerts;
 pub mod bulletins;
+pub mod cases;
 pub mod daily;
 pub mod duty;
 pub mod epidemic;
@@ -14,6 +15,7 @@ pub mod places;
 pub mod port_reports;
 pub mod risks;
 pub mod scoring;
+pub mod tips;
 pub mod vessels;
 
 use axum::extract::{Path, State};
@@ -47,12 +49,12 @@ pub const MODULES: &[Module] = &[
     Module { slug: "places", href: Some("/places"), nav_key: "nav.places", issue: 5, zh: "对外开放口岸、锚地、码头、岙口、无人岛、临时停靠点、卡口、界线，以及“一港二企三库”风险点。", en: "Open ports, anchorages, docks, coves, uninhabited islands, temporary berths, checkpoints, boundary lines and the port/company/warehouse risk points." },
     Module { slug: "port-reports", href: Some("/port-reports"), nav_key: "nav.port_reports", issue: 5, zh: "渔船进出港报告（含在船人员、行程与接触史），与 AIS 实际进出港比对。", en: "Fishing-vessel departure/arrival reports with persons aboard, reconciled against AIS." },
     Module { slug: "patrols", href: Some("/patrols"), nav_key: "nav.patrols", issue: 9, zh: "巡航计划与巡航轨迹，巡航面积计算，巡航盲区展示。", en: "Patrol plans and tracks, patrol area, blind spots." },
-    Module { slug: "clues", href: None, nav_key: "nav.clues", issue: 7, zh: "线索登记与自动串并（船舶、人员、电话、车辆、地点），跨部门移交与签收。", en: "Clues with automatic linking by vessel, person, phone, vehicle or place; hand-over between agencies." },
-    Module { slug: "cases", href: None, nav_key: "nav.cases", issue: 7, zh: "立案侦查、强制措施、起送审查起诉，查获物品分类登记与处置。", en: "Cases: filing, coercive measures, prosecution; seizures by category and their disposal." },
-    Module { slug: "tips", href: None, nav_key: "nav.tips", issue: 7, zh: "24 小时举报：公众举报页面、回执码查询、分拣为线索、举报奖励与抽查。", en: "24-hour public tips: public form, follow-up code, triage, rewards and spot checks." },
     Module { slug: "individual", href: Some("/individual"), nav_key: "nav.individual", issue: 8, zh: "非法入境人员、走私人员、海上求助人员的个案处置与闭环隔离管控。", en: "Individual case handling and closed-loop quarantine of found entrants." },
     Module { slug: "intl", href: Some("/intl"), nav_key: "nav.intl", issue: 8, zh: "入境国际航行船舶日报、五类船舶全员核酸、“三不”、船员换班。", en: "Inbound international vessels, whole-crew testing categories, the three-no rule, crew change." },
     Module { slug: "epidemic", href: Some("/epidemic"), nav_key: "nav.epidemic", issue: 8, zh: "重点人员一对一管控、重点国家风险图、进口冷链追溯（浙冷链）。", en: "Key persons, key-country risk map, cold-chain tracing." },
+    Module { slug: "clues", href: Some("/clues"), nav_key: "nav.clues", issue: 7, zh: "线索登记与自动串并（船舶、人员、电话、车辆、地点），跨部门移交与签收。", en: "Clues with automatic linking by vessel, person, phone, vehicle or place; hand-over between agencies." },
+    Module { slug: "cases", href: Some("/cases"), nav_key: "nav.cases", issue: 7, zh: "立案侦查、强制措施、起送审查起诉，查获物品分类登记与处置。", en: "Cases: filing, coercive measures, prosecution; seizures by category and their disposal." },
+    Module { slug: "tips", href: Some("/tips"), nav_key: "nav.tips", issue: 7, zh: "24 小时举报：公众举报页面、回执码查询、分拣为线索、举报奖励与抽查。", en: "24-hour public tips: public form, follow-up code, triage, rewards and spot checks." },
     Module { slug: "daily", href: Some("/daily"), nav_key: "nav.daily", issue: 6, zh: "“净海”行动日报表（46 项指标、8 个工作组），逐级汇总与官方格式导出。", en: "The 46-indicator daily report of the 8 working groups, rolled up and exported in the official layout." },
     Module { slug: "risks", href: Some("/risks"), nav_key: "nav.risks", issue: 6, zh: "风险清单：整改措施、责任单位与责任人、整改时限、每周进展、销号。", en: "Risk list with measures, owners, deadlines, weekly progress and close-out." },
     Module { slug: "scoring", href: Some("/scoring"), nav_key: "nav.scoring", issue: 9, zh: "精密智控考核评价，加扣分台账，红黄牌。", en: "Evaluation scoring ledger, red and yellow cards." },
