@@ -179,7 +179,6 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/api/v1/epidemic/key-persons", true, "Key persons with their daily-report flag and country risk", List, get(api_intl::key_persons)),
     route!("GET", "/api/v1/epidemic/leads", true, "Cold-store stock checks that are smuggling leads", List, get(api_intl::leads)),
     route!("GET", "/api/v1/epidemic/leads/{id}/clue", true, "A lead as a clue draft (for the clue module)", Item(StockCheck), get(api_intl::lead_clue)),
-    route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events)", List, get(api::alerts)),
     route!("GET", "/api/v1/clues", true, "Clues the caller may see (holding unit, hand-overs, region by role and classification)", List, get(api_cases::clues)),
     route!("POST", "/api/v1/clues", true, "Register a clue: {region_id, summary, occurred_at, place, source, classification, entities: [\"phone: 138…\"]}; returns it with the links made", List, post(api_cases::create_clue)),
     route!("GET", "/api/v1/clues/{id}", true, "A clue with entities, visible links and their reasons, hand-overs", Item(Clue), get(api_cases::clue)),

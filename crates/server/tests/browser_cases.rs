@@ -148,7 +148,8 @@ async fn alert_becomes_a_linked_clue_a_case_and_is_handed_over() {
         // The daily report's strike and anti-smuggling sections are prefilled from the records.
         login(&d, &base, "gongan");
         d.goto(&format!("{base}/daily"));
-        let prefill = |key: &str| d.run_js(&format!("return document.querySelector(\"input[name='v.{key}']\").getAttribute('data-prefill')"));
+        // The prefilled value fills the field and a hint names its source.
+        let prefill = |key: &str| d.run_js(&format!("return document.querySelector(\"small.prefill[data-prefill='{key}']\") ? document.querySelector(\"input[name='v.{key}']\").value : null"));
         assert_eq!(prefill("cs_cases_filed"), serde_json::json!("1"));
         assert!(prefill("cs_clues_linked").as_str().unwrap().parse::<i64>().unwrap() >= 1);
         login(&d, &base, "dasi");

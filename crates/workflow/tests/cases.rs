@@ -328,6 +328,9 @@ async fn story(db: jinghai_store::testkit::TestDb) {
     );
     assert_eq!((f.vessels, f.goods_tonnes), (1000, 3500));
     let sheet = jinghai_workflow::reports::Reports::new(store.clone(), clock.clone())
+        .with_prefill(std::sync::Arc::new(
+            jinghai_workflow::cases::CasesPrefill::new(store.clone(), clock.clone()),
+        ))
         .sheet(&gongan, seeded.regions["330206"], today)
         .await
         .unwrap();
@@ -337,8 +340,9 @@ async fn story(db: jinghai_store::testkit::TestDb) {
         .find(|s| s.section.key == "strike")
         .unwrap();
     assert!(strike
-        .prefill
-        .contains(&("cs_cases_filed".to_string(), 1000)));
+        .suggestions
+        .iter()
+        .any(|g| g.indicator == "cs_cases_filed" && g.value == 1000));
 
     // An officer's own clue, with bad entity lines reported by line.
     let bad = cases
