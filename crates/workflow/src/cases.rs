@@ -1295,6 +1295,43 @@ impl Cases {
     }
 }
 
+/// The daily report's 集中打击 and 反走私 figures from clues and cases, as
+/// suggestions the reporter confirms ([`crate::reports::Prefill`]).
+pub struct CasesPrefill {
+    cases: Cases,
+}
+
+impl CasesPrefill {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> CasesPrefill {
+        CasesPrefill {
+            cases: Cases::new(store, clock),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::reports::Prefill for CasesPrefill {
+    async fn suggest(
+        &self,
+        prefix: &str,
+        day: jinghai_domain::report::Day,
+    ) -> WorkflowResult<Vec<crate::reports::Suggestion>> {
+        Ok(self
+            .cases
+            .daily_figures(prefix, day)
+            .await?
+            .indicators()
+            .into_iter()
+            .map(|(key, value)| crate::reports::Suggestion {
+                indicator: key.to_string(),
+                value,
+                source_zh: "线索案件记录".into(),
+                source_en: "clue and case records".into(),
+            })
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1330,42 +1367,5 @@ mod tests {
             !Cases::unit_reaches("330211000000", "330206008000"),
             "another district"
         );
-    }
-}
-
-/// The daily report's 集中打击 and 反走私 figures from clues and cases, as
-/// suggestions the reporter confirms ([`crate::reports::Prefill`]).
-pub struct CasesPrefill {
-    cases: Cases,
-}
-
-impl CasesPrefill {
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> CasesPrefill {
-        CasesPrefill {
-            cases: Cases::new(store, clock),
-        }
-    }
-}
-
-#[async_trait::async_trait]
-impl crate::reports::Prefill for CasesPrefill {
-    async fn suggest(
-        &self,
-        prefix: &str,
-        day: jinghai_domain::report::Day,
-    ) -> WorkflowResult<Vec<crate::reports::Suggestion>> {
-        Ok(self
-            .cases
-            .daily_figures(prefix, day)
-            .await?
-            .indicators()
-            .into_iter()
-            .map(|(key, value)| crate::reports::Suggestion {
-                indicator: key.to_string(),
-                value,
-                source_zh: "线索案件记录".into(),
-                source_en: "clue and case records".into(),
-            })
-            .collect())
     }
 }
