@@ -13,9 +13,8 @@ use jinghai_domain::intl::{CallPurpose, TestResult, ViolationKind, WorkStatus};
 use jinghai_domain::{Agency, RegionCode, RegionLevel, Role, Scope};
 use jinghai_store::intl::{NewCase, NewStep};
 use jinghai_store::{
-    both_backends, AuditFilter, NewColdBatch, NewDeadline, NewKeyPerson, NewKeyReport,
-    NewMovement, NewPerson, NewRegion, NewShipCall, NewStockCheck, NewTest, NewUnit, Store,
-    StoreError,
+    both_backends, AuditFilter, NewColdBatch, NewDeadline, NewKeyPerson, NewKeyReport, NewMovement,
+    NewPerson, NewRegion, NewShipCall, NewStockCheck, NewTest, NewUnit, Store, StoreError,
 };
 
 const T: i64 = 1_612_917_000_000;
