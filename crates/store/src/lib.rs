@@ -23,6 +23,8 @@
 mod migrate;
 #[macro_use]
 mod sql_impl;
+#[macro_use]
+mod live_map;
 mod postgres;
 mod sqlite;
 
@@ -40,6 +42,7 @@ use jinghai_domain::{
     WorkingGroup,
 };
 
+pub use live_map::LiveMapStore;
 pub use migrate::{Migration, MigrationStatus};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -280,7 +283,7 @@ impl NewAudit {
 
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Send + Sync + 'static + LiveMapStore {
     fn backend(&self) -> Backend;
 
     /// Applies pending migrations; returns what was applied.

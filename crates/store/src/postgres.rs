@@ -39,3 +39,4 @@ impl_store!(
     crate::migrate::POSTGRES,
     "BEGIN"
 );
+impl_live_map_store!(PgStore, sqlx::Postgres, "BEGIN");

@@ -47,3 +47,4 @@ impl_store!(
     crate::migrate::SQLITE,
     "BEGIN IMMEDIATE"
 );
+impl_live_map_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
