@@ -12,6 +12,10 @@
 //! - [`accounts`]: passwords (argon2), sign-in with rate limiting, sessions.
 //! - [`admin`]: regions, units, users and the task force.
 //! - [`error`]: the one error type, which the server turns into a response.
+//! - [`picture`]: the live maritime picture in memory (spatial index,
+//!   clusters, bounded track history), fed by the server's running feeds.
+//! - [`map`]: what a user may see of it, with the alerts of a vessel and an
+//!   alert's evidence.
 
 pub mod accounts;
 pub mod admin;
@@ -19,6 +23,8 @@ pub mod alerts;
 pub mod bootstrap;
 pub mod clock;
 pub mod error;
+pub mod map;
+pub mod picture;
 pub mod report_export;
 pub mod reports;
 pub mod risks;
