@@ -75,6 +75,17 @@ struct DemoArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: std::net::SocketAddr,
+    /// How many times faster than real time the demo's exercise plays (1–3600;
+    /// at 60 its 12 hours take 12 minutes, then it plays again).
+    #[arg(long, default_value_t = 60.0, value_parser = parse_speed)]
+    speed: f64,
+}
+
+fn parse_speed(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if (1.0..=3600.0).contains(&s) => Ok(s),
+        _ => Err(format!("the speed is a number from 1 to 3600, got {text:?}")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -194,7 +205,7 @@ async fn run(cli: Cli) -> Result<()> {
             let config = load_config(&args)?;
             init_logging(&config.log);
             let store = open_store(&config).await?;
-            serve(store, config).await
+            serve(store, config, None).await
         }
         Command::Demo(args) => {
             let data_dir = match args.data_dir {
@@ -223,7 +234,6 @@ async fn run(cli: Cli) -> Result<()> {
             jinghai_workflow::seed::seed_demo(&store, &clock())
                 .await
                 .map_err(user_error)?;
-            play_demo_exercise(&store).await?;
             println!("净海 Jinghai demo — data in {}", data_dir.display());
             println!(
                 "演示账号 demo accounts (password / 密码: {}):",
@@ -232,7 +242,11 @@ async fn run(cli: Cli) -> Result<()> {
             for a in jinghai_workflow::seed::ACCOUNTS {
                 println!("  {:<16} {} · {}", a.username, a.role.zh(), a.display_name);
             }
-            serve(store, config).await
+            println!(
+                "演练回放 exercise replay: {}× real time, off the Ningbo coast — open /map (态势监控) and /alerts (预警处置)",
+                args.speed
+            );
+            serve(store, config, Some(args.speed)).await
         }
         Command::Migrate { config, status } => {
             let config = load_config(&config)?;
@@ -311,16 +325,19 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn serve(store: Arc<dyn Store>, config: Config) -> Result<()> {
+/// Serves the platform; with `demo_speed`, also plays the demo's exercise.
+async fn serve(store: Arc<dyn Store>, config: Config, demo_speed: Option<f64>) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     println!("净海 Jinghai is serving at http://{addr}/");
     tracing::info!(%addr, database = %jinghai_store::redact_url(&config.database_url()), "serving");
+    let feeds = config.maritime.clone();
+    let state = AppState::new(store.clone(), clock(), config);
     // Broken feed files stop the start with the reason, before serving.
-    for feed in &config.maritime {
-        jinghai_server::live::start(store.clone(), clock(), feed).await?;
+    for feed in &feeds {
+        jinghai_server::live::start(store.clone(), clock(), feed, &state.picture).await?;
         println!(
             "maritime feed {} (district {}): {} receiver(s)",
             feed.name,
@@ -328,19 +345,42 @@ async fn serve(store: Arc<dyn Store>, config: Config) -> Result<()> {
             feed.sources.len()
         );
     }
-    let state = AppState::new(store, clock(), config);
+    if let Some(speed) = demo_speed {
+        let (store, picture) = (store.clone(), state.picture.clone());
+        tokio::spawn(async move {
+            if let Err(e) = replay_demo_exercise(store, picture, speed).await {
+                tracing::error!(error = %format!("{e:#}"), "demo exercise stopped");
+            }
+        });
+    }
     jinghai_server::serve(state, listener).await?;
     Ok(())
 }
 
-/// Plays a generated 12-hour coastal exercise (seed 2021, off the Ningbo
-/// coast) through the live engine of 北仑区, so the demo's alert list holds
-/// what the engine finds in a recorded day. The exercise keeps its own dates.
-async fn play_demo_exercise(store: &Arc<dyn Store>) -> Result<()> {
+/// Where the demo's exercise lies: open water south-east of Beilun, between
+/// the Zhoushan islands and the open sea, so no generated track crosses the
+/// real coastline of the base map.
+const DEMO_ORIGIN: jinghai_engine::exercise::Origin = jinghai_engine::exercise::Origin {
+    lat: 29.25,
+    lon: 122.38,
+    rotation_deg: 0.0,
+};
+
+/// Plays a generated 12-hour coastal exercise (seed 2021) through a live
+/// feed of 北仑区 at `speed`× real time, again and again: the sea clock starts
+/// at the wall clock and runs `speed` times faster, each pass continuing where
+/// the last ended (with the port reports shifted alike). Vessels move on the
+/// map and alerts reach the desk as the exercise goes.
+async fn replay_demo_exercise(
+    store: Arc<dyn Store>,
+    picture: Arc<jinghai_workflow::picture::Picture>,
+    speed: f64,
+) -> Result<()> {
     use jinghai_engine::exercise::{generate, ExerciseOptions};
-    use jinghai_server::live::{run_feed, Feed, FeedFiles};
+    use jinghai_server::live::{replay, FeedFiles, Replay};
     let ex = generate(&ExerciseOptions {
         seed: 2021,
+        origin: Some(DEMO_ORIGIN),
         ..ExerciseOptions::default()
     });
     let files = FeedFiles {
@@ -349,23 +389,24 @@ async fn play_demo_exercise(store: &Arc<dyn Store>) -> Result<()> {
         reports: Some(ex.port_reports_csv),
         engine: None,
     };
-    let feed = Feed::new(store, "demo-exercise", "330206", &files, 0).await?;
-    let (tx, rx) = jinghai_ingest::channel(4096);
-    let source: Arc<str> = Arc::from("demo-exercise");
-    let nmea = ex.nmea;
-    let sender = tokio::spawn(async move {
-        for line in nmea.lines() {
-            let raw = jinghai_ingest::RawLine {
-                bytes: line.as_bytes().to_vec(),
-                received_ms: 0,
-                source: source.clone(),
-            };
-            if tx.send(raw).await.is_err() {
-                break;
-            }
-        }
-    });
-    run_feed(store.clone(), clock(), feed, rx).await?;
-    sender.await?;
-    Ok(())
+    let mut start_ms = SystemClock.now();
+    loop {
+        let last = replay(
+            store.clone(),
+            clock(),
+            &picture,
+            Replay {
+                name: "demo-exercise",
+                district: "330206",
+                files: &files,
+                nmea: &ex.nmea,
+                speed,
+                start_ms,
+                run: start_ms,
+            },
+        )
+        .await?;
+        tracing::info!("demo exercise played; playing it again");
+        start_ms = last + 10 * 60_000;
+    }
 }

@@ -10,6 +10,9 @@ use axum::response::{IntoResponse, Response};
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.css", CSS, include_bytes!("../assets/app.css")),
     ("app.js", JS, include_bytes!("../assets/app.js")),
+    // The live map and alert evidence maps.
+    ("map.js", JS, include_bytes!("../assets/map.js")),
+    ("map.css", CSS, include_bytes!("../assets/map.css")),
     // Leaflet, vendored from npm by scripts/vendor-web.sh (BSD-2-Clause).
     ("vendor/leaflet.js", JS, include_bytes!("../assets/vendor/leaflet.js")),
     ("vendor/leaflet.css", CSS, include_bytes!("../assets/vendor/leaflet.css")),

@@ -99,7 +99,83 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("module.tracked", "跟踪任务", "Tracked in issue"),
     ("error.title", "出错了", "Something went wrong"),
     ("error.forbidden", "无权执行此操作", "Not allowed"),
+    // The live map (map.js reads the `map.` and `zone.` keys from the page).
+    ("map.title", "实时海上态势", "Live maritime picture"),
+    ("map.search", "按船名或 MMSI 搜索", "Search by name or MMSI"),
+    ("map.search.none", "没有找到船舶", "No vessel found"),
+    ("map.clock", "态势时间", "Picture time"),
+    ("map.vessels", "船舶", "vessels"),
+    ("map.in_view", "视野内", "in view"),
+    ("map.legend", "图例", "Legend"),
+    ("map.no_feed", "您的辖区暂无接入的海上态势数据源。", "No maritime feed covers your region yet."),
+    ("map.live", "实时", "Live"),
+    ("map.offline", "连接中断，正在重连…", "Connection lost, reconnecting…"),
+    ("map.state.moving", "航行", "Moving"),
+    ("map.state.stopped", "停泊", "Stopped"),
+    ("map.state.dark", "信号中断", "Dark"),
+    ("map.kind.fishing", "渔船", "Fishing"),
+    ("map.kind.cargo", "货船", "Cargo"),
+    ("map.kind.tanker", "油船", "Tanker"),
+    ("map.kind.passenger", "客船", "Passenger"),
+    ("map.kind.speedboat", "快艇", "Speedboat"),
+    ("map.kind.service", "工作船", "Service"),
+    ("map.kind.law_enforcement", "执法船", "Law enforcement"),
+    ("map.kind.other", "其他", "Other"),
+    ("map.kind.unknown", "未知", "Unknown"),
+    ("map.alerts", "预警", "Alerts"),
+    ("map.alert.open", "查看预警", "Open the alert"),
+    ("map.panel.close", "关闭", "Close"),
+    ("map.panel.mmsi", "MMSI", "MMSI"),
+    ("map.panel.name", "船名", "Name"),
+    ("map.panel.kind", "类型", "Kind"),
+    ("map.panel.state", "状态", "State"),
+    ("map.panel.position", "位置", "Position"),
+    ("map.panel.speed", "航速/航向/艏向", "Speed / course / heading"),
+    ("map.panel.last", "最后报告", "Last report"),
+    ("map.panel.district", "所属态势", "Feed"),
+    ("map.panel.registry", "船舶档案", "Registry record"),
+    ("map.panel.unregistered", "未登记（不在船舶档案中）", "Not in the registry"),
+    ("map.panel.owner", "船东", "Owner"),
+    ("map.panel.registry_no", "登记号", "Registry number"),
+    ("map.panel.flag", "船籍", "Flag"),
+    ("map.panel.home_port", "船籍港", "Home port"),
+    ("map.panel.international", "国际航行", "International voyage"),
+    ("map.panel.open_events", "正在发生", "Going on now"),
+    ("map.panel.recent_alerts", "近期预警", "Recent alerts"),
+    ("map.panel.none", "无", "None"),
+    ("map.panel.track", "航迹回放", "Track playback"),
+    ("map.panel.hours", "小时", "h"),
+    ("map.panel.play", "播放", "Play"),
+    ("map.panel.pause", "暂停", "Pause"),
+    ("map.panel.no_track", "该时段无航迹", "No track in this window"),
+    ("map.evidence", "地图证据", "Evidence on the map"),
+    ("map.evidence.track", "本船航迹", "The vessel's track"),
+    ("map.evidence.counterpart", "对方船舶航迹", "The counterpart's track"),
+    ("map.evidence.zone", "涉及区域", "The zone"),
+    ("map.evidence.place", "预警位置", "Where it happened"),
+    ("map.evidence.gone", "该时段的航迹已不在内存中（航迹仅保留 24 小时，数据源重启后清空）。", "The track of this time is no longer in memory (tracks are kept for 24 hours and start afresh when a feed restarts)."),
+    ("zone.jurisdiction", "辖区海域", "Jurisdiction"),
+    ("zone.coverage", "AIS 覆盖区", "AIS coverage"),
+    ("zone.open_port", "对外开放口岸", "Open port"),
+    ("zone.anchorage", "锚地", "Anchorage"),
+    ("zone.fishing_port", "渔港", "Fishing port"),
+    ("zone.cove", "岙口", "Cove"),
+    ("zone.uninhabited_island", "无人岛", "Uninhabited island"),
+    ("zone.unlicensed_dock", "无证码头", "Unlicensed dock"),
+    ("zone.temporary_berth", "临时停靠点", "Temporary berth"),
+    ("zone.restricted", "限制区域", "Restricted area"),
+    ("zone.boundary", "界线", "Boundary line"),
 ];
+
+/// Every string whose key starts with one of `prefixes`, in `lang` (for
+/// the scripts of the map pages).
+pub fn strings_with_prefix(lang: Lang, prefixes: &[&str]) -> Vec<(&'static str, &'static str)> {
+    STRINGS
+        .iter()
+        .filter(|(k, _, _)| prefixes.iter().any(|p| k.starts_with(p)))
+        .map(|(k, zh, en)| (*k, lang.pick(zh, en)))
+        .collect()
+}
 
 /// The string for `key` in `lang`.
 pub fn t(lang: Lang, key: &str) -> &'static str {

@@ -13,9 +13,10 @@
 //!
 //! Code map: [`config`] (layered configuration), [`auth`] (session, CSRF,
 //! language extractors), [`error`] (the one error type → HTTP response),
-//! [`routes`] (the route table), [`api`] (JSON handlers), [`pages`] (HTML
-//! handlers, rendered with maud), [`openapi`], [`metrics`], [`assets`],
-//! [`i18n`].
+//! [`routes`] (the route table), [`api`] (JSON handlers), [`map`] (the live
+//! map's JSON and push handlers), [`pages`] (HTML handlers, rendered with
+//! maud), [`live`] (the running maritime feeds), [`openapi`], [`metrics`],
+//! [`assets`], [`i18n`].
 
 pub mod api;
 pub mod assets;
@@ -24,6 +25,7 @@ pub mod config;
 pub mod error;
 pub mod i18n;
 pub mod live;
+pub mod map;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
@@ -37,6 +39,8 @@ use jinghai_domain::time::HOUR;
 use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
+use jinghai_workflow::map::Map;
+use jinghai_workflow::picture::Picture;
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
 use jinghai_workflow::{Accounts, Admin, Clock};
@@ -55,6 +59,9 @@ pub struct Inner {
     pub reports: Reports,
     pub alerts: Alerts,
     pub risks: Risks,
+    /// The live picture the running feeds publish into (see [`live`]).
+    pub picture: Arc<Picture>,
+    pub map: Map,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -69,6 +76,7 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> AppState {
+        let picture = Arc::new(Picture::new());
         let limits = LoginLimits {
             session_ttl: config.session_hours.max(1) as i64 * HOUR,
             ..LoginLimits::default()
@@ -79,6 +87,8 @@ impl AppState {
             reports: Reports::new(store.clone(), clock.clone()),
             alerts: Alerts::new(store.clone(), clock.clone()),
             risks: Risks::new(store.clone(), clock.clone()),
+            map: Map::new(store.clone(), picture.clone()),
+            picture,
             store,
             clock,
             config,

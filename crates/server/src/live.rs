@@ -7,6 +7,11 @@
 //! A feed is configured per district (`[[maritime]]` in the configuration):
 //! its zones, vessel registry and port reports in the FORMATS.md files, and
 //! its receivers. Broken files stop the server at start with the reason.
+//!
+//! A feed shown on the live map ([`Feed::show_on`]) publishes its vessels
+//! into the shared [`Picture`] about twice a second, and notes each new
+//! alert there for the map's live push. A recording can be replayed at a
+//! multiple of its own pace, shifted in time ([`replay`]): the demo does so.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,10 +19,12 @@ use std::sync::Arc;
 
 use jinghai_ais::Decoder;
 use jinghai_engine::{
-    parse_port_reports, Engine, EngineConfig, EngineOutput, Event, Registry, ZoneSet,
+    parse_port_reports, Engine, EngineConfig, EngineOutput, Event, FastMap, Observation,
+    ObservationKind, Registry, ZoneSet,
 };
 use jinghai_ingest::RawLine;
 use jinghai_store::{AlertWrite, Store};
+use jinghai_workflow::picture::{FeedPicture, OpenEvent, Picture, VesselUpdate};
 use serde::Deserialize;
 use tokio::sync::mpsc;
 
@@ -69,8 +76,12 @@ pub struct Feed {
     /// Added to every receive time (the demo replays a recorded day ending now).
     pub time_shift_ms: i64,
     pub engine: Engine,
+    /// The district the feed watches.
+    pub district: jinghai_domain::Region,
     decoders: HashMap<Arc<str>, Decoder>,
     last_time_ms: i64,
+    /// Where the feed shows on the live map, when it does.
+    picture: Option<PictureLink>,
 }
 
 /// The zones, registry, reports and engine settings of a feed, as text.
@@ -90,6 +101,31 @@ impl Feed {
         files: &FeedFiles,
         run: i64,
     ) -> Result<Feed, LiveError> {
+        Feed::build(store, name, district, files, run, 0).await
+    }
+
+    /// A feed for a recording replayed `time_shift_ms` later than it was
+    /// made: receive times and the port reports' times are shifted alike, so
+    /// an arrival report still precedes its port entry.
+    pub async fn replay(
+        store: &Arc<dyn Store>,
+        name: &str,
+        district: &str,
+        files: &FeedFiles,
+        run: i64,
+        time_shift_ms: i64,
+    ) -> Result<Feed, LiveError> {
+        Feed::build(store, name, district, files, run, time_shift_ms).await
+    }
+
+    async fn build(
+        store: &Arc<dyn Store>,
+        name: &str,
+        district: &str,
+        files: &FeedFiles,
+        run: i64,
+        time_shift_ms: i64,
+    ) -> Result<Feed, LiveError> {
         let invalid = |message: String| LiveError::Invalid {
             feed: name.to_string(),
             message,
@@ -107,12 +143,15 @@ impl Feed {
             ZoneSet::from_geojson(&files.zones, "zones").map_err(|e| invalid(e.to_string()))?;
         let registry =
             Registry::from_csv(&files.vessels, "vessels").map_err(|e| invalid(e.to_string()))?;
-        let reports = match &files.reports {
+        let mut reports = match &files.reports {
             Some(text) => {
                 parse_port_reports(text, "reports", &zones).map_err(|e| invalid(e.to_string()))?
             }
             None => Vec::new(),
         };
+        for r in &mut reports {
+            r.reported_at_ms += time_shift_ms;
+        }
         let config: EngineConfig = match &files.engine {
             Some(text) => {
                 toml::from_str(text).map_err(|e| invalid(format!("engine settings: {e}")))?
@@ -123,10 +162,12 @@ impl Feed {
             name: name.to_string(),
             region_id: region.id,
             run,
-            time_shift_ms: 0,
+            time_shift_ms,
             engine: Engine::new(config, zones, registry, reports),
+            district: region,
             decoders: HashMap::new(),
             last_time_ms: 0,
+            picture: None,
         })
     }
 
@@ -157,6 +198,7 @@ impl Feed {
         self.last_time_ms = self.last_time_ms.max(time_ms);
         if let Some(obs) = jinghai_engine::from_ais::observation(&decoded, time_ms) {
             self.engine.process(&obs, out);
+            self.note_for_picture(&obs);
         }
     }
 
@@ -187,8 +229,12 @@ pub async fn store_outputs(
 ) -> Result<usize, jinghai_store::StoreError> {
     let mut n = 0;
     for o in out.drain(..) {
+        let opened = matches!(o, EngineOutput::Opened(_));
         let (EngineOutput::Opened(e) | EngineOutput::Updated(e) | EngineOutput::Closed(e)) = o;
-        store.upsert_alert(now, &feed.alert(&e)).await?;
+        let id = store.upsert_alert(now, &feed.alert(&e)).await?;
+        if opened {
+            feed.note_alert_on_picture(id, &e);
+        }
         n += 1;
     }
     Ok(n)
@@ -206,6 +252,8 @@ pub async fn run_feed(
     let mut out = Vec::new();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut publish = tokio::time::interval(PUBLISH_EVERY);
+    publish.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             line = lines.recv() => match line {
@@ -223,22 +271,26 @@ pub async fn run_feed(
                 feed.engine.advance_time(now, &mut out);
                 store_outputs(&store, &feed, &mut out, clock.now()).await?;
             }
+            _ = publish.tick() => feed.publish_picture(clock.now()),
         }
     }
     feed.engine.finish(&mut out);
     store_outputs(&store, &feed, &mut out, clock.now()).await?;
+    feed.publish_picture(clock.now());
     tracing::info!(feed = %feed.name, "feed ended");
     Ok(())
 }
 
-/// Starts a configured feed: its engine and its receivers.
+/// Starts a configured feed: its engine and its receivers, shown on the map.
 pub async fn start(
     store: Arc<dyn Store>,
     clock: Arc<dyn jinghai_workflow::Clock>,
     cfg: &FeedConfig,
+    picture: &Picture,
 ) -> Result<(), LiveError> {
     let files = Feed::read_files(cfg)?;
-    let feed = Feed::new(&store, &cfg.name, &cfg.district, &files, clock.now()).await?;
+    let mut feed = Feed::new(&store, &cfg.name, &cfg.district, &files, clock.now()).await?;
+    feed.show_on(picture);
     let (tx, rx) = jinghai_ingest::channel(10_000);
     for spec in &cfg.sources {
         let ctx = jinghai_ingest::SourceContext::new(tx.clone(), jinghai_ingest::Shutdown::never());
@@ -282,4 +334,178 @@ pub async fn start(
         }
     });
     Ok(())
+}
+
+// --- the live picture (the map) ---------------------------------------------
+
+/// How often a running feed publishes its changed vessels to the picture.
+pub const PUBLISH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// A feed's place on the live map, and what changed since it last published.
+struct PictureLink {
+    feed: Arc<FeedPicture>,
+    /// Vessels heard since the last publish, with the heading of their last
+    /// position report (the engine keeps no heading).
+    changed: FastMap<u32, Option<u16>>,
+}
+
+impl Feed {
+    /// Shows this feed on the live map (replacing a feed of the same name).
+    pub fn show_on(&mut self, picture: &Picture) {
+        let feed = picture.attach(
+            &self.name,
+            self.district.clone(),
+            self.engine.zones().clone(),
+            self.engine.registry().clone(),
+        );
+        self.picture = Some(PictureLink {
+            feed,
+            changed: FastMap::default(),
+        });
+    }
+
+    fn note_for_picture(&mut self, obs: &Observation) {
+        if let Some(link) = &mut self.picture {
+            match &obs.kind {
+                ObservationKind::Position(p) => {
+                    link.changed.insert(obs.mmsi, p.heading_deg);
+                }
+                ObservationKind::Static(_) => {
+                    link.changed.entry(obs.mmsi).or_insert(None);
+                }
+            }
+        }
+    }
+
+    /// Publishes the vessels heard since the last call, the feed's clock
+    /// (its latest receive time, or the wall clock `wall_ms` when later) and
+    /// the events still open.
+    pub fn publish_picture(&mut self, wall_ms: i64) {
+        let Some(link) = &mut self.picture else {
+            return;
+        };
+        let now = self.engine.now_ms().unwrap_or(wall_ms).max(wall_ms);
+        let engine = &self.engine;
+        let updates: Vec<VesselUpdate> = link
+            .changed
+            .drain()
+            .filter_map(|(mmsi, heading)| {
+                let v = engine.vessel(mmsi)?;
+                let pos = v.last_position?;
+                Some(VesselUpdate {
+                    mmsi,
+                    name: v.name.map(str::to_string),
+                    ship_type: v.ship_type,
+                    lat: pos.lat,
+                    lon: pos.lon,
+                    sog: v.sog_kn,
+                    cog: v.cog_deg,
+                    heading,
+                    time_ms: v.last_time_ms.unwrap_or(now),
+                })
+            })
+            .collect();
+        let open = engine.open_events().into_iter().map(OpenEvent::of).collect();
+        link.feed.publish(now, updates, Some(open));
+    }
+
+    fn note_alert_on_picture(&self, id: i64, e: &Event) {
+        if let Some(link) = &self.picture {
+            link.feed.note_alert(id, e);
+        }
+    }
+
+    /// After the engine's registry changed (a registry edit picked up while
+    /// running), shows the new records in the map's vessel panels.
+    pub fn publish_registry(&self) {
+        if let Some(link) = &self.picture {
+            link.feed.set_registry(self.engine.registry().clone());
+        }
+    }
+
+    /// After the engine's zones changed, draws the new zones on the map.
+    pub fn publish_zones(&self) {
+        if let Some(link) = &self.picture {
+            link.feed.set_zones(self.engine.zones().clone());
+        }
+    }
+}
+
+// --- replaying a recording at a multiple of its pace -------------------------
+
+/// The receive time of the first line of a recording that has one.
+pub fn first_time_ms(nmea: &str) -> Option<i64> {
+    nmea.lines()
+        .find_map(|l| jinghai_ais::parse_line(l.as_bytes()).ok()?.time_ms)
+}
+
+/// Sends recorded lines at `speed`× the pace of their own receive times
+/// (lines without a time go at once, with the line before them). Stops when
+/// the receiver is gone.
+pub async fn send_paced(nmea: &str, speed: f64, source: Arc<str>, tx: mpsc::Sender<RawLine>) {
+    let speed = if speed.is_finite() && speed > 0.0 { speed } else { 1.0 };
+    let start = tokio::time::Instant::now();
+    let mut first = None;
+    for line in nmea.lines() {
+        if let Some(t) = jinghai_ais::parse_line(line.as_bytes()).ok().and_then(|s| s.time_ms) {
+            let t0 = *first.get_or_insert(t);
+            let due = start + std::time::Duration::from_secs_f64((t - t0).max(0) as f64 / 1000.0 / speed);
+            if due > tokio::time::Instant::now() {
+                tokio::time::sleep_until(due).await;
+            }
+        }
+        let raw = RawLine {
+            bytes: line.as_bytes().to_vec(),
+            received_ms: 0,
+            source: source.clone(),
+        };
+        if tx.send(raw).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// A recording to replay through a feed of its own.
+pub struct Replay<'a> {
+    pub name: &'a str,
+    pub district: &'a str,
+    pub files: &'a FeedFiles,
+    pub nmea: &'a str,
+    /// Multiple of the recording's own pace (1 = as recorded).
+    pub speed: f64,
+    /// Where the recording's first line lands on the clock (epoch ms).
+    pub start_ms: i64,
+    pub run: i64,
+}
+
+/// Replays a recording through a new feed shown on the map, at its pace ×
+/// `speed`, shifted so that it starts at `start_ms`; returns when it has
+/// been played and every alert stored, with the shifted time of its last line.
+pub async fn replay(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn jinghai_workflow::Clock>,
+    picture: &Picture,
+    r: Replay<'_>,
+) -> Result<i64, LiveError> {
+    let invalid = |message: String| LiveError::Invalid {
+        feed: r.name.to_string(),
+        message,
+    };
+    let first = first_time_ms(r.nmea).ok_or_else(|| invalid("the recording has no receive times".into()))?;
+    let shift = r.start_ms - first;
+    let mut feed = Feed::replay(&store, r.name, r.district, r.files, r.run, shift).await?;
+    feed.show_on(picture);
+    let (tx, rx) = jinghai_ingest::channel(4096);
+    let source: Arc<str> = Arc::from(r.name);
+    let sender = send_paced(r.nmea, r.speed, source, tx);
+    let name = r.name.to_string();
+    let (_, ran) = tokio::join!(sender, run_feed(store, clock, feed, rx));
+    ran.map_err(|source| LiveError::Store { feed: name, source })?;
+    let last = r
+        .nmea
+        .lines()
+        .rev()
+        .find_map(|l| jinghai_ais::parse_line(l.as_bytes()).ok()?.time_ms)
+        .unwrap_or(first);
+    Ok(last + shift)
 }

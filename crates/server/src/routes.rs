@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, assets, pages, AppState};
+use crate::{api, assets, map, pages, AppState};
 
 /// How the scoping matrix exercises a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,8 @@ pub enum Entity {
     RiskFile,
     /// An alert on the desk.
     Alert,
+    /// A vessel on a running feed, by MMSI.
+    LiveVessel,
 }
 
 /// One endpoint.
@@ -106,6 +108,13 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/api/v1/daily/entries/{id}/review", true, "Approve or return a submitted section: {approve, comment}", Item(ReportEntry), post(api::daily_review)),
     route!("POST", "/api/v1/daily/entries/{id}/unlock", true, "Unlock an approved section: {reason}", Item(ReportEntry), post(api::daily_unlock)),
     route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events)", List, get(api::alerts)),
+    route!("GET", "/api/v1/alerts/{id}/evidence", true, "An alert's evidence: the vessel's track segment, the counterpart's, the zone (GeoJSON)", Item(Alert), get(map::evidence)),
+    route!("GET", "/api/v1/map/vessels", true, "Live vessels in a viewport (?bbox=min_lon,min_lat,max_lon,max_lat&zoom=0-22), or counted clusters at a low zoom", List, get(map::viewport)),
+    route!("GET", "/api/v1/map/vessels/{id}", true, "A live vessel by MMSI: registry record and owner, last report, its alerts, open events", Item(LiveVessel), get(map::vessel)),
+    route!("GET", "/api/v1/map/vessels/{id}/track", true, "A live vessel's track over the last ?hours=1-24 (default 3) of its feed's clock", Item(LiveVessel), get(map::track)),
+    route!("GET", "/api/v1/map/search", true, "Live vessels by name or MMSI (?q=)", List, get(map::search)),
+    route!("GET", "/api/v1/map/zones", true, "Zones of the caller's feeds (GeoJSON FeatureCollection)", List, get(map::zones)),
+    route!("GET", "/api/v1/map/stream", true, "Live push (server-sent events, about 1/s) of vessel changes and new alerts in a viewport (?bbox=&zoom=)", List, get(map::stream)),
     route!("GET", "/api/v1/audit", true, "Audit log in the caller's scope (admin, task-force office)", List, get(api::audit)),
     // Web UI.
     route!("GET", "/", false, "Dashboard", OwnData, get(pages::home)),
@@ -134,6 +143,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/risks/{id}/check", false, "Check close-out (office)", Item(Risk), post(pages::risks::check)),
     route!("GET", "/risks/files/{id}", false, "Download an evidence file", Item(RiskFile), get(pages::risks::file)),
     route!("GET", "/alerts", false, "Alert list and desk", List, get(pages::alerts::list)),
+    route!("GET", "/alerts/{id}", false, "An alert with its evidence on a map", Item(Alert), get(pages::alerts::detail)),
+    route!("GET", "/map", false, "Live map: vessels, zones, alerts; vessel panel with track playback", List, get(pages::map::page)),
     route!("POST", "/alerts/{id}/assign", false, "Assign an alert to a unit (office)", Item(Alert), post(pages::alerts::assign)),
     route!("POST", "/alerts/{id}/ack", false, "Acknowledge an assigned alert", Item(Alert), post(pages::alerts::acknowledge)),
     route!("POST", "/alerts/{id}/close", false, "Dismiss (with a reason) or escalate an alert", Item(Alert), post(pages::alerts::close)),

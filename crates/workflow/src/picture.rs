@@ -84,8 +84,11 @@ pub enum VesselState {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VesselSnapshot {
     pub mmsi: u32,
-    /// The AIS name, else the registry's, else empty.
+    /// The registry's name, else the AIS name, else empty.
     pub name: String,
+    /// The name the vessel broadcasts, when it differs from `name`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ais_name: String,
     /// A FORMATS.md vessel kind (`fishing`, `cargo` …) from the registry, else
     /// from the AIS ship type; `unknown` when neither says.
     pub kind: &'static str,
@@ -491,15 +494,15 @@ impl FeedPicture {
     ) {
         let mut st = write(&self.state);
         st.now_ms = st.now_ms.max(now_ms);
+        let registry = st.registry.clone();
         for u in updates {
             let seq = self.next_seq();
-            let record = st.registry.get(u.mmsi);
+            let record = registry.get(u.mmsi);
             let kind = match record {
                 Some(r) => kind_name(r.kind),
                 None => kind_of_ship_type(u.ship_type),
             };
             let registered = record.is_some();
-            let registry_name = record.map(|r| r.name.clone());
             let cell = cell_of(u.lat, u.lon);
             let FeedState { vessels, grid, .. } = &mut *st;
             let v = vessels.entry(u.mmsi).or_insert_with(|| {
@@ -508,6 +511,7 @@ impl FeedPicture {
                     snap: VesselSnapshot {
                         mmsi: u.mmsi,
                         name: String::new(),
+                        ais_name: String::new(),
                         kind,
                         registered,
                         state: VesselState::Moving,
@@ -528,13 +532,18 @@ impl FeedPicture {
                 grid.entry(cell).or_default().push(u.mmsi);
                 v.cell = cell;
             }
-            let name = u
-                .name
-                .filter(|n| !n.trim().is_empty())
-                .or(registry_name)
-                .unwrap_or_default();
+            let ais_name = u.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            let name = record
+                .map(|r| r.name.trim())
+                .filter(|n| !n.is_empty())
+                .or(ais_name)
+                .unwrap_or("");
+            let ais_name = ais_name.filter(|a| *a != name).unwrap_or("");
             if v.snap.name != name {
-                v.snap.name = name;
+                v.snap.name = name.to_string();
+            }
+            if v.snap.ais_name != ais_name {
+                v.snap.ais_name = ais_name.to_string();
             }
             v.snap.kind = kind;
             v.snap.registered = registered;
@@ -565,8 +574,10 @@ impl FeedPicture {
 
     /// Notes a new alert for the live push.
     pub fn note_alert(&self, id: i64, e: &Event) {
-        let seq = self.next_seq();
+        // The number is taken under the lock, as `publish` does: a reader that
+        // saw the counter then waits for the lock sees everything numbered up to it.
         let mut st = write(&self.state);
+        let seq = self.next_seq();
         if st.alerts.len() >= ALERT_NOTES_KEPT {
             st.alerts.pop_front();
         }
@@ -718,7 +729,8 @@ impl FeedPicture {
         for v in st.vessels.values() {
             let hit = needle.is_empty()
                 || (digits && v.snap.mmsi.to_string().starts_with(needle))
-                || v.snap.name.to_lowercase().contains(needle);
+                || v.snap.name.to_lowercase().contains(needle)
+                || v.snap.ais_name.to_lowercase().contains(needle);
             if hit {
                 out.push(SearchHit {
                     vessel: VesselSnapshot {
@@ -1276,13 +1288,15 @@ mod tests {
             registry,
         );
         let mut u = update(412_000_001, 29.9, 122.0, T);
-        u.name = None;
+        u.name = Some("ZHE BEI YU 1".into());
         f.publish(T, [u, update(2, 29.9, 122.0, T)], None);
         let v = f.vessel(412_000_001).unwrap();
         assert_eq!(
             (v.kind, v.registered, v.name.as_str()),
             ("cargo", true, "浙北渔1")
         );
+        assert_eq!(v.ais_name, "ZHE BEI YU 1", "the broadcast name is kept beside it");
+        assert_eq!(p.search(&scope("330206"), "bei yu", 5)[0].vessel.mmsi, 412_000_001);
         let w = f.vessel(2).unwrap();
         assert_eq!((w.kind, w.registered), ("fishing", false));
     }
