@@ -84,7 +84,9 @@ struct DemoArgs {
 fn parse_speed(text: &str) -> std::result::Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if (1.0..=3600.0).contains(&s) => Ok(s),
-        _ => Err(format!("the speed is a number from 1 to 3600, got {text:?}")),
+        _ => Err(format!(
+            "the speed is a number from 1 to 3600, got {text:?}"
+        )),
     }
 }
 

@@ -79,7 +79,9 @@ impl MapConfig {
         }
         for p in ["{z}", "{x}", "{y}"] {
             if !url.contains(p) {
-                return Err(format!("map.tile_url needs {p} (with {{z}}, {{x}}, {{y}}): {url:?}"));
+                return Err(format!(
+                    "map.tile_url needs {p} (with {{z}}, {{x}}, {{y}}): {url:?}"
+                ));
             }
         }
         Ok(())
@@ -275,20 +277,29 @@ mod tests {
         let c = Config::load(Some(&file), env(&[])).unwrap();
         assert_eq!(c.map.tile_url, "http://tiles.local/{z}/{x}/{y}.png");
         assert_eq!(c.map.tile_attribution, "内网天地图");
-        assert_eq!(Config::load(None, env(&[])).unwrap().map, MapConfig::default());
+        assert_eq!(
+            Config::load(None, env(&[])).unwrap().map,
+            MapConfig::default()
+        );
         let c = Config::load(
             None,
             env(&[("JINGHAI_MAP_TILE_URL", "/tiles/{z}/{x}/{y}.png")]),
         )
         .unwrap();
         assert_eq!(c.map.tile_url, "/tiles/{z}/{x}/{y}.png");
-        let e = Config::load(None, env(&[("JINGHAI_MAP_TILE_URL", "http://tiles.local/{z}/{x}.png")]))
-            .unwrap_err()
-            .to_string();
+        let e = Config::load(
+            None,
+            env(&[("JINGHAI_MAP_TILE_URL", "http://tiles.local/{z}/{x}.png")]),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("{y}"), "{e}");
-        let e = Config::load(None, env(&[("JINGHAI_MAP_TILE_URL", "ftp://x/{z}/{x}/{y}")]))
-            .unwrap_err()
-            .to_string();
+        let e = Config::load(
+            None,
+            env(&[("JINGHAI_MAP_TILE_URL", "ftp://x/{z}/{x}/{y}")]),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("map.tile_url"), "{e}");
         std::fs::write(&file, "[map]\ntile_ulr = \"x\"\n").unwrap();
         let e = Config::load(Some(&file), env(&[])).unwrap_err().to_string();

@@ -405,7 +405,11 @@ impl Feed {
                 })
             })
             .collect();
-        let open = engine.open_events().into_iter().map(OpenEvent::of).collect();
+        let open = engine
+            .open_events()
+            .into_iter()
+            .map(OpenEvent::of)
+            .collect();
         link.feed.publish(now, updates, Some(open));
     }
 
@@ -443,13 +447,21 @@ pub fn first_time_ms(nmea: &str) -> Option<i64> {
 /// (lines without a time go at once, with the line before them). Stops when
 /// the receiver is gone.
 pub async fn send_paced(nmea: &str, speed: f64, source: Arc<str>, tx: mpsc::Sender<RawLine>) {
-    let speed = if speed.is_finite() && speed > 0.0 { speed } else { 1.0 };
+    let speed = if speed.is_finite() && speed > 0.0 {
+        speed
+    } else {
+        1.0
+    };
     let start = tokio::time::Instant::now();
     let mut first = None;
     for line in nmea.lines() {
-        if let Some(t) = jinghai_ais::parse_line(line.as_bytes()).ok().and_then(|s| s.time_ms) {
+        if let Some(t) = jinghai_ais::parse_line(line.as_bytes())
+            .ok()
+            .and_then(|s| s.time_ms)
+        {
             let t0 = *first.get_or_insert(t);
-            let due = start + std::time::Duration::from_secs_f64((t - t0).max(0) as f64 / 1000.0 / speed);
+            let due =
+                start + std::time::Duration::from_secs_f64((t - t0).max(0) as f64 / 1000.0 / speed);
             if due > tokio::time::Instant::now() {
                 tokio::time::sleep_until(due).await;
             }
@@ -491,7 +503,8 @@ pub async fn replay(
         feed: r.name.to_string(),
         message,
     };
-    let first = first_time_ms(r.nmea).ok_or_else(|| invalid("the recording has no receive times".into()))?;
+    let first = first_time_ms(r.nmea)
+        .ok_or_else(|| invalid("the recording has no receive times".into()))?;
     let shift = r.start_ms - first;
     let mut feed = Feed::replay(&store, r.name, r.district, r.files, r.run, shift).await?;
     feed.show_on(picture);

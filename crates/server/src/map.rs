@@ -67,8 +67,8 @@ pub async fn track(
 ) -> ApiResult {
     let mmsi = parse_mmsi(id).map_err(|e| auth.err(e))?;
     let q = query(&raw);
-    let hours = parse_hours(q.get("hours").map(String::as_str).unwrap_or(""))
-        .map_err(|e| auth.err(e))?;
+    let hours =
+        parse_hours(q.get("hours").map(String::as_str).unwrap_or("")).map_err(|e| auth.err(e))?;
     let t = s
         .map
         .track(&auth.ctx, mmsi, hours)
@@ -194,10 +194,7 @@ pub async fn stream(State(s): State<AppState>, auth: Auth, RawQuery(raw): RawQue
         } else {
             p.since
         };
-        let changes = p
-            .s
-            .map
-            .changes(&p.auth.ctx, &p.view, since, p.alerts_since);
+        let changes = p.s.map.changes(&p.auth.ctx, &p.view, since, p.alerts_since);
         p.since = Some(changes.view.seq);
         p.alerts_since = changes.view.seq;
         p.sent += 1;

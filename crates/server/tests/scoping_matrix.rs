@@ -267,6 +267,8 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::Risk) => risk,
                 ScopeCheck::Item(Entity::RiskFile) => risk_file,
                 ScopeCheck::Item(Entity::Alert) => alert,
+                // Only Zhenhai's feed has it: foreign to every pair.
+                ScopeCheck::Item(Entity::LiveVessel) => i64::from(common::ZHENHAI_VESSEL),
                 _ => 0,
             };
             let path = r

@@ -14,8 +14,7 @@ use crate::Result;
 pub trait LiveMapStore: Send + Sync {
     /// The newest alerts naming `mmsi`, as the vessel or as the counterpart of
     /// an encounter, that the caller may see (at most `limit`, newest first).
-    async fn list_vessel_alerts(&self, scope: &Scope, mmsi: i64, limit: i64)
-        -> Result<Vec<Alert>>;
+    async fn list_vessel_alerts(&self, scope: &Scope, mmsi: i64, limit: i64) -> Result<Vec<Alert>>;
 }
 
 /// Expanded in `sqlite.rs` and `postgres.rs` right after `impl_store!`, whose

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use jinghai_domain::audit::Actor;
 use jinghai_domain::alert::AlertStatus;
+use jinghai_domain::audit::Actor;
 use jinghai_domain::{Agency, RegionCode, RegionLevel, Role, Scope};
 use jinghai_store::{both_backends, AlertWrite, NewRegion, NewUnit, Store};
 
@@ -21,7 +21,12 @@ fn alert(key: &str, region_id: i64, mmsi: i64, other: Option<i64>, start_at: i64
     AlertWrite {
         event_key: key.into(),
         region_id,
-        kind: if other.is_some() { "encounter" } else { "ais_gap" }.into(),
+        kind: if other.is_some() {
+            "encounter"
+        } else {
+            "ais_gap"
+        }
+        .into(),
         mmsi,
         other_mmsi: other,
         start_at,
@@ -125,13 +130,16 @@ async fn vessel_alerts(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let zhenhai_alert = store
-        .list_alerts(&scope_at("330211"), 10)
-        .await
-        .unwrap()[0]
-        .id;
+    let zhenhai_alert = store.list_alerts(&scope_at("330211"), 10).await.unwrap()[0].id;
     store
-        .set_alert_status(&a, t, zhenhai_alert, AlertStatus::Assigned, Some(unit.id), "")
+        .set_alert_status(
+            &a,
+            t,
+            zhenhai_alert,
+            AlertStatus::Assigned,
+            Some(unit.id),
+            "",
+        )
         .await
         .unwrap();
     let with_unit = Scope {

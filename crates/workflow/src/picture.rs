@@ -1295,8 +1295,14 @@ mod tests {
             (v.kind, v.registered, v.name.as_str()),
             ("cargo", true, "浙北渔1")
         );
-        assert_eq!(v.ais_name, "ZHE BEI YU 1", "the broadcast name is kept beside it");
-        assert_eq!(p.search(&scope("330206"), "bei yu", 5)[0].vessel.mmsi, 412_000_001);
+        assert_eq!(
+            v.ais_name, "ZHE BEI YU 1",
+            "the broadcast name is kept beside it"
+        );
+        assert_eq!(
+            p.search(&scope("330206"), "bei yu", 5)[0].vessel.mmsi,
+            412_000_001
+        );
         let w = f.vessel(2).unwrap();
         assert_eq!((w.kind, w.registered), ("fishing", false));
     }
