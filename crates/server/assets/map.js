@@ -251,6 +251,7 @@
       onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.name} · ${S["zone." + f.properties.kind] || f.properties.kind}`, { sticky: true }),
     }).addTo(map);
     getJson("/api/v1/map/zones").then((gj) => zonesLayer.addData(gj)).catch(() => {});
+    state.zones = zonesLayer;
     vessels.addTo(map);
     const alertsLayer = L.layerGroup().addTo(map);
     const trackLayer = L.layerGroup().addTo(map);
@@ -357,6 +358,7 @@
         el("table", { class: "kv" },
           el("tbody", {},
             row(S["map.panel.mmsi"], el("code", { text: String(d.mmsi) })),
+            d.ais_name ? row(S["map.panel.ais_name"], d.ais_name) : null,
             row(S["map.panel.kind"], S["map.kind." + d.kind] || d.kind),
             row(S["map.panel.district"], d.feed.district_name)),
           live),
@@ -479,27 +481,34 @@
     const S = JSON.parse(container.dataset.strings || "{}");
     const e = JSON.parse(container.dataset.evidence || "{}");
     const map = baseMap(container);
+    // Layers are made first and added once the view is set (a canvas layer
+    // cannot be drawn on a map without one).
     const bounds = L.latLngBounds([[e.alert.lat, e.alert.lon]]);
+    const drawn = { zone: 0, lines: 0 };
+    const layers = [];
     if (e.zone) {
       const z = L.geoJSON(e.zone, { style: zoneStyle(e.zone.properties.kind) })
-        .bindTooltip(`${e.zone.properties.name} · ${S["zone." + e.zone.properties.kind] || ""}`)
-        .addTo(map);
+        .bindTooltip(`${e.zone.properties.name} · ${S["zone." + e.zone.properties.kind] || ""}`);
       bounds.extend(z.getBounds());
+      layers.push(z);
+      drawn.zone = 1;
     }
     const line = (points, colour) => {
-      if (!points.length) return null;
+      if (!points.length) return;
       const ll = points.map((p) => [p.lat, p.lon]);
-      const l = L.polyline(ll, { color: colour, weight: 3 }).addTo(map);
-      L.circleMarker(ll[0], { radius: 4, color: colour, fillOpacity: 1 }).bindTooltip(when(points[0].time_ms)).addTo(map);
-      L.circleMarker(ll[ll.length - 1], { radius: 6, color: colour, fillColor: "#fff", fillOpacity: 1, weight: 3 })
-        .bindTooltip(when(points[points.length - 1].time_ms)).addTo(map);
+      const l = L.polyline(ll, { color: colour, weight: 3 });
       bounds.extend(l.getBounds());
-      return l;
+      layers.push(l,
+        L.circleMarker(ll[0], { radius: 4, color: colour, fillOpacity: 1 }).bindTooltip(when(points[0].time_ms)),
+        L.circleMarker(ll[ll.length - 1], { radius: 6, color: colour, fillColor: "#fff", fillOpacity: 1, weight: 3 })
+          .bindTooltip(when(points[points.length - 1].time_ms)));
+      drawn.lines += 1;
     };
     line(e.track || [], "#1565c0");
     line(e.counterpart || [], "#f57c00");
-    alertMarker({ id: e.alert.id, kind: e.alert.kind, mmsi: e.alert.mmsi, lat: e.alert.lat, lon: e.alert.lon, start_ms: e.alert.start_at }, S).addTo(map);
+    layers.push(alertMarker({ id: e.alert.id, kind: e.alert.kind, mmsi: e.alert.mmsi, lat: e.alert.lat, lon: e.alert.lon, start_ms: e.alert.start_at }, S));
     map.fitBounds(bounds.pad(0.3), { maxZoom: 15 });
+    for (const l of layers) l.addTo(map);
     container.dataset.trackPoints = String((e.track || []).length);
     container.dataset.counterpartPoints = String((e.counterpart || []).length);
     container.dataset.ready = "1";
@@ -517,7 +526,7 @@
         swatch("#b3261e", S["map.evidence.place"]));
       if (e.zone) lg.append(swatch(zoneStyle(e.zone.properties.kind).color, `${S["map.evidence.zone"]}: ${e.zone.properties.name}`));
     }
-    window.jinghaiEvidence = { map, evidence: e };
+    window.jinghaiEvidence = { map, evidence: e, drawn };
   }
 
   function start() {

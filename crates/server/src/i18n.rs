@@ -127,6 +127,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("map.panel.close", "关闭", "Close"),
     ("map.panel.mmsi", "MMSI", "MMSI"),
     ("map.panel.name", "船名", "Name"),
+    ("map.panel.ais_name", "AIS 船名", "AIS name"),
     ("map.panel.kind", "类型", "Kind"),
     ("map.panel.state", "状态", "State"),
     ("map.panel.position", "位置", "Position"),

@@ -87,15 +87,51 @@ async fn viewport_answers_vessels_or_clusters_in_scope() {
         .body,
     );
     assert_eq!(mmsis(&cove), [u64::from(BEILUN_VESSEL)]);
-    // Zoomed out: counted clusters.
+    // Zoomed out over a sparse sea: still vessel by vessel.
     let far = json(
         &app.get(&office, "/api/v1/map/vessels?bbox=118,27,124,32&zoom=6")
             .await
             .body,
     );
-    assert_eq!(far["clustered"], true);
-    assert_eq!(far["clusters"][0]["count"], 2);
-    assert!(mmsis(&far).is_empty());
+    assert_eq!(far["clustered"], false);
+    assert_eq!(mmsis(&far).len(), 2);
+    // A crowd zoomed out: counted clusters.
+    let beilun = app
+        .picture
+        .feeds()
+        .into_iter()
+        .find(|f| f.name == "beilun")
+        .unwrap();
+    beilun.publish(
+        T0 + 600_000,
+        (0..400u32).map(|i| jinghai_workflow::picture::VesselUpdate {
+            mmsi: 413_000_000 + i,
+            name: None,
+            ship_type: Some(30),
+            lat: 29.8 + f64::from(i % 20) * 0.001,
+            lon: 122.2 + f64::from(i / 20) * 0.001,
+            sog: Some(3.0),
+            cog: None,
+            heading: None,
+            time_ms: T0 + 600_000,
+        }),
+        None,
+    );
+    let crowd = json(
+        &app.get(&office, "/api/v1/map/vessels?bbox=118,27,124,32&zoom=6")
+            .await
+            .body,
+    );
+    assert_eq!(crowd["clustered"], true);
+    assert_eq!(crowd["total"], 402);
+    let counted: u64 = crowd["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 402);
+    assert!(mmsis(&crowd).is_empty());
     // The city office sees both districts.
     let city = app.login("city.office").await;
     let both = json(&app.get(&city, "/api/v1/map/vessels").await.body);

@@ -7,9 +7,10 @@
 //! - **Spatial index.** Each feed keeps its vessels in a grid of
 //!   [`CELL_DEG`]° cells, so a viewport query visits only the cells it
 //!   covers (or, for a wide view, only the occupied cells).
-//! - **Clusters.** Below zoom [`CLUSTER_BELOW_ZOOM`], or when more than
-//!   [`MAX_VESSELS_IN_VIEW`] vessels are in view, a query answers counted
-//!   clusters (about [`CLUSTER_PX`] screen pixels wide) instead of vessels.
+//! - **Clusters.** Below zoom [`CLUSTER_BELOW_ZOOM`] with more than
+//!   [`CLUSTER_ABOVE_VESSELS`] vessels in view, or with more than
+//!   [`MAX_VESSELS_IN_VIEW`] at any zoom, a query answers counted clusters
+//!   (about [`CLUSTER_PX`] screen pixels wide) instead of vessels.
 //! - **Track history, bounded.** Per vessel, a downsampled track of the last
 //!   [`HISTORY_SPAN_MS`] (24 h): a point at most every [`HISTORY_MIN_STEP_MS`],
 //!   and a still vessel only every [`HISTORY_STILL_STEP_MS`]; never more than
@@ -39,8 +40,11 @@ use serde::Serialize;
 
 /// Grid cell size of the spatial index, degrees (about 2 km).
 pub const CELL_DEG: f64 = 0.02;
-/// Below this zoom a viewport is answered with clusters.
+/// Below this zoom a crowded viewport is answered with clusters...
 pub const CLUSTER_BELOW_ZOOM: u8 = 11;
+/// ...when it holds more than this many vessels (a sparse sea is drawn
+/// vessel by vessel at any zoom).
+pub const CLUSTER_ABOVE_VESSELS: usize = 300;
 /// More vessels than this in view are answered with clusters at any zoom.
 pub const MAX_VESSELS_IN_VIEW: usize = 2000;
 /// Width of a cluster on screen, pixels (256-pixel web-Mercator tiles).
@@ -841,7 +845,8 @@ impl Picture {
         for f in self.visible_feeds(scope) {
             f.collect(view, since, &mut c);
         }
-        let clustered = view.zoom < CLUSTER_BELOW_ZOOM || c.total > MAX_VESSELS_IN_VIEW;
+        let clustered = c.total > MAX_VESSELS_IN_VIEW
+            || (view.zoom < CLUSTER_BELOW_ZOOM && c.total > CLUSTER_ABOVE_VESSELS);
         let (vessels, clusters) = if clustered {
             (Vec::new(), cluster(&c.found, view.zoom))
         } else {
@@ -1090,6 +1095,20 @@ mod tests {
             None,
         );
         assert!(low.clustered && low.vessels.is_empty());
+        // The same zoom over a sparse sea (the loner alone) lists the vessel.
+        let sparse = p.viewport(
+            &s,
+            &Viewport {
+                min_lon: 119.0,
+                min_lat: 24.0,
+                max_lon: 121.0,
+                max_lat: 26.0,
+                zoom: 7,
+            },
+            None,
+        );
+        assert!(!sparse.clustered);
+        assert_eq!(sparse.vessels.len(), 1);
         assert_eq!(low.clusters.iter().map(|c| c.count).sum::<usize>(), 3001);
         assert_eq!(
             low.clusters.len(),

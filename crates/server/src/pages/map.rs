@@ -71,8 +71,8 @@ pub async fn page(State(s): State<AppState>, auth: Auth) -> Result<Markup, ApiEr
                     datalist id="map-search-hits" {}
                 }
                 span.clock { (t(lang, "map.clock")) "：" span data-testid="map-clock" { "—" } }
-                span.count data-testid="map-count" {}
-                span.link data-testid="map-link" {}
+                span.mapcount data-testid="map-count" {}
+                span.maplink data-testid="map-link" {}
             }
             @if feeds.is_empty() {
                 p.notice data-testid="map-no-feed" { (t(lang, "map.no_feed")) }
