@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks, with a throwaway PostgreSQL for the ones that compare
-# backends. `scripts/bench.sh` runs all; `scripts/bench.sh rollup` one.
+# backends. `scripts/bench.sh` runs all; `scripts/bench.sh rollup` or
+# `scripts/bench.sh viewport` (the live map's viewport queries) one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh postgres
@@ -10,6 +11,7 @@ jinghai_pg_start
 
 case "${1:-all}" in
     rollup) cargo bench -p jinghai-store --bench rollup ;;
+    viewport) cargo bench -p jinghai-server --bench viewport ;;
     all) cargo bench --workspace ;;
-    *) echo "bench: unknown benchmark '$1' (rollup, all)" >&2; exit 2 ;;
+    *) echo "bench: unknown benchmark '$1' (rollup, viewport, all)" >&2; exit 2 ;;
 esac

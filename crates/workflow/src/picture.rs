@@ -74,6 +74,8 @@ pub const HISTORY_TIERS: [(i64, i64); 3] = [
 ];
 /// Alert notes kept per feed for the live push.
 const ALERT_NOTES_KEPT: usize = 256;
+/// Vessel updates applied per hold of a feed's write lock.
+const PUBLISH_CHUNK: usize = 256;
 
 /// Moving, stopped, or dark (silent for [`DARK_AFTER_MS`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -496,6 +498,30 @@ impl FeedPicture {
         updates: impl IntoIterator<Item = VesselUpdate>,
         open_events: Option<Vec<OpenEvent>>,
     ) {
+        let mut updates = updates.into_iter().peekable();
+        // In chunks, letting readers in between: a busy feed's publish of
+        // thousands of vessels never holds a map request up for long.
+        // (Vessels are independent; a reader may see half a publish.)
+        while updates.peek().is_some() {
+            self.publish_some(now_ms, updates.by_ref().take(PUBLISH_CHUNK));
+        }
+        let mut st = write(&self.state);
+        st.now_ms = st.now_ms.max(now_ms);
+        if let Some(open) = open_events {
+            st.open_events = open;
+        }
+        let cutoff = st.now_ms - DROP_AFTER_MS;
+        let FeedState { vessels, grid, .. } = &mut *st;
+        vessels.retain(|&mmsi, v| {
+            let keep = v.snap.last_ms >= cutoff;
+            if !keep {
+                remove_from_cell(grid, v.cell, mmsi);
+            }
+            keep
+        });
+    }
+
+    fn publish_some(&self, now_ms: i64, updates: impl Iterator<Item = VesselUpdate>) {
         let mut st = write(&self.state);
         st.now_ms = st.now_ms.max(now_ms);
         let registry = st.registry.clone();
@@ -562,18 +588,6 @@ impl FeedPicture {
             v.history.offer(u.time_ms, u.lat, u.lon);
             v.seq = seq;
         }
-        if let Some(open) = open_events {
-            st.open_events = open;
-        }
-        let cutoff = st.now_ms - DROP_AFTER_MS;
-        let FeedState { vessels, grid, .. } = &mut *st;
-        vessels.retain(|&mmsi, v| {
-            let keep = v.snap.last_ms >= cutoff;
-            if !keep {
-                remove_from_cell(grid, v.cell, mmsi);
-            }
-            keep
-        });
     }
 
     /// Notes a new alert for the live push.
@@ -686,8 +700,10 @@ impl FeedPicture {
             .collect()
     }
 
-    /// Vessels in `view`, for [`Picture::viewport`]: (snapshot, changed after `since`).
-    fn collect(&self, view: &Viewport, since: Option<u64>, out: &mut Collected) {
+    /// Vessels in `view`, for [`Picture::viewport`]: where each is and whether
+    /// it changed after `since`. Nothing is copied yet: a crowded view becomes
+    /// clusters and needs only the positions.
+    fn collect(&self, feed: usize, view: &Viewport, since: Option<u64>, out: &mut Collected) {
         let st = read(&self.state);
         out.feeds.push(self.info_of(&st));
         let (r0, c0) = cell_of(view.min_lat, view.min_lon);
@@ -700,15 +716,13 @@ impl FeedPicture {
                 if !view.contains(v.snap.lat, v.snap.lon) {
                     continue;
                 }
-                out.total += 1;
-                let changed = since.is_none_or(|s| v.seq > s);
-                out.found.push((
-                    VesselSnapshot {
-                        state: state_at(&v.snap, st.now_ms),
-                        ..v.snap.clone()
-                    },
-                    changed,
-                ));
+                out.found.push(Found {
+                    feed,
+                    mmsi: *m,
+                    lat: v.snap.lat,
+                    lon: v.snap.lon,
+                    changed: since.is_none_or(|s| v.seq > s),
+                });
             }
         };
         if cells_in_view > st.grid.len() as i64 {
@@ -726,6 +740,17 @@ impl FeedPicture {
                 }
             }
         }
+    }
+
+    /// Snapshots of the given vessels (those still on the picture).
+    fn snapshots(&self, mmsis: impl Iterator<Item = u32>, out: &mut Vec<VesselSnapshot>) {
+        let st = read(&self.state);
+        out.extend(mmsis.filter_map(|m| {
+            st.vessels.get(&m).map(|v| VesselSnapshot {
+                state: state_at(&v.snap, st.now_ms),
+                ..v.snap.clone()
+            })
+        }));
     }
 
     fn search(&self, needle: &str, digits: bool, out: &mut Vec<SearchHit>) {
@@ -772,8 +797,17 @@ fn remove_from_cell(grid: &mut FastMap<Cell, Vec<u32>>, cell: Cell, mmsi: u32) {
 #[derive(Default)]
 struct Collected {
     feeds: Vec<FeedInfo>,
-    found: Vec<(VesselSnapshot, bool)>,
-    total: usize,
+    found: Vec<Found>,
+}
+
+/// A vessel in view, before anything is copied.
+struct Found {
+    /// Index of its feed in the query's feed list.
+    feed: usize,
+    mmsi: u32,
+    lat: f64,
+    lon: f64,
+    changed: bool,
 }
 
 /// Every running feed's part of the picture.
@@ -841,21 +875,26 @@ impl Picture {
     /// vessels changed after that sequence number (clusters are always whole).
     pub fn viewport(&self, scope: &Scope, view: &Viewport, since: Option<u64>) -> ViewportAnswer {
         let seq = self.seq();
+        let feeds = self.visible_feeds(scope);
         let mut c = Collected::default();
-        for f in self.visible_feeds(scope) {
-            f.collect(view, since, &mut c);
+        for (i, f) in feeds.iter().enumerate() {
+            f.collect(i, view, since, &mut c);
         }
-        let clustered = c.total > MAX_VESSELS_IN_VIEW
-            || (view.zoom < CLUSTER_BELOW_ZOOM && c.total > CLUSTER_ABOVE_VESSELS);
+        let total = c.found.len();
+        let clustered = total > MAX_VESSELS_IN_VIEW
+            || (view.zoom < CLUSTER_BELOW_ZOOM && total > CLUSTER_ABOVE_VESSELS);
         let (vessels, clusters) = if clustered {
             (Vec::new(), cluster(&c.found, view.zoom))
         } else {
-            let mut vessels: Vec<VesselSnapshot> = c
-                .found
-                .into_iter()
-                .filter(|(_, changed)| *changed)
-                .map(|(v, _)| v)
-                .collect();
+            let mut vessels = Vec::new();
+            for (i, f) in feeds.iter().enumerate() {
+                let changed = c
+                    .found
+                    .iter()
+                    .filter(|v| v.feed == i && v.changed)
+                    .map(|v| v.mmsi);
+                f.snapshots(changed, &mut vessels);
+            }
             vessels.sort_by_key(|v| v.mmsi);
             (vessels, Vec::new())
         };
@@ -864,7 +903,7 @@ impl Picture {
             clustered,
             vessels,
             clusters,
-            total: c.total,
+            total,
             seq,
         }
     }
@@ -916,10 +955,10 @@ impl Picture {
 }
 
 /// Groups vessels into cells about [`CLUSTER_PX`] pixels wide at `zoom`.
-fn cluster(found: &[(VesselSnapshot, bool)], zoom: u8) -> Vec<Cluster> {
+fn cluster(found: &[Found], zoom: u8) -> Vec<Cluster> {
     let size = 360.0 / f64::from(1u32 << zoom.min(30)) * CLUSTER_PX / 256.0;
     let mut cells: FastMap<Cell, (f64, f64, usize)> = FastMap::default();
-    for (v, _) in found {
+    for v in found {
         let key = ((v.lat / size).floor() as i32, (v.lon / size).floor() as i32);
         let e = cells.entry(key).or_default();
         e.0 += v.lat;
