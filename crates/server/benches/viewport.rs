@@ -20,7 +20,7 @@ use tower::ServiceExt;
 
 const T0: i64 = 1_616_548_398_000;
 /// The sea the fleet sails: off Ningbo and Zhoushan.
-const SEA: (f64, f64, f64, f64) = (121.5, 29.0, 123.0, 30.5);
+const SEA: BBox = (121.5, 29.0, 123.0, 30.5);
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -69,7 +69,7 @@ impl Fleet {
     /// they turn about, so the fleet stays where it was put.
     fn step(&mut self, t: i64) -> Vec<VesselUpdate> {
         self.steps += 1;
-        let turn = self.steps % 30 == 0;
+        let turn = self.steps.is_multiple_of(30);
         self.pos
             .iter_mut()
             .enumerate()
@@ -96,8 +96,11 @@ impl Fleet {
     }
 }
 
+/// `(min_lon, min_lat, max_lon, max_lat)`.
+type BBox = (f64, f64, f64, f64);
+
 /// (name, bbox, zoom) of the views measured.
-const VIEWS: &[(&str, (f64, f64, f64, f64), u8)] = &[
+const VIEWS: &[(&str, BBox, u8)] = &[
     ("whole sea, zoom 8 (clusters)", SEA, 8),
     (
         "district, zoom 10 (clusters)",
@@ -126,7 +129,7 @@ const VIEWS: &[(&str, (f64, f64, f64, f64), u8)] = &[
     ),
 ];
 
-fn view(b: (f64, f64, f64, f64), zoom: u8) -> Viewport {
+fn view(b: BBox, zoom: u8) -> Viewport {
     Viewport {
         min_lon: b.0,
         min_lat: b.1,

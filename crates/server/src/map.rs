@@ -183,13 +183,13 @@ pub async fn stream(State(s): State<AppState>, auth: Auth, RawQuery(raw): RawQue
     let events = futures_util::stream::unfold(start, |mut p| async move {
         if p.sent > 0 {
             tokio::time::sleep(PUSH_EVERY).await;
-            if p.sent % SESSION_CHECK_EVERY == 0
+            if p.sent.is_multiple_of(SESSION_CHECK_EVERY)
                 && !matches!(p.s.accounts.session(&p.auth.token).await, Ok(Some(_)))
             {
                 return None;
             }
         }
-        let since = if p.sent % FULL_EVERY == 0 {
+        let since = if p.sent.is_multiple_of(FULL_EVERY) {
             None
         } else {
             p.since

@@ -88,7 +88,7 @@ fn wait_for(d: &Driver, secs: u64, what: &str, script: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
         let v = d.run_js(script);
-        if !(v.is_null() || v == Value::Bool(false) || v == Value::from(0)) {
+        if !(v.is_null() || v == false || v == 0) {
             return v;
         }
         if Instant::now() > deadline {

@@ -1257,7 +1257,7 @@ mod tests {
         );
         assert!(h.bytes() <= HISTORY_MAX_POINTS * 12, "{} bytes", h.bytes());
         // Recent points are finest: the last hour at the minimum step.
-        let recent = h.between(last - 3600_000, last);
+        let recent = h.between(last - 3_600_000, last);
         assert!(recent.len() >= 3600 / 30 - 1, "{}", recent.len());
         let steps: Vec<i64> = recent
             .windows(2)
@@ -1294,7 +1294,7 @@ mod tests {
             let t = T + i * 60_000;
             f.publish(t, [update(1, 29.9 + i as f64 * 0.01, 122.0, t)], None);
         }
-        let all = f.track(1, T, T + 3600_000).unwrap();
+        let all = f.track(1, T, T + 3_600_000).unwrap();
         assert_eq!(all.len(), 10);
         assert!((all[9].lat - 29.99).abs() < 1e-6);
         let part = f.track(1, T + 120_000, T + 300_000).unwrap();
