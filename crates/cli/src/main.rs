@@ -337,9 +337,12 @@ async fn serve(store: Arc<dyn Store>, config: Config, demo_speed: Option<f64>) -
     tracing::info!(%addr, database = %jinghai_store::redact_url(&config.database_url()), "serving");
     let feeds = config.maritime.clone();
     let state = AppState::new(store.clone(), clock(), config);
-    // Broken feed files stop the start with the reason, before serving.
+    // Broken feed files stop the start with the reason, before serving. Each
+    // feed follows the registries edited in the UI (vessels, places, reports)
+    // and shows on the live map.
     for feed in &feeds {
-        jinghai_server::live::start(store.clone(), clock(), feed, &state.picture).await?;
+        let changes = Some(state.registry_changes.subscribe());
+        jinghai_server::live::start(store.clone(), clock(), feed, changes, &state.picture).await?;
         println!(
             "maritime feed {} (district {}): {} receiver(s)",
             feed.name,
@@ -349,8 +352,9 @@ async fn serve(store: Arc<dyn Store>, config: Config, demo_speed: Option<f64>) -
     }
     if let Some(speed) = demo_speed {
         let (store, picture) = (store.clone(), state.picture.clone());
+        let changes = state.registry_changes.clone();
         tokio::spawn(async move {
-            if let Err(e) = replay_demo_exercise(store, picture, speed).await {
+            if let Err(e) = replay_demo_exercise(store, picture, changes, speed).await {
                 tracing::error!(error = %format!("{e:#}"), "demo exercise stopped");
             }
         });
@@ -370,12 +374,13 @@ const DEMO_ORIGIN: jinghai_engine::exercise::Origin = jinghai_engine::exercise::
 
 /// Plays a generated 12-hour coastal exercise (seed 2021) through a live
 /// feed of 北仑区 at `speed`× real time, again and again: the sea clock starts
-/// at the wall clock and runs `speed` times faster, each pass continuing where
-/// the last ended (with the port reports shifted alike). Vessels move on the
+/// at the wall clock and runs `speed` times faster, each pass starting a day
+/// after the last ended (with the port reports shifted alike). Vessels move on the
 /// map and alerts reach the desk as the exercise goes.
 async fn replay_demo_exercise(
     store: Arc<dyn Store>,
     picture: Arc<jinghai_workflow::picture::Picture>,
+    changes: tokio::sync::broadcast::Sender<jinghai_workflow::registry::RegistryChange>,
     speed: f64,
 ) -> Result<()> {
     use jinghai_engine::exercise::{generate, ExerciseOptions};
@@ -405,10 +410,13 @@ async fn replay_demo_exercise(
                 speed,
                 start_ms,
                 run: start_ms,
+                changes: Some(changes.subscribe()),
             },
         )
         .await?;
         tracing::info!("demo exercise played; playing it again");
-        start_ms = last + 10 * 60_000;
+        // A day on, so that this pass's arrival reports (the engine accepts
+        // one up to 24 h before an entry) cannot cover the next pass's entries.
+        start_ms = last + jinghai_domain::time::DAY + 10 * 60_000;
     }
 }

@@ -90,3 +90,89 @@ pub struct Alert {
     pub assigned_unit_id: Option<i64>,
     pub created_at: i64,
 }
+
+/// What the alert desk asks for: every field narrows the list; `None` means
+/// any. Times are epoch milliseconds on the alert's start.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AlertFilter {
+    pub kind: Option<String>,
+    pub zone_id: Option<String>,
+    pub status: Option<AlertStatus>,
+    pub unit_id: Option<i64>,
+    pub mmsi: Option<i64>,
+    /// Started at or after.
+    pub from: Option<i64>,
+    /// Started before.
+    pub to: Option<i64>,
+    /// Only alerts still waiting for acknowledgement (new or assigned) that
+    /// were raised before this time: the overdue ones.
+    pub raised_before_unacknowledged: Option<i64>,
+    /// Only alerts with a larger id (what is new since the last look).
+    pub after_id: Option<i64>,
+}
+
+/// How many alerts of a scope are open and overdue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertCounts {
+    /// Not yet closed (new, assigned, acknowledged).
+    pub open: i64,
+    /// Not yet assigned.
+    pub new: i64,
+    /// Not acknowledged within the configured time.
+    pub overdue: i64,
+}
+
+impl Alert {
+    /// Waiting for acknowledgement (new or assigned) since before `deadline_start`:
+    /// an alert raised at `created_at` must be acknowledged within the desk's
+    /// time limit, so with `deadline_start = now - limit` this is "overdue".
+    pub fn is_overdue(&self, deadline_start: i64) -> bool {
+        matches!(self.status, AlertStatus::New | AlertStatus::Assigned)
+            && self.created_at < deadline_start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alert(status: AlertStatus, created_at: i64) -> Alert {
+        Alert {
+            id: 1,
+            event_key: "f:1:1".into(),
+            region_id: 1,
+            region_code: "330206000000".into(),
+            kind: "ais_gap".into(),
+            mmsi: 412000001,
+            other_mmsi: None,
+            start_at: 0,
+            end_at: None,
+            lat: 29.9,
+            lon: 121.9,
+            zone_id: None,
+            detail: "{}".into(),
+            status,
+            assigned_unit_id: None,
+            created_at,
+        }
+    }
+
+    #[test]
+    fn overdue_means_unacknowledged_past_the_limit() {
+        let cases = [
+            (AlertStatus::New, 100, 200, true),
+            (AlertStatus::Assigned, 100, 200, true),
+            (AlertStatus::New, 200, 200, false),
+            (AlertStatus::Acknowledged, 100, 200, false),
+            (AlertStatus::Dismissed, 100, 200, false),
+            (AlertStatus::Escalated, 100, 200, false),
+        ];
+        for (status, created, deadline_start, want) in cases {
+            assert_eq!(
+                alert(status, created).is_overdue(deadline_start),
+                want,
+                "{status:?} raised {created}, limit start {deadline_start}"
+            );
+        }
+    }
+}

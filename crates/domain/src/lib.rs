@@ -15,13 +15,40 @@
 //! - [`audit`]: the append-only audit record.
 //! - [`validate`]: field validation errors with Chinese and English messages.
 //! - [`time`]: RFC 3339 formatting/parsing of epoch milliseconds.
+//! - [`scoring`]: the evaluation rule table, ledger facts and evaluator,
+//!   rankings, red/yellow cards; [`bulletin`]: weekly bulletins' numbering
+//!   and weeks; [`patrol`]: track files, zones, patrolled area and blind spots.
+
+/// A closed set of string values with Chinese and English names (stored as
+/// their `as_str`). Defined before the modules so that all of them can use it.
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal, $zh:literal, $en:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $variant,)* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s,)* } }
+            pub fn parse(s: &str) -> Option<$name> { Self::ALL.iter().copied().find(|x| x.as_str() == s) }
+            pub fn zh(self) -> &'static str { match self { $($name::$variant => $zh,)* } }
+            pub fn en(self) -> &'static str { match self { $($name::$variant => $en,)* } }
+        }
+    };
+}
 
 pub mod alert;
 pub mod audit;
+pub mod bulletin;
+pub mod geometry;
+pub mod patrol;
+pub mod person;
 pub mod region;
+pub mod registry;
 pub mod report;
 pub mod risk;
 pub mod scope;
+pub mod scoring;
 pub mod taskforce;
 pub mod time;
 pub mod unit;

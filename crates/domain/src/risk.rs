@@ -8,22 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::Day;
 
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal, $zh:literal, $en:literal;)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $variant,)* }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s,)* } }
-            pub fn parse(s: &str) -> Option<$name> { Self::ALL.iter().copied().find(|x| x.as_str() == s) }
-            pub fn zh(self) -> &'static str { match self { $($name::$variant => $zh,)* } }
-            pub fn en(self) -> &'static str { match self { $($name::$variant => $en,)* } }
-        }
-    };
-}
-
 string_enum! {
     /// Where the risk is (seed 000 §三(一), seed 002 §二(四)).
     RiskCategory {

@@ -292,6 +292,15 @@ struct PortCheck {
     due_ms: i64,
 }
 
+/// A fishing vessel's entry into a fishing port (for reconciling port reports).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortEntry {
+    pub mmsi: u32,
+    pub port_zone_id: String,
+    pub time_ms: i64,
+    pub pos: LatLon,
+}
+
 /// Counters for progress bars and summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct EngineStats {
@@ -353,6 +362,9 @@ pub struct Engine {
     /// Slots of forgotten tracks, reused for new vessels.
     free_tracks: Vec<u32>,
     port_checks: Vec<PortCheck>,
+    /// Fishing-port entries of fishing vessels, kept only when a driver asked
+    /// for them ([`Engine::record_port_entries`]) and drained by it.
+    port_entries: Option<Vec<PortEntry>>,
     now_ms: i64,
     next_sweep_ms: i64,
     next_event_id: u64,
@@ -409,6 +421,7 @@ impl Engine {
             free_pairs: Vec::new(),
             free_tracks: Vec::new(),
             port_checks: Vec::new(),
+            port_entries: None,
             now_ms: i64::MIN,
             next_sweep_ms: i64::MIN,
             next_event_id: 1,
@@ -460,6 +473,71 @@ impl Engine {
         if let Some(&ti) = self.by_mmsi.get(&mmsi) {
             self.tracks[ti as usize].identity = identity_of(&self.registry, mmsi);
         }
+    }
+
+    /// Starts (or stops) keeping fishing-port entries for
+    /// [`Engine::drain_port_entries`]; off by default, so a replay that never
+    /// drains them does not accumulate them.
+    pub fn record_port_entries(&mut self, on: bool) {
+        self.port_entries = on.then(Vec::new);
+    }
+
+    /// The fishing-port entries seen since the last call.
+    pub fn drain_port_entries(&mut self) -> Vec<PortEntry> {
+        self.port_entries
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Replaces the zones while running (places edited in the UI). Vessels
+    /// keep their tracks; what referred to a zone by index follows it by id;
+    /// what referred to a zone that is gone ends (a landing stop there is
+    /// closed, a pending port check or line crossing is dropped). Arrival
+    /// reports keep counting for ports that remain.
+    pub fn replace_zones(&mut self, zones: ZoneSet, out: &mut Vec<EngineOutput>) {
+        let map: Vec<Option<ZoneIdx>> = self
+            .zones
+            .zones()
+            .iter()
+            .map(|z| zones.index_of(&z.id))
+            .collect();
+        let remap = |z: ZoneIdx| map.get(z as usize).copied().flatten();
+        // Landing episodes in a zone that is gone end now, against the old zones.
+        for ti in 0..self.tracks.len() {
+            let gone = self.tracks[ti]
+                .landing
+                .as_ref()
+                .is_some_and(|ep| remap(ep.zone).is_none());
+            if gone {
+                self.close_landing(ti as u32, out);
+            }
+        }
+        for t in self.tracks.iter_mut() {
+            t.inside = t.inside.iter().filter_map(|&z| remap(z)).collect();
+            if let Some(ep) = t.landing.as_mut() {
+                if let Some(z) = remap(ep.zone) {
+                    ep.zone = z;
+                }
+            }
+            t.crossings.retain_mut(|c| match remap(c.line) {
+                Some(l) => {
+                    c.line = l;
+                    true
+                }
+                None => false,
+            });
+        }
+        self.port_checks.retain_mut(|c| match remap(c.port) {
+            Some(p) => {
+                c.port = p;
+                true
+            }
+            None => false,
+        });
+        self.arrivals.remap(remap);
+        self.zones = zones;
+        self.scratch_zones.clear();
     }
 
     /// One vessel's live state.
@@ -1096,6 +1174,14 @@ impl Engine {
                 } else {
                     let due_ms = entry_ms
                         + (self.config.unreported_port_entry.report_after_min * 60_000.0) as i64;
+                    if let Some(entries) = self.port_entries.as_mut() {
+                        entries.push(PortEntry {
+                            mmsi: self.tracks[ti as usize].mmsi,
+                            port_zone_id: self.zones.get(z).id.clone(),
+                            time_ms: entry_ms,
+                            pos: entry_pos,
+                        });
+                    }
                     self.port_checks.push(PortCheck {
                         track: ti,
                         port: z,

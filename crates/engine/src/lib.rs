@@ -44,12 +44,13 @@ pub mod time;
 pub mod zones;
 
 pub use config::EngineConfig;
-pub use engine::{Engine, EngineStats, HistoryPoint, VesselView};
+pub use engine::{Engine, EngineStats, HistoryPoint, PortEntry, VesselView};
 pub use event::{EngineOutput, Event, EventId, EventKind, FinalEvents};
 pub use geo::LatLon;
 pub use observation::{AisClass, Observation, ObservationKind, PositionReport, StaticReport};
 pub use registry::{
-    parse_port_reports, PortReport, Registry, ReportKind, VesselKind, VesselRecord,
+    parse_port_report_rows, parse_port_reports, registry_csv, OwnerKind, PortReport, Registry,
+    ReportKind, VesselKind, VesselRecord,
 };
 pub use zones::{AppliesTo, Zone, ZoneKind, ZoneSet};
 

@@ -19,6 +19,19 @@ pub enum VesselKind {
 }
 
 impl VesselKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VesselKind::Fishing => "fishing",
+            VesselKind::Cargo => "cargo",
+            VesselKind::Tanker => "tanker",
+            VesselKind::Passenger => "passenger",
+            VesselKind::Speedboat => "speedboat",
+            VesselKind::Service => "service",
+            VesselKind::LawEnforcement => "law_enforcement",
+            VesselKind::Other => "other",
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         Some(match text {
             "fishing" => VesselKind::Fishing,
@@ -39,6 +52,15 @@ impl VesselKind {
 pub enum OwnerKind {
     Enterprise,
     Individual,
+}
+
+impl OwnerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnerKind::Enterprise => "enterprise",
+            OwnerKind::Individual => "individual",
+        }
+    }
 }
 
 /// One registry row.
@@ -75,80 +97,42 @@ impl Registry {
 
     /// Parses the registry CSV. `source` names the file in errors.
     pub fn from_csv(text: &str, source: &str) -> Result<Registry, LoadError> {
-        let table = Table::parse(
-            text,
-            source,
-            &[
-                "mmsi",
-                "name",
-                "kind",
-                "flag",
-                "international",
-                "home_port",
-                "owner_kind",
-                "owner_name",
-                "registry_no",
-            ],
-        )?;
+        let records = Self::parse_rows(text, source).map_err(|mut errs| errs.remove(0))?;
         let mut registry = Registry::new();
-        let mut first_line = FastMap::default();
-        for row in table.rows() {
-            let mmsi_text = row.get("mmsi");
-            let mmsi = parse_mmsi(mmsi_text).ok_or_else(|| {
-                row.error(
-                    "mmsi",
-                    format!("invalid MMSI {mmsi_text:?} (expected 9 digits)"),
-                )
-            })?;
-            if let Some(first) = first_line.insert(mmsi, row.line) {
-                return Err(row.error(
-                    "mmsi",
-                    format!("duplicate MMSI {mmsi} (first on line {first})"),
-                ));
-            }
-            let kind_text = row.get("kind");
-            let kind = VesselKind::parse(kind_text)
-                .ok_or_else(|| row.error("kind", format!("unknown vessel kind {kind_text:?}")))?;
-            let international = match row.get("international") {
-                "true" => true,
-                "false" => false,
-                other => {
-                    return Err(row.error(
-                        "international",
-                        format!("must be true or false, got {other:?}"),
-                    ))
-                }
-            };
-            let owner_kind = match row.get("owner_kind") {
-                "enterprise" => OwnerKind::Enterprise,
-                "individual" => OwnerKind::Individual,
-                other => {
-                    return Err(row.error(
-                        "owner_kind",
-                        format!("must be enterprise or individual, got {other:?}"),
-                    ))
-                }
-            };
-            let flag = row.get("flag");
-            if !(flag.len() == 2 && flag.bytes().all(|b| b.is_ascii_uppercase())) {
-                return Err(row.error(
-                    "flag",
-                    format!("expected an ISO 3166 alpha-2 code, got {flag:?}"),
-                ));
-            }
-            registry.insert(VesselRecord {
-                mmsi,
-                name: row.get("name").to_string(),
-                kind,
-                flag: flag.to_string(),
-                international,
-                home_port: row.get("home_port").to_string(),
-                owner_kind,
-                owner_name: row.get("owner_name").to_string(),
-                registry_no: row.get("registry_no").to_string(),
-            });
+        for record in records {
+            registry.insert(record);
         }
         Ok(registry)
+    }
+
+    /// Parses the registry CSV, checking every row and collecting every bad
+    /// row's error (imports list them all) instead of stopping at the first.
+    /// Errors are in line order, never empty on `Err`.
+    pub fn parse_rows(text: &str, source: &str) -> Result<Vec<VesselRecord>, Vec<LoadError>> {
+        let table = Table::parse(text, source, &REGISTRY_COLUMNS).map_err(|e| vec![e])?;
+        let mut records = Vec::new();
+        let mut errors = Vec::new();
+        let mut first_line = FastMap::default();
+        for row in table.rows() {
+            match parse_vessel_row(&row) {
+                Ok(record) => {
+                    if let Some(first) = first_line.insert(record.mmsi, row.line) {
+                        errors.push(row.error(
+                            "mmsi",
+                            format!("duplicate MMSI {} (first on line {first})", record.mmsi),
+                        ));
+                    } else {
+                        records.push(record);
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(records)
+        } else {
+            Err(errors)
+        }
     }
 
     pub fn insert(&mut self, record: VesselRecord) {
@@ -163,8 +147,110 @@ impl Registry {
         self.by_mmsi.len()
     }
 
+    /// Every registered MMSI (in no particular order).
+    pub fn mmsis(&self) -> impl Iterator<Item = u32> + '_ {
+        self.by_mmsi.keys().copied()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_mmsi.is_empty()
+    }
+}
+
+/// The registry CSV's columns, in FORMATS.md order.
+pub const REGISTRY_COLUMNS: [&str; 9] = [
+    "mmsi",
+    "name",
+    "kind",
+    "flag",
+    "international",
+    "home_port",
+    "owner_kind",
+    "owner_name",
+    "registry_no",
+];
+
+fn parse_vessel_row(row: &Row<'_>) -> Result<VesselRecord, LoadError> {
+    let mmsi_text = row.get("mmsi");
+    let mmsi = parse_mmsi(mmsi_text).ok_or_else(|| {
+        row.error(
+            "mmsi",
+            format!("invalid MMSI {mmsi_text:?} (expected 9 digits)"),
+        )
+    })?;
+    let kind_text = row.get("kind");
+    let kind = VesselKind::parse(kind_text)
+        .ok_or_else(|| row.error("kind", format!("unknown vessel kind {kind_text:?}")))?;
+    let international = match row.get("international") {
+        "true" => true,
+        "false" => false,
+        other => {
+            return Err(row.error(
+                "international",
+                format!("must be true or false, got {other:?}"),
+            ))
+        }
+    };
+    let owner_kind = match row.get("owner_kind") {
+        "enterprise" => OwnerKind::Enterprise,
+        "individual" => OwnerKind::Individual,
+        other => {
+            return Err(row.error(
+                "owner_kind",
+                format!("must be enterprise or individual, got {other:?}"),
+            ))
+        }
+    };
+    let flag = row.get("flag");
+    if !(flag.len() == 2 && flag.bytes().all(|b| b.is_ascii_uppercase())) {
+        return Err(row.error(
+            "flag",
+            format!("expected an ISO 3166 alpha-2 code, got {flag:?}"),
+        ));
+    }
+    Ok(VesselRecord {
+        mmsi,
+        name: row.get("name").to_string(),
+        kind,
+        flag: flag.to_string(),
+        international,
+        home_port: row.get("home_port").to_string(),
+        owner_kind,
+        owner_name: row.get("owner_name").to_string(),
+        registry_no: row.get("registry_no").to_string(),
+    })
+}
+
+/// Writes records as the registry CSV (the form [`Registry::parse_rows`] reads).
+pub fn registry_csv<'a>(records: impl IntoIterator<Item = &'a VesselRecord>) -> String {
+    let mut out = REGISTRY_COLUMNS.join(",");
+    out.push('\n');
+    for r in records {
+        let fields = [
+            r.mmsi.to_string(),
+            r.name.clone(),
+            r.kind.as_str().to_string(),
+            r.flag.clone(),
+            r.international.to_string(),
+            r.home_port.clone(),
+            r.owner_kind.as_str().to_string(),
+            r.owner_name.clone(),
+            r.registry_no.clone(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Quotes a CSV field when it needs it (RFC 4180). A leading `=`, `+`, `-`
+/// or `@` is kept as typed: the file is data for this system, not a sheet.
+fn csv_field(f: &str) -> String {
+    if f.contains([',', '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ') {
+        format!("\"{}\"", f.replace('"', "\"\""))
+    } else {
+        f.to_string()
     }
 }
 
@@ -196,79 +282,98 @@ pub struct PortReport {
     pub persons_aboard: Option<u32>,
 }
 
+/// The port-report CSV's columns, in FORMATS.md order.
+pub const REPORT_COLUMNS: [&str; 5] = [
+    "mmsi",
+    "kind",
+    "port_zone_id",
+    "reported_at",
+    "persons_aboard",
+];
+
 /// Parses the port-report CSV, checking every port against the zones.
 pub fn parse_port_reports(
     text: &str,
     source: &str,
     zones: &ZoneSet,
 ) -> Result<Vec<PortReport>, LoadError> {
-    let table = Table::parse(
-        text,
-        source,
-        &[
-            "mmsi",
-            "kind",
-            "port_zone_id",
-            "reported_at",
-            "persons_aboard",
-        ],
-    )?;
+    parse_port_report_rows(text, source, zones).map_err(|mut errs| errs.remove(0))
+}
+
+/// Parses the port-report CSV, collecting every bad row's error (in line
+/// order, never empty on `Err`).
+pub fn parse_port_report_rows(
+    text: &str,
+    source: &str,
+    zones: &ZoneSet,
+) -> Result<Vec<PortReport>, Vec<LoadError>> {
+    let table = Table::parse(text, source, &REPORT_COLUMNS).map_err(|e| vec![e])?;
     let mut reports = Vec::new();
+    let mut errors = Vec::new();
     for row in table.rows() {
-        let mmsi_text = row.get("mmsi");
-        let mmsi = parse_mmsi(mmsi_text).ok_or_else(|| {
-            row.error(
-                "mmsi",
-                format!("invalid MMSI {mmsi_text:?} (expected 9 digits)"),
-            )
-        })?;
-        let kind = match row.get("kind") {
-            "departure" => ReportKind::Departure,
-            "arrival" => ReportKind::Arrival,
-            other => {
-                return Err(row.error(
-                    "kind",
-                    format!("must be departure or arrival, got {other:?}"),
-                ))
-            }
-        };
-        let port = row.get("port_zone_id");
-        match zones.index_of(port).map(|i| zones.get(i).kind) {
-            Some(ZoneKind::FishingPort) => {}
-            Some(k) => {
-                return Err(row.error(
-                    "port_zone_id",
-                    format!("zone {port:?} is a {} zone, not a fishing_port", k.as_str()),
-                ))
-            }
-            None => return Err(row.error("port_zone_id", format!("unknown port zone {port:?}"))),
+        match parse_report_row(&row, zones) {
+            Ok(r) => reports.push(r),
+            Err(e) => errors.push(e),
         }
-        let at_text = row.get("reported_at");
-        let reported_at_ms = parse_rfc3339(at_text)
-            .or_else(|| at_text.parse::<i64>().ok().map(|s| s * 1000))
-            .ok_or_else(|| {
-                row.error("reported_at", format!("not an RFC 3339 time: {at_text:?}"))
-            })?;
-        let persons_text = row.get("persons_aboard");
-        let persons_aboard = if persons_text.is_empty() {
-            None
-        } else {
-            Some(persons_text.parse().map_err(|_| {
-                row.error(
-                    "persons_aboard",
-                    format!("not a whole number: {persons_text:?}"),
-                )
-            })?)
-        };
-        reports.push(PortReport {
-            mmsi,
-            kind,
-            port_zone_id: port.to_string(),
-            reported_at_ms,
-            persons_aboard,
-        });
     }
-    Ok(reports)
+    if errors.is_empty() {
+        Ok(reports)
+    } else {
+        Err(errors)
+    }
+}
+
+fn parse_report_row(row: &Row<'_>, zones: &ZoneSet) -> Result<PortReport, LoadError> {
+    let mmsi_text = row.get("mmsi");
+    let mmsi = parse_mmsi(mmsi_text).ok_or_else(|| {
+        row.error(
+            "mmsi",
+            format!("invalid MMSI {mmsi_text:?} (expected 9 digits)"),
+        )
+    })?;
+    let kind = match row.get("kind") {
+        "departure" => ReportKind::Departure,
+        "arrival" => ReportKind::Arrival,
+        other => {
+            return Err(row.error(
+                "kind",
+                format!("must be departure or arrival, got {other:?}"),
+            ))
+        }
+    };
+    let port = row.get("port_zone_id");
+    match zones.index_of(port).map(|i| zones.get(i).kind) {
+        Some(ZoneKind::FishingPort) => {}
+        Some(k) => {
+            return Err(row.error(
+                "port_zone_id",
+                format!("zone {port:?} is a {} zone, not a fishing_port", k.as_str()),
+            ))
+        }
+        None => return Err(row.error("port_zone_id", format!("unknown port zone {port:?}"))),
+    }
+    let at_text = row.get("reported_at");
+    let reported_at_ms = parse_rfc3339(at_text)
+        .or_else(|| at_text.parse::<i64>().ok().map(|s| s * 1000))
+        .ok_or_else(|| row.error("reported_at", format!("not an RFC 3339 time: {at_text:?}")))?;
+    let persons_text = row.get("persons_aboard");
+    let persons_aboard = if persons_text.is_empty() {
+        None
+    } else {
+        Some(persons_text.parse().map_err(|_| {
+            row.error(
+                "persons_aboard",
+                format!("not a whole number: {persons_text:?}"),
+            )
+        })?)
+    };
+    Ok(PortReport {
+        mmsi,
+        kind,
+        port_zone_id: port.to_string(),
+        reported_at_ms,
+        persons_aboard,
+    })
 }
 
 /// Arrival report times per (vessel, port), for the port-entry rule.
@@ -282,6 +387,19 @@ impl ArrivalIndex {
         let list = self.times.entry((mmsi, port)).or_default();
         let pos = list.partition_point(|&t| t <= at_ms);
         list.insert(pos, at_ms);
+    }
+
+    /// Re-keys the index after the zones changed; ports that are gone drop out.
+    pub(crate) fn remap(&mut self, map: impl Fn(ZoneIdx) -> Option<ZoneIdx>) {
+        let old = std::mem::take(&mut self.times);
+        for ((mmsi, port), times) in old {
+            if let Some(p) = map(port) {
+                self.times.entry((mmsi, p)).or_default().extend(times);
+            }
+        }
+        for list in self.times.values_mut() {
+            list.sort_unstable();
+        }
     }
 
     /// Whether an arrival report falls within `[from_ms, to_ms]`.

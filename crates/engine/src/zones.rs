@@ -166,6 +166,94 @@ pub struct Zone {
 }
 
 impl Zone {
+    /// Parses and validates feature `index` of a zone file (FORMATS.md):
+    /// properties, kind, `applies_to`, geometry and its rings.
+    pub fn from_feature(feature: &Value, index: usize, source: &str) -> Result<Zone, LoadError> {
+        let i = index;
+        let props = feature.get("properties").and_then(Value::as_object);
+        let label = props
+            .and_then(|p| p.get("id"))
+            .and_then(Value::as_str)
+            .map(|id| format!(" (id {id:?})"))
+            .unwrap_or_default();
+        let ferr = |field: &str, message: String| LoadError {
+            file: source.to_string(),
+            location: format!("feature {i}{label}"),
+            field: field.to_string(),
+            message,
+        };
+        let props = props.ok_or_else(|| ferr("properties", "missing properties".into()))?;
+        let string = |name: &str| -> Result<String, LoadError> {
+            match props.get(name) {
+                Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+                Some(Value::String(_)) => Err(ferr(name, "must not be empty".into())),
+                Some(_) => Err(ferr(name, "must be a string".into())),
+                None => Err(ferr(name, "missing required property".into())),
+            }
+        };
+        let id = string("id")?;
+        let name = string("name")?;
+        let kind_text = string("kind")?;
+        let kind = ZoneKind::parse(&kind_text)
+            .ok_or_else(|| ferr("kind", format!("unknown kind {kind_text:?}")))?;
+        let applies_to = match props.get("applies_to") {
+            None | Some(Value::Null) => {
+                if matches!(kind, ZoneKind::Restricted | ZoneKind::Boundary) {
+                    return Err(ferr("applies_to", format!("required for kind {kind_text}")));
+                }
+                None
+            }
+            Some(v) => {
+                let text = v.as_str().unwrap_or_default();
+                Some(AppliesTo::parse(text).ok_or_else(|| {
+                    ferr(
+                        "applies_to",
+                        format!("must be all, international or fishing, got {v}"),
+                    )
+                })?)
+            }
+        };
+        let geometry = feature
+            .get("geometry")
+            .filter(|g| !g.is_null())
+            .ok_or_else(|| ferr("geometry", "missing geometry".into()))?;
+        let geometry = parse_geometry(geometry, kind).map_err(|m| ferr("geometry", m))?;
+        let mut bbox = BBox::empty();
+        match &geometry {
+            Geometry::Polygons(parts) => {
+                parts.iter().flatten().flatten().for_each(|v| bbox.add(*v))
+            }
+            Geometry::Line(pts) => pts.iter().for_each(|v| bbox.add(*v)),
+        }
+        Ok(Zone {
+            id,
+            name,
+            kind,
+            applies_to,
+            geometry,
+            bbox,
+        })
+    }
+
+    /// The zone as a GeoJSON Feature in the FORMATS.md form (what
+    /// [`Zone::from_feature`] reads back).
+    pub fn to_feature(&self) -> Value {
+        let geometry = match &self.geometry {
+            Geometry::Line(pts) => serde_json::json!({"type": "LineString", "coordinates": pts}),
+            Geometry::Polygons(parts) if parts.len() == 1 => {
+                serde_json::json!({"type": "Polygon", "coordinates": parts[0]})
+            }
+            Geometry::Polygons(parts) => {
+                serde_json::json!({"type": "MultiPolygon", "coordinates": parts})
+            }
+        };
+        let mut props =
+            serde_json::json!({"id": self.id, "name": self.name, "kind": self.kind.as_str()});
+        if let Some(a) = self.applies_to {
+            props["applies_to"] = serde_json::json!(a);
+        }
+        serde_json::json!({"type": "Feature", "properties": props, "geometry": geometry})
+    }
     /// Exact containment test (false for lines).
     pub fn contains(&self, p: LatLon) -> bool {
         if !self.bbox.contains(p) {
@@ -263,73 +351,56 @@ impl ZoneSet {
         let mut zones = Vec::with_capacity(features.len());
         let mut ids = HashSet::new();
         for (i, feature) in features.iter().enumerate() {
-            let props = feature.get("properties").and_then(Value::as_object);
-            let label = props
-                .and_then(|p| p.get("id"))
-                .and_then(Value::as_str)
-                .map(|id| format!(" (id {id:?})"))
-                .unwrap_or_default();
-            let ferr = |field: &str, message: String| LoadError {
-                file: source.to_string(),
-                location: format!("feature {i}{label}"),
-                field: field.to_string(),
-                message,
-            };
-            let props = props.ok_or_else(|| ferr("properties", "missing properties".into()))?;
-            let string = |name: &str| -> Result<String, LoadError> {
-                match props.get(name) {
-                    Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-                    Some(Value::String(_)) => Err(ferr(name, "must not be empty".into())),
-                    Some(_) => Err(ferr(name, "must be a string".into())),
-                    None => Err(ferr(name, "missing required property".into())),
-                }
-            };
-            let id = string("id")?;
-            let name = string("name")?;
-            let kind_text = string("kind")?;
-            let kind = ZoneKind::parse(&kind_text)
-                .ok_or_else(|| ferr("kind", format!("unknown kind {kind_text:?}")))?;
-            if !ids.insert(id.clone()) {
-                return Err(ferr("id", format!("duplicate id {id:?}")));
+            let zone = Zone::from_feature(feature, i, source)?;
+            if !ids.insert(zone.id.clone()) {
+                return Err(duplicate_id(&zone, i, source));
             }
-            let applies_to = match props.get("applies_to") {
-                None | Some(Value::Null) => {
-                    if matches!(kind, ZoneKind::Restricted | ZoneKind::Boundary) {
-                        return Err(ferr("applies_to", format!("required for kind {kind_text}")));
-                    }
-                    None
-                }
-                Some(v) => {
-                    let text = v.as_str().unwrap_or_default();
-                    Some(AppliesTo::parse(text).ok_or_else(|| {
-                        ferr(
-                            "applies_to",
-                            format!("must be all, international or fishing, got {v}"),
-                        )
-                    })?)
-                }
-            };
-            let geometry = feature
-                .get("geometry")
-                .ok_or_else(|| ferr("geometry", "missing geometry".into()))?;
-            let geometry = parse_geometry(geometry, kind).map_err(|m| ferr("geometry", m))?;
-            let mut bbox = BBox::empty();
-            match &geometry {
-                Geometry::Polygons(parts) => {
-                    parts.iter().flatten().flatten().for_each(|v| bbox.add(*v))
-                }
-                Geometry::Line(pts) => pts.iter().for_each(|v| bbox.add(*v)),
-            }
-            zones.push(Zone {
-                id,
-                name,
-                kind,
-                applies_to,
-                geometry,
-                bbox,
-            });
+            zones.push(zone);
         }
         ZoneSet::new(zones).map_err(|m| err(None, "features", m))
+    }
+
+    /// Parses a FeatureCollection and validates every feature, collecting
+    /// every bad feature's error (for imports that list them all) rather than
+    /// stopping at the first. Builds no index.
+    pub fn parse_features(text: &str, source: &str) -> Result<Vec<Zone>, Vec<LoadError>> {
+        let doc_err = |field: &str, message: String| {
+            vec![LoadError {
+                file: source.to_string(),
+                location: "document".into(),
+                field: field.to_string(),
+                message,
+            }]
+        };
+        let doc: Value =
+            serde_json::from_str(text).map_err(|e| doc_err("", format!("not valid JSON: {e}")))?;
+        if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+            return Err(doc_err(
+                "type",
+                "expected a GeoJSON FeatureCollection".into(),
+            ));
+        }
+        let features = doc
+            .get("features")
+            .and_then(Value::as_array)
+            .ok_or_else(|| doc_err("features", "missing features array".into()))?;
+        let mut zones = Vec::with_capacity(features.len());
+        let mut errors = Vec::new();
+        let mut ids = HashSet::new();
+        for (i, feature) in features.iter().enumerate() {
+            match Zone::from_feature(feature, i, source) {
+                Ok(zone) if !ids.insert(zone.id.clone()) => {
+                    errors.push(duplicate_id(&zone, i, source))
+                }
+                Ok(zone) => zones.push(zone),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(zones)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Builds the index over already validated zones.
@@ -412,6 +483,15 @@ impl ZoneSet {
     }
 }
 
+fn duplicate_id(zone: &Zone, index: usize, source: &str) -> LoadError {
+    LoadError {
+        file: source.to_string(),
+        location: format!("feature {index} (id {:?})", zone.id),
+        field: "id".into(),
+        message: format!("duplicate id {:?}", zone.id),
+    }
+}
+
 fn parse_geometry(g: &Value, kind: ZoneKind) -> Result<Geometry, String> {
     let gtype = g.get("type").and_then(Value::as_str).unwrap_or("");
     let coords = g.get("coordinates").ok_or("missing coordinates")?;
@@ -491,55 +571,9 @@ fn parse_polygon(v: &Value) -> Result<Polygon, String> {
         .collect()
 }
 
+/// The one ring rule, shared with the places editor and imports (domain crate).
 fn validate_ring(ring: &[[f64; 2]]) -> Result<(), String> {
-    if ring.len() < 4 {
-        return Err(format!("has {} positions, needs at least 4", ring.len()));
-    }
-    if ring[0] != ring[ring.len() - 1] {
-        return Err("is not closed (first and last positions differ)".into());
-    }
-    let area2: f64 = ring
-        .windows(2)
-        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
-        .sum();
-    if area2.abs() < 1e-14 {
-        return Err("has zero area".into());
-    }
-    // Self-intersection: quadratic, so only for rings of modest size.
-    let n = ring.len() - 1;
-    if n <= 2000 {
-        for i in 0..n {
-            for j in i + 2..n {
-                if i == 0 && j == n - 1 {
-                    continue; // adjacent through the closing vertex
-                }
-                if segments_cross(ring[i], ring[i + 1], ring[j], ring[j + 1]) {
-                    return Err(format!("is self-intersecting (edges {i} and {j})"));
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
-fn segments_cross(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> bool {
-    let orient = |p: [f64; 2], q: [f64; 2], r: [f64; 2]| {
-        let v = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]);
-        if v > 0.0 {
-            1
-        } else if v < 0.0 {
-            -1
-        } else {
-            0
-        }
-    };
-    let (o1, o2, o3, o4) = (
-        orient(a, b, c),
-        orient(a, b, d),
-        orient(c, d, a),
-        orient(c, d, b),
-    );
-    o1 * o2 < 0 && o3 * o4 < 0
+    jinghai_domain::geometry::check_ring(ring).map_err(|p| p.en())
 }
 
 /// Whether segment `a`–`b` meets the axis-aligned rectangle (Liang–Barsky clipping).

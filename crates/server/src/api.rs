@@ -644,9 +644,14 @@ pub async fn daily_unlock(
 
 // --- alerts ---
 
-pub async fn alerts(State(s): State<AppState>, auth: Auth) -> ApiResult {
+pub async fn alerts(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<crate::pages::alerts::AlertQuery>,
+) -> ApiResult {
+    let filter = q.filter(&s.alerts).map_err(|e| auth.err(e))?;
     ok(s.alerts
-        .recent(&auth.ctx, 500)
+        .list(&auth.ctx, &filter, q.limit.unwrap_or(500))
         .await
         .map_err(|e| auth.err(e))?)
 }

@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Response};
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.css", CSS, include_bytes!("../assets/app.css")),
     ("app.js", JS, include_bytes!("../assets/app.js")),
+    ("places.js", JS, include_bytes!("../assets/places.js")),
+    ("patrol.js", JS, include_bytes!("../assets/patrol.js")),
     // The live map and alert evidence maps.
     ("map.js", JS, include_bytes!("../assets/map.js")),
     ("map.css", CSS, include_bytes!("../assets/map.css")),

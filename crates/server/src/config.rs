@@ -47,8 +47,14 @@ pub struct Config {
     pub default_lang: String,
     /// Mark session cookies `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// Minutes an alert may wait for acknowledgement before the desk shows
+    /// it as overdue.
+    pub alert_ack_minutes: u32,
     /// Maritime feeds, one per district (`[[maritime]]` tables; file only).
     pub maritime: Vec<crate::live::FeedConfig>,
+    /// The CJK font (TrueType or CFF OpenType, `.ttf/.otf/.ttc`) embedded in
+    /// bulletin PDFs; empty tries the Debian Noto CJK and WenQuanYi paths.
+    pub bulletin_font: Option<PathBuf>,
     /// The live map (`[map]`).
     pub map: MapConfig,
 }
@@ -98,7 +104,9 @@ impl Default for Config {
             session_hours: 12,
             default_lang: "zh".into(),
             secure_cookies: false,
+            alert_ack_minutes: jinghai_workflow::alerts::DEFAULT_ACK_MINUTES,
             maritime: Vec::new(),
+            bulletin_font: None,
             map: MapConfig::default(),
         }
     }
@@ -166,10 +174,10 @@ impl Config {
                 continue;
             }
             let parsed = match key.as_str() {
-                "listen" | "data_dir" | "database_url" | "log" | "default_lang" => toml::Value::String(value.clone()),
-                "session_hours" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
+                "listen" | "data_dir" | "database_url" | "log" | "default_lang" | "bulletin_font" => toml::Value::String(value.clone()),
+                "session_hours" | "alert_ack_minutes" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
                     name: name.clone(),
-                    message: format!("expected a whole number of hours, got {value:?}"),
+                    message: format!("expected a whole number, got {value:?}"),
                 })?),
                 "secure_cookies" => toml::Value::Boolean(value.trim().parse().map_err(|_| ConfigError::Env {
                     name: name.clone(),
@@ -178,7 +186,7 @@ impl Config {
                 _ => {
                     return Err(ConfigError::Env {
                         name: name.clone(),
-                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, map_tile_url, map_tile_attribution)".into(),
+                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes, bulletin_font, map_tile_url, map_tile_attribution)".into(),
                     })
                 }
             };

@@ -19,9 +19,11 @@
 //! [`assets`], [`i18n`].
 
 pub mod api;
+pub mod api_registry;
 pub mod assets;
 pub mod auth;
 pub mod config;
+pub mod dingtalk;
 pub mod error;
 pub mod i18n;
 pub mod live;
@@ -39,10 +41,14 @@ use jinghai_domain::time::HOUR;
 use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
+use jinghai_workflow::bulletins::Bulletins;
 use jinghai_workflow::map::Map;
+use jinghai_workflow::patrols::{NoAisHistory, Patrols};
 use jinghai_workflow::picture::Picture;
+use jinghai_workflow::registry::{Registries, RegistryChange};
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
+use jinghai_workflow::scoring::Scoring;
 use jinghai_workflow::{Accounts, Admin, Clock};
 
 pub use config::Config;
@@ -59,6 +65,12 @@ pub struct Inner {
     pub reports: Reports,
     pub alerts: Alerts,
     pub risks: Risks,
+    pub registries: Registries,
+    /// Registry changes for the running maritime feeds ([`live`]).
+    pub registry_changes: tokio::sync::broadcast::Sender<RegistryChange>,
+    pub scoring: Scoring,
+    pub bulletins: Bulletins,
+    pub patrols: Patrols,
     /// The live picture the running feeds publish into (see [`live`]).
     pub picture: Arc<Picture>,
     pub map: Map,
@@ -81,12 +93,39 @@ impl AppState {
             session_ttl: config.session_hours.max(1) as i64 * HOUR,
             ..LoginLimits::default()
         };
+        // Feeds subscribe to this; a change with no feed running goes nowhere.
+        let (registry_changes, _) = tokio::sync::broadcast::channel(1024);
+        let sender = registry_changes.clone();
+        let sink: jinghai_workflow::registry::ChangeSink = Arc::new(move |change| {
+            let _ = sender.send(change);
+        });
         AppState(Arc::new(Inner {
+            registries: Registries::new(store.clone(), clock.clone()).with_changes(sink),
+            registry_changes,
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
             reports: Reports::new(store.clone(), clock.clone()),
-            alerts: Alerts::new(store.clone(), clock.clone()),
+            alerts: Alerts::new(store.clone(), clock.clone())
+                .with_ack_minutes(config.alert_ack_minutes),
             risks: Risks::new(store.clone(), clock.clone()),
+            scoring: Scoring::new(store.clone(), clock.clone()),
+            bulletins: Bulletins::new(
+                store.clone(),
+                clock.clone(),
+                match jinghai_workflow::pdf::load_font(config.bulletin_font.as_deref()) {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "bulletins: no CJK font, PDFs cannot be made");
+                        None
+                    }
+                },
+                Arc::new(dingtalk::DingTalkPusher {
+                    client: dingtalk::DingTalk::default(),
+                    clock: clock.clone(),
+                }),
+                jinghai_workflow::bulletins::RetryPolicy::default(),
+            ),
+            patrols: Patrols::new(store.clone(), clock.clone(), Arc::new(NoAisHistory)),
             map: Map::new(store.clone(), picture.clone()),
             picture,
             store,

@@ -25,8 +25,9 @@ use jinghai_engine::{
 use jinghai_ingest::RawLine;
 use jinghai_store::{AlertWrite, Store};
 use jinghai_workflow::picture::{FeedPicture, OpenEvent, Picture, VesselUpdate};
+use jinghai_workflow::registry::RegistryChange;
 use serde::Deserialize;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 
 /// One district's feed, as configured.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -76,10 +77,14 @@ pub struct Feed {
     /// Added to every receive time (the demo replays a recorded day ending now).
     pub time_shift_ms: i64,
     pub engine: Engine,
-    /// The district the feed watches.
-    pub district: jinghai_domain::Region,
     decoders: HashMap<Arc<str>, Decoder>,
     last_time_ms: i64,
+    /// The district's 6-digit code: which registry changes concern this feed.
+    pub district_code: String,
+    /// Registry edits to follow while running (see [`Feed::from_store`]).
+    registry_changes: Option<broadcast::Receiver<RegistryChange>>,
+    /// The district the feed watches.
+    pub district: jinghai_domain::Region,
     /// Where the feed shows on the live map, when it does.
     picture: Option<PictureLink>,
 }
@@ -101,31 +106,6 @@ impl Feed {
         files: &FeedFiles,
         run: i64,
     ) -> Result<Feed, LiveError> {
-        Feed::build(store, name, district, files, run, 0).await
-    }
-
-    /// A feed for a recording replayed `time_shift_ms` later than it was
-    /// made: receive times and the port reports' times are shifted alike, so
-    /// an arrival report still precedes its port entry.
-    pub async fn replay(
-        store: &Arc<dyn Store>,
-        name: &str,
-        district: &str,
-        files: &FeedFiles,
-        run: i64,
-        time_shift_ms: i64,
-    ) -> Result<Feed, LiveError> {
-        Feed::build(store, name, district, files, run, time_shift_ms).await
-    }
-
-    async fn build(
-        store: &Arc<dyn Store>,
-        name: &str,
-        district: &str,
-        files: &FeedFiles,
-        run: i64,
-        time_shift_ms: i64,
-    ) -> Result<Feed, LiveError> {
         let invalid = |message: String| LiveError::Invalid {
             feed: name.to_string(),
             message,
@@ -143,15 +123,12 @@ impl Feed {
             ZoneSet::from_geojson(&files.zones, "zones").map_err(|e| invalid(e.to_string()))?;
         let registry =
             Registry::from_csv(&files.vessels, "vessels").map_err(|e| invalid(e.to_string()))?;
-        let mut reports = match &files.reports {
+        let reports = match &files.reports {
             Some(text) => {
                 parse_port_reports(text, "reports", &zones).map_err(|e| invalid(e.to_string()))?
             }
             None => Vec::new(),
         };
-        for r in &mut reports {
-            r.reported_at_ms += time_shift_ms;
-        }
         let config: EngineConfig = match &files.engine {
             Some(text) => {
                 toml::from_str(text).map_err(|e| invalid(format!("engine settings: {e}")))?
@@ -162,11 +139,13 @@ impl Feed {
             name: name.to_string(),
             region_id: region.id,
             run,
-            time_shift_ms,
+            time_shift_ms: 0,
             engine: Engine::new(config, zones, registry, reports),
-            district: region,
             decoders: HashMap::new(),
             last_time_ms: 0,
+            district_code: code.as_str()[..6].to_string(),
+            registry_changes: None,
+            district: region,
             picture: None,
         })
     }
@@ -262,9 +241,17 @@ pub async fn run_feed(
                     if !out.is_empty() {
                         store_outputs(&store, &feed, &mut out, clock.now()).await?;
                     }
+                    store_port_entries(&store, &mut feed, clock.now()).await?;
                 }
                 None => break,
             },
+            change = next_registry_change(&mut feed.registry_changes) => {
+                apply_registry_change(&store, &mut feed, change, &mut out).await?;
+                store_outputs(&store, &feed, &mut out, clock.now()).await?;
+                // The map's vessel panels and zones follow the edit too.
+                feed.publish_registry();
+                feed.publish_zones();
+            }
             _ = tick.tick() => {
                 // Receive time follows the wall clock on a live feed; never move it back.
                 let now = clock.now().max(feed.last_time_ms);
@@ -276,20 +263,35 @@ pub async fn run_feed(
     }
     feed.engine.finish(&mut out);
     store_outputs(&store, &feed, &mut out, clock.now()).await?;
+    store_port_entries(&store, &mut feed, clock.now()).await?;
     feed.publish_picture(clock.now());
     tracing::info!(feed = %feed.name, "feed ended");
     Ok(())
 }
 
-/// Starts a configured feed: its engine and its receivers, shown on the map.
+/// Starts a configured feed: its engine (from the district's registries in
+/// the database, see [`Feed::from_store`]) and its receivers, shown on the
+/// live map. `changes` carries registry edits made while it runs.
 pub async fn start(
     store: Arc<dyn Store>,
     clock: Arc<dyn jinghai_workflow::Clock>,
     cfg: &FeedConfig,
+    changes: Option<broadcast::Receiver<RegistryChange>>,
     picture: &Picture,
 ) -> Result<(), LiveError> {
     let files = Feed::read_files(cfg)?;
-    let mut feed = Feed::new(&store, &cfg.name, &cfg.district, &files, clock.now()).await?;
+    let mut feed = Feed::from_store(
+        &store,
+        &clock,
+        &cfg.name,
+        &cfg.district,
+        Some(&files),
+        clock.now(),
+    )
+    .await?;
+    if let Some(rx) = changes {
+        feed.follow_registry(rx);
+    }
     feed.show_on(picture);
     let (tx, rx) = jinghai_ingest::channel(10_000);
     for spec in &cfg.sources {
@@ -333,6 +335,207 @@ pub async fn start(
             tracing::error!(feed = %name, error = %e, "maritime feed stopped");
         }
     });
+    Ok(())
+}
+
+// --- registries from the database, followed live -------------------------
+
+impl Feed {
+    /// Builds a feed's engine from its district's registries in the
+    /// database. The configured files are imported first when the district
+    /// has no places, vessels or port reports yet (a new installation, the
+    /// demo, the tests); after that the database is what counts and edits in
+    /// the UI reach the engine through [`Feed::follow_registry`]. The engine
+    /// also keeps the fishing-port entries it sees, for reconciliation.
+    pub async fn from_store(
+        store: &Arc<dyn Store>,
+        clock: &Arc<dyn jinghai_workflow::Clock>,
+        name: &str,
+        district: &str,
+        files: Option<&FeedFiles>,
+        run: i64,
+    ) -> Result<Feed, LiveError> {
+        let invalid = |message: String| LiveError::Invalid {
+            feed: name.to_string(),
+            message,
+        };
+        let user =
+            |e: jinghai_workflow::WorkflowError| invalid(e.user_message(jinghai_domain::Lang::En));
+        let code = jinghai_domain::RegionCode::parse(district).map_err(|e| invalid(e.en))?;
+        let region = store
+            .find_region_by_code(code.as_str())
+            .await
+            .map_err(|source| LiveError::Store {
+                feed: name.into(),
+                source,
+            })?
+            .ok_or_else(|| invalid(format!("district {district} does not exist")))?;
+        if let Some(files) = files {
+            let imported = jinghai_workflow::registry::import_feed_files(
+                store,
+                clock,
+                &region,
+                &files.zones,
+                &files.vessels,
+                files.reports.as_deref(),
+            )
+            .await
+            .map_err(user)?;
+            if imported {
+                tracing::info!(
+                    feed = name,
+                    "imported the configured zones, vessels and reports into the database"
+                );
+            }
+        }
+        let district_code = code.as_str()[..6].to_string();
+        let data = jinghai_workflow::registry::load_feed(store, &district_code)
+            .await
+            .map_err(user)?;
+        let config: EngineConfig = match files.and_then(|f| f.engine.as_ref()) {
+            Some(text) => {
+                toml::from_str(text).map_err(|e| invalid(format!("engine settings: {e}")))?
+            }
+            None => EngineConfig::default(),
+        };
+        let mut engine = Engine::new(config, data.zones, data.registry, data.reports);
+        engine.record_port_entries(true);
+        Ok(Feed {
+            name: name.to_string(),
+            region_id: region.id,
+            run,
+            time_shift_ms: 0,
+            engine,
+            decoders: HashMap::new(),
+            last_time_ms: 0,
+            district_code,
+            registry_changes: None,
+            district: region,
+            picture: None,
+        })
+    }
+
+    /// Applies registry edits (vessels, places, port reports) while running.
+    pub fn follow_registry(&mut self, changes: broadcast::Receiver<RegistryChange>) {
+        self.registry_changes = Some(changes);
+    }
+}
+
+/// What the feed's change channel said.
+pub enum ChangeEvent {
+    Change(Box<RegistryChange>),
+    /// Changes were missed (the channel overflowed): reload everything.
+    Missed,
+}
+
+/// The next registry change; pending forever when the feed follows none.
+async fn next_registry_change(rx: &mut Option<broadcast::Receiver<RegistryChange>>) -> ChangeEvent {
+    loop {
+        let Some(r) = rx.as_mut() else {
+            return std::future::pending().await;
+        };
+        match r.recv().await {
+            Ok(change) => return ChangeEvent::Change(Box::new(change)),
+            Err(broadcast::error::RecvError::Lagged(_)) => return ChangeEvent::Missed,
+            Err(broadcast::error::RecvError::Closed) => *rx = None,
+        }
+    }
+}
+
+/// Applies one registry change to the feed's engine: a vessel upserted, a
+/// port report added, or the district's zones replaced from the database.
+pub async fn apply_registry_change(
+    store: &Arc<dyn Store>,
+    feed: &mut Feed,
+    change: ChangeEvent,
+    out: &mut Vec<EngineOutput>,
+) -> Result<(), jinghai_store::StoreError> {
+    let district_code = feed.district_code.clone();
+    let mine = |code: &str| code.starts_with(&district_code);
+    let change = match change {
+        ChangeEvent::Change(c) => Some(*c),
+        ChangeEvent::Missed => None,
+    };
+    match change {
+        Some(RegistryChange::Vessel(v)) if mine(&v.region_code) => {
+            if let Some(record) = jinghai_workflow::registry::engine_vessel(&v) {
+                feed.engine.upsert_vessel(record);
+            }
+        }
+        Some(RegistryChange::PortReport(r)) if mine(&r.region_code) => {
+            if let Some(report) = jinghai_workflow::registry::engine_report(&r) {
+                feed.engine.add_port_report(&report);
+            }
+        }
+        Some(RegistryChange::Places { district }) if district == district_code => {
+            reload_zones(store, feed, out).await?;
+        }
+        Some(_) => {}
+        None => {
+            tracing::warn!(feed = %feed.name, "registry changes missed; reloading the registries");
+            match jinghai_workflow::registry::load_feed(store, &feed.district_code).await {
+                Ok(data) => {
+                    for mmsi in data.registry.mmsis() {
+                        if let Some(r) = data.registry.get(mmsi) {
+                            feed.engine.upsert_vessel(r.clone());
+                        }
+                    }
+                    feed.engine.replace_zones(data.zones, out);
+                    for r in &data.reports {
+                        feed.engine.add_port_report(r);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(feed = %feed.name, error = %e, "cannot reload the registries")
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn reload_zones(
+    store: &Arc<dyn Store>,
+    feed: &mut Feed,
+    out: &mut Vec<EngineOutput>,
+) -> Result<(), jinghai_store::StoreError> {
+    let scope = jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: feed.district_code.clone(),
+        unit_id: None,
+    };
+    let places = store.list_places(&scope).await?;
+    match jinghai_workflow::registry::zone_set(&places) {
+        Ok(zones) => {
+            feed.engine.replace_zones(zones, out);
+            tracing::info!(feed = %feed.name, zones = feed.engine.zones().zones().len(), "zones reloaded");
+        }
+        // Every place was validated when written; keep the running zones.
+        Err(e) => {
+            tracing::error!(feed = %feed.name, error = %e, "stored places are invalid; zones kept")
+        }
+    }
+    Ok(())
+}
+
+/// Stores the fishing-port entries the engine saw (for reconciliation).
+async fn store_port_entries(
+    store: &Arc<dyn Store>,
+    feed: &mut Feed,
+    now: i64,
+) -> Result<(), jinghai_store::StoreError> {
+    for e in feed.engine.drain_port_entries() {
+        let entry = jinghai_store::PortEntryWrite {
+            region_id: feed.region_id,
+            mmsi: i64::from(e.mmsi),
+            port_code: e.port_zone_id,
+            entry_at: e.time_ms,
+            lat: e.pos.lat,
+            lon: e.pos.lon,
+        };
+        store.record_port_entry(now, &entry).await?;
+    }
     Ok(())
 }
 
@@ -477,10 +680,37 @@ pub async fn send_paced(nmea: &str, speed: f64, source: Arc<str>, tx: mpsc::Send
     }
 }
 
+/// Moves the `reported_at` column of a FORMATS.md port-report CSV by `shift_ms`.
+pub fn shift_port_reports(csv: &str, shift_ms: i64) -> Result<String, String> {
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap_or_default();
+    let at = header
+        .split(',')
+        .position(|c| c.trim() == "reported_at")
+        .ok_or("the port reports have no reported_at column")?;
+    let mut out = format!("{header}\n");
+    for (n, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        let cell = cells
+            .get_mut(at)
+            .ok_or_else(|| format!("port reports line {}: no reported_at", n + 2))?;
+        let t = jinghai_engine::time::parse_rfc3339(cell.trim())
+            .ok_or_else(|| format!("port reports line {}: bad time {cell:?}", n + 2))?;
+        *cell = jinghai_engine::time::format_rfc3339(t + shift_ms);
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
 /// A recording to replay through a feed of its own.
 pub struct Replay<'a> {
     pub name: &'a str,
     pub district: &'a str,
+    /// Its zones, registry and port reports, with the recording's own dates.
     pub files: &'a FeedFiles,
     pub nmea: &'a str,
     /// Multiple of the recording's own pace (1 = as recorded).
@@ -488,11 +718,18 @@ pub struct Replay<'a> {
     /// Where the recording's first line lands on the clock (epoch ms).
     pub start_ms: i64,
     pub run: i64,
+    /// Registry edits to follow while it plays.
+    pub changes: Option<broadcast::Receiver<RegistryChange>>,
 }
 
 /// Replays a recording through a new feed shown on the map, at its pace ×
 /// `speed`, shifted so that it starts at `start_ms`; returns when it has
 /// been played and every alert stored, with the shifted time of its last line.
+///
+/// The files become the district's registries the first time (as a
+/// configured feed's do); the port reports are filed again, shifted, on each
+/// replay — as captains would report each trip — so that an arrival report
+/// still precedes its port entry (unshifted, every entry would look unreported).
 pub async fn replay(
     store: Arc<dyn Store>,
     clock: Arc<dyn jinghai_workflow::Clock>,
@@ -503,10 +740,54 @@ pub async fn replay(
         feed: r.name.to_string(),
         message,
     };
+    let user =
+        |e: jinghai_workflow::WorkflowError| invalid(e.user_message(jinghai_domain::Lang::En));
     let first = first_time_ms(r.nmea)
         .ok_or_else(|| invalid("the recording has no receive times".into()))?;
     let shift = r.start_ms - first;
-    let mut feed = Feed::replay(&store, r.name, r.district, r.files, r.run, shift).await?;
+    let reports = r
+        .files
+        .reports
+        .as_deref()
+        .map(|csv| shift_port_reports(csv, shift))
+        .transpose()
+        .map_err(invalid)?;
+    let files = FeedFiles {
+        zones: r.files.zones.clone(),
+        vessels: r.files.vessels.clone(),
+        reports: reports.clone(),
+        engine: r.files.engine.clone(),
+    };
+    let code = jinghai_domain::RegionCode::parse(r.district).map_err(|e| invalid(e.en))?;
+    let district = store
+        .find_region_by_code(code.as_str())
+        .await
+        .map_err(|source| LiveError::Store {
+            feed: r.name.into(),
+            source,
+        })?
+        .ok_or_else(|| invalid(format!("district {} does not exist", r.district)))?;
+    let imported = jinghai_workflow::registry::import_feed_files(
+        &store,
+        &clock,
+        &district,
+        &files.zones,
+        &files.vessels,
+        files.reports.as_deref(),
+    )
+    .await
+    .map_err(user)?;
+    if let (false, Some(reports)) = (imported, &reports) {
+        jinghai_workflow::registry::file_port_reports(&store, &clock, &district, reports)
+            .await
+            .map_err(user)?;
+    }
+    let mut feed =
+        Feed::from_store(&store, &clock, r.name, r.district, Some(&files), r.run).await?;
+    feed.time_shift_ms = shift;
+    if let Some(rx) = r.changes {
+        feed.follow_registry(rx);
+    }
     feed.show_on(picture);
     let (tx, rx) = jinghai_ingest::channel(4096);
     let source: Arc<str> = Arc::from(r.name);
@@ -521,4 +802,24 @@ pub async fn replay(
         .find_map(|l| jinghai_ais::parse_line(l.as_bytes()).ok()?.time_ms)
         .unwrap_or(first);
     Ok(last + shift)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn port_report_times_shift_and_bad_ones_are_named() {
+        let csv = "mmsi,kind,port_zone_id,reported_at,persons_aboard\n412000001,arrival,F1,2021-03-23T01:11:24Z,8\n";
+        let shifted = super::shift_port_reports(csv, 3_600_000).unwrap();
+        assert!(
+            shifted.contains("412000001,arrival,F1,2021-03-23T02:11:24Z,8"),
+            "{shifted}"
+        );
+        let e = super::shift_port_reports(
+            "mmsi,kind,port_zone_id,reported_at\n1,arrival,F1,yesterday\n",
+            0,
+        )
+        .unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(super::shift_port_reports("mmsi,kind\n", 0).is_err());
+    }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, assets, map, pages, AppState};
+use crate::{api, api_registry, assets, map, pages, AppState};
 
 /// How the scoping matrix exercises a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,24 @@ pub enum Entity {
     RiskFile,
     /// An alert on the desk.
     Alert,
+    /// A registered vessel.
+    Vessel,
+    /// A vessel's photo.
+    VesselPhoto,
+    /// A place (zone or risk point).
+    Place,
+    /// A port departure/arrival report.
+    PortReport,
+    /// A scoring ledger entry.
+    ScoreEntry,
+    /// A rule of the (province-wide) scoring table.
+    ScoreRule,
+    /// A red or yellow card.
+    Card,
+    /// An archived weekly bulletin.
+    Bulletin,
+    /// A patrol plan.
+    PatrolPlan,
     /// A vessel on a running feed, by MMSI.
     LiveVessel,
 }
@@ -107,7 +125,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/api/v1/daily/sheet/{id}", true, "Save or submit a section: {day, section, values: {key: value}, notes, submit}", Item(District), post(api::daily_save)),
     route!("POST", "/api/v1/daily/entries/{id}/review", true, "Approve or return a submitted section: {approve, comment}", Item(ReportEntry), post(api::daily_review)),
     route!("POST", "/api/v1/daily/entries/{id}/unlock", true, "Unlock an approved section: {reason}", Item(ReportEntry), post(api::daily_unlock)),
-    route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events)", List, get(api::alerts)),
+    route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events); filters: kind, zone, status, unit, mmsi, from, to (YYYY-MM-DD), overdue=1, after_id, limit", List, get(api::alerts)),
     route!("GET", "/api/v1/alerts/{id}/evidence", true, "An alert's evidence: the vessel's track segment, the counterpart's, the zone (GeoJSON)", Item(Alert), get(map::evidence)),
     route!("GET", "/api/v1/map/vessels", true, "Live vessels in a viewport (?bbox=min_lon,min_lat,max_lon,max_lat&zoom=0-22), or counted clusters at a low zoom", List, get(map::viewport)),
     route!("GET", "/api/v1/map/vessels/{id}", true, "A live vessel by MMSI: registry record and owner, last report, its alerts, open events", Item(LiveVessel), get(map::vessel)),
@@ -115,6 +133,14 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/api/v1/map/search", true, "Live vessels by name or MMSI (?q=)", List, get(map::search)),
     route!("GET", "/api/v1/map/zones", true, "Zones of the caller's feeds (GeoJSON FeatureCollection)", List, get(map::zones)),
     route!("GET", "/api/v1/map/stream", true, "Live push (server-sent events, about 1/s) of vessel changes and new alerts in a viewport (?bbox=&zoom=)", List, get(map::stream)),
+    route!("GET", "/api/v1/vessels", true, "Vessels of the caller's regions (?q=name/MMSI/registry no./owner, kind, stateless)", List, get(api_registry::list_vessels)),
+    route!("POST", "/api/v1/vessels", true, "Register a vessel: {region_id, mmsi, name, kind, flag, international, home_port, owner_kind, owner_name, owner_contact, owner_phone, registry_no, stateless, notes}", List, post(api_registry::create_vessel)),
+    route!("GET", "/api/v1/vessels/{id}", true, "A vessel with its photos and recent port reports", Item(Vessel), get(api_registry::get_vessel)),
+    route!("GET", "/api/v1/places", true, "Places (zones and risk points) of the caller's regions, geometry as GeoJSON", List, get(api_registry::list_places)),
+    route!("POST", "/api/v1/places", true, "Create a place (office): {region_id, code, name, kind, applies_to, geometry (GeoJSON), notes}", List, post(api_registry::create_place)),
+    route!("GET", "/api/v1/port-reports", true, "Port reports of the caller's regions (?from=YYYY-MM-DD&to=YYYY-MM-DD)", List, get(api_registry::list_reports)),
+    route!("POST", "/api/v1/port-reports", true, "File a port report: {mmsi, kind, port_code, reported_at, persons: [{name, id_number, phone}], itinerary, contact_history}", List, post(api_registry::create_report)),
+    route!("GET", "/api/v1/port-reports/reconcile", true, "AIS port entries without a report and reports without an AIS entry (?region=ID&from&to)", List, get(api_registry::reconcile)),
     route!("GET", "/api/v1/audit", true, "Audit log in the caller's scope (admin, task-force office)", List, get(api::audit)),
     // Web UI.
     route!("GET", "/", false, "Dashboard", OwnData, get(pages::home)),
@@ -148,6 +174,61 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/alerts/{id}/assign", false, "Assign an alert to a unit (office)", Item(Alert), post(pages::alerts::assign)),
     route!("POST", "/alerts/{id}/ack", false, "Acknowledge an assigned alert", Item(Alert), post(pages::alerts::acknowledge)),
     route!("POST", "/alerts/{id}/close", false, "Dismiss (with a reason) or escalate an alert", Item(Alert), post(pages::alerts::close)),
+    route!("GET", "/vessels", false, "Vessel registry: search, filters, registration and CSV import", List, get(pages::vessels::list)),
+    route!("POST", "/vessels", false, "Register a vessel", List, post(pages::vessels::create)),
+    route!("POST", "/vessels/files", false, "Import a registry CSV (multipart; all or nothing)", List, post(pages::vessels::import)),
+    route!("GET", "/vessels/export.csv", false, "The registry as FORMATS.md CSV", List, get(pages::vessels::export_csv)),
+    route!("GET", "/vessels/{id}", false, "A vessel's record, photos, edit form", Item(Vessel), get(pages::vessels::detail)),
+    route!("POST", "/vessels/{id}", false, "Edit a vessel", Item(Vessel), post(pages::vessels::update)),
+    route!("POST", "/vessels/{id}/files", false, "Upload a vessel photo (multipart)", Item(Vessel), post(pages::vessels::upload)),
+    route!("POST", "/vessels/{id}/token", false, "Rotate the captain's code of a vessel", Item(Vessel), post(pages::vessels::rotate)),
+    route!("GET", "/vessels/{id}/code", false, "The printable vessel code (QR)", Item(Vessel), get(pages::vessels::code)),
+    route!("GET", "/vessels/photos/{id}", false, "A vessel photo", Item(VesselPhoto), get(pages::vessels::photo)),
+    route!("GET", "/q/{id}", false, "What the vessel code opens: the check page (signed in) or the captain's report form (?t=token)", Item(Vessel), get(pages::vessels::open_code)),
+    route!("POST", "/q/{id}/report", false, "The captain files a port report with the vessel's token (no sign-in)", Item(Vessel), post(pages::vessels::captain_submit)),
+    route!("GET", "/places", false, "Places and zones on the map, with the editor", List, get(pages::places::list)),
+    route!("POST", "/places", false, "Create a place (office)", List, post(pages::places::create)),
+    route!("POST", "/places/files", false, "Import GeoJSON places (multipart; all or nothing)", List, post(pages::places::import)),
+    route!("GET", "/places/export.geojson", false, "Zones as FORMATS.md GeoJSON (?points=1 adds risk points)", List, get(pages::places::export)),
+    route!("GET", "/places/{id}", false, "A place on the map, with the editor", Item(Place), get(pages::places::detail)),
+    route!("POST", "/places/{id}", false, "Edit a place (office)", Item(Place), post(pages::places::update)),
+    route!("POST", "/places/{id}/delete", false, "Delete a place (office)", Item(Place), post(pages::places::delete)),
+    route!("GET", "/port-reports", false, "Port reports for a day range, and the officer's entry form", List, get(pages::port_reports::list)),
+    route!("POST", "/port-reports", false, "File a port report (officer)", List, post(pages::port_reports::create)),
+    route!("GET", "/port-reports/reconcile", false, "Port reports against AIS port entries", List, get(pages::port_reports::reconcile)),
+    route!("GET", "/port-reports/{id}", false, "A port report with its persons aboard", Item(PortReport), get(pages::port_reports::detail)),
+    route!("GET", "/api/v1/scoring/ranking", true, "Scoring ranking of a level and period (?level=town|district|city|province&from&to)", List, get(pages::scoring::api_ranking)),
+    route!("GET", "/api/v1/scoring/entries", true, "Scoring ledger entries of a period, each with the link to its record (?from&to)", List, get(pages::scoring::api_entries)),
+    route!("GET", "/api/v1/cards", true, "Red and yellow cards with lat/lon, for the map", List, get(pages::scoring::api_cards)),
+    route!("GET", "/api/v1/bulletins", true, "Archived weekly bulletins with their DingTalk summaries", List, get(pages::bulletins::api_list)),
+    route!("GET", "/api/v1/patrols", true, "Patrol plans", List, get(pages::patrols::api_list)),
+    route!("GET", "/api/v1/patrols/{id}/coverage", true, "GeoJSON of a patrol plan: zone, tracks, blind spots, with the patrolled area", Item(PatrolPlan), get(pages::patrols::api_coverage)),
+    route!("GET", "/scoring", false, "Ranking and ledger of a level and period", List, get(pages::scoring::ranking)),
+    route!("POST", "/scoring/evaluate", false, "Evaluate a period (office)", List, post(pages::scoring::evaluate)),
+    route!("POST", "/scoring/entries", false, "Enter points by hand (office)", List, post(pages::scoring::create_manual)),
+    route!("GET", "/scoring/entries/{id}", false, "A ledger entry with its record and appeal", Item(ScoreEntry), get(pages::scoring::entry)),
+    route!("POST", "/scoring/entries/{id}/appeal", false, "Appeal an entry (its region)", Item(ScoreEntry), post(pages::scoring::appeal)),
+    route!("POST", "/scoring/entries/{id}/decide", false, "Decide an appeal (an office above)", Item(ScoreEntry), post(pages::scoring::decide)),
+    route!("GET", "/scoring/rules", false, "The scoring rule table", NoScopedData, get(pages::scoring::rules)),
+    route!("POST", "/scoring/rules", false, "Add a rule (province)", List, post(pages::scoring::create_rule)),
+    route!("POST", "/scoring/rules/{id}", false, "Change a rule (province)", Item(ScoreRule), post(pages::scoring::update_rule)),
+    route!("GET", "/scoring/regions/{id}", false, "A region's evaluation: points, entries, cards", Item(Region), get(pages::scoring::region)),
+    route!("GET", "/cards", false, "Red and yellow cards, and issuing one", List, get(pages::scoring::cards)),
+    route!("POST", "/cards", false, "Issue a card (office)", List, post(pages::scoring::issue_card)),
+    route!("POST", "/cards/{id}/lift", false, "Lift a card (office)", Item(Card), post(pages::scoring::lift_card)),
+    route!("GET", "/bulletins", false, "Weekly bulletins, issuing one, the DingTalk robot", List, get(pages::bulletins::list)),
+    route!("POST", "/bulletins", false, "Issue a region's weekly bulletin (office)", List, post(pages::bulletins::issue)),
+    route!("POST", "/bulletins/robots", false, "Set a region's DingTalk robot (office)", List, post(pages::bulletins::set_robot)),
+    route!("GET", "/bulletins/{id}", false, "A bulletin with its figures and push history", Item(Bulletin), get(pages::bulletins::detail)),
+    route!("GET", "/bulletins/{id}/pdf", false, "The bulletin as PDF", Item(Bulletin), get(pages::bulletins::pdf)),
+    route!("GET", "/bulletins/{id}/xlsx", false, "The bulletin as XLSX", Item(Bulletin), get(pages::bulletins::xlsx)),
+    route!("POST", "/bulletins/{id}/push", false, "Push the bulletin to its DingTalk robot again", Item(Bulletin), post(pages::bulletins::push)),
+    route!("GET", "/patrols", false, "Patrol plans", List, get(pages::patrols::list)),
+    route!("POST", "/patrols", false, "Make a patrol plan", List, post(pages::patrols::create)),
+    route!("GET", "/patrols/{id}", false, "A plan with records, coverage and its map", Item(PatrolPlan), get(pages::patrols::detail)),
+    route!("POST", "/patrols/{id}/files", false, "Record a patrol from a GPX/CSV track (multipart)", Item(PatrolPlan), post(pages::patrols::upload)),
+    route!("POST", "/patrols/{id}/ais", false, "Record a patrol from the AIS track of a vessel", Item(PatrolPlan), post(pages::patrols::from_ais)),
+    route!("POST", "/patrols/prefill/{id}", false, "Prefill a district's daily 海上巡航 section from patrol records", Item(District), post(pages::patrols::prefill)),
     route!("GET", "/admin/regions", false, "Regions page", List, get(pages::admin::regions)),
     route!("POST", "/admin/regions", false, "Create region form", List, post(pages::admin::create_region)),
     route!("POST", "/admin/regions/{id}", false, "Rename region form", Item(Region), post(pages::admin::rename_region)),

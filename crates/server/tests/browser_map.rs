@@ -59,6 +59,7 @@ async fn start_server() -> Server {
                 speed: 600.0,
                 start_ms,
                 run: start_ms,
+                changes: None,
             },
         )
         .await

@@ -379,3 +379,72 @@ async fn dashboard_counts_what_needs_attention() {
     let home = app.get(&zhenhai, "/").await.body;
     assert!(home.contains("data-testid=\"home-overdue\""));
 }
+
+#[tokio::test]
+async fn alert_desk_filters_counts_and_overdue() {
+    let app = app().await;
+    let office = app.login("office").await;
+    let ids = |body: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(body).expect(body);
+        v.as_array()
+            .expect("a list")
+            .iter()
+            // The harness's own alerts, not the demo's past week.
+            .filter(|a| a["event_key"].as_str().unwrap_or("").starts_with("test:"))
+            .map(|a| a["zone_id"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    // The office of 北仑 sees the district's and its towns' alerts, not 镇海's.
+    let all = app.get(&office, "/api/v1/alerts").await;
+    assert_eq!(all.status.as_u16(), 200, "{}", all.body);
+    assert_eq!(ids(&all.body).len(), 3, "{}", all.body);
+    let zone = app
+        .get(
+            &office,
+            &format!("/api/v1/alerts?zone={}", common::enc("梅山岙口")),
+        )
+        .await;
+    assert_eq!(ids(&zone.body), vec!["梅山岙口"]);
+    let none = app.get(&office, "/api/v1/alerts?kind=encounter").await;
+    assert!(ids(&none.body).is_empty());
+    let bad = app
+        .get(
+            &office,
+            "/api/v1/alerts?kind=smuggling&from=2021-13-01&unit=x",
+        )
+        .await;
+    assert_eq!(bad.status.as_u16(), 400, "{}", bad.body);
+    for field in ["kind", "from", "unit"] {
+        assert!(bad.body.contains(field), "{field} named in {}", bad.body);
+    }
+    // Nothing overdue at first; after the configured 30 minutes all three are.
+    let overdue = app.get(&office, "/api/v1/alerts?overdue=1").await;
+    assert!(ids(&overdue.body).is_empty(), "{}", overdue.body);
+    app.clock.advance(31 * 60_000);
+    let overdue = app.get(&office, "/api/v1/alerts?overdue=1").await;
+    assert_eq!(ids(&overdue.body).len(), 3, "{}", overdue.body);
+    // The page highlights them, keeps the filter in the form, and a bad
+    // filter shows its error above the unfiltered list.
+    let page = app.get(&office, "/alerts?overdue=1").await;
+    let rows = page.body.matches("data-overdue=\"true\"").count();
+    assert!(rows >= 3, "ours and the demo's unhandled ones");
+    assert!(
+        page.body
+            .contains(&format!("data-testid=\"alerts-overdue\">{rows}<")),
+        "the count is the highlighted rows"
+    );
+    let page = app.get(&office, "/alerts?status=lost").await;
+    assert_eq!(page.status.as_u16(), 200);
+    assert!(page.body.contains("lost"), "the bad value is named");
+    assert_eq!(
+        page.body.matches("data-alert=").count(),
+        app.get(&office, "/alerts")
+            .await
+            .body
+            .matches("data-alert=")
+            .count(),
+        "unfiltered"
+    );
+    let home = app.get(&office, "/").await;
+    assert!(home.body.contains("home-alerts-overdue"));
+}

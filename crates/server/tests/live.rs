@@ -52,7 +52,16 @@ async fn alerts_match_truth(db: jinghai_store::testkit::TestDb) {
         region_prefix: "330206".into(),
         unit_id: None,
     };
-    let alerts = db.store.list_alerts(&scope, 5000).await.unwrap();
+    // The demo's week (issue #9's seed) has alerts of its own; the feed's are the rest.
+    let from_feed = |a: &jinghai_domain::alert::Alert| !a.event_key.starts_with("demo-week:");
+    let alerts: Vec<_> = db
+        .store
+        .list_alerts(&scope, 5000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(from_feed)
+        .collect();
     let mut found: BTreeMap<(String, i64), usize> = BTreeMap::new();
     for a in &alerts {
         *found.entry((a.kind.clone(), a.mmsi)).or_default() += 1;
@@ -83,7 +92,13 @@ async fn alerts_match_truth(db: jinghai_store::testkit::TestDb) {
         region_prefix: "330211".into(),
         ..scope
     };
-    assert!(db.store.list_alerts(&zhenhai, 10).await.unwrap().is_empty());
+    assert!(!db
+        .store
+        .list_alerts(&zhenhai, 10)
+        .await
+        .unwrap()
+        .iter()
+        .any(from_feed));
 }
 
 #[tokio::test]

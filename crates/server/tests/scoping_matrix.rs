@@ -145,6 +145,181 @@ async fn first_risk(app: &TestApp, prefix: &str) -> (i64, i64) {
     (risk.id, file)
 }
 
+/// Registry records (vessel, photo, place, port report) of one region.
+#[derive(Clone, Copy)]
+struct RegistryIds {
+    vessel: i64,
+    photo: i64,
+    place: i64,
+    report: i64,
+}
+
+/// Seeds a vessel (with a photo), a fishing port and an arrival report in
+/// each region the pairs use, named after the region so that a leak shows
+/// up as a foreign marker.
+async fn seed_registries(app: &TestApp) -> std::collections::HashMap<&'static str, RegistryIds> {
+    use jinghai_domain::registry::{OwnerKind, ReportKind, StatelessStatus};
+    let store = &app.db.store;
+    let actor = jinghai_domain::audit::Actor::system("北仑 matrix seed");
+    let mut out = std::collections::HashMap::new();
+    for (n, (prefix, name)) in [
+        ("330206", "北仑"),
+        ("330206008", "梅山"),
+        ("330206009", "白峰"),
+        ("330211", "镇海"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let region_id = app.seeded.regions[prefix];
+        let mmsi = 412_900_000 + n as i64;
+        let vessel = store
+            .create_vessels(
+                &actor,
+                T0,
+                &[jinghai_store::NewVessel {
+                    vessel: jinghai_store::VesselWrite {
+                        region_id,
+                        mmsi,
+                        name: format!("{name}渔{n}"),
+                        kind: "fishing".into(),
+                        flag: "CN".into(),
+                        international: false,
+                        home_port: format!("{name}港"),
+                        owner_kind: OwnerKind::Individual,
+                        owner_name: format!("{name}船东"),
+                        owner_contact: String::new(),
+                        owner_phone: String::new(),
+                        registry_no: format!("ZJ{n}"),
+                        stateless: StatelessStatus::Normal,
+                        notes: String::new(),
+                    },
+                    token: format!("matrix-token-{n}"),
+                    token_expires_at: T0 + 86_400_000,
+                }],
+            )
+            .await
+            .unwrap()
+            .remove(0);
+        let photo = store
+            .add_vessel_photo(
+                &actor,
+                T0,
+                vessel.id,
+                &format!("{name}.png"),
+                "image/png",
+                b"\x89PNG\r\n\x1a\n",
+            )
+            .await
+            .unwrap();
+        let lon = 121.8 + n as f64 * 0.1;
+        let place = store
+            .create_place(&actor, T0, &jinghai_store::PlaceWrite {
+                region_id,
+                code: format!("{name}港"),
+                name: format!("{name}渔港"),
+                kind: "fishing_port".into(),
+                applies_to: None,
+                geometry: format!(r#"{{"type":"Polygon","coordinates":[[[{lon},29.8],[{},29.8],[{},29.85],[{lon},29.8]]]}}"#, lon + 0.05, lon + 0.05),
+                lat: 29.8,
+                lon,
+                notes: String::new(),
+            })
+            .await
+            .unwrap();
+        let report = store
+            .create_port_reports(
+                &actor,
+                T0,
+                &[jinghai_store::PortReportWrite {
+                    vessel_id: Some(vessel.id),
+                    region_id,
+                    mmsi,
+                    kind: ReportKind::Arrival,
+                    port_code: format!("{name}港"),
+                    reported_at: T0 - 3_600_000,
+                    persons_aboard: Some(1),
+                    itinerary: format!("{name}渔场"),
+                    contact_history: "无".into(),
+                    source: "officer".into(),
+                    persons: vec![],
+                }],
+            )
+            .await
+            .unwrap()
+            .remove(0);
+        out.insert(
+            prefix,
+            RegistryIds {
+                vessel: vessel.id,
+                photo: photo.id,
+                place: place.id,
+                report: report.id,
+            },
+        );
+    }
+    out
+}
+
+fn admin_scope(prefix: &str) -> jinghai_domain::Scope {
+    jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: prefix.into(),
+        unit_id: None,
+    }
+}
+
+/// Issue #9's records that `user_prefix`'s user must not reach: a ledger
+/// entry, a card and a patrol plan under `foreign`, a bulletin outside the
+/// user's region, and a rule (only the province edits rules).
+async fn foreign_issue9(
+    app: &TestApp,
+    foreign: &str,
+    user_prefix: &str,
+) -> (i64, i64, i64, i64, i64) {
+    let store = &app.db.store;
+    let entry = store
+        .list_score_entries(&admin_scope(foreign), 0, i32::MAX)
+        .await
+        .unwrap()
+        .iter()
+        .find(|e| e.region_code.starts_with(foreign))
+        .expect("the demo seeds score entries")
+        .id;
+    let card = store
+        .list_cards(&admin_scope(foreign))
+        .await
+        .unwrap()
+        .first()
+        .expect("the demo seeds cards")
+        .id;
+    let bulletin = store
+        .list_bulletins(&admin_scope("33"))
+        .await
+        .unwrap()
+        .iter()
+        .find(|b| !b.region_code.starts_with(user_prefix))
+        .expect("the demo seeds bulletins")
+        .id;
+    let plan = store
+        .list_patrol_plans(&admin_scope("33"))
+        .await
+        .unwrap()
+        .iter()
+        .find(|p| !p.region_code.starts_with(user_prefix))
+        .expect("the demo seeds patrol plans")
+        .id;
+    let rule = store
+        .list_score_rules()
+        .await
+        .unwrap()
+        .first()
+        .expect("rules")
+        .id;
+    (entry, card, bulletin, plan, rule)
+}
+
 /// A body that tries to reach into the foreign region.
 fn body_for(
     method: &str,
@@ -195,6 +370,17 @@ fn body_for(
         ("POST", "/api/v1/daily/sheet/") => r#"{"day":"2021-02-09","section":"maritime_patrol","values":{"mp_personnel":"1"},"submit":true}"#.into(),
         ("POST", p) if p.starts_with("/api/v1/daily/entries/") => r#"{"approve":true,"reason":"x","comment":"x"}"#.into(),
         ("POST", "/daily/") => form(&[("day", "2021-02-09".into()), ("section", "maritime_patrol".into()), ("v.mp_personnel", "1".into()), ("action", "submit".into())]),
+        ("POST", "/scoring/entries") => form(&[("rule_id", "1".into()), ("region_id", r), ("note", "越权".into())]),
+        ("POST", "/scoring/evaluate") => form(&[("region_id", r), ("from", "2021-02-01".into()), ("to", "2021-02-09".into())]),
+        ("POST", "/scoring/rules") | ("POST", "/scoring/rules/") => form(&[("code", "x_rule".into()), ("zh", "越权".into()), ("trigger", "manual".into()), ("points", "5".into()), ("active", "on".into())]),
+        ("POST", "/cards") => form(&[("color", "yellow".into()), ("place_kind", "port".into()), ("place_name", "越权".into()), ("region_id", r), ("reason", "x".into()), ("fix_deadline", "2021-03-01".into())]),
+        ("POST", "/bulletins") => form(&[("region_id", r), ("week", "2021-02-01".into())]),
+        ("POST", "/bulletins/robots") => form(&[("region_id", r), ("webhook", "https://oapi.dingtalk.com/robot/send?access_token=x".into()), ("secret", "SECxxxxxxxxxx".into())]),
+        ("POST", "/patrols") => form(&[("region_id", r), ("unit_id", u), ("name", "越权".into()), ("zone", "121.9,29.8\n122,29.8\n122,29.9".into()), ("starts_at", "2021-02-09T08:00".into()), ("ends_at", "2021-02-09T18:00".into())]),
+        ("POST", "/patrols/prefill/") => form(&[("day", "2021-02-09".into())]),
+        ("POST", p) if p.starts_with("/scoring/entries/") => form(&[("reason", "越权".into()), ("decision", "越权".into()), ("accept", "yes".into())]),
+        ("POST", p) if p.starts_with("/cards/") => form(&[("note", "越权".into())]),
+        ("POST", p) if p.starts_with("/patrols/") => form(&[("vessel", "越权".into()), ("mmsi", "412900001".into())]),
         _ if api => match method {
             "PATCH" if path.contains("/units/") => r#"{"name":"改","agency":"police"}"#.into(),
             "PATCH" if path.contains("/users/") => {
@@ -220,6 +406,7 @@ fn body_for(
 
 async fn matrix(app: TestApp) {
     let store = &app.db.store;
+    let registry = seed_registries(&app).await;
     for pair in PAIRS {
         let s = app.login(pair.user).await;
         let region = store
@@ -239,6 +426,13 @@ async fn matrix(app: TestApp) {
         let entry = first_entry(&app, pair.foreign_entry_prefix).await;
         let (risk, risk_file) = first_risk(&app, pair.foreign_prefix).await;
         let alert = first_alert(&app, pair.foreign_prefix).await;
+        let reg = registry[pair.foreign_prefix];
+        let own_prefix = match pair.user {
+            "meishan" => "330206008",
+            _ => "330206",
+        };
+        let (score_entry, card, bulletin, plan, rule) =
+            foreign_issue9(&app, pair.foreign_prefix, own_prefix).await;
         let foreign_scope = jinghai_domain::Scope {
             user_id: 0,
             role: jinghai_domain::Role::Admin,
@@ -267,6 +461,15 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::Risk) => risk,
                 ScopeCheck::Item(Entity::RiskFile) => risk_file,
                 ScopeCheck::Item(Entity::Alert) => alert,
+                ScopeCheck::Item(Entity::Vessel) => reg.vessel,
+                ScopeCheck::Item(Entity::VesselPhoto) => reg.photo,
+                ScopeCheck::Item(Entity::Place) => reg.place,
+                ScopeCheck::Item(Entity::PortReport) => reg.report,
+                ScopeCheck::Item(Entity::ScoreEntry) => score_entry,
+                ScopeCheck::Item(Entity::ScoreRule) => rule,
+                ScopeCheck::Item(Entity::Card) => card,
+                ScopeCheck::Item(Entity::Bulletin) => bulletin,
+                ScopeCheck::Item(Entity::PatrolPlan) => plan,
                 // Only Zhenhai's feed has it: foreign to every pair.
                 ScopeCheck::Item(Entity::LiveVessel) => i64::from(common::ZHENHAI_VESSEL),
                 _ => 0,
@@ -348,6 +551,7 @@ async fn matrix(app: TestApp) {
 
 /// Every route that changes data refuses a request without the CSRF token.
 async fn csrf_required(app: TestApp) {
+    let own = seed_registries(&app).await["330206"];
     let s = app.login("admin").await;
     let own_scope = jinghai_domain::Scope {
         user_id: 0,
@@ -380,6 +584,8 @@ async fn csrf_required(app: TestApp) {
     let user = app.seeded.users["haijing"];
     let entry = first_entry(&app, "330206").await;
     let (own_risk, _) = first_risk(&app, "330206").await;
+    // The admin's own records of issue #9 ("330211" is outside them).
+    let own9 = foreign_issue9(&app, "330206", "330211").await;
     for r in ROUTES.iter().filter(|r| r.method != "GET") {
         if matches!(r.path, "/login" | "/api/v1/session") && r.method == "POST" {
             continue;
@@ -392,6 +598,15 @@ async fn csrf_required(app: TestApp) {
             ScopeCheck::Item(Entity::Risk) => own_risk,
             ScopeCheck::Item(Entity::RiskFile) => 0,
             ScopeCheck::Item(Entity::Alert) => first_alert(&app, "330206").await,
+            ScopeCheck::Item(Entity::Vessel) => own.vessel,
+            ScopeCheck::Item(Entity::VesselPhoto) => own.photo,
+            ScopeCheck::Item(Entity::Place) => own.place,
+            ScopeCheck::Item(Entity::PortReport) => own.report,
+            ScopeCheck::Item(Entity::ScoreEntry) => own9.0,
+            ScopeCheck::Item(Entity::ScoreRule) => own9.4,
+            ScopeCheck::Item(Entity::Card) => own9.1,
+            ScopeCheck::Item(Entity::Bulletin) => own9.2,
+            ScopeCheck::Item(Entity::PatrolPlan) => own9.3,
             _ => 0,
         };
         let path = r.path.replace("{id}", &id.to_string());

@@ -25,6 +25,14 @@ mod migrate;
 mod sql_impl;
 #[macro_use]
 mod live_map;
+#[macro_use]
+mod registry;
+#[macro_use]
+mod bulletins;
+#[macro_use]
+mod patrols;
+#[macro_use]
+mod scoring;
 mod postgres;
 mod sqlite;
 
@@ -42,9 +50,16 @@ use jinghai_domain::{
     WorkingGroup,
 };
 
+pub use bulletins::{BulletinFile, BulletinStore, NewBulletin};
 pub use live_map::LiveMapStore;
 pub use migrate::{Migration, MigrationStatus};
+pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
 pub use postgres::PgStore;
+pub use registry::{
+    ImportCounts, NewVessel, PlaceWrite, PortEntryWrite, PortReportWrite, RegistryStore,
+    VesselFilter, VesselWrite,
+};
+pub use scoring::{NewCard, ScoringStore};
 pub use sqlite::SqliteStore;
 
 /// Which backend a store runs on.
@@ -283,7 +298,9 @@ impl NewAudit {
 
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
-pub trait Store: Send + Sync + 'static + LiveMapStore {
+pub trait Store:
+    Send + Sync + 'static + RegistryStore + ScoringStore + BulletinStore + PatrolStore + LiveMapStore
+{
     fn backend(&self) -> Backend;
 
     /// Applies pending migrations; returns what was applied.
@@ -479,6 +496,20 @@ pub trait Store: Send + Sync + 'static + LiveMapStore {
     async fn upsert_alert(&self, at: Millis, a: &AlertWrite) -> Result<i64>;
     /// The newest alerts in the caller's regions (at most `limit`).
     async fn list_alerts(&self, scope: &Scope, limit: i64) -> Result<Vec<Alert>>;
+    /// The newest alerts in the caller's regions that pass the desk's filter.
+    async fn find_alerts(
+        &self,
+        scope: &Scope,
+        filter: &jinghai_domain::alert::AlertFilter,
+        limit: i64,
+    ) -> Result<Vec<Alert>>;
+    /// Open, new and overdue (raised before `overdue_before` and not yet
+    /// acknowledged) alerts in the caller's regions.
+    async fn count_alerts(
+        &self,
+        scope: &Scope,
+        overdue_before: Millis,
+    ) -> Result<jinghai_domain::alert::AlertCounts>;
 
     /// One alert in the caller's regions (or assigned to their unit).
     async fn get_alert(&self, scope: &Scope, id: i64) -> Result<Alert>;

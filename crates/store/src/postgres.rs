@@ -39,4 +39,8 @@ impl_store!(
     crate::migrate::POSTGRES,
     "BEGIN"
 );
+impl_registry_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_scoring_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_bulletin_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_patrol_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_live_map_store!(PgStore, sqlx::Postgres, "BEGIN");

@@ -1010,6 +1010,45 @@ macro_rules! impl_store {
                 rows.iter().map(alert_from_row).collect()
             }
 
+            async fn find_alerts(&self, scope: &Scope, f: &jinghai_domain::alert::AlertFilter, limit: i64) -> Result<Vec<jinghai_domain::alert::Alert>> {
+                // One statement for every combination: an absent filter binds
+                // NULL and its clause is true. (The CASTs give PostgreSQL the
+                // parameter types it cannot infer from `$n IS NULL`.)
+                let rows = sqlx::query(concat!(alert_select!(), " WHERE (region_code LIKE $1 OR assigned_unit_id = $2)",
+                        " AND (CAST($3 AS TEXT) IS NULL OR kind = $3)",
+                        " AND (CAST($4 AS TEXT) IS NULL OR zone_id = $4)",
+                        " AND (CAST($5 AS TEXT) IS NULL OR status = $5)",
+                        " AND (CAST($6 AS BIGINT) IS NULL OR assigned_unit_id = $6)",
+                        " AND (CAST($7 AS BIGINT) IS NULL OR mmsi = $7 OR other_mmsi = $7)",
+                        " AND (CAST($8 AS BIGINT) IS NULL OR start_at >= $8)",
+                        " AND (CAST($9 AS BIGINT) IS NULL OR start_at < $9)",
+                        " AND (CAST($10 AS BIGINT) IS NULL OR (status IN ('new', 'assigned') AND created_at < $10))",
+                        " AND (CAST($11 AS BIGINT) IS NULL OR id > $11)",
+                        " ORDER BY start_at DESC, id DESC LIMIT $12"))
+                    .bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))
+                    .bind(f.kind.as_deref()).bind(f.zone_id.as_deref()).bind(f.status.map(|s| s.as_str()))
+                    .bind(f.unit_id).bind(f.mmsi).bind(f.from).bind(f.to)
+                    .bind(f.raised_before_unacknowledged).bind(f.after_id)
+                    .bind(limit.clamp(1, 5000))
+                    .fetch_all(&self.pool).await?;
+                rows.iter().map(alert_from_row).collect()
+            }
+
+            async fn count_alerts(&self, scope: &Scope, overdue_before: Millis) -> Result<jinghai_domain::alert::AlertCounts> {
+                let row = sqlx::query(concat!("SELECT",
+                        " COALESCE(SUM(CASE WHEN status IN ('new', 'assigned', 'acknowledged') THEN 1 ELSE 0 END), 0) AS open,",
+                        " COALESCE(SUM(CASE WHEN status = 'new' THEN 1 ELSE 0 END), 0) AS fresh,",
+                        " COALESCE(SUM(CASE WHEN status IN ('new', 'assigned') AND created_at < $3 THEN 1 ELSE 0 END), 0) AS overdue",
+                        " FROM alerts WHERE region_code LIKE $1 OR assigned_unit_id = $2"))
+                    .bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1)).bind(overdue_before)
+                    .fetch_one(&self.pool).await?;
+                Ok(jinghai_domain::alert::AlertCounts {
+                    open: row.try_get::<i64, _>("open")?,
+                    new: row.try_get::<i64, _>("fresh")?,
+                    overdue: row.try_get::<i64, _>("overdue")?,
+                })
+            }
+
             async fn get_alert(&self, scope: &Scope, id: i64) -> Result<jinghai_domain::alert::Alert> {
                 let row = sqlx::query(concat!(alert_select!(), " WHERE id = $1 AND (region_code LIKE $2 OR assigned_unit_id = $3)"))
                     .bind(id).bind(scope.region_like()).bind(scope.unit_id.unwrap_or(-1))

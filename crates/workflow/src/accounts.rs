@@ -82,13 +82,19 @@ impl Default for LoginLimits {
 
 /// Sliding-window failure counts, keyed by account or address.
 #[derive(Debug, Default)]
-struct FailureLog {
+pub(crate) struct FailureLog {
     by_key: HashMap<String, VecDeque<Millis>>,
 }
 
 impl FailureLog {
     /// Seconds until `key` may try again, if it is over `limit`.
-    fn blocked(&mut self, key: &str, limit: usize, now: Millis, window: Millis) -> Option<u64> {
+    pub(crate) fn blocked(
+        &mut self,
+        key: &str,
+        limit: usize,
+        now: Millis,
+        window: Millis,
+    ) -> Option<u64> {
         let q = self.by_key.get_mut(key)?;
         while q.front().is_some_and(|t| *t <= now - window) {
             q.pop_front();
@@ -101,7 +107,7 @@ impl FailureLog {
         }
     }
 
-    fn record(&mut self, key: &str, now: Millis) {
+    pub(crate) fn record(&mut self, key: &str, now: Millis) {
         self.by_key
             .entry(key.to_string())
             .or_default()

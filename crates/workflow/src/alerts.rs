@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use jinghai_domain::alert::{Alert, AlertStatus};
+use jinghai_domain::alert::{Alert, AlertCounts, AlertFilter, AlertStatus};
 use jinghai_domain::validate::required_text;
 use jinghai_domain::{FieldError, Role};
 use jinghai_store::{Store, StoreError};
@@ -14,7 +14,12 @@ use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 pub struct Alerts {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    ack_limit_ms: i64,
 }
+
+/// How long an alert may wait for acknowledgement before it is overdue,
+/// unless configured otherwise (`alert_ack_minutes`).
+pub const DEFAULT_ACK_MINUTES: u32 = 30;
 
 fn is_office(ctx: &Ctx) -> bool {
     matches!(ctx.user.role, Role::TaskForceOffice | Role::Admin)
@@ -22,7 +27,48 @@ fn is_office(ctx: &Ctx) -> bool {
 
 impl Alerts {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Alerts {
-        Alerts { store, clock }
+        Alerts {
+            store,
+            clock,
+            ack_limit_ms: DEFAULT_ACK_MINUTES as i64 * jinghai_domain::time::MINUTE,
+        }
+    }
+
+    /// Sets how long an alert may wait for acknowledgement (at least a minute).
+    pub fn with_ack_minutes(mut self, minutes: u32) -> Alerts {
+        self.ack_limit_ms = minutes.max(1) as i64 * jinghai_domain::time::MINUTE;
+        self
+    }
+
+    /// Alerts raised before this time and still not acknowledged are overdue.
+    pub fn overdue_start(&self) -> i64 {
+        self.clock.now() - self.ack_limit_ms
+    }
+
+    /// The alerts of the caller's regions that pass the desk's filter, newest first.
+    pub async fn list(
+        &self,
+        ctx: &Ctx,
+        filter: &AlertFilter,
+        limit: i64,
+    ) -> WorkflowResult<Vec<Alert>> {
+        Ok(self.store.find_alerts(&ctx.scope, filter, limit).await?)
+    }
+
+    /// Only the overdue ones, for the desk's "overdue" view.
+    pub fn overdue_filter(&self) -> AlertFilter {
+        AlertFilter {
+            raised_before_unacknowledged: Some(self.overdue_start()),
+            ..AlertFilter::default()
+        }
+    }
+
+    /// Open, new and overdue counts for the dashboard and the desk's header.
+    pub async fn counts(&self, ctx: &Ctx) -> WorkflowResult<AlertCounts> {
+        Ok(self
+            .store
+            .count_alerts(&ctx.scope, self.overdue_start())
+            .await?)
     }
 
     /// The newest alerts of the caller's regions, and those assigned to their unit.

@@ -11,6 +11,9 @@
 //! - [`clock`]: the clock trait, the system clock and a manual test clock.
 //! - [`accounts`]: passwords (argon2), sign-in with rate limiting, sessions.
 //! - [`admin`]: regions, units, users and the task force.
+//! - [`registry`]: vessels, places and port reports (the registries the
+//!   maritime engine reads), their imports/exports, the captain's token and
+//!   the reconciliation of port reports against AIS.
 //! - [`error`]: the one error type, which the server turns into a response.
 //! - [`picture`]: the live maritime picture in memory (spatial index,
 //!   clusters, bounded track history), fed by the server's running feeds.
@@ -21,13 +24,18 @@ pub mod accounts;
 pub mod admin;
 pub mod alerts;
 pub mod bootstrap;
+pub mod bulletins;
 pub mod clock;
 pub mod error;
 pub mod map;
+pub mod patrols;
+pub mod pdf;
 pub mod picture;
+pub mod registry;
 pub mod report_export;
 pub mod reports;
 pub mod risks;
+pub mod scoring;
 pub mod seed;
 
 use jinghai_domain::audit::Actor;

@@ -280,6 +280,7 @@ pub async fn seed_demo(store: &Arc<dyn Store>, clock: &Arc<dyn Clock>) -> Workfl
     }
     seed_demo_reports(store, clock, &out).await?;
     seed_demo_risks(store, clock, &out).await?;
+    seed_demo_week(store, clock, &out).await?;
     Ok(out)
 }
 
@@ -487,5 +488,383 @@ async fn seed_demo_risks(
         closed_on: None,
     };
     store.set_risk_status(&actor, now, z.id, &t).await?;
+    Ok(())
+}
+
+/// A signed-in-like context for the seed, acting for the whole province.
+fn seed_ctx() -> crate::Ctx {
+    let user = jinghai_domain::User {
+        id: 0,
+        username: "demo-seed".into(),
+        display_name: "演示数据".into(),
+        role: Role::Admin,
+        region_id: 0,
+        region_code: "330000000000".into(),
+        unit_id: None,
+        active: true,
+    };
+    crate::Ctx {
+        scope: jinghai_domain::Scope::of(&user, jinghai_domain::RegionLevel::Province),
+        user,
+    }
+}
+
+/// A patrol track: a zigzag over the western part of a zone, leaving the
+/// east unpatrolled (the demo's blind spots).
+fn demo_track(lat0: f64, lon0: f64, start: i64) -> Vec<jinghai_domain::patrol::TrackPoint> {
+    let mut t = Vec::new();
+    for k in 0..6 {
+        let lat = lat0 + 0.004 + k as f64 * 0.007;
+        let (a, b) = if k % 2 == 0 {
+            (lon0 + 0.005, lon0 + 0.055)
+        } else {
+            (lon0 + 0.055, lon0 + 0.005)
+        };
+        t.push(jinghai_domain::patrol::TrackPoint {
+            t: start + k * 1_200_000,
+            lat,
+            lon: a,
+        });
+        t.push(jinghai_domain::patrol::TrackPoint {
+            t: start + k * 1_200_000 + 600_000,
+            lat,
+            lon: b,
+        });
+    }
+    t
+}
+
+/// A week of evaluation work for the demo: alerts turned into clues or left
+/// waiting, red and yellow cards, hand-entered points, an evaluation run
+/// over the fortnight (so the ranking's every point links to its record),
+/// appeals, patrol plans with tracks and blind spots, and last week's
+/// bulletins of 北仑 and 镇海 (when a CJK font is installed).
+pub async fn seed_demo_week(
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn Clock>,
+    seeded: &Seeded,
+) -> WorkflowResult<()> {
+    use jinghai_domain::alert::AlertStatus;
+    use jinghai_domain::report::{cst_hour, day_of, format_day};
+    use jinghai_store::{AlertWrite, NewPatrolPlan, NewPatrolRecord};
+    let actor = Actor::system("演示数据 demo seed");
+    let now = clock.now();
+    let today = day_of(now);
+    let ctx = seed_ctx();
+    let scoring = crate::scoring::Scoring::new(store.clone(), clock.clone());
+    let rules = scoring.rules().await?;
+    let rule = |code: &str| rules.iter().find(|r| r.code == code).map(|r| r.id);
+
+    // Alerts of the week: two turned into clues, two left waiting.
+    let mut alert_ids = Vec::new();
+    for (n, (region, kind, mmsi, back, status)) in [
+        (
+            "330206008",
+            "landing_stop",
+            412_440_101_i64,
+            3,
+            AlertStatus::Escalated,
+        ),
+        (
+            "330206009",
+            "encounter",
+            412_440_102,
+            4,
+            AlertStatus::Escalated,
+        ),
+        (
+            "330206007",
+            "unreported_port_entry",
+            412_440_103,
+            5,
+            AlertStatus::New,
+        ),
+        ("330211", "ais_gap", 413_440_104, 2, AlertStatus::New),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let start = now - back as i64 * jinghai_domain::time::DAY;
+        let id = store
+            .upsert_alert(
+                start,
+                &AlertWrite {
+                    event_key: format!("demo-week:{n}"),
+                    region_id: seeded.regions[region],
+                    kind: kind.into(),
+                    mmsi,
+                    other_mmsi: (kind == "encounter").then_some(412_440_199),
+                    start_at: start,
+                    end_at: Some(start + 1_800_000),
+                    lat: 29.78 + n as f64 * 0.02,
+                    lon: 121.98,
+                    zone_id: None,
+                    detail: "{}".into(),
+                },
+            )
+            .await?;
+        if status == AlertStatus::Escalated {
+            store
+                .set_alert_status(
+                    &actor,
+                    start + 3_600_000,
+                    id,
+                    AlertStatus::Escalated,
+                    None,
+                    "转为线索",
+                )
+                .await?;
+        }
+        alert_ids.push(id);
+    }
+
+    // Cards: red for a village where a smuggling case happened, yellow for weak measures.
+    use jinghai_domain::scoring::{
+        CardColor, PlaceKind, RED_CARD_CONSEQUENCE, YELLOW_CARD_CONSEQUENCE,
+    };
+    for (color, kind, place, region, reason, lat, lon, deadline) in [
+        (
+            CardColor::Red,
+            PlaceKind::Village,
+            "梅港村",
+            "330206008201",
+            "本村发生走私冻品案件（海警查获涉案冻品 12 吨）",
+            29.785,
+            121.985,
+            None,
+        ),
+        (
+            CardColor::Yellow,
+            PlaceKind::Store,
+            "峙南冷库",
+            "330206009",
+            "冷库进货台账不全，视频监控未接入",
+            29.83,
+            121.99,
+            Some(today + 7),
+        ),
+        (
+            CardColor::Yellow,
+            PlaceKind::Port,
+            "招宝山临时停靠点",
+            "330211001",
+            "停靠点未设卡口，夜间无人值守",
+            29.96,
+            121.71,
+            Some(today + 5),
+        ),
+    ] {
+        store
+            .create_card(
+                &actor,
+                now,
+                &jinghai_store::NewCard {
+                    color,
+                    place_kind: kind,
+                    place_name: place.into(),
+                    region_id: seeded.regions[region],
+                    lat: Some(lat),
+                    lon: Some(lon),
+                    reason: reason.into(),
+                    issued_on: today - 2,
+                    fix_deadline: deadline,
+                    consequence: if color == CardColor::Red {
+                        RED_CARD_CONSEQUENCE
+                    } else {
+                        YELLOW_CARD_CONSEQUENCE
+                    }
+                    .into(),
+                    award_ineligible: color == CardColor::Red,
+                },
+            )
+            .await?;
+    }
+
+    // Points entered by hand, each naming its record where there is one.
+    use jinghai_domain::scoring::{NewEntry, RecordRef};
+    let manual =
+        |code: &str, region: &str, unit: Option<&str>, back: i32, record: RecordRef, note: &str| {
+            rule(code).map(|rule_id| NewEntry {
+                rule_id,
+                region_id: seeded.regions[region],
+                region_code: format!("{region:0<12}"),
+                unit_id: unit.map(|u| seeded.units[u]),
+                day: today - back,
+                points: rules
+                    .iter()
+                    .find(|r| r.id == rule_id)
+                    .map(|r| r.points)
+                    .unwrap_or(0),
+                record,
+                dedup_key: None,
+                note: note.into(),
+            })
+        };
+    let entries: Vec<NewEntry> = [
+        manual(
+            "found_illegal_berthing",
+            "330206008",
+            Some("梅山街道办事处"),
+            3,
+            RecordRef {
+                kind: "alert".into(),
+                id: alert_ids[0],
+                day: None,
+            },
+            "网格员发现渔船夜间违规靠泊岙口，当场控制，无人员失管",
+        ),
+        manual(
+            "found_illegal_landing",
+            "330206009",
+            Some("白峰街道办事处"),
+            4,
+            RecordRef {
+                kind: "alert".into(),
+                id: alert_ids[1],
+                day: None,
+            },
+            "发现过驳后人员违规登陆，2 人全部控制",
+        ),
+        manual(
+            "found_by_others",
+            "330206007",
+            Some("春晓街道办事处"),
+            2,
+            RecordRef {
+                kind: "manual".into(),
+                id: 0,
+                day: None,
+            },
+            "辖区岙口走私冻品由海警查获，属地未及时发现",
+        ),
+        manual(
+            "concealed_report",
+            "330211001",
+            None,
+            3,
+            RecordRef {
+                kind: "manual".into(),
+                id: 0,
+                day: None,
+            },
+            "临时停靠点异常情况未按规定上报",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let written = store.insert_score_entries(&actor, now, &entries).await?;
+
+    // The automatic rules over the last fortnight.
+    scoring.evaluate(&ctx, None, today - 14, today).await?;
+
+    // 春晓 appeals its deduction (awaiting the district office).
+    if let Some(e) = written
+        .iter()
+        .find(|e| e.region_code.starts_with("330206007"))
+    {
+        store
+            .file_appeal(
+                &actor,
+                now,
+                e.id,
+                "该岙口已移交海警管辖，属地已于前日报告线索",
+            )
+            .await?;
+    }
+
+    // Patrol plans with tracks: 北仑's leaves the eastern part unpatrolled.
+    let yesterday = today - 1;
+    for (region, name, unit, lat0, lon0, vessel, mmsi) in [
+        (
+            "330206",
+            "梅山—峙头海域巡航",
+            "宁波海警局北仑工作站",
+            29.74,
+            121.96,
+            "海警 33101 艇",
+            412_900_001_i64,
+        ),
+        (
+            "330211",
+            "招宝山近岸巡航",
+            "镇海区“净海”行动专班办公室",
+            29.95,
+            121.72,
+            "镇海海巡 01",
+            412_900_002,
+        ),
+    ] {
+        let zone = vec![
+            [lon0, lat0],
+            [lon0 + 0.12, lat0],
+            [lon0 + 0.12, lat0 + 0.045],
+            [lon0, lat0 + 0.045],
+        ];
+        let plan = store
+            .create_patrol_plan(
+                &actor,
+                now,
+                &NewPatrolPlan {
+                    region_id: seeded.regions[region],
+                    name: name.into(),
+                    zone: zone.clone(),
+                    starts_at: cst_hour(yesterday, 8),
+                    ends_at: cst_hour(yesterday, 18),
+                    unit_id: seeded.units[unit],
+                    vessels: format!("{vessel}（MMSI {mmsi}）"),
+                    personnel: 12,
+                    personnel_names: "带班：王某；队员 11 人".into(),
+                    sweep_m: 1500.0,
+                },
+            )
+            .await?;
+        let track = demo_track(lat0, lon0, cst_hour(yesterday, 8));
+        let own =
+            jinghai_domain::patrol::coverage(&zone, std::slice::from_ref(&track), plan.sweep_m);
+        store
+            .add_patrol_record(
+                &actor,
+                now,
+                &NewPatrolRecord {
+                    plan_id: plan.id,
+                    unit_id: plan.unit_id,
+                    vessel: vessel.into(),
+                    mmsi: Some(mmsi),
+                    source: jinghai_domain::patrol::TrackSource::Gpx,
+                    started_at: track[0].t,
+                    ended_at: track[track.len() - 1].t,
+                    personnel: 12,
+                    vessels: 1,
+                    ships_checked: 6,
+                    persons_checked: 21,
+                    ships_seized: 1,
+                    length_km: jinghai_domain::patrol::track_length_km(&track),
+                    area_km2: own.patrolled_km2,
+                    track,
+                    notes: format!("{} 白天巡航", format_day(yesterday)),
+                },
+            )
+            .await?;
+    }
+
+    // Last week's bulletins, when the server has a CJK font for the PDF.
+    match crate::pdf::load_font(None) {
+        Ok(font) => {
+            let bulletins = crate::bulletins::Bulletins::new(
+                store.clone(),
+                clock.clone(),
+                Some(font),
+                Arc::new(crate::bulletins::NoPusher),
+                crate::bulletins::RetryPolicy::default(),
+            );
+            for district in ["330206", "330211"] {
+                bulletins
+                    .issue(&ctx, Some(seeded.regions[district]), "")
+                    .await?;
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "demo: no CJK font, no bulletins seeded"),
+    }
     Ok(())
 }

@@ -134,7 +134,13 @@ async fn admin_creates_town_unit_user_and_audit_shows_them() {
         .unwrap();
     let log = db
         .store
-        .list_audit(&ctx.scope, &AuditFilter::default())
+        .list_audit(
+            &ctx.scope,
+            &AuditFilter {
+                limit: 5000,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     for (entity, id) in [("region", town.id), ("unit", unit.id), ("user", user.id)] {
@@ -203,7 +209,13 @@ async fn admin_creates_town_unit_user_and_audit_shows_them() {
     assert!(matches!(err, WorkflowError::Forbidden { .. }));
     let after = db
         .store
-        .list_audit(&ctx.scope, &AuditFilter::default())
+        .list_audit(
+            &ctx.scope,
+            &AuditFilter {
+                limit: 5000,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(

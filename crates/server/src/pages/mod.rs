@@ -3,9 +3,15 @@
 
 pub mod admin;
 pub mod alerts;
+pub mod bulletins;
 pub mod daily;
 pub mod map;
+pub mod patrols;
+pub mod places;
+pub mod port_reports;
 pub mod risks;
+pub mod scoring;
+pub mod vessels;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -34,10 +40,10 @@ pub struct Module {
 pub const MODULES: &[Module] = &[
     Module { slug: "map", href: Some("/map"), nav_key: "nav.map", issue: 5, zh: "实时海上态势：船舶、航迹、重点区域与预警一张图，离线岸线底图。", en: "Live maritime picture: vessels, tracks, zones and alerts on one offline map." },
     Module { slug: "alerts", href: Some("/alerts"), nav_key: "nav.alerts", issue: 5, zh: "自动预警：未报告进港、AIS 关闭、海上搭靠过驳、可疑停靠、闯入限制区域、越界、未登记船舶、位置异常；指派、签收、转线索或说明理由后排除。", en: "Automatic alerts — unreported port entry, AIS gaps, encounters, landing stops, restricted entry, boundary crossing, unregistered vessels, position jumps — assigned, acknowledged, turned into clues or dismissed with a reason." },
-    Module { slug: "vessels", href: None, nav_key: "nav.vessels", issue: 5, zh: "渔船、货船、客船、快艇、国际航行船舶档案，船东信息，“三无”船舶，船舶专属码。", en: "Vessel registry: fishing, cargo, passenger, speedboats, international; owners; stateless (三无) vessels; vessel QR codes." },
-    Module { slug: "places", href: None, nav_key: "nav.places", issue: 5, zh: "对外开放口岸、锚地、码头、岙口、无人岛、临时停靠点、卡口、界线，以及“一港二企三库”风险点。", en: "Open ports, anchorages, docks, coves, uninhabited islands, temporary berths, checkpoints, boundary lines and the port/company/warehouse risk points." },
-    Module { slug: "port-reports", href: None, nav_key: "nav.port_reports", issue: 5, zh: "渔船进出港报告（含在船人员、行程与接触史），与 AIS 实际进出港比对。", en: "Fishing-vessel departure/arrival reports with persons aboard, reconciled against AIS." },
-    Module { slug: "patrols", href: None, nav_key: "nav.patrols", issue: 9, zh: "巡航计划与巡航轨迹，巡航面积计算，巡航盲区展示。", en: "Patrol plans and tracks, patrol area, blind spots." },
+    Module { slug: "vessels", href: Some("/vessels"), nav_key: "nav.vessels", issue: 5, zh: "渔船、货船、客船、快艇、国际航行船舶档案，船东信息，“三无”船舶，船舶专属码。", en: "Vessel registry: fishing, cargo, passenger, speedboats, international; owners; stateless (三无) vessels; vessel QR codes." },
+    Module { slug: "places", href: Some("/places"), nav_key: "nav.places", issue: 5, zh: "对外开放口岸、锚地、码头、岙口、无人岛、临时停靠点、卡口、界线，以及“一港二企三库”风险点。", en: "Open ports, anchorages, docks, coves, uninhabited islands, temporary berths, checkpoints, boundary lines and the port/company/warehouse risk points." },
+    Module { slug: "port-reports", href: Some("/port-reports"), nav_key: "nav.port_reports", issue: 5, zh: "渔船进出港报告（含在船人员、行程与接触史），与 AIS 实际进出港比对。", en: "Fishing-vessel departure/arrival reports with persons aboard, reconciled against AIS." },
+    Module { slug: "patrols", href: Some("/patrols"), nav_key: "nav.patrols", issue: 9, zh: "巡航计划与巡航轨迹，巡航面积计算，巡航盲区展示。", en: "Patrol plans and tracks, patrol area, blind spots." },
     Module { slug: "clues", href: None, nav_key: "nav.clues", issue: 7, zh: "线索登记与自动串并（船舶、人员、电话、车辆、地点），跨部门移交与签收。", en: "Clues with automatic linking by vessel, person, phone, vehicle or place; hand-over between agencies." },
     Module { slug: "cases", href: None, nav_key: "nav.cases", issue: 7, zh: "立案侦查、强制措施、起送审查起诉，查获物品分类登记与处置。", en: "Cases: filing, coercive measures, prosecution; seizures by category and their disposal." },
     Module { slug: "tips", href: None, nav_key: "nav.tips", issue: 7, zh: "24 小时举报：公众举报页面、回执码查询、分拣为线索、举报奖励与抽查。", en: "24-hour public tips: public form, follow-up code, triage, rewards and spot checks." },
@@ -46,8 +52,8 @@ pub const MODULES: &[Module] = &[
     Module { slug: "epidemic", href: None, nav_key: "nav.epidemic", issue: 8, zh: "重点人员一对一管控、重点国家风险图、进口冷链追溯（浙冷链）。", en: "Key persons, key-country risk map, cold-chain tracing." },
     Module { slug: "daily", href: Some("/daily"), nav_key: "nav.daily", issue: 6, zh: "“净海”行动日报表（46 项指标、8 个工作组），逐级汇总与官方格式导出。", en: "The 46-indicator daily report of the 8 working groups, rolled up and exported in the official layout." },
     Module { slug: "risks", href: Some("/risks"), nav_key: "nav.risks", issue: 6, zh: "风险清单：整改措施、责任单位与责任人、整改时限、每周进展、销号。", en: "Risk list with measures, owners, deadlines, weekly progress and close-out." },
-    Module { slug: "scoring", href: None, nav_key: "nav.scoring", issue: 9, zh: "精密智控考核评价，加扣分台账，红黄牌。", en: "Evaluation scoring ledger, red and yellow cards." },
-    Module { slug: "bulletins", href: None, nav_key: "nav.bulletins", issue: 9, zh: "每周通报：打私成果、“三无”船舶查扣、风险整改、落后单位，推送钉钉工作群。", en: "Weekly bulletins, pushed to the DingTalk work group." },
+    Module { slug: "scoring", href: Some("/scoring"), nav_key: "nav.scoring", issue: 9, zh: "精密智控考核评价，加扣分台账，红黄牌。", en: "Evaluation scoring ledger, red and yellow cards." },
+    Module { slug: "bulletins", href: Some("/bulletins"), nav_key: "nav.bulletins", issue: 9, zh: "每周通报：打私成果、“三无”船舶查扣、风险整改、落后单位，推送钉钉工作群。", en: "Weekly bulletins, pushed to the DingTalk work group." },
     Module { slug: "duty", href: None, nav_key: "nav.duty", issue: 8, zh: "24 小时值班：重大情况 24 小时内上报省级，时限督办与逾期提醒。", en: "24-hour duty desk: deadlines, escalation to the province, overdue notices." },
 ];
 
@@ -376,6 +382,7 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
     };
     let risks = state.risks.list(ctx).await.map_err(|e| auth.err(e))?;
     let overdue = risks.iter().filter(|r| r.overdue(today)).count();
+    let alert_counts = state.alerts.counts(ctx).await.map_err(|e| auth.err(e))?;
     let awaiting_check = risks
         .iter()
         .filter(|r| r.status == jinghai_domain::risk::RiskStatus::PendingCheck)
@@ -397,6 +404,8 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
                 @if let Some(n) = missing_today {
                     a.card href="/daily/summary" data-testid="home-missing" { h3 { (lang.pick("今日日报未报送", "Daily report sections missing today")) } p.big.(if n > 0 { "red" } else { "" }) { (n) } }
                 }
+                a.card href="/alerts?overdue=1" data-testid="home-alerts-overdue" { h3 { (lang.pick("超时未签收预警", "Overdue alerts")) } p.big.(if alert_counts.overdue > 0 { "red" } else { "" }) { (alert_counts.overdue) } }
+                a.card href="/alerts?status=new" data-testid="home-alerts-new" { h3 { (lang.pick("待指派预警", "Alerts to assign")) } p.big { (alert_counts.new) } }
                 a.card href="/risks?flag=overdue" data-testid="home-overdue" { h3 { (lang.pick("逾期风险", "Overdue risks")) } p.big.(if overdue > 0 { "red" } else { "" }) { (overdue) } }
                 a.card href="/risks?status=pending_check" { h3 { (lang.pick("待验收销号", "Awaiting close-out check")) } p.big { (awaiting_check) } }
                 div.card { h3 { (t(lang, "nav.regions")) } p.big { (regions.len()) } }
