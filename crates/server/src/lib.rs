@@ -43,7 +43,7 @@ use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
 use jinghai_workflow::bulletins::Bulletins;
 use jinghai_workflow::map::Map;
-use jinghai_workflow::patrols::{NoAisHistory, Patrols};
+use jinghai_workflow::patrols::Patrols;
 use jinghai_workflow::picture::Picture;
 use jinghai_workflow::registry::{Registries, RegistryChange};
 use jinghai_workflow::reports::Reports;
@@ -125,7 +125,8 @@ impl AppState {
                 }),
                 jinghai_workflow::bulletins::RetryPolicy::default(),
             ),
-            patrols: Patrols::new(store.clone(), clock.clone(), Arc::new(NoAisHistory)),
+            // Patrol records take AIS tracks from the live picture's history.
+            patrols: Patrols::new(store.clone(), clock.clone(), picture.clone()),
             map: Map::new(store.clone(), picture.clone()),
             picture,
             store,

@@ -954,6 +954,37 @@ impl Picture {
     }
 }
 
+/// Patrol records take their AIS tracks from the picture's history: the
+/// last 24 hours, in memory, of the feeds the user sees.
+#[async_trait::async_trait]
+impl crate::patrols::AisHistory for Picture {
+    async fn track(
+        &self,
+        scope: &Scope,
+        mmsi: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<jinghai_domain::patrol::TrackPoint>, String> {
+        let mmsi = u32::try_from(mmsi).map_err(|_| format!("{mmsi} is not an MMSI"))?;
+        let track = self
+            .visible_feeds(scope)
+            .iter()
+            .filter_map(|f| f.track(mmsi, from, to))
+            .max_by_key(Vec::len)
+            .ok_or_else(|| {
+                format!("MMSI {mmsi} is on none of your running feeds (the live picture keeps 24 hours of tracks in memory)")
+            })?;
+        Ok(track
+            .into_iter()
+            .map(|p| jinghai_domain::patrol::TrackPoint {
+                t: p.time_ms,
+                lat: p.lat,
+                lon: p.lon,
+            })
+            .collect())
+    }
+}
+
 /// Groups vessels into cells about [`CLUSTER_PX`] pixels wide at `zoom`.
 fn cluster(found: &[Found], zoom: u8) -> Vec<Cluster> {
     let size = 360.0 / f64::from(1u32 << zoom.min(30)) * CLUSTER_PX / 256.0;
@@ -1300,6 +1331,34 @@ mod tests {
         let part = f.track(1, T + 120_000, T + 300_000).unwrap();
         assert_eq!(part.len(), 4);
         assert!(f.track(2, T, T + 1).is_none());
+    }
+
+    #[tokio::test]
+    async fn patrols_get_ais_tracks_of_the_feeds_a_user_sees() {
+        use crate::patrols::AisHistory;
+        let p = Picture::new();
+        let f = beilun(&p);
+        for i in 0..5 {
+            let t = T + i * 60_000;
+            f.publish(
+                t,
+                [update(412_000_055, 29.9, 122.0 + i as f64 * 0.01, t)],
+                None,
+            );
+        }
+        let track = p
+            .track(&scope("330206"), 412_000_055, T, T + 3_600_000)
+            .await
+            .unwrap();
+        assert_eq!(track.len(), 5);
+        assert_eq!(track[0].t, T);
+        assert!(
+            p.track(&scope("330211"), 412_000_055, T, T + 3_600_000)
+                .await
+                .is_err(),
+            "not from another district's feed"
+        );
+        assert!(p.track(&scope("330206"), 1, T, T + 1).await.is_err());
     }
 
     #[test]
