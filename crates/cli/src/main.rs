@@ -351,10 +351,15 @@ async fn serve(store: Arc<dyn Store>, config: Config, demo_speed: Option<f64>) -
         );
     }
     if let Some(speed) = demo_speed {
+        let ex = demo_exercise();
+        // Inbound ship calls are matched against the exercise's fleet too.
+        state
+            .vessels
+            .add(jinghai_server::live::registry_rows(&ex.vessels_csv));
         let (store, picture) = (store.clone(), state.picture.clone());
         let changes = state.registry_changes.clone();
         tokio::spawn(async move {
-            if let Err(e) = replay_demo_exercise(store, picture, changes, speed).await {
+            if let Err(e) = replay_demo_exercise(store, picture, changes, ex, speed).await {
                 tracing::error!(error = %format!("{e:#}"), "demo exercise stopped");
             }
         });
@@ -372,8 +377,16 @@ const DEMO_ORIGIN: jinghai_engine::exercise::Origin = jinghai_engine::exercise::
     rotation_deg: 0.0,
 };
 
-/// Plays a generated 12-hour coastal exercise (seed 2021) through a live
-/// feed of 北仑区 at `speed`× real time, again and again: the sea clock starts
+/// The demo's generated 12-hour coastal exercise (seed 2021), placed at [`DEMO_ORIGIN`].
+fn demo_exercise() -> jinghai_engine::exercise::Exercise {
+    jinghai_engine::exercise::generate(&jinghai_engine::exercise::ExerciseOptions {
+        seed: 2021,
+        origin: Some(DEMO_ORIGIN),
+        ..jinghai_engine::exercise::ExerciseOptions::default()
+    })
+}
+
+/// Plays the demo's exercise through a live feed of 北仑区 at `speed`× real time, again and again: the sea clock starts
 /// at the wall clock and runs `speed` times faster, each pass starting a day
 /// after the last ended (with the port reports shifted alike). Vessels move on the
 /// map and alerts reach the desk as the exercise goes.
@@ -381,15 +394,10 @@ async fn replay_demo_exercise(
     store: Arc<dyn Store>,
     picture: Arc<jinghai_workflow::picture::Picture>,
     changes: tokio::sync::broadcast::Sender<jinghai_workflow::registry::RegistryChange>,
+    ex: jinghai_engine::exercise::Exercise,
     speed: f64,
 ) -> Result<()> {
-    use jinghai_engine::exercise::{generate, ExerciseOptions};
     use jinghai_server::live::{replay, FeedFiles, Replay};
-    let ex = generate(&ExerciseOptions {
-        seed: 2021,
-        origin: Some(DEMO_ORIGIN),
-        ..ExerciseOptions::default()
-    });
     let files = FeedFiles {
         zones: ex.zones_geojson,
         vessels: ex.vessels_csv,

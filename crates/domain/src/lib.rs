@@ -18,29 +18,23 @@
 //! - [`scoring`]: the evaluation rule table, ledger facts and evaluator,
 //!   rankings, red/yellow cards; [`bulletin`]: weekly bulletins' numbering
 //!   and weeks; [`patrol`]: track files, zones, patrolled area and blind spots.
+//! - Issue #8: [`intl`] (inbound international ships, the five testing
+//!   categories, 三不, 一船一案, the inbound-list import), [`individual`]
+//!   (individual cases, closed-loop quarantine, 失管漏管), [`duty`] (the
+//!   deadline rule table), [`epidemic`] (key persons, key countries,
+//!   cold-chain trace and smuggling leads).
 
-/// A closed set of string values with Chinese and English names (stored as
-/// their `as_str`). Defined before the modules so that all of them can use it.
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal, $zh:literal, $en:literal;)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $variant,)* }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s,)* } }
-            pub fn parse(s: &str) -> Option<$name> { Self::ALL.iter().copied().find(|x| x.as_str() == s) }
-            pub fn zh(self) -> &'static str { match self { $($name::$variant => $zh,)* } }
-            pub fn en(self) -> &'static str { match self { $($name::$variant => $en,)* } }
-        }
-    };
-}
+#[macro_use]
+mod enums;
 
 pub mod alert;
 pub mod audit;
 pub mod bulletin;
+pub mod duty;
+pub mod epidemic;
 pub mod geometry;
+pub mod individual;
+pub mod intl;
 pub mod patrol;
 pub mod person;
 pub mod region;

@@ -139,6 +139,11 @@ impl Registry {
         self.by_mmsi.insert(record.mmsi, record);
     }
 
+    /// Every record, in no particular order.
+    pub fn records(&self) -> impl Iterator<Item = &VesselRecord> {
+        self.by_mmsi.values()
+    }
+
     pub fn get(&self, mmsi: u32) -> Option<&VesselRecord> {
         self.by_mmsi.get(&mmsi)
     }

@@ -12,6 +12,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.js", JS, include_bytes!("../assets/app.js")),
     ("places.js", JS, include_bytes!("../assets/places.js")),
     ("patrol.js", JS, include_bytes!("../assets/patrol.js")),
+    ("duty.js", JS, include_bytes!("../assets/duty.js")),
     // The live map and alert evidence maps.
     ("map.js", JS, include_bytes!("../assets/map.js")),
     ("map.css", CSS, include_bytes!("../assets/map.css")),

@@ -145,9 +145,20 @@ impl FromRequestParts<AppState> for Auth {
 pub struct SignedForm {
     pub auth: Auth,
     pub fields: HashMap<String, String>,
+    /// Every field in order, repeated names included (checkbox groups).
+    pub pairs: Vec<(String, String)>,
 }
 
 impl SignedForm {
+    /// Every value of a repeated field (a group of checkboxes).
+    pub fn all(&self, k: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(name, _)| name == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     pub fn get(&self, k: &str) -> &str {
         self.fields.get(k).map(String::as_str).unwrap_or("")
     }
@@ -181,14 +192,19 @@ impl FromRequest<AppState> for SignedForm {
         let bytes = axum::body::to_bytes(body, 1 << 20)
             .await
             .map_err(|e| ApiError::bad_body(auth.lang, auth.flavor, e.to_string()))?;
-        let fields: HashMap<String, String> = form_urlencoded_pairs(&bytes);
+        let pairs = form_urlencoded_list(&bytes);
+        let fields: HashMap<String, String> = pairs.iter().cloned().collect();
         if !constant_time_eq(
             fields.get("_csrf").map(String::as_str).unwrap_or(""),
             &auth.csrf,
         ) {
             return Err(ApiError::csrf(auth.lang, auth.flavor));
         }
-        Ok(SignedForm { auth, fields })
+        Ok(SignedForm {
+            auth,
+            fields,
+            pairs,
+        })
     }
 }
 
@@ -252,8 +268,13 @@ impl FromRequest<AppState> for SignedUpload {
     }
 }
 
-/// Parses `application/x-www-form-urlencoded`.
+/// Parses `application/x-www-form-urlencoded` (the last of repeated names wins).
 pub fn form_urlencoded_pairs(bytes: &[u8]) -> HashMap<String, String> {
+    form_urlencoded_list(bytes).into_iter().collect()
+}
+
+/// Parses `application/x-www-form-urlencoded`, keeping order and repeats.
+pub fn form_urlencoded_list(bytes: &[u8]) -> Vec<(String, String)> {
     let decode = |s: &str| -> String {
         let s = s.replace('+', " ");
         let b = s.as_bytes();

@@ -50,6 +50,9 @@ pub struct Config {
     /// Minutes an alert may wait for acknowledgement before the desk shows
     /// it as overdue.
     pub alert_ack_minutes: u32,
+    /// Days of closed-loop quarantine before release (seed 003: 14); the
+    /// test schedule follows it.
+    pub quarantine_days: u32,
     /// Maritime feeds, one per district (`[[maritime]]` tables; file only).
     pub maritime: Vec<crate::live::FeedConfig>,
     /// The CJK font (TrueType or CFF OpenType, `.ttf/.otf/.ttc`) embedded in
@@ -105,6 +108,7 @@ impl Default for Config {
             default_lang: "zh".into(),
             secure_cookies: false,
             alert_ack_minutes: jinghai_workflow::alerts::DEFAULT_ACK_MINUTES,
+            quarantine_days: 14,
             maritime: Vec::new(),
             bulletin_font: None,
             map: MapConfig::default(),
@@ -175,7 +179,7 @@ impl Config {
             }
             let parsed = match key.as_str() {
                 "listen" | "data_dir" | "database_url" | "log" | "default_lang" | "bulletin_font" => toml::Value::String(value.clone()),
-                "session_hours" | "alert_ack_minutes" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
+                "session_hours" | "alert_ack_minutes" | "quarantine_days" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
                     name: name.clone(),
                     message: format!("expected a whole number, got {value:?}"),
                 })?),
@@ -186,7 +190,7 @@ impl Config {
                 _ => {
                     return Err(ConfigError::Env {
                         name: name.clone(),
-                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes, bulletin_font, map_tile_url, map_tile_attribution)".into(),
+                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes, bulletin_font, quarantine_days, map_tile_url, map_tile_attribution)".into(),
                     })
                 }
             };

@@ -19,6 +19,7 @@
 //! [`assets`], [`i18n`].
 
 pub mod api;
+pub mod api_intl;
 pub mod api_registry;
 pub mod assets;
 pub mod auth;
@@ -42,6 +43,10 @@ use jinghai_store::Store;
 use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
 use jinghai_workflow::bulletins::Bulletins;
+use jinghai_workflow::duty::Duty;
+use jinghai_workflow::epidemic::Epidemic;
+use jinghai_workflow::individual::Individual;
+use jinghai_workflow::intl::{Intl, IntlPrefill, RegistryDirectory};
 use jinghai_workflow::map::Map;
 use jinghai_workflow::patrols::Patrols;
 use jinghai_workflow::picture::Picture;
@@ -71,6 +76,15 @@ pub struct Inner {
     pub scoring: Scoring,
     pub bulletins: Bulletins,
     pub patrols: Patrols,
+    /// Issue #8: inbound international ships, individual cases, the duty
+    /// desk, key persons and the cold chain.
+    pub intl: Intl,
+    pub individual: Arc<Individual>,
+    pub duty: Duty,
+    pub epidemic: Epidemic,
+    /// The registry rows ship calls are matched against (from the maritime
+    /// feeds' registry files; the registry table replaces it at merge).
+    pub vessels: Arc<RegistryDirectory>,
     /// The live picture the running feeds publish into (see [`live`]).
     pub picture: Arc<Picture>,
     pub map: Map,
@@ -99,12 +113,24 @@ impl AppState {
         let sink: jinghai_workflow::registry::ChangeSink = Arc::new(move |change| {
             let _ = sender.send(change);
         });
+        let vessels = Arc::new(RegistryDirectory::new(store.clone()));
+        vessels.add(live::registry_of_feeds(&config.maritime));
+        let individual = Arc::new(
+            Individual::new(store.clone(), clock.clone())
+                .with_quarantine_days(config.quarantine_days),
+        );
         AppState(Arc::new(Inner {
             registries: Registries::new(store.clone(), clock.clone()).with_changes(sink),
             registry_changes,
+            intl: Intl::new(store.clone(), clock.clone(), vessels.clone()),
+            duty: Duty::new(store.clone(), clock.clone(), individual.clone()),
+            epidemic: Epidemic::new(store.clone(), clock.clone()),
+            individual,
+            vessels,
             accounts: Accounts::new(store.clone(), clock.clone(), limits),
             admin: Admin::new(store.clone(), clock.clone()),
-            reports: Reports::new(store.clone(), clock.clone()),
+            reports: Reports::new(store.clone(), clock.clone())
+                .with_prefill(Arc::new(IntlPrefill::new(store.clone()))),
             alerts: Alerts::new(store.clone(), clock.clone())
                 .with_ack_minutes(config.alert_ack_minutes),
             risks: Risks::new(store.clone(), clock.clone()),
@@ -150,6 +176,17 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    // The duty desk's sweep: overdue deadlines notify their units once.
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweeper.duty.sweep().await {
+                tracing::warn!(error = %e, "duty sweep failed");
+            }
+        }
+    });
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

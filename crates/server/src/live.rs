@@ -804,6 +804,42 @@ pub async fn replay(
     Ok(last + shift)
 }
 
+/// The registry rows of the configured feeds, for matching inbound ship
+/// calls (issue #8). The files were checked when the feeds started; one
+/// that cannot be read here is logged and skipped.
+pub fn registry_of_feeds(feeds: &[FeedConfig]) -> Vec<jinghai_workflow::intl::RegistryVessel> {
+    let mut out = Vec::new();
+    for f in feeds {
+        match std::fs::read_to_string(&f.vessels) {
+            Ok(text) => out.extend(registry_rows(&text)),
+            Err(e) => {
+                tracing::warn!(feed = %f.name, error = %e, "vessel registry not loaded for ship matching")
+            }
+        }
+    }
+    out
+}
+
+/// The rows of a registry CSV (FORMATS.md) as ship-call matching sees them:
+/// MMSI, name, flag, and an IMO number when the registry number is one.
+pub fn registry_rows(csv: &str) -> Vec<jinghai_workflow::intl::RegistryVessel> {
+    let Ok(registry) = Registry::from_csv(csv, "vessels") else {
+        return Vec::new();
+    };
+    registry
+        .records()
+        .map(|r| jinghai_workflow::intl::RegistryVessel {
+            mmsi: r.mmsi as i64,
+            imo: jinghai_domain::intl::parse_imo(&r.registry_no)
+                .ok()
+                .flatten(),
+            name: r.name.clone(),
+            flag: r.flag.clone(),
+            international: r.international,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, api_registry, assets, map, pages, AppState};
+use crate::{api, api_intl, api_registry, assets, map, pages, AppState};
 
 /// How the scoping matrix exercises a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,22 @@ pub enum Entity {
     Bulletin,
     /// A patrol plan.
     PatrolPlan,
+    /// An inbound international ship call.
+    ShipCall,
+    /// A crew member of a ship call.
+    CrewMember,
+    /// An individual case (个案).
+    IndividualCase,
+    /// A tracked deadline on the duty desk.
+    Deadline,
+    /// An in-app notice to a unit.
+    Notification,
+    /// A key person followed one-to-one.
+    KeyPerson,
+    /// A cold store.
+    ColdStore,
+    /// A cold-store stock check (a possible smuggling lead).
+    StockCheck,
     /// A vessel on a running feed, by MMSI.
     LiveVessel,
 }
@@ -141,6 +157,21 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/api/v1/port-reports", true, "Port reports of the caller's regions (?from=YYYY-MM-DD&to=YYYY-MM-DD)", List, get(api_registry::list_reports)),
     route!("POST", "/api/v1/port-reports", true, "File a port report: {mmsi, kind, port_code, reported_at, persons: [{name, id_number, phone}], itinerary, contact_history}", List, post(api_registry::create_report)),
     route!("GET", "/api/v1/port-reports/reconcile", true, "AIS port entries without a report and reports without an AIS entry (?region=ID&from&to)", List, get(api_registry::reconcile)),
+    route!("GET", "/api/v1/intl/ships", true, "Inbound international ship calls (?from=YYYY-MM-DD&to=YYYY-MM-DD) with testing categories and work status", List, get(api_intl::ships)),
+    route!("POST", "/api/v1/intl/ships", true, "Enter a ship call: {region_id, ship_name, imo, mmsi, flag, last_ports, arrival, berth, categories, crew_changed_abroad, crew: [[name, nationality, passport]]}", List, post(api_intl::create_ship)),
+    route!("GET", "/api/v1/intl/ships/{id}", true, "A ship call: crew and results, violations, categories, what blocks work, registry match, AIS sightings", Item(ShipCall), get(api_intl::ship)),
+    route!("POST", "/api/v1/intl/ships/{id}/work", true, "Allow work ({allow: true}; refused while a rule blocks it) or stop it", Item(ShipCall), post(api_intl::work)),
+    route!("POST", "/api/v1/intl/crew/{id}/result", true, "Record a crew member's nucleic-acid result: {result: pending|negative|positive}", Item(CrewMember), post(api_intl::crew_result)),
+    route!("GET", "/api/v1/individual", true, "Individual cases with persons lost from control and next steps", List, get(api_intl::cases)),
+    route!("GET", "/api/v1/individual/{id}", true, "An individual case: persons, tests, flags, steps, deadlines", Item(IndividualCase), get(api_intl::case)),
+    route!("POST", "/api/v1/individual/{id}/steps", true, "Record a step: {step, at, unit_id, owner, result, site}", Item(IndividualCase), post(api_intl::case_step)),
+    route!("GET", "/api/v1/duty", true, "The duty desk: due and overdue deadlines, persons lost from control", List, get(api_intl::duty)),
+    route!("GET", "/api/v1/duty/outcomes", true, "Deadlines done late or overdue, with their records (?from&to, due days): what scoring reads", List, get(api_intl::outcomes)),
+    route!("GET", "/api/v1/notifications", true, "The notices of the caller's unit", List, get(api_intl::notifications)),
+    route!("GET", "/api/v1/notifications/count", true, "Unread notices of the caller's unit (the navigation badge)", OwnData, get(api_intl::notification_count)),
+    route!("GET", "/api/v1/epidemic/key-persons", true, "Key persons with their daily-report flag and country risk", List, get(api_intl::key_persons)),
+    route!("GET", "/api/v1/epidemic/leads", true, "Cold-store stock checks that are smuggling leads", List, get(api_intl::leads)),
+    route!("GET", "/api/v1/epidemic/leads/{id}/clue", true, "A lead as a clue draft (for the clue module)", Item(StockCheck), get(api_intl::lead_clue)),
     route!("GET", "/api/v1/audit", true, "Audit log in the caller's scope (admin, task-force office)", List, get(api::audit)),
     // Web UI.
     route!("GET", "/", false, "Dashboard", OwnData, get(pages::home)),
@@ -229,6 +260,39 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/patrols/{id}/files", false, "Record a patrol from a GPX/CSV track (multipart)", Item(PatrolPlan), post(pages::patrols::upload)),
     route!("POST", "/patrols/{id}/ais", false, "Record a patrol from the AIS track of a vessel", Item(PatrolPlan), post(pages::patrols::from_ais)),
     route!("POST", "/patrols/prefill/{id}", false, "Prefill a district's daily 海上巡航 section from patrol records", Item(District), post(pages::patrols::prefill)),
+    route!("GET", "/intl", false, "Inbound international ships: list, entry and import", List, get(pages::intl::list)),
+    route!("POST", "/intl", false, "Enter a ship call", List, post(pages::intl::create)),
+    route!("POST", "/intl/import", false, "Import the inbound list (CSV or XLSX, multipart)", List, post(pages::intl::import)),
+    route!("GET", "/intl/template.csv", false, "The inbound list's CSV template", NoScopedData, get(pages::intl::template)),
+    route!("GET", "/intl/{id}", false, "A ship call", Item(ShipCall), get(pages::intl::detail)),
+    route!("POST", "/intl/{id}/plan", false, "Record the per-ship plan and the three-no confirmation", Item(ShipCall), post(pages::intl::plan)),
+    route!("POST", "/intl/{id}/work", false, "Allow or stop work", Item(ShipCall), post(pages::intl::work)),
+    route!("POST", "/intl/{id}/violations", false, "Record a violation", Item(ShipCall), post(pages::intl::violation)),
+    route!("POST", "/intl/{id}/crew-change", false, "Start a crew change for ticked crew", Item(ShipCall), post(pages::intl::crew_change)),
+    route!("POST", "/intl/crew/{id}/result", false, "Record a crew member's result", Item(CrewMember), post(pages::intl::crew_result)),
+    route!("GET", "/individual", false, "Individual cases and the registration form", List, get(pages::individual::list)),
+    route!("POST", "/individual", false, "Record a case", List, post(pages::individual::create)),
+    route!("GET", "/individual/{id}", false, "An individual case", Item(IndividualCase), get(pages::individual::detail)),
+    route!("POST", "/individual/{id}/steps", false, "Record a step", Item(IndividualCase), post(pages::individual::step)),
+    route!("POST", "/individual/{id}/tests", false, "Record a quarantine test", Item(IndividualCase), post(pages::individual::test)),
+    route!("POST", "/individual/{id}/location", false, "Update a person's location", Item(IndividualCase), post(pages::individual::location)),
+    route!("POST", "/individual/{id}/persons", false, "Add persons", Item(IndividualCase), post(pages::individual::persons)),
+    route!("GET", "/duty", false, "The 24-hour duty desk", List, get(pages::duty::desk)),
+    route!("POST", "/duty/major", false, "Register a major matter (office)", List, post(pages::duty::major)),
+    route!("POST", "/duty/deadlines/{id}/complete", false, "Record that a major matter was reported", Item(Deadline), post(pages::duty::complete)),
+    route!("POST", "/duty/notifications/{id}/read", false, "Mark a notice read", Item(Notification), post(pages::duty::read)),
+    route!("GET", "/epidemic", false, "Key persons and key countries", List, get(pages::epidemic::page)),
+    route!("POST", "/epidemic/countries", false, "Set a key country's risk level (office)", List, post(pages::epidemic::set_country)),
+    route!("POST", "/epidemic/persons", false, "Register a key person", List, post(pages::epidemic::create_person)),
+    route!("GET", "/epidemic/persons/{id}", false, "A key person with daily reports", Item(KeyPerson), get(pages::epidemic::person)),
+    route!("POST", "/epidemic/persons/{id}/report", false, "Today's report on a key person", Item(KeyPerson), post(pages::epidemic::report)),
+    route!("POST", "/epidemic/persons/{id}/status", false, "Change a key person's status", Item(KeyPerson), post(pages::epidemic::status)),
+    route!("GET", "/epidemic/cold", false, "Cold-chain trace: leads, stores, batches", List, get(pages::epidemic::cold)),
+    route!("POST", "/epidemic/cold/stores", false, "Add a cold store", List, post(pages::epidemic::create_store)),
+    route!("POST", "/epidemic/cold/batches", false, "Register an imported batch", List, post(pages::epidemic::create_batch)),
+    route!("GET", "/epidemic/cold/stores/{id}", false, "A cold store: movements and stock checks", Item(ColdStore), get(pages::epidemic::store)),
+    route!("POST", "/epidemic/cold/stores/{id}/movements", false, "Record a movement", Item(ColdStore), post(pages::epidemic::movement)),
+    route!("POST", "/epidemic/cold/stores/{id}/checks", false, "Record a stock check", Item(ColdStore), post(pages::epidemic::check)),
     route!("GET", "/admin/regions", false, "Regions page", List, get(pages::admin::regions)),
     route!("POST", "/admin/regions", false, "Create region form", List, post(pages::admin::create_region)),
     route!("POST", "/admin/regions/{id}", false, "Rename region form", Item(Region), post(pages::admin::rename_region)),

@@ -76,6 +76,7 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
             errors.contains("第 3 行") && errors.contains("owner_kind"),
             "{errors}"
         );
+        assert!(d.text("[data-testid=import-nothing]").contains("未导入"));
         d.screenshot(&shots().join("registry-import-refused.png"));
         assert!(
             !d.text("[data-testid=vessels]").contains("浙北渔501"),

@@ -320,6 +320,74 @@ async fn foreign_issue9(
     (entry, card, bulletin, plan, rule)
 }
 
+/// Ids of issue #8's records under a foreign prefix (and a notice to the
+/// foreign unit), as the demo seeds them.
+struct IntlIds {
+    ship: i64,
+    crew: i64,
+    case: i64,
+    deadline: i64,
+    notification: i64,
+    key_person: i64,
+    cold_store: i64,
+    stock_check: i64,
+}
+
+async fn intl_ids(app: &TestApp, prefix: &str, unit: i64) -> IntlIds {
+    let store = &app.db.store;
+    let scope = jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: prefix.into(),
+        unit_id: None,
+    };
+    let ship = store.list_ship_calls(&scope, 0, i64::MAX).await.unwrap()[0].id;
+    let of_prefix = |code: &str| code.starts_with(prefix);
+    IntlIds {
+        crew: store.list_crew(ship).await.unwrap()[0].id,
+        ship,
+        case: store
+            .list_cases(&scope)
+            .await
+            .unwrap()
+            .iter()
+            .find(|c| of_prefix(&c.region_code))
+            .expect("a foreign case")
+            .id,
+        deadline: store
+            .list_deadlines(&scope, 0, i64::MAX)
+            .await
+            .unwrap()
+            .iter()
+            .find(|d| of_prefix(&d.region_code))
+            .expect("a foreign deadline")
+            .id,
+        notification: store
+            .list_notifications(
+                &jinghai_domain::Scope {
+                    unit_id: Some(unit),
+                    ..scope.clone()
+                },
+                10,
+            )
+            .await
+            .unwrap()
+            .first()
+            .expect("a notice to the foreign unit")
+            .id,
+        key_person: store
+            .list_key_persons(&scope)
+            .await
+            .unwrap()
+            .iter()
+            .find(|p| of_prefix(&p.region_code))
+            .expect("a foreign key person")
+            .id,
+        cold_store: store.list_cold_stores(&scope).await.unwrap()[0].id,
+        stock_check: store.list_stock_checks(&scope).await.unwrap()[0].id,
+    }
+}
+
 /// A body that tries to reach into the foreign region.
 fn body_for(
     method: &str,
@@ -366,6 +434,41 @@ fn body_for(
             ("role", "leader".into()),
             ("region_id", r),
             ("unit_id", u),
+        ]),
+        ("POST", "/api/v1/intl/ships") => json(format!(
+            r#"{{"region_id":{r},"ship_name":"越权","arrival":"2021-02-10 08:00","crew":[["A","CN","E1"]]}}"#
+        )),
+        ("POST", "/intl") => form(&[
+            ("region_id", r),
+            ("ship_name", "越权".into()),
+            ("arrival", "2021-02-10 08:00".into()),
+            ("crew", "A,CN,E1".into()),
+        ]),
+        ("POST", "/individual") => form(&[
+            ("region_id", r),
+            ("kind", "illegal_entrant".into()),
+            ("place", "越权".into()),
+            ("summary", "越权".into()),
+            ("persons", "甲,男,越南,,正常,某地".into()),
+        ]),
+        ("POST", "/duty/major") => form(&[("region_id", r), ("title", "越权".into())]),
+        ("POST", "/epidemic/persons") => form(&[
+            ("region_id", r),
+            ("name", "越权".into()),
+            ("id_no", "E1".into()),
+            ("from_country", "南非".into()),
+            ("contact_name", "x".into()),
+            ("contact_phone", "1".into()),
+        ]),
+        ("POST", "/epidemic/cold/stores") => form(&[("region_id", r), ("name", "越权冷库".into())]),
+        ("POST", "/epidemic/cold/batches") => form(&[
+            ("region_id", r),
+            ("trace_code", "X-1".into()),
+            ("product", "x".into()),
+            ("origin_country", "x".into()),
+            ("declaration_no", "1".into()),
+            ("quantity_kg", "1".into()),
+            ("test_result", "negative".into()),
         ]),
         ("POST", "/api/v1/daily/sheet/") => r#"{"day":"2021-02-09","section":"maritime_patrol","values":{"mp_personnel":"1"},"submit":true}"#.into(),
         ("POST", p) if p.starts_with("/api/v1/daily/entries/") => r#"{"approve":true,"reason":"x","comment":"x"}"#.into(),
@@ -427,6 +530,7 @@ async fn matrix(app: TestApp) {
         let (risk, risk_file) = first_risk(&app, pair.foreign_prefix).await;
         let alert = first_alert(&app, pair.foreign_prefix).await;
         let reg = registry[pair.foreign_prefix];
+        let intl = intl_ids(&app, pair.foreign_prefix, unit).await;
         let own_prefix = match pair.user {
             "meishan" => "330206008",
             _ => "330206",
@@ -461,6 +565,14 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::Risk) => risk,
                 ScopeCheck::Item(Entity::RiskFile) => risk_file,
                 ScopeCheck::Item(Entity::Alert) => alert,
+                ScopeCheck::Item(Entity::ShipCall) => intl.ship,
+                ScopeCheck::Item(Entity::CrewMember) => intl.crew,
+                ScopeCheck::Item(Entity::IndividualCase) => intl.case,
+                ScopeCheck::Item(Entity::Deadline) => intl.deadline,
+                ScopeCheck::Item(Entity::Notification) => intl.notification,
+                ScopeCheck::Item(Entity::KeyPerson) => intl.key_person,
+                ScopeCheck::Item(Entity::ColdStore) => intl.cold_store,
+                ScopeCheck::Item(Entity::StockCheck) => intl.stock_check,
                 ScopeCheck::Item(Entity::Vessel) => reg.vessel,
                 ScopeCheck::Item(Entity::VesselPhoto) => reg.photo,
                 ScopeCheck::Item(Entity::Place) => reg.place,

@@ -33,6 +33,8 @@ mod bulletins;
 mod patrols;
 #[macro_use]
 mod scoring;
+#[macro_use]
+mod intl;
 mod postgres;
 mod sqlite;
 
@@ -51,6 +53,7 @@ use jinghai_domain::{
 };
 
 pub use bulletins::{BulletinFile, BulletinStore, NewBulletin};
+pub use intl::*;
 pub use live_map::LiveMapStore;
 pub use migrate::{Migration, MigrationStatus};
 pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
@@ -299,7 +302,15 @@ impl NewAudit {
 /// The storage interface. See the crate docs for its invariants.
 #[async_trait]
 pub trait Store:
-    Send + Sync + 'static + RegistryStore + ScoringStore + BulletinStore + PatrolStore + LiveMapStore
+    Send
+    + Sync
+    + 'static
+    + RegistryStore
+    + ScoringStore
+    + BulletinStore
+    + PatrolStore
+    + IntlStore
+    + LiveMapStore
 {
     fn backend(&self) -> Backend;
 

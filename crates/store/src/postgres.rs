@@ -43,4 +43,5 @@ impl_registry_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_scoring_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_bulletin_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_patrol_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_intl_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_live_map_store!(PgStore, sqlx::Postgres, "BEGIN");

@@ -51,4 +51,5 @@ impl_registry_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_scoring_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_bulletin_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_patrol_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_intl_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_live_map_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");

@@ -15,6 +15,10 @@
 //!   maritime engine reads), their imports/exports, the captain's token and
 //!   the reconciliation of port reports against AIS.
 //! - [`error`]: the one error type, which the server turns into a response.
+//! - Issue #8: [`intl`] (inbound international ships, vessel matching),
+//!   [`individual`] (individual cases and closed-loop quarantine),
+//!   [`duty`] (deadlines, the duty desk, notifications and the `Notifier`
+//!   hook), [`epidemic`] (key persons, key countries, cold-chain trace).
 //! - [`picture`]: the live maritime picture in memory (spatial index,
 //!   clusters, bounded track history), fed by the server's running feeds.
 //! - [`map`]: what a user may see of it, with the alerts of a vessel and an
@@ -26,7 +30,11 @@ pub mod alerts;
 pub mod bootstrap;
 pub mod bulletins;
 pub mod clock;
+pub mod duty;
+pub mod epidemic;
 pub mod error;
+pub mod individual;
+pub mod intl;
 pub mod map;
 pub mod patrols;
 pub mod pdf;

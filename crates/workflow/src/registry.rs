@@ -1014,7 +1014,6 @@ impl Registries {
 
     async fn check_report(
         &self,
-        scope: &Scope,
         vessel: &Vessel,
         input: &ReportInput,
     ) -> WorkflowResult<PortReportWrite> {
@@ -1147,7 +1146,6 @@ impl Registries {
         let (Some(kind), Some(reported_at)) = (kind, reported_at) else {
             return Err(WorkflowError::NotFound);
         };
-        let _ = scope;
         Ok(PortReportWrite {
             vessel_id: Some(vessel.id),
             region_id: vessel.region_id,
@@ -1205,7 +1203,7 @@ impl Registries {
                 "no vessel with this MMSI in your regions' registry",
             )));
         };
-        let write = self.check_report(&ctx.scope, &vessel, input).await?;
+        let write = self.check_report(&vessel, input).await?;
         self.file_report(&ctx.actor(), write, "officer").await
     }
 
@@ -1218,9 +1216,7 @@ impl Registries {
         input: &ReportInput,
     ) -> WorkflowResult<PortReport> {
         let vessel = self.captain_vessel(vessel_id, token, addr).await?;
-        let write = self
-            .check_report(&system_scope(&vessel.region_code), &vessel, input)
-            .await?;
+        let write = self.check_report(&vessel, input).await?;
         let actor = Actor::system(&format!(
             "船长 captain of {} (MMSI {}, vessel code)",
             vessel.name, vessel.mmsi

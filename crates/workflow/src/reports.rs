@@ -15,10 +15,33 @@ use jinghai_store::{EntryWrite, ReportForm, Store};
 
 use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 
+/// A value suggested from the records (prefill): the reporter sees it in
+/// the form and confirms or corrects it (a correction's reason goes in the
+/// notes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub indicator: String,
+    pub value: Milli,
+    /// Where the number comes from, for the form's hint.
+    pub source_zh: String,
+    pub source_en: String,
+}
+
+/// A source of suggested values for a district's day: individual cases and
+/// ship calls today (issue #8), patrols next. Registered on [`Reports`] with
+/// [`Reports::with_prefill`].
+#[async_trait::async_trait]
+pub trait Prefill: Send + Sync {
+    /// Suggestions for the district whose code prefix is `prefix`, on `day`.
+    async fn suggest(&self, prefix: &str, day: Day) -> WorkflowResult<Vec<Suggestion>>;
+}
+
 /// One section of a district's day, as the entry page shows it.
 #[derive(Debug, Clone)]
 pub struct SectionView {
     pub section: Section,
+    /// Values suggested from the records for this section's indicators.
+    pub suggestions: Vec<Suggestion>,
     pub entry: Option<ReportEntry>,
     pub lead_unit_id: Option<i64>,
     /// The signed-in user may fill this section.
@@ -98,6 +121,7 @@ pub struct SectionInput {
 pub struct Reports {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    prefill: Vec<Arc<dyn Prefill>>,
 }
 
 fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> WorkflowError {
@@ -106,7 +130,26 @@ fn invalid(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Workflo
 
 impl Reports {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Reports {
-        Reports { store, clock }
+        Reports {
+            store,
+            clock,
+            prefill: Vec::new(),
+        }
+    }
+
+    /// Adds a source of suggested values (prefill from records).
+    pub fn with_prefill(mut self, p: Arc<dyn Prefill>) -> Reports {
+        self.prefill.push(p);
+        self
+    }
+
+    /// Every source's suggestions for a district (code prefix) and day.
+    pub async fn suggestions(&self, prefix: &str, day: Day) -> WorkflowResult<Vec<Suggestion>> {
+        let mut out = Vec::new();
+        for p in &self.prefill {
+            out.extend(p.suggest(prefix, day).await?);
+        }
+        Ok(out)
     }
 
     /// The Clean Sea daily form, stored on first use.
@@ -175,6 +218,7 @@ impl Reports {
             .store
             .list_report_entries(&ctx.scope, form.id, day, day)
             .await?;
+        let suggestions = self.suggestions(district.scope_prefix(), day).await?;
         let sections = form
             .def
             .sections
@@ -187,6 +231,11 @@ impl Reports {
                 let lead = leads.get(&s.group).copied().flatten();
                 let late = entry.as_ref().is_some_and(|e| Self::is_late(&form.def, e));
                 SectionView {
+                    suggestions: suggestions
+                        .iter()
+                        .filter(|g| s.indicators.iter().any(|i| i.key == g.indicator))
+                        .cloned()
+                        .collect(),
                     section: s.clone(),
                     can_edit: ctx.user.role.can_write()
                         && lead.is_some()

@@ -281,6 +281,7 @@ pub async fn seed_demo(store: &Arc<dyn Store>, clock: &Arc<dyn Clock>) -> Workfl
     seed_demo_reports(store, clock, &out).await?;
     seed_demo_risks(store, clock, &out).await?;
     seed_demo_week(store, clock, &out).await?;
+    seed_demo_intl(store, clock, &out).await?;
     Ok(out)
 }
 
@@ -866,5 +867,676 @@ pub async fn seed_demo_week(
         }
         Err(e) => tracing::warn!(error = %e, "demo: no CJK font, no bulletins seeded"),
     }
+    Ok(())
+}
+
+/// A demo user's context, as if signed in.
+async fn demo_ctx(store: &Arc<dyn Store>, username: &str) -> WorkflowResult<crate::Ctx> {
+    let (user, _) = store
+        .find_login(username)
+        .await?
+        .ok_or(crate::WorkflowError::NotFound)?;
+    let level = store.get_region_unscoped(user.region_id).await?.level;
+    Ok(crate::Ctx {
+        scope: jinghai_domain::Scope::of(&user, level),
+        user,
+    })
+}
+
+/// Issue #8's demo, through the services so every rule holds:
+/// - an illegal entrant found by the coast guard at 梅山 16 days ago goes
+///   through first report → escalation to the province (3 h, within 24 h) →
+///   health check → transfer → quarantine → two nucleic-acid tests and one
+///   serum test → release; the daily report of that day counts him;
+/// - a sea-rescue case at 白峰 5 days ago whose second person missed the
+///   first test: flagged 失管漏管;
+/// - a smuggler at 梅山 whose first report came late (the town was notified),
+///   a major matter the office has not reported (overdue, notified), a
+///   镇海 case never escalated;
+/// - ship calls: OCEAN STAR (crew change, one result pending: work blocked),
+///   PACIFIC DAWN (repair, all negative: work allowed, one crew member
+///   signing off), SEA LARK at 白峰 with a "三不" violation, one at 镇海;
+/// - key countries, key persons, and cold stores whose stock checks expose
+///   untraced frozen goods.
+pub async fn seed_demo_intl(
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn Clock>,
+    seeded: &Seeded,
+) -> WorkflowResult<()> {
+    use crate::duty::{Duty, MajorInput};
+    use crate::epidemic::{BatchInput, Epidemic, KeyPersonInput};
+    use crate::individual::{CaseInput, Individual, StepInput};
+    use crate::intl::{Intl, RegistryDirectory, ShipCallInput};
+    use jinghai_domain::time::{format_local_minutes, DAY, HOUR, MINUTE};
+
+    let now = clock.now();
+    let t = |ms: i64| format_local_minutes(ms);
+    // Services on a clock that can be set back: each record is made at the
+    // time it happened, so every check (times not in the future, release
+    // after 14 days) runs as it would have then.
+    let at = Arc::new(crate::ManualClock::new(now));
+    let c: Arc<dyn Clock> = at.clone();
+    let individual = Arc::new(Individual::new(store.clone(), c.clone()));
+    let intl = Intl::new(
+        store.clone(),
+        c.clone(),
+        Arc::new(RegistryDirectory::new(store.clone())),
+    );
+    let duty = Duty::new(store.clone(), c.clone(), individual.clone());
+    let epidemic = Epidemic::new(store.clone(), c.clone());
+    let haijing = demo_ctx(store, "haijing").await?;
+    let office = demo_ctx(store, "office").await?;
+    let jiaotong = demo_ctx(store, "jiaotong").await?;
+    let bianjian = demo_ctx(store, "bianjian").await?;
+    let meishan = demo_ctx(store, "meishan").await?;
+    let baifeng = demo_ctx(store, "baifeng").await?;
+    let zhenhai = demo_ctx(store, "zhenhai.office").await?;
+    let region = |code: &str| Some(seeded.regions[code]);
+    let unit = |name: &str| Some(seeded.units[name]);
+    let step = |step: &str, when: i64, owner: &str, result: &str| StepInput {
+        step: step.into(),
+        at: t(when),
+        unit_id: None,
+        owner: owner.into(),
+        result: result.into(),
+        site: String::new(),
+    };
+
+    // --- the illegal entrant, through release ---
+    let found = now - 16 * DAY;
+    at.set(found + 10 * MINUTE);
+    let a = individual
+        .create(
+            &haijing,
+            &CaseInput {
+                region_id: region("330206008"),
+                kind: "illegal_entrant".into(),
+                found_at: t(found),
+                found_by_unit_id: unit("宁波海警局北仑工作站"),
+                place: "北仑区梅山岛东侧岙口".into(),
+                source_ref: "海上巡查发现".into(),
+                summary: "海警巡查发现一名男子从小艇登陆，自称越南籍，无入境证件".into(),
+                major: true,
+                persons: "阮文某,男,越南,,正常,梅山派出所留置室".into(),
+            },
+        )
+        .await?;
+    at.set(found + 25 * MINUTE);
+    individual
+        .record_step(
+            &haijing,
+            a.id,
+            &step(
+                "first_report",
+                found + 20 * MINUTE,
+                "王海",
+                "已电话报区境外疫情输入防控工作组",
+            ),
+        )
+        .await?;
+    at.set(found + 3 * HOUR);
+    individual
+        .record_step(
+            &office,
+            a.id,
+            &step(
+                "escalation",
+                found + 3 * HOUR,
+                "陈值班",
+                "已报省疫情防控办值班组（电话+书面）",
+            ),
+        )
+        .await?;
+    at.set(found + 2 * HOUR);
+    individual
+        .record_step(
+            &haijing,
+            a.id,
+            &step(
+                "health_check",
+                found + 2 * HOUR,
+                "区疾控 刘医生",
+                "体温正常，无呼吸道症状",
+            ),
+        )
+        .await?;
+    at.set(found + 4 * HOUR);
+    individual
+        .record_step(
+            &jiaotong,
+            a.id,
+            &step(
+                "transfer",
+                found + 4 * HOUR,
+                "李转运",
+                "负压救护车点对点转运",
+            ),
+        )
+        .await?;
+    let q = found + 5 * HOUR;
+    at.set(q);
+    let mut quarantine = step("quarantine", q, "赵隔离点", "入住 3 号楼 305");
+    quarantine.site = "北仑区集中隔离点 3号楼305".into();
+    individual.record_step(&jiaotong, a.id, &quarantine).await?;
+    let person = store.list_persons(a.id).await?[0].id;
+    for (kind, when) in [
+        ("nucleic", q + 10 * HOUR),
+        ("nucleic", q + 12 * DAY),
+        ("serum", q + 12 * DAY + 2 * HOUR),
+    ] {
+        at.set(when + HOUR);
+        individual
+            .record_test(
+                &jiaotong,
+                a.id,
+                &crate::individual::TestInput {
+                    person_id: Some(person),
+                    kind: (kind).into(),
+                    taken_at: (&t(when)).into(),
+                    result: ("negative").into(),
+                    unit_id: None,
+                },
+            )
+            .await?;
+    }
+    at.set(q + 14 * DAY + HOUR);
+    individual
+        .record_step(
+            &jiaotong,
+            a.id,
+            &step(
+                "release",
+                q + 14 * DAY + HOUR,
+                "赵隔离点",
+                "14 天期满，2 次核酸 1 次血清阴性，解除隔离",
+            ),
+        )
+        .await?;
+    // The case-handling group reports that day, confirming the prefilled count.
+    at.set(found + 10 * HOUR);
+    let reports = crate::reports::Reports::new(store.clone(), c.clone())
+        .with_prefill(Arc::new(crate::intl::IntlPrefill::new(store.clone())));
+    let day = jinghai_domain::report::day_of(found);
+    let beilun = seeded.regions["330206"];
+    let sheet = reports.sheet(&jiaotong, beilun, day).await?;
+    let values = sheet
+        .sections
+        .iter()
+        .find(|s| s.section.key == "case_handling")
+        .map(|s| {
+            s.suggestions
+                .iter()
+                .map(|g| (g.indicator.clone(), (g.value / 1000).to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    reports
+        .save(
+            &jiaotong,
+            &crate::reports::SectionInput {
+                district_id: beilun,
+                day,
+                section: "case_handling".into(),
+                values,
+                notes: String::new(),
+                submit: true,
+            },
+        )
+        .await?;
+
+    // --- a sea rescue at 白峰: the second person missed the first test ---
+    let found = now - 5 * DAY;
+    at.set(found + 10 * MINUTE);
+    let b = individual
+        .create(
+            &baifeng,
+            &CaseInput {
+                region_id: region("330206009"),
+                kind: "sea_rescue".into(),
+                found_at: t(found),
+                found_by_unit_id: unit("白峰街道办事处"),
+                place: "白峰峙南码头外海".into(),
+                source_ref: "渔船求助".into(),
+                summary: "外籍渔船两名船员落水获救，请求上岸".into(),
+                major: false,
+                persons: "NGUYEN Van,男,越南,B1234567,正常,峙南码头\nTRAN Thi,女,越南,B7654321,正常,峙南码头".into(),
+            },
+        )
+        .await?;
+    // The town's sweep finds the first report overdue before it comes in.
+    at.set(found + 2 * HOUR);
+    duty.sweep().await?;
+    individual
+        .record_step(
+            &baifeng,
+            b.id,
+            &step(
+                "first_report",
+                found + 2 * HOUR,
+                "白峰网格员",
+                "已报区工作组（迟报）",
+            ),
+        )
+        .await?;
+    individual
+        .record_step(
+            &baifeng,
+            b.id,
+            &step(
+                "health_check",
+                found + 2 * HOUR,
+                "白峰卫生院",
+                "两人体征平稳",
+            ),
+        )
+        .await?;
+    at.set(found + 5 * HOUR);
+    individual
+        .record_step(
+            &jiaotong,
+            b.id,
+            &step("transfer", found + 5 * HOUR, "李转运", "专车转运"),
+        )
+        .await?;
+    let q = found + 6 * HOUR;
+    at.set(q);
+    let mut quarantine = step("quarantine", q, "赵隔离点", "入住");
+    quarantine.site = "北仑区集中隔离点 5号楼".into();
+    individual.record_step(&jiaotong, b.id, &quarantine).await?;
+    let first = store.list_persons(b.id).await?[0].id;
+    at.set(q + 9 * HOUR);
+    individual
+        .record_test(
+            &jiaotong,
+            b.id,
+            &crate::individual::TestInput {
+                person_id: Some(first),
+                kind: ("nucleic").into(),
+                taken_at: (&t(q + 8 * HOUR)).into(),
+                result: ("negative").into(),
+                unit_id: None,
+            },
+        )
+        .await?;
+
+    // --- a smuggler at 梅山, first report late ---
+    let found = now - 3 * DAY;
+    at.set(found + 5 * MINUTE);
+    let s = individual
+        .create(
+            &meishan,
+            &CaseInput {
+                region_id: region("330206008"),
+                kind: "smuggler".into(),
+                found_at: t(found),
+                found_by_unit_id: unit("梅山街道办事处"),
+                place: "北仑区梅山港区外侧滩涂".into(),
+                source_ref: "群众举报".into(),
+                summary: "涉嫌走私冻品人员一名，已由梅山派出所控制".into(),
+                major: false,
+                persons: "郑某,男,中国,,正常,梅山派出所".into(),
+            },
+        )
+        .await?;
+    at.set(found + 2 * HOUR);
+    duty.sweep().await?;
+    individual
+        .record_step(
+            &meishan,
+            s.id,
+            &step(
+                "first_report",
+                found + 2 * HOUR,
+                "梅山网格员",
+                "已报区工作组",
+            ),
+        )
+        .await?;
+
+    // --- 镇海: a case never escalated ---
+    let found = now - 2 * DAY;
+    at.set(found + 30 * MINUTE);
+    let z = individual
+        .create(
+            &zhenhai,
+            &CaseInput {
+                region_id: region("330211"),
+                kind: "smuggler".into(),
+                found_at: t(found),
+                found_by_unit_id: unit("镇海区“净海”行动专班办公室"),
+                place: "镇海招宝山码头".into(),
+                source_ref: String::new(),
+                summary: "镇海区查获走私人员".into(),
+                major: true,
+                persons: "孙某,男,中国,,正常,镇海派出所".into(),
+            },
+        )
+        .await?;
+    individual
+        .record_step(
+            &zhenhai,
+            z.id,
+            &step(
+                "first_report",
+                found + 30 * MINUTE,
+                "镇海值班员",
+                "已报区工作组",
+            ),
+        )
+        .await?;
+
+    // --- a major matter the office has not yet reported to the province ---
+    at.set(now - 30 * HOUR);
+    duty.register_major(
+        &office,
+        &MajorInput {
+            region_id: region("330206"),
+            title: "北仑港区外轮船员擅自登岸".into(),
+            happened_at: t(now - 30 * HOUR),
+            unit_id: unit("北仑区“净海”行动专班办公室"),
+        },
+    )
+    .await?;
+
+    // --- inbound ships ---
+    let ship = |region_code: &str,
+                name: &str,
+                imo: &str,
+                mmsi: &str,
+                flag: &str,
+                ports: &str,
+                arrival: i64,
+                berth: &str,
+                cats: &[&str],
+                crew: &str| ShipCallInput {
+        region_id: region(region_code),
+        ship_name: name.into(),
+        imo: imo.into(),
+        mmsi: mmsi.into(),
+        flag: flag.into(),
+        last_ports: ports.into(),
+        arrival: t(arrival),
+        berth: berth.into(),
+        categories: cats.iter().map(|c| c.to_string()).collect(),
+        crew_changed_abroad: String::new(),
+        crew: crew.into(),
+    };
+    at.set(now - HOUR);
+    let star = intl
+        .create(
+            &bianjian,
+            &ship(
+                "330206008",
+                "OCEAN STAR",
+                "9074729",
+                "477123456",
+                "HK",
+                "Singapore;Busan",
+                now - 2 * HOUR,
+                "北仑区梅山港区3号泊位",
+                &["crew_change"],
+                "ZHANG Wei,CN,E10000001\nLEE Min,KR,M20000002\nSANTOS Jose,PH,P30000003",
+            ),
+        )
+        .await?;
+    let dawn = intl
+        .create(
+            &bianjian,
+            &ship(
+                "330206",
+                "PACIFIC DAWN",
+                "9321483",
+                "563012345",
+                "SG",
+                "Manila;Kaohsiung",
+                now - 26 * HOUR,
+                "北仑港区修船基地",
+                &["repair"],
+                "TAN Ah Kow,SG,S40000004\nWANG Jun,CN,E50000005",
+            ),
+        )
+        .await?;
+    let lark = intl
+        .create(
+            &bianjian,
+            &ship(
+                "330206009",
+                "SEA LARK",
+                "",
+                "538009876",
+                "MH",
+                "Ho Chi Minh",
+                now - 5 * HOUR,
+                "白峰穿山港区1号泊位",
+                &["foreign_to_domestic"],
+                "PHAM Duc,VN,V60000006",
+            ),
+        )
+        .await?;
+    intl.create(
+        &zhenhai,
+        &ship(
+            "330211",
+            "ZHAOBAO TRADER",
+            "",
+            "413998877",
+            "CN",
+            "Incheon",
+            now - 3 * HOUR,
+            "镇海港区招宝山泊位",
+            &[],
+            "LIU Qiang,CN,E70000007",
+        ),
+    )
+    .await?;
+    for call in [&star, &dawn] {
+        intl.set_plan(
+            &bianjian,
+            call.id,
+            "固定作业专班，封闭式、非接触式装卸作业；引航员全程防护",
+            true,
+        )
+        .await?;
+    }
+    let negative = |call_id: i64, skip_last: bool| {
+        let (store, intl, bianjian) = (store.clone(), &intl, &bianjian);
+        async move {
+            let crew = store.list_crew(call_id).await?;
+            let n = crew.len() - usize::from(skip_last);
+            for m in &crew[..n] {
+                intl.set_crew_result(bianjian, m.id, "negative").await?;
+            }
+            Ok::<(), crate::WorkflowError>(())
+        }
+    };
+    negative(star.id, true).await?;
+    negative(dawn.id, false).await?;
+    intl.allow_work(&bianjian, dawn.id).await?;
+    intl.add_violation(
+        &bianjian,
+        lark.id,
+        "crew_ashore",
+        &t(now - 4 * HOUR),
+        "一名船员擅自下船到码头",
+    )
+    .await?;
+    let dawn_crew = store.list_crew(dawn.id).await?;
+    let change = individual
+        .crew_change(
+            &jiaotong,
+            dawn.id,
+            &[dawn_crew[1].id],
+            "中国籍船员王军换班离船",
+        )
+        .await?;
+    individual
+        .record_step(
+            &jiaotong,
+            change.id,
+            &step("application", now - HOUR, "李换班", "申请已受理"),
+        )
+        .await?;
+
+    // --- key countries and persons ---
+    at.set(now - 2 * DAY);
+    for (name, risk, note) in [
+        ("南非", "high", "奥密克戎流行，21 天旅居史加密核酸"),
+        ("英国", "high", "奥密克戎流行"),
+        ("越南", "medium", ""),
+        ("新加坡", "low", ""),
+    ] {
+        epidemic.set_country(&office, name, risk, note).await?;
+    }
+    let person =
+        |region_code: &str, name: &str, from: &str, contact: &str, port: &str| KeyPersonInput {
+            region_id: region(region_code),
+            name: name.into(),
+            id_no: format!("E{}", 90_000_000 + name.chars().count()),
+            from_country: from.into(),
+            contact_name: contact.into(),
+            contact_phone: "13800000000".into(),
+            contact_unit_id: None,
+            planned_arrival: t(now - DAY),
+            port_of_entry: port.into(),
+        };
+    let p1 = epidemic
+        .create_key_person(
+            &meishan,
+            &person(
+                "330206008",
+                "陈某某",
+                "南非",
+                "北仑区梅山街道网格员 周某",
+                "上海浦东",
+            ),
+        )
+        .await?;
+    epidemic
+        .set_key_person_status(&meishan, p1.id, "quarantine")
+        .await?;
+    at.set(now);
+    epidemic
+        .report_key_person(&meishan, p1.id, "体温正常", "上海集中隔离点", "")
+        .await?;
+    let p2 = epidemic
+        .create_key_person(
+            &baifeng,
+            &person(
+                "330206009",
+                "林某",
+                "英国",
+                "北仑区白峰街道网格员 吴某",
+                "宁波栎社",
+            ),
+        )
+        .await?;
+    epidemic
+        .set_key_person_status(&baifeng, p2.id, "monitoring")
+        .await?;
+    epidemic
+        .create_key_person(
+            &zhenhai,
+            &person("330211", "何某", "新加坡", "镇海网格员", "宁波栎社"),
+        )
+        .await?;
+
+    // --- cold chain ---
+    at.set(now - 3 * DAY);
+    let zhinan = epidemic
+        .create_cold_store(
+            &baifeng,
+            region("330206009"),
+            "峙南冷库",
+            "北仑区白峰街道峙南村",
+        )
+        .await?;
+    let meigang = epidemic
+        .create_cold_store(
+            &meishan,
+            region("330206008"),
+            "梅山冷链仓",
+            "北仑区梅山街道梅港路",
+        )
+        .await?;
+    let zh_store = epidemic
+        .create_cold_store(&zhenhai, region("330211"), "招宝山冷库", "镇海区招宝山街道")
+        .await?;
+    let batch = |region_code: &str, code: &str, product: &str, origin: &str, kg: &str| BatchInput {
+        region_id: region(region_code),
+        trace_code: code.into(),
+        product: product.into(),
+        origin_country: origin.into(),
+        declaration_no: format!("3101{}", code.len()),
+        quantity_kg: kg.into(),
+        test_result: "negative".into(),
+    };
+    epidemic
+        .create_batch(
+            &office,
+            &batch("330206", "ZLL-330206-0001", "冻牛肉", "巴西", "20000"),
+        )
+        .await?;
+    epidemic
+        .create_batch(
+            &office,
+            &batch("330206", "ZLL-330206-0002", "冻虾仁", "厄瓜多尔", "5000"),
+        )
+        .await?;
+    epidemic
+        .create_batch(
+            &zhenhai,
+            &batch("330211", "ZLL-330211-0001", "冻猪肉", "西班牙", "8000"),
+        )
+        .await?;
+    epidemic
+        .add_movement(
+            &baifeng,
+            zhinan.id,
+            "ZLL-330206-0001",
+            "in",
+            "8000",
+            &t(now - 3 * DAY),
+        )
+        .await?;
+    epidemic
+        .add_movement(
+            &meishan,
+            meigang.id,
+            "ZLL-330206-0002",
+            "in",
+            "2000",
+            &t(now - 3 * DAY),
+        )
+        .await?;
+    epidemic
+        .add_movement(
+            &zhenhai,
+            zh_store.id,
+            "ZLL-330211-0001",
+            "in",
+            "3000",
+            &t(now - 3 * DAY),
+        )
+        .await?;
+    at.set(now - DAY);
+    epidemic
+        .add_check(&baifeng, zhinan.id, "冻牛肉", "ZLL-330206-0001", "9500")
+        .await?;
+    epidemic
+        .add_check(&baifeng, zhinan.id, "冻鸡爪", "", "3000")
+        .await?;
+    epidemic
+        .add_check(&meishan, meigang.id, "冻虾仁", "ZLL-330206-0002", "2000")
+        .await?;
+    epidemic
+        .add_check(&meishan, meigang.id, "冻带鱼", "", "500")
+        .await?;
+    epidemic
+        .add_check(&zhenhai, zh_store.id, "冻猪肉", "", "1200")
+        .await?;
+
+    // Overdue deadlines found by now are notified, as the server's sweep would.
+    at.set(now);
+    duty.sweep().await?;
     Ok(())
 }

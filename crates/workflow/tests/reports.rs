@@ -213,7 +213,7 @@ async fn story(w: World) {
         .unwrap();
     assert_eq!(
         r.value("cum_illegal_entrants"),
-        5_000,
+        base + 5_000,
         "cumulative as of the period end"
     );
     assert_eq!(r.totals["illegal_entrants"], 5_000);
@@ -396,7 +396,7 @@ async fn story(w: World) {
             .await
             .unwrap()
             .value("cum_illegal_entrants"),
-        2_000
+        base + 2_000
     );
     let _ = HOUR;
 }

@@ -181,8 +181,12 @@ async fn render_sheet(
                                         @if i.cumulative_of.is_some() {
                                             input readonly value=(format_value(i, cumulative.get(i.key.as_str()).copied().unwrap_or(0))) title=(lang.pick("累计数由系统计算", "computed"));
                                         } @else {
-                                            @let current = typed.and_then(|f| f.get(&i.key).cloned()).or_else(|| v.entry.as_ref().map(|e| format_value(i, e.value(&i.key)))).unwrap_or_default();
+                                            @let suggested = v.suggestions.iter().find(|g| g.indicator == i.key);
+                                            @let current = typed.and_then(|f| f.get(&i.key).cloned()).or_else(|| v.entry.as_ref().map(|e| format_value(i, e.value(&i.key)))).or_else(|| suggested.map(|g| format_value(i, g.value))).unwrap_or_default();
                                             input name=(format!("v.{}", i.key)) value=(current) inputmode="decimal" size="8";
+                                            @if let Some(g) = suggested {
+                                                small.prefill data-prefill=(i.key) title=(lang.pick(&g.source_zh, &g.source_en)) { (lang.pick("系统预填 ", "prefilled ")) (format_value(i, g.value)) (lang.pick("，请核对", ", please confirm")) }
+                                            }
                                         }
                                     }
                                 }

@@ -5,6 +5,10 @@ pub mod admin;
 pub mod alerts;
 pub mod bulletins;
 pub mod daily;
+pub mod duty;
+pub mod epidemic;
+pub mod individual;
+pub mod intl;
 pub mod map;
 pub mod patrols;
 pub mod places;
@@ -47,14 +51,14 @@ pub const MODULES: &[Module] = &[
     Module { slug: "clues", href: None, nav_key: "nav.clues", issue: 7, zh: "线索登记与自动串并（船舶、人员、电话、车辆、地点），跨部门移交与签收。", en: "Clues with automatic linking by vessel, person, phone, vehicle or place; hand-over between agencies." },
     Module { slug: "cases", href: None, nav_key: "nav.cases", issue: 7, zh: "立案侦查、强制措施、起送审查起诉，查获物品分类登记与处置。", en: "Cases: filing, coercive measures, prosecution; seizures by category and their disposal." },
     Module { slug: "tips", href: None, nav_key: "nav.tips", issue: 7, zh: "24 小时举报：公众举报页面、回执码查询、分拣为线索、举报奖励与抽查。", en: "24-hour public tips: public form, follow-up code, triage, rewards and spot checks." },
-    Module { slug: "individual", href: None, nav_key: "nav.individual", issue: 8, zh: "非法入境人员、走私人员、海上求助人员的个案处置与闭环隔离管控。", en: "Individual case handling and closed-loop quarantine of found entrants." },
-    Module { slug: "intl", href: None, nav_key: "nav.intl", issue: 8, zh: "入境国际航行船舶日报、五类船舶全员核酸、“三不”、船员换班。", en: "Inbound international vessels, whole-crew testing categories, the three-no rule, crew change." },
-    Module { slug: "epidemic", href: None, nav_key: "nav.epidemic", issue: 8, zh: "重点人员一对一管控、重点国家风险图、进口冷链追溯（浙冷链）。", en: "Key persons, key-country risk map, cold-chain tracing." },
+    Module { slug: "individual", href: Some("/individual"), nav_key: "nav.individual", issue: 8, zh: "非法入境人员、走私人员、海上求助人员的个案处置与闭环隔离管控。", en: "Individual case handling and closed-loop quarantine of found entrants." },
+    Module { slug: "intl", href: Some("/intl"), nav_key: "nav.intl", issue: 8, zh: "入境国际航行船舶日报、五类船舶全员核酸、“三不”、船员换班。", en: "Inbound international vessels, whole-crew testing categories, the three-no rule, crew change." },
+    Module { slug: "epidemic", href: Some("/epidemic"), nav_key: "nav.epidemic", issue: 8, zh: "重点人员一对一管控、重点国家风险图、进口冷链追溯（浙冷链）。", en: "Key persons, key-country risk map, cold-chain tracing." },
     Module { slug: "daily", href: Some("/daily"), nav_key: "nav.daily", issue: 6, zh: "“净海”行动日报表（46 项指标、8 个工作组），逐级汇总与官方格式导出。", en: "The 46-indicator daily report of the 8 working groups, rolled up and exported in the official layout." },
     Module { slug: "risks", href: Some("/risks"), nav_key: "nav.risks", issue: 6, zh: "风险清单：整改措施、责任单位与责任人、整改时限、每周进展、销号。", en: "Risk list with measures, owners, deadlines, weekly progress and close-out." },
     Module { slug: "scoring", href: Some("/scoring"), nav_key: "nav.scoring", issue: 9, zh: "精密智控考核评价，加扣分台账，红黄牌。", en: "Evaluation scoring ledger, red and yellow cards." },
     Module { slug: "bulletins", href: Some("/bulletins"), nav_key: "nav.bulletins", issue: 9, zh: "每周通报：打私成果、“三无”船舶查扣、风险整改、落后单位，推送钉钉工作群。", en: "Weekly bulletins, pushed to the DingTalk work group." },
-    Module { slug: "duty", href: None, nav_key: "nav.duty", issue: 8, zh: "24 小时值班：重大情况 24 小时内上报省级，时限督办与逾期提醒。", en: "24-hour duty desk: deadlines, escalation to the province, overdue notices." },
+    Module { slug: "duty", href: Some("/duty"), nav_key: "nav.duty", issue: 8, zh: "24 小时值班：重大情况 24 小时内上报省级，时限督办与逾期提醒。", en: "24-hour duty desk: deadlines, escalation to the province, overdue notices." },
 ];
 
 /// Navigation: (group key, [(label key, href)]).
@@ -134,6 +138,7 @@ pub fn layout(
                 title { (title) " · " (t(lang, "app.name")) }
                 link rel="stylesheet" href="/assets/app.css";
                 script src="/assets/app.js" defer {}
+                @if auth.is_some() { script src="/assets/duty.js" defer {} }
             }
             body {
                 header.top {
@@ -158,7 +163,10 @@ pub fn layout(
                             @for (group, items) in nav(&a.ctx) {
                                 div.navgroup { (t(lang, group)) }
                                 @for (key, href) in items {
-                                    a.navitem.(if active == key { "active" } else { "" }) href=(href) { (t(lang, key)) }
+                                    a.navitem.(if active == key { "active" } else { "" }) href=(href) {
+                                        (t(lang, key))
+                                        @if key == "nav.duty" { " " span.badge data-unread-badge data-testid="unread-badge" hidden {} }
+                                    }
                                 }
                             }
                         }
@@ -383,6 +391,12 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
     let risks = state.risks.list(ctx).await.map_err(|e| auth.err(e))?;
     let overdue = risks.iter().filter(|r| r.overdue(today)).count();
     let alert_counts = state.alerts.counts(ctx).await.map_err(|e| auth.err(e))?;
+    let duty = state.duty.desk(ctx).await.map_err(|e| auth.err(e))?;
+    let duty_overdue = duty
+        .items
+        .iter()
+        .filter(|i| i.state == jinghai_domain::duty::DeadlineState::Overdue)
+        .count();
     let awaiting_check = risks
         .iter()
         .filter(|r| r.status == jinghai_domain::risk::RiskStatus::PendingCheck)
@@ -406,6 +420,8 @@ pub async fn home(State(state): State<AppState>, auth: Auth) -> Result<Markup, A
                 }
                 a.card href="/alerts?overdue=1" data-testid="home-alerts-overdue" { h3 { (lang.pick("超时未签收预警", "Overdue alerts")) } p.big.(if alert_counts.overdue > 0 { "red" } else { "" }) { (alert_counts.overdue) } }
                 a.card href="/alerts?status=new" data-testid="home-alerts-new" { h3 { (lang.pick("待指派预警", "Alerts to assign")) } p.big { (alert_counts.new) } }
+                a.card href="/duty" data-testid="home-duty-overdue" { h3 { (lang.pick("值班督办逾期", "Overdue on the duty desk")) } p.big.(if duty_overdue > 0 { "red" } else { "" }) { (duty_overdue) } }
+                a.card href="/duty" data-testid="home-lost" { h3 { (lang.pick("失管漏管人员", "Persons lost from control")) } p.big.(if duty.lost.is_empty() { "" } else { "red" }) { (duty.lost.len()) } }
                 a.card href="/risks?flag=overdue" data-testid="home-overdue" { h3 { (lang.pick("逾期风险", "Overdue risks")) } p.big.(if overdue > 0 { "red" } else { "" }) { (overdue) } }
                 a.card href="/risks?status=pending_check" { h3 { (lang.pick("待验收销号", "Awaiting close-out check")) } p.big { (awaiting_check) } }
                 div.card { h3 { (t(lang, "nav.regions")) } p.big { (regions.len()) } }

@@ -165,6 +165,9 @@ async fn list_page(
             h1 { (t(lang, "nav.vessels")) }
             @if q.saved.is_some() { div.saved role="status" data-testid="saved" { (t(lang, "common.saved")) } }
             @if let Some(n) = q.imported { div.saved role="status" data-testid="imported" { (lang.pick("已导入船舶：", "Vessels imported: ")) (n) } }
+            @if failed == Some(Failed::Import) && matches!(err, Some(WorkflowError::Invalid(_))) {
+                p.late data-testid="import-nothing" { (lang.pick("未导入任何船舶：请改正以下各行后重新导入整个文件。", "Nothing was imported: correct the lines below and import the whole file again.")) }
+            }
             (error_box(lang, err))
             p { a href="/vessels/export.csv" data-testid="export-csv" { (lang.pick("导出 CSV（可再导入）", "Export CSV (re-importable)")) } " · " a href="/port-reports" { (t(lang, "nav.port_reports")) } }
             @if auth.ctx.user.role.can_write() {

@@ -248,7 +248,7 @@ impl TestApp {
             }
             b = b.header(header::CONTENT_TYPE, "application/json");
             body.to_string()
-        } else if path.ends_with("/files") {
+        } else if path.ends_with("/files") || path.ends_with("/import") {
             // File uploads are multipart: the same fields, plus a small PNG.
             let boundary = "jinghai-test-boundary";
             b = b.header(
