@@ -169,6 +169,7 @@ fn main() {
         background: vessels,
         interval_scale: 3.0,
         scenarios: true,
+        origin: None,
     };
     let ex = generate_with(&options, &mut pipeline::encode_transmission);
     println!(

@@ -75,6 +75,19 @@ struct DemoArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: std::net::SocketAddr,
+    /// How many times faster than real time the demo's exercise plays (1–3600;
+    /// at 60 its 12 hours take 12 minutes, then it plays again).
+    #[arg(long, default_value_t = 60.0, value_parser = parse_speed)]
+    speed: f64,
+}
+
+fn parse_speed(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if (1.0..=3600.0).contains(&s) => Ok(s),
+        _ => Err(format!(
+            "the speed is a number from 1 to 3600, got {text:?}"
+        )),
+    }
 }
 
 #[derive(Subcommand)]
@@ -223,7 +236,8 @@ async fn run(cli: Cli) -> Result<()> {
             jinghai_workflow::seed::seed_demo(&store, &clock())
                 .await
                 .map_err(user_error)?;
-            let exercise_vessels = play_demo_exercise(&store).await?;
+            // The demo week's alerts are in place: an earlier clue names the
+            // vessel of one of them, so turning that alert into a clue links.
             jinghai_workflow::seed::seed_demo_prior_clue(&store, &clock())
                 .await
                 .map_err(user_error)?;
@@ -235,7 +249,11 @@ async fn run(cli: Cli) -> Result<()> {
             for a in jinghai_workflow::seed::ACCOUNTS {
                 println!("  {:<16} {} · {}", a.username, a.role.zh(), a.display_name);
             }
-            serve(store, config, Some(exercise_vessels)).await
+            println!(
+                "演练回放 exercise replay: {}× real time, off the Ningbo coast — open /map (态势监控) and /alerts (预警处置)",
+                args.speed
+            );
+            serve(store, config, Some(args.speed)).await
         }
         Command::Migrate { config, status } => {
             let config = load_config(&config)?;
@@ -314,25 +332,22 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Serves; `extra_registry` is a registry CSV whose vessels ship calls are
-/// also matched against (the demo's exercise fleet).
-async fn serve(
-    store: Arc<dyn Store>,
-    config: Config,
-    extra_registry: Option<String>,
-) -> Result<()> {
+/// Serves the platform; with `demo_speed`, also plays the demo's exercise.
+async fn serve(store: Arc<dyn Store>, config: Config, demo_speed: Option<f64>) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let addr = listener.local_addr()?;
     println!("净海 Jinghai is serving at http://{addr}/");
     tracing::info!(%addr, database = %jinghai_store::redact_url(&config.database_url()), "serving");
-    let state = AppState::new(store.clone(), clock(), config.clone());
+    let feeds = config.maritime.clone();
+    let state = AppState::new(store.clone(), clock(), config);
     // Broken feed files stop the start with the reason, before serving. Each
-    // feed follows the registries edited in the UI (vessels, places, reports).
-    for feed in &config.maritime {
+    // feed follows the registries edited in the UI (vessels, places, reports)
+    // and shows on the live map.
+    for feed in &feeds {
         let changes = Some(state.registry_changes.subscribe());
-        jinghai_server::live::start(store.clone(), clock(), feed, changes).await?;
+        jinghai_server::live::start(store.clone(), clock(), feed, changes, &state.picture).await?;
         println!(
             "maritime feed {} (district {}): {} receiver(s)",
             feed.name,
@@ -340,51 +355,81 @@ async fn serve(
             feed.sources.len()
         );
     }
-    if let Some(csv) = extra_registry {
-        state.vessels.add(jinghai_server::live::registry_rows(&csv));
+    if let Some(speed) = demo_speed {
+        let ex = demo_exercise();
+        // Inbound ship calls are matched against the exercise's fleet too.
+        state
+            .vessels
+            .add(jinghai_server::live::registry_rows(&ex.vessels_csv));
+        let (store, picture) = (store.clone(), state.picture.clone());
+        let changes = state.registry_changes.clone();
+        tokio::spawn(async move {
+            if let Err(e) = replay_demo_exercise(store, picture, changes, ex, speed).await {
+                tracing::error!(error = %format!("{e:#}"), "demo exercise stopped");
+            }
+        });
     }
     jinghai_server::serve(state, listener).await?;
     Ok(())
 }
 
-/// Plays a generated 12-hour coastal exercise (seed 2021, off the Ningbo
-/// coast) through the live engine of 北仑区, so the demo's alert list holds
-/// what the engine finds in a recorded day. The exercise keeps its own dates.
-async fn play_demo_exercise(store: &Arc<dyn Store>) -> Result<String> {
-    use jinghai_engine::exercise::{generate, ExerciseOptions};
-    use jinghai_server::live::{run_feed, Feed, FeedFiles};
-    let ex = generate(&ExerciseOptions {
+/// Where the demo's exercise lies: open water south-east of Beilun, between
+/// the Zhoushan islands and the open sea, so no generated track crosses the
+/// real coastline of the base map.
+const DEMO_ORIGIN: jinghai_engine::exercise::Origin = jinghai_engine::exercise::Origin {
+    lat: 29.25,
+    lon: 122.38,
+    rotation_deg: 0.0,
+};
+
+/// The demo's generated 12-hour coastal exercise (seed 2021), placed at [`DEMO_ORIGIN`].
+fn demo_exercise() -> jinghai_engine::exercise::Exercise {
+    jinghai_engine::exercise::generate(&jinghai_engine::exercise::ExerciseOptions {
         seed: 2021,
-        ..ExerciseOptions::default()
-    });
-    let vessels = ex.vessels_csv.clone();
+        origin: Some(DEMO_ORIGIN),
+        ..jinghai_engine::exercise::ExerciseOptions::default()
+    })
+}
+
+/// Plays the demo's exercise through a live feed of 北仑区 at `speed`× real time, again and again: the sea clock starts
+/// at the wall clock and runs `speed` times faster, each pass starting a day
+/// after the last ended (with the port reports shifted alike). Vessels move on the
+/// map and alerts reach the desk as the exercise goes.
+async fn replay_demo_exercise(
+    store: Arc<dyn Store>,
+    picture: Arc<jinghai_workflow::picture::Picture>,
+    changes: tokio::sync::broadcast::Sender<jinghai_workflow::registry::RegistryChange>,
+    ex: jinghai_engine::exercise::Exercise,
+    speed: f64,
+) -> Result<()> {
+    use jinghai_server::live::{replay, FeedFiles, Replay};
     let files = FeedFiles {
         zones: ex.zones_geojson,
         vessels: ex.vessels_csv,
         reports: Some(ex.port_reports_csv),
         engine: None,
     };
-    // Through the database, as a configured feed: the exercise's zones,
-    // vessels and reports become 北仑区's registries (places, vessels, port
-    // reports pages), and its port entries feed the reconciliation view.
-    let feed =
-        Feed::from_store(store, &clock(), "demo-exercise", "330206", Some(&files), 0).await?;
-    let (tx, rx) = jinghai_ingest::channel(4096);
-    let source: Arc<str> = Arc::from("demo-exercise");
-    let nmea = ex.nmea;
-    let sender = tokio::spawn(async move {
-        for line in nmea.lines() {
-            let raw = jinghai_ingest::RawLine {
-                bytes: line.as_bytes().to_vec(),
-                received_ms: 0,
-                source: source.clone(),
-            };
-            if tx.send(raw).await.is_err() {
-                break;
-            }
-        }
-    });
-    run_feed(store.clone(), clock(), feed, rx).await?;
-    sender.await?;
-    Ok(vessels)
+    let mut start_ms = SystemClock.now();
+    loop {
+        let last = replay(
+            store.clone(),
+            clock(),
+            &picture,
+            Replay {
+                name: "demo-exercise",
+                district: "330206",
+                files: &files,
+                nmea: &ex.nmea,
+                speed,
+                start_ms,
+                run: start_ms,
+                changes: Some(changes.subscribe()),
+            },
+        )
+        .await?;
+        tracing::info!("demo exercise played; playing it again");
+        // A day on, so that this pass's arrival reports (the engine accepts
+        // one up to 24 h before an entry) cannot cover the next pass's entries.
+        start_ms = last + jinghai_domain::time::DAY + 10 * 60_000;
+    }
 }

@@ -14,6 +14,9 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("patrol.js", JS, include_bytes!("../assets/patrol.js")),
     ("duty.js", JS, include_bytes!("../assets/duty.js")),
     ("tip.js", JS, include_bytes!("../assets/tip.js")),
+    // The live map and alert evidence maps.
+    ("map.js", JS, include_bytes!("../assets/map.js")),
+    ("map.css", CSS, include_bytes!("../assets/map.css")),
     // Leaflet, vendored from npm by scripts/vendor-web.sh (BSD-2-Clause).
     ("vendor/leaflet.js", JS, include_bytes!("../assets/vendor/leaflet.js")),
     ("vendor/leaflet.css", CSS, include_bytes!("../assets/vendor/leaflet.css")),

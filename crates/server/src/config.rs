@@ -58,6 +58,43 @@ pub struct Config {
     /// The CJK font (TrueType or CFF OpenType, `.ttf/.otf/.ttc`) embedded in
     /// bulletin PDFs; empty tries the Debian Noto CJK and WenQuanYi paths.
     pub bulletin_font: Option<PathBuf>,
+    /// The live map (`[map]`).
+    pub map: MapConfig,
+}
+
+/// The live map's base layer.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct MapConfig {
+    /// A tile layer drawn over the sea-blue background and the offline
+    /// coastline, e.g. an intranet Tianditu WMTS:
+    /// `http://tiles.example.gov/vec_w/wmts?...&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}`.
+    /// Needs `{z}`, `{x}` and `{y}`; empty: the offline coastline only.
+    pub tile_url: String,
+    /// Credit shown for the tiles.
+    pub tile_attribution: String,
+}
+
+impl MapConfig {
+    fn check(&self) -> Result<(), String> {
+        let url = self.tile_url.trim();
+        if url.is_empty() {
+            return Ok(());
+        }
+        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with('/')) {
+            return Err(format!(
+                "map.tile_url must be an http(s):// URL or a path on this server, got {url:?}"
+            ));
+        }
+        for p in ["{z}", "{x}", "{y}"] {
+            if !url.contains(p) {
+                return Err(format!(
+                    "map.tile_url needs {p} (with {{z}}, {{x}}, {{y}}): {url:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for Config {
@@ -74,6 +111,7 @@ impl Default for Config {
             quarantine_days: 14,
             maritime: Vec::new(),
             bulletin_font: None,
+            map: MapConfig::default(),
         }
     }
 }
@@ -129,6 +167,16 @@ impl Config {
                 continue;
             }
             let key = key.to_ascii_lowercase();
+            // `[map]` keys: JINGHAI_MAP_TILE_URL, JINGHAI_MAP_TILE_ATTRIBUTION.
+            if let Some(map_key @ ("tile_url" | "tile_attribution")) = key.strip_prefix("map_") {
+                let map = table
+                    .entry("map")
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                if let toml::Value::Table(t) = map {
+                    t.insert(map_key.to_string(), toml::Value::String(value.clone()));
+                }
+                continue;
+            }
             let parsed = match key.as_str() {
                 "listen" | "data_dir" | "database_url" | "log" | "default_lang" | "bulletin_font" => toml::Value::String(value.clone()),
                 "session_hours" | "alert_ack_minutes" | "quarantine_days" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
@@ -142,7 +190,7 @@ impl Config {
                 _ => {
                     return Err(ConfigError::Env {
                         name: name.clone(),
-                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes, bulletin_font, quarantine_days)".into(),
+                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes, bulletin_font, quarantine_days, map_tile_url, map_tile_attribution)".into(),
                     })
                 }
             };
@@ -155,6 +203,10 @@ impl Config {
                     name: "JINGHAI_*".into(),
                     message: e.to_string(),
                 })?;
+        config.map.check().map_err(|message| ConfigError::Env {
+            name: "map.tile_url".into(),
+            message,
+        })?;
         if !matches!(config.default_lang.as_str(), "zh" | "en") {
             return Err(ConfigError::Env {
                 name: "default_lang".into(),
@@ -222,6 +274,48 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("JINGHAI_SESSION_HOURS"), "{e}");
+    }
+
+    #[test]
+    fn map_tile_url_from_file_or_env_and_checked() {
+        let dir = std::env::temp_dir().join(format!("jh-cfg3-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        std::fs::write(
+            &file,
+            "[map]\ntile_url = \"http://tiles.local/{z}/{x}/{y}.png\"\ntile_attribution = \"内网天地图\"\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), env(&[])).unwrap();
+        assert_eq!(c.map.tile_url, "http://tiles.local/{z}/{x}/{y}.png");
+        assert_eq!(c.map.tile_attribution, "内网天地图");
+        assert_eq!(
+            Config::load(None, env(&[])).unwrap().map,
+            MapConfig::default()
+        );
+        let c = Config::load(
+            None,
+            env(&[("JINGHAI_MAP_TILE_URL", "/tiles/{z}/{x}/{y}.png")]),
+        )
+        .unwrap();
+        assert_eq!(c.map.tile_url, "/tiles/{z}/{x}/{y}.png");
+        let e = Config::load(
+            None,
+            env(&[("JINGHAI_MAP_TILE_URL", "http://tiles.local/{z}/{x}.png")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("{y}"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[("JINGHAI_MAP_TILE_URL", "ftp://x/{z}/{x}/{y}")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("map.tile_url"), "{e}");
+        std::fs::write(&file, "[map]\ntile_ulr = \"x\"\n").unwrap();
+        let e = Config::load(Some(&file), env(&[])).unwrap_err().to_string();
+        assert!(e.contains("tile_ulr"), "{e}");
     }
 
     #[test]

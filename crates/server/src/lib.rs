@@ -13,9 +13,10 @@
 //!
 //! Code map: [`config`] (layered configuration), [`auth`] (session, CSRF,
 //! language extractors), [`error`] (the one error type → HTTP response),
-//! [`routes`] (the route table), [`api`] (JSON handlers), [`pages`] (HTML
-//! handlers, rendered with maud), [`openapi`], [`metrics`], [`assets`],
-//! [`i18n`].
+//! [`routes`] (the route table), [`api`] (JSON handlers), [`map`] (the live
+//! map's JSON and push handlers), [`pages`] (HTML handlers, rendered with
+//! maud), [`live`] (the running maritime feeds), [`openapi`], [`metrics`],
+//! [`assets`], [`i18n`].
 
 pub mod api;
 pub mod api_cases;
@@ -28,6 +29,7 @@ pub mod dingtalk;
 pub mod error;
 pub mod i18n;
 pub mod live;
+pub mod map;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
@@ -47,7 +49,9 @@ use jinghai_workflow::duty::Duty;
 use jinghai_workflow::epidemic::Epidemic;
 use jinghai_workflow::individual::Individual;
 use jinghai_workflow::intl::{Intl, IntlPrefill, RegistryDirectory};
-use jinghai_workflow::patrols::{NoAisHistory, Patrols};
+use jinghai_workflow::map::Map;
+use jinghai_workflow::patrols::Patrols;
+use jinghai_workflow::picture::Picture;
 use jinghai_workflow::registry::{Registries, RegistryChange};
 use jinghai_workflow::reports::Reports;
 use jinghai_workflow::risks::Risks;
@@ -86,6 +90,9 @@ pub struct Inner {
     pub vessels: Arc<RegistryDirectory>,
     pub cases: Cases,
     pub tips: Tips,
+    /// The live picture the running feeds publish into (see [`live`]).
+    pub picture: Arc<Picture>,
+    pub map: Map,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -100,6 +107,7 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: Config) -> AppState {
+        let picture = Arc::new(Picture::new());
         let limits = LoginLimits {
             session_ttl: config.session_hours.max(1) as i64 * HOUR,
             ..LoginLimits::default()
@@ -152,9 +160,12 @@ impl AppState {
                 }),
                 jinghai_workflow::bulletins::RetryPolicy::default(),
             ),
-            patrols: Patrols::new(store.clone(), clock.clone(), Arc::new(NoAisHistory)),
+            // Patrol records take AIS tracks from the live picture's history.
+            patrols: Patrols::new(store.clone(), clock.clone(), picture.clone()),
             cases: Cases::new(store.clone(), clock.clone()),
             tips: Tips::new(store.clone(), clock.clone(), TipLimits::default()),
+            map: Map::new(store.clone(), picture.clone()),
+            picture,
             store,
             clock,
             config,

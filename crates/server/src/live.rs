@@ -7,6 +7,11 @@
 //! A feed is configured per district (`[[maritime]]` in the configuration):
 //! its zones, vessel registry and port reports in the FORMATS.md files, and
 //! its receivers. Broken files stop the server at start with the reason.
+//!
+//! A feed shown on the live map ([`Feed::show_on`]) publishes its vessels
+//! into the shared [`Picture`] about twice a second, and notes each new
+//! alert there for the map's live push. A recording can be replayed at a
+//! multiple of its own pace, shifted in time ([`replay`]): the demo does so.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -14,10 +19,12 @@ use std::sync::Arc;
 
 use jinghai_ais::Decoder;
 use jinghai_engine::{
-    parse_port_reports, Engine, EngineConfig, EngineOutput, Event, Registry, ZoneSet,
+    parse_port_reports, Engine, EngineConfig, EngineOutput, Event, FastMap, Observation,
+    ObservationKind, Registry, ZoneSet,
 };
 use jinghai_ingest::RawLine;
 use jinghai_store::{AlertWrite, Store};
+use jinghai_workflow::picture::{FeedPicture, OpenEvent, Picture, VesselUpdate};
 use jinghai_workflow::registry::RegistryChange;
 use serde::Deserialize;
 use tokio::sync::{broadcast, mpsc};
@@ -76,6 +83,10 @@ pub struct Feed {
     pub district_code: String,
     /// Registry edits to follow while running (see [`Feed::from_store`]).
     registry_changes: Option<broadcast::Receiver<RegistryChange>>,
+    /// The district the feed watches.
+    pub district: jinghai_domain::Region,
+    /// Where the feed shows on the live map, when it does.
+    picture: Option<PictureLink>,
 }
 
 /// The zones, registry, reports and engine settings of a feed, as text.
@@ -134,6 +145,8 @@ impl Feed {
             last_time_ms: 0,
             district_code: code.as_str()[..6].to_string(),
             registry_changes: None,
+            district: region,
+            picture: None,
         })
     }
 
@@ -164,6 +177,7 @@ impl Feed {
         self.last_time_ms = self.last_time_ms.max(time_ms);
         if let Some(obs) = jinghai_engine::from_ais::observation(&decoded, time_ms) {
             self.engine.process(&obs, out);
+            self.note_for_picture(&obs);
         }
     }
 
@@ -194,8 +208,12 @@ pub async fn store_outputs(
 ) -> Result<usize, jinghai_store::StoreError> {
     let mut n = 0;
     for o in out.drain(..) {
+        let opened = matches!(o, EngineOutput::Opened(_));
         let (EngineOutput::Opened(e) | EngineOutput::Updated(e) | EngineOutput::Closed(e)) = o;
-        store.upsert_alert(now, &feed.alert(&e)).await?;
+        let id = store.upsert_alert(now, &feed.alert(&e)).await?;
+        if opened {
+            feed.note_alert_on_picture(id, &e);
+        }
         n += 1;
     }
     Ok(n)
@@ -213,6 +231,8 @@ pub async fn run_feed(
     let mut out = Vec::new();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(30));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut publish = tokio::time::interval(PUBLISH_EVERY);
+    publish.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             line = lines.recv() => match line {
@@ -228,6 +248,9 @@ pub async fn run_feed(
             change = next_registry_change(&mut feed.registry_changes) => {
                 apply_registry_change(&store, &mut feed, change, &mut out).await?;
                 store_outputs(&store, &feed, &mut out, clock.now()).await?;
+                // The map's vessel panels and zones follow the edit too.
+                feed.publish_registry();
+                feed.publish_zones();
             }
             _ = tick.tick() => {
                 // Receive time follows the wall clock on a live feed; never move it back.
@@ -235,23 +258,26 @@ pub async fn run_feed(
                 feed.engine.advance_time(now, &mut out);
                 store_outputs(&store, &feed, &mut out, clock.now()).await?;
             }
+            _ = publish.tick() => feed.publish_picture(clock.now()),
         }
     }
     feed.engine.finish(&mut out);
     store_outputs(&store, &feed, &mut out, clock.now()).await?;
     store_port_entries(&store, &mut feed, clock.now()).await?;
+    feed.publish_picture(clock.now());
     tracing::info!(feed = %feed.name, "feed ended");
     Ok(())
 }
 
 /// Starts a configured feed: its engine (from the district's registries in
-/// the database, see [`Feed::from_store`]) and its receivers. `changes`
-/// carries registry edits made while it runs.
+/// the database, see [`Feed::from_store`]) and its receivers, shown on the
+/// live map. `changes` carries registry edits made while it runs.
 pub async fn start(
     store: Arc<dyn Store>,
     clock: Arc<dyn jinghai_workflow::Clock>,
     cfg: &FeedConfig,
     changes: Option<broadcast::Receiver<RegistryChange>>,
+    picture: &Picture,
 ) -> Result<(), LiveError> {
     let files = Feed::read_files(cfg)?;
     let mut feed = Feed::from_store(
@@ -266,6 +292,7 @@ pub async fn start(
     if let Some(rx) = changes {
         feed.follow_registry(rx);
     }
+    feed.show_on(picture);
     let (tx, rx) = jinghai_ingest::channel(10_000);
     for spec in &cfg.sources {
         let ctx = jinghai_ingest::SourceContext::new(tx.clone(), jinghai_ingest::Shutdown::never());
@@ -383,6 +410,8 @@ impl Feed {
             last_time_ms: 0,
             district_code,
             registry_changes: None,
+            district: region,
+            picture: None,
         })
     }
 
@@ -510,6 +539,271 @@ async fn store_port_entries(
     Ok(())
 }
 
+// --- the live picture (the map) ---------------------------------------------
+
+/// How often a running feed publishes its changed vessels to the picture.
+pub const PUBLISH_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// A feed's place on the live map, and what changed since it last published.
+struct PictureLink {
+    feed: Arc<FeedPicture>,
+    /// Vessels heard since the last publish, with the heading of their last
+    /// position report (the engine keeps no heading).
+    changed: FastMap<u32, Option<u16>>,
+}
+
+impl Feed {
+    /// Shows this feed on the live map (replacing a feed of the same name).
+    pub fn show_on(&mut self, picture: &Picture) {
+        let feed = picture.attach(
+            &self.name,
+            self.district.clone(),
+            self.engine.zones().clone(),
+            self.engine.registry().clone(),
+        );
+        self.picture = Some(PictureLink {
+            feed,
+            changed: FastMap::default(),
+        });
+    }
+
+    fn note_for_picture(&mut self, obs: &Observation) {
+        if let Some(link) = &mut self.picture {
+            match &obs.kind {
+                ObservationKind::Position(p) => {
+                    link.changed.insert(obs.mmsi, p.heading_deg);
+                }
+                ObservationKind::Static(_) => {
+                    link.changed.entry(obs.mmsi).or_insert(None);
+                }
+            }
+        }
+    }
+
+    /// Publishes the vessels heard since the last call, the feed's clock
+    /// (its latest receive time, or the wall clock `wall_ms` when later) and
+    /// the events still open.
+    pub fn publish_picture(&mut self, wall_ms: i64) {
+        let Some(link) = &mut self.picture else {
+            return;
+        };
+        let now = self.engine.now_ms().unwrap_or(wall_ms).max(wall_ms);
+        let engine = &self.engine;
+        let updates: Vec<VesselUpdate> = link
+            .changed
+            .drain()
+            .filter_map(|(mmsi, heading)| {
+                let v = engine.vessel(mmsi)?;
+                let pos = v.last_position?;
+                Some(VesselUpdate {
+                    mmsi,
+                    name: v.name.map(str::to_string),
+                    ship_type: v.ship_type,
+                    lat: pos.lat,
+                    lon: pos.lon,
+                    sog: v.sog_kn,
+                    cog: v.cog_deg,
+                    heading,
+                    time_ms: v.last_time_ms.unwrap_or(now),
+                })
+            })
+            .collect();
+        let open = engine
+            .open_events()
+            .into_iter()
+            .map(OpenEvent::of)
+            .collect();
+        link.feed.publish(now, updates, Some(open));
+    }
+
+    fn note_alert_on_picture(&self, id: i64, e: &Event) {
+        if let Some(link) = &self.picture {
+            link.feed.note_alert(id, e);
+        }
+    }
+
+    /// After the engine's registry changed (a registry edit picked up while
+    /// running), shows the new records in the map's vessel panels.
+    pub fn publish_registry(&self) {
+        if let Some(link) = &self.picture {
+            link.feed.set_registry(self.engine.registry().clone());
+        }
+    }
+
+    /// After the engine's zones changed, draws the new zones on the map.
+    pub fn publish_zones(&self) {
+        if let Some(link) = &self.picture {
+            link.feed.set_zones(self.engine.zones().clone());
+        }
+    }
+}
+
+// --- replaying a recording at a multiple of its pace -------------------------
+
+/// The receive time of the first line of a recording that has one.
+pub fn first_time_ms(nmea: &str) -> Option<i64> {
+    nmea.lines()
+        .find_map(|l| jinghai_ais::parse_line(l.as_bytes()).ok()?.time_ms)
+}
+
+/// Sends recorded lines at `speed`× the pace of their own receive times
+/// (lines without a time go at once, with the line before them). Stops when
+/// the receiver is gone.
+pub async fn send_paced(nmea: &str, speed: f64, source: Arc<str>, tx: mpsc::Sender<RawLine>) {
+    let speed = if speed.is_finite() && speed > 0.0 {
+        speed
+    } else {
+        1.0
+    };
+    let start = tokio::time::Instant::now();
+    let mut first = None;
+    for line in nmea.lines() {
+        if let Some(t) = jinghai_ais::parse_line(line.as_bytes())
+            .ok()
+            .and_then(|s| s.time_ms)
+        {
+            let t0 = *first.get_or_insert(t);
+            let due =
+                start + std::time::Duration::from_secs_f64((t - t0).max(0) as f64 / 1000.0 / speed);
+            if due > tokio::time::Instant::now() {
+                tokio::time::sleep_until(due).await;
+            }
+        }
+        let raw = RawLine {
+            bytes: line.as_bytes().to_vec(),
+            received_ms: 0,
+            source: source.clone(),
+        };
+        if tx.send(raw).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Moves the `reported_at` column of a FORMATS.md port-report CSV by `shift_ms`.
+pub fn shift_port_reports(csv: &str, shift_ms: i64) -> Result<String, String> {
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap_or_default();
+    let at = header
+        .split(',')
+        .position(|c| c.trim() == "reported_at")
+        .ok_or("the port reports have no reported_at column")?;
+    let mut out = format!("{header}\n");
+    for (n, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        let cell = cells
+            .get_mut(at)
+            .ok_or_else(|| format!("port reports line {}: no reported_at", n + 2))?;
+        let t = jinghai_engine::time::parse_rfc3339(cell.trim())
+            .ok_or_else(|| format!("port reports line {}: bad time {cell:?}", n + 2))?;
+        *cell = jinghai_engine::time::format_rfc3339(t + shift_ms);
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// A recording to replay through a feed of its own.
+pub struct Replay<'a> {
+    pub name: &'a str,
+    pub district: &'a str,
+    /// Its zones, registry and port reports, with the recording's own dates.
+    pub files: &'a FeedFiles,
+    pub nmea: &'a str,
+    /// Multiple of the recording's own pace (1 = as recorded).
+    pub speed: f64,
+    /// Where the recording's first line lands on the clock (epoch ms).
+    pub start_ms: i64,
+    pub run: i64,
+    /// Registry edits to follow while it plays.
+    pub changes: Option<broadcast::Receiver<RegistryChange>>,
+}
+
+/// Replays a recording through a new feed shown on the map, at its pace ×
+/// `speed`, shifted so that it starts at `start_ms`; returns when it has
+/// been played and every alert stored, with the shifted time of its last line.
+///
+/// The files become the district's registries the first time (as a
+/// configured feed's do); the port reports are filed again, shifted, on each
+/// replay — as captains would report each trip — so that an arrival report
+/// still precedes its port entry (unshifted, every entry would look unreported).
+pub async fn replay(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn jinghai_workflow::Clock>,
+    picture: &Picture,
+    r: Replay<'_>,
+) -> Result<i64, LiveError> {
+    let invalid = |message: String| LiveError::Invalid {
+        feed: r.name.to_string(),
+        message,
+    };
+    let user =
+        |e: jinghai_workflow::WorkflowError| invalid(e.user_message(jinghai_domain::Lang::En));
+    let first = first_time_ms(r.nmea)
+        .ok_or_else(|| invalid("the recording has no receive times".into()))?;
+    let shift = r.start_ms - first;
+    let reports = r
+        .files
+        .reports
+        .as_deref()
+        .map(|csv| shift_port_reports(csv, shift))
+        .transpose()
+        .map_err(invalid)?;
+    let files = FeedFiles {
+        zones: r.files.zones.clone(),
+        vessels: r.files.vessels.clone(),
+        reports: reports.clone(),
+        engine: r.files.engine.clone(),
+    };
+    let code = jinghai_domain::RegionCode::parse(r.district).map_err(|e| invalid(e.en))?;
+    let district = store
+        .find_region_by_code(code.as_str())
+        .await
+        .map_err(|source| LiveError::Store {
+            feed: r.name.into(),
+            source,
+        })?
+        .ok_or_else(|| invalid(format!("district {} does not exist", r.district)))?;
+    let imported = jinghai_workflow::registry::import_feed_files(
+        &store,
+        &clock,
+        &district,
+        &files.zones,
+        &files.vessels,
+        files.reports.as_deref(),
+    )
+    .await
+    .map_err(user)?;
+    if let (false, Some(reports)) = (imported, &reports) {
+        jinghai_workflow::registry::file_port_reports(&store, &clock, &district, reports)
+            .await
+            .map_err(user)?;
+    }
+    let mut feed =
+        Feed::from_store(&store, &clock, r.name, r.district, Some(&files), r.run).await?;
+    feed.time_shift_ms = shift;
+    if let Some(rx) = r.changes {
+        feed.follow_registry(rx);
+    }
+    feed.show_on(picture);
+    let (tx, rx) = jinghai_ingest::channel(4096);
+    let source: Arc<str> = Arc::from(r.name);
+    let sender = send_paced(r.nmea, r.speed, source, tx);
+    let name = r.name.to_string();
+    let (_, ran) = tokio::join!(sender, run_feed(store, clock, feed, rx));
+    ran.map_err(|source| LiveError::Store { feed: name, source })?;
+    let last = r
+        .nmea
+        .lines()
+        .rev()
+        .find_map(|l| jinghai_ais::parse_line(l.as_bytes()).ok()?.time_ms)
+        .unwrap_or(first);
+    Ok(last + shift)
+}
+
 /// The registry rows of the configured feeds, for matching inbound ship
 /// calls (issue #8). The files were checked when the feeds started; one
 /// that cannot be read here is logged and skipped.
@@ -544,4 +838,24 @@ pub fn registry_rows(csv: &str) -> Vec<jinghai_workflow::intl::RegistryVessel> {
             international: r.international,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn port_report_times_shift_and_bad_ones_are_named() {
+        let csv = "mmsi,kind,port_zone_id,reported_at,persons_aboard\n412000001,arrival,F1,2021-03-23T01:11:24Z,8\n";
+        let shifted = super::shift_port_reports(csv, 3_600_000).unwrap();
+        assert!(
+            shifted.contains("412000001,arrival,F1,2021-03-23T02:11:24Z,8"),
+            "{shifted}"
+        );
+        let e = super::shift_port_reports(
+            "mmsi,kind,port_zone_id,reported_at\n1,arrival,F1,yesterday\n",
+            0,
+        )
+        .unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(super::shift_port_reports("mmsi,kind\n", 0).is_err());
+    }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, api_cases, api_intl, api_registry, assets, pages, AppState};
+use crate::{api, api_cases, api_intl, api_registry, assets, map, pages, AppState};
 
 /// How the scoping matrix exercises a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,8 @@ pub enum Entity {
     Reward,
     /// A spot check of tips.
     SpotCheck,
+    /// A vessel on a running feed, by MMSI.
+    LiveVessel,
 }
 
 /// One endpoint.
@@ -156,6 +158,13 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/api/v1/daily/entries/{id}/review", true, "Approve or return a submitted section: {approve, comment}", Item(ReportEntry), post(api::daily_review)),
     route!("POST", "/api/v1/daily/entries/{id}/unlock", true, "Unlock an approved section: {reason}", Item(ReportEntry), post(api::daily_unlock)),
     route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events); filters: kind, zone, status, unit, mmsi, from, to (YYYY-MM-DD), overdue=1, after_id, limit", List, get(api::alerts)),
+    route!("GET", "/api/v1/alerts/{id}/evidence", true, "An alert's evidence: the vessel's track segment, the counterpart's, the zone (GeoJSON)", Item(Alert), get(map::evidence)),
+    route!("GET", "/api/v1/map/vessels", true, "Live vessels in a viewport (?bbox=min_lon,min_lat,max_lon,max_lat&zoom=0-22), or counted clusters at a low zoom", List, get(map::viewport)),
+    route!("GET", "/api/v1/map/vessels/{id}", true, "A live vessel by MMSI: registry record and owner, last report, its alerts, open events", Item(LiveVessel), get(map::vessel)),
+    route!("GET", "/api/v1/map/vessels/{id}/track", true, "A live vessel's track over the last ?hours=1-24 (default 3) of its feed's clock", Item(LiveVessel), get(map::track)),
+    route!("GET", "/api/v1/map/search", true, "Live vessels by name or MMSI (?q=)", List, get(map::search)),
+    route!("GET", "/api/v1/map/zones", true, "Zones of the caller's feeds (GeoJSON FeatureCollection)", List, get(map::zones)),
+    route!("GET", "/api/v1/map/stream", true, "Live push (server-sent events, about 1/s) of vessel changes and new alerts in a viewport (?bbox=&zoom=)", List, get(map::stream)),
     route!("GET", "/api/v1/vessels", true, "Vessels of the caller's regions (?q=name/MMSI/registry no./owner, kind, stateless)", List, get(api_registry::list_vessels)),
     route!("POST", "/api/v1/vessels", true, "Register a vessel: {region_id, mmsi, name, kind, flag, international, home_port, owner_kind, owner_name, owner_contact, owner_phone, registry_no, stateless, notes}", List, post(api_registry::create_vessel)),
     route!("GET", "/api/v1/vessels/{id}", true, "A vessel with its photos and recent port reports", Item(Vessel), get(api_registry::get_vessel)),
@@ -216,6 +225,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("POST", "/risks/{id}/check", false, "Check close-out (office)", Item(Risk), post(pages::risks::check)),
     route!("GET", "/risks/files/{id}", false, "Download an evidence file", Item(RiskFile), get(pages::risks::file)),
     route!("GET", "/alerts", false, "Alert list and desk", List, get(pages::alerts::list)),
+    route!("GET", "/alerts/{id}", false, "An alert with its evidence on a map", Item(Alert), get(pages::alerts::detail)),
+    route!("GET", "/map", false, "Live map: vessels, zones, alerts; vessel panel with track playback", List, get(pages::map::page)),
     route!("POST", "/alerts/{id}/assign", false, "Assign an alert to a unit (office)", Item(Alert), post(pages::alerts::assign)),
     route!("POST", "/alerts/{id}/ack", false, "Acknowledge an assigned alert", Item(Alert), post(pages::alerts::acknowledge)),
     route!("POST", "/alerts/{id}/close", false, "Dismiss (with a reason) or escalate an alert", Item(Alert), post(pages::alerts::close)),

@@ -180,6 +180,8 @@ async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling()
             d.goto(&format!("{base}/report/status"));
             d.type_into("form[data-testid=status-form] input[name=code]", &code);
             d.click("form[data-testid=status-form] button");
+            // The answer is a new page: wait for it before reading it.
+            d.find("[data-testid=public-reward]");
             let state = d.run_js("return document.querySelector('[data-testid=public-state]').getAttribute('data-state')");
             let reward = d.run_js("return document.querySelector('[data-testid=public-reward]').getAttribute('data-state')");
             (state.as_str().unwrap().to_string(), reward.as_str().unwrap().to_string())

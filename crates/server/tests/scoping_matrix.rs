@@ -709,6 +709,8 @@ async fn matrix(app: TestApp) {
                 ScopeCheck::Item(Entity::Card) => card,
                 ScopeCheck::Item(Entity::Bulletin) => bulletin,
                 ScopeCheck::Item(Entity::PatrolPlan) => plan,
+                // Only Zhenhai's feed has it: foreign to every pair.
+                ScopeCheck::Item(Entity::LiveVessel) => i64::from(common::ZHENHAI_VESSEL),
                 ScopeCheck::Item(Entity::Clue) => ids.clue,
                 ScopeCheck::Item(Entity::ClueLink) => ids.link,
                 ScopeCheck::Item(Entity::Case) => ids.case,

@@ -24,6 +24,8 @@ mod migrate;
 #[macro_use]
 mod sql_impl;
 #[macro_use]
+mod live_map;
+#[macro_use]
 mod registry;
 #[macro_use]
 mod bulletins;
@@ -58,6 +60,7 @@ pub use cases::{
     RewardTransition, SpotFinding, TipTransition,
 };
 pub use intl::*;
+pub use live_map::LiveMapStore;
 pub use migrate::{Migration, MigrationStatus};
 pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
 pub use postgres::PgStore;
@@ -314,6 +317,7 @@ pub trait Store:
     + PatrolStore
     + IntlStore
     + CasesStore
+    + LiveMapStore
 {
     fn backend(&self) -> Backend;
 

@@ -46,3 +46,4 @@ impl_patrol_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_intl_store!(PgStore, sqlx::Postgres, "BEGIN");
 
 impl_cases_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_live_map_store!(PgStore, sqlx::Postgres, "BEGIN");

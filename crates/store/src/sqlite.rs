@@ -54,3 +54,4 @@ impl_patrol_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_intl_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 
 impl_cases_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_live_map_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");

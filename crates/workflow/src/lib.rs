@@ -21,6 +21,10 @@
 //!   [`individual`] (individual cases and closed-loop quarantine),
 //!   [`duty`] (deadlines, the duty desk, notifications and the `Notifier`
 //!   hook), [`epidemic`] (key persons, key countries, cold-chain trace).
+//! - [`picture`]: the live maritime picture in memory (spatial index,
+//!   clusters, bounded track history), fed by the server's running feeds.
+//! - [`map`]: what a user may see of it, with the alerts of a vessel and an
+//!   alert's evidence.
 
 pub mod accounts;
 pub mod admin;
@@ -34,8 +38,10 @@ pub mod epidemic;
 pub mod error;
 pub mod individual;
 pub mod intl;
+pub mod map;
 pub mod patrols;
 pub mod pdf;
+pub mod picture;
 pub mod registry;
 pub mod report_export;
 pub mod reports;

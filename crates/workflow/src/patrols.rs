@@ -24,8 +24,15 @@ use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 /// position history and implements this over it.
 #[async_trait::async_trait]
 pub trait AisHistory: Send + Sync {
-    /// Positions of `mmsi` in `[from, to]`, oldest first.
-    async fn track(&self, mmsi: i64, from: Millis, to: Millis) -> Result<Vec<TrackPoint>, String>;
+    /// Positions of `mmsi` in `[from, to]`, oldest first, as far as a user
+    /// with `scope` may see that vessel.
+    async fn track(
+        &self,
+        scope: &jinghai_domain::Scope,
+        mmsi: i64,
+        from: Millis,
+        to: Millis,
+    ) -> Result<Vec<TrackPoint>, String>;
 }
 
 /// No AIS history available (yet): tracks come from files.
@@ -33,7 +40,13 @@ pub struct NoAisHistory;
 
 #[async_trait::async_trait]
 impl AisHistory for NoAisHistory {
-    async fn track(&self, _: i64, _: Millis, _: Millis) -> Result<Vec<TrackPoint>, String> {
+    async fn track(
+        &self,
+        _: &jinghai_domain::Scope,
+        _: i64,
+        _: Millis,
+        _: Millis,
+    ) -> Result<Vec<TrackPoint>, String> {
         Err("no AIS position history is stored on this server".into())
     }
 }
@@ -467,7 +480,11 @@ impl Patrols {
                 "give the patrol vessel's MMSI",
             )));
         };
-        match self.ais.track(mmsi, plan.starts_at, plan.ends_at).await {
+        match self
+            .ais
+            .track(&ctx.scope, mmsi, plan.starts_at, plan.ends_at)
+            .await
+        {
             Ok(track) if track.len() >= 2 => {
                 self.record_with_track(ctx, &plan, input, TrackSource::Ais, track, Vec::new())
                     .await

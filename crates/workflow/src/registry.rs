@@ -404,11 +404,21 @@ pub async fn import_feed_files(
         .collect();
     let vessels = store.create_vessels(&actor, now, &new).await?;
     let ids: HashMap<i64, i64> = vessels.iter().map(|v| (v.mmsi, v.id)).collect();
-    let rows: Vec<PortReportWrite> = reports
+    let rows = report_writes(district.id, &reports, &ids);
+    store.create_port_reports(&actor, now, &rows).await?;
+    Ok(true)
+}
+
+fn report_writes(
+    region_id: i64,
+    reports: &[jinghai_engine::PortReport],
+    vessel_ids: &HashMap<i64, i64>,
+) -> Vec<PortReportWrite> {
+    reports
         .iter()
         .map(|r| PortReportWrite {
-            vessel_id: ids.get(&i64::from(r.mmsi)).copied(),
-            region_id: district.id,
+            vessel_id: vessel_ids.get(&i64::from(r.mmsi)).copied(),
+            region_id,
             mmsi: i64::from(r.mmsi),
             kind: match r.kind {
                 jinghai_engine::ReportKind::Arrival => ReportKind::Arrival,
@@ -422,9 +432,40 @@ pub async fn import_feed_files(
             source: "import".into(),
             persons: Vec::new(),
         })
+        .collect()
+}
+
+/// Files a FORMATS.md port-report CSV for a district whose registries are
+/// already in the database (a replayed recording's reports, shifted to the
+/// replay's dates). Checked whole against the district's fishing ports
+/// before anything is written; returns how many were filed.
+pub async fn file_port_reports(
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn Clock>,
+    district: &Region,
+    reports_csv: &str,
+) -> WorkflowResult<usize> {
+    let scope = system_scope(district_of(district.code.as_str()));
+    let zones = zone_set(&store.list_places(&scope).await?)
+        .map_err(|m| WorkflowError::invalid(field("places", m.clone(), m)))?;
+    let reports = jinghai_engine::parse_port_report_rows(reports_csv, "reports", &zones)
+        .map_err(|errs| WorkflowError::Invalid(errs.iter().map(load_error).collect()))?;
+    let filter = VesselFilter {
+        limit: i64::MAX,
+        ..VesselFilter::default()
+    };
+    let ids: HashMap<i64, i64> = store
+        .list_vessels(&scope, &filter)
+        .await?
+        .iter()
+        .map(|v| (v.mmsi, v.id))
         .collect();
-    store.create_port_reports(&actor, now, &rows).await?;
-    Ok(true)
+    let rows = report_writes(district.id, &reports, &ids);
+    let actor = Actor::system("maritime feed import");
+    store
+        .create_port_reports(&actor, clock.now(), &rows)
+        .await?;
+    Ok(rows.len())
 }
 
 fn zone_write(region_id: i64, z: &Zone) -> PlaceWrite {

@@ -40,6 +40,19 @@ pub struct ExerciseOptions {
     pub interval_scale: f64,
     /// Whether to plant the scenarios (a benchmark may want background only).
     pub scenarios: bool,
+    /// Where to put the layout instead of the seed's random place (a demo wants
+    /// its district's waters). The seed still decides everything else.
+    pub origin: Option<Origin>,
+}
+
+/// Where an exercise lies: the south-west corner of its layout (on the
+/// generated coast) and the layout's rotation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Origin {
+    pub lat: f64,
+    pub lon: f64,
+    /// Degrees counter-clockwise; 0 puts the coast on the west and the open sea east.
+    pub rotation_deg: f64,
 }
 
 impl Default for ExerciseOptions {
@@ -50,6 +63,7 @@ impl Default for ExerciseOptions {
             background: 40,
             interval_scale: 1.0,
             scenarios: true,
+            origin: None,
         }
     }
 }
@@ -484,11 +498,17 @@ pub fn generate(opts: &ExerciseOptions) -> Exercise {
 /// Generates one exercise, writing NMEA through `writer` (e.g. a full AIS encoder).
 pub fn generate_with(opts: &ExerciseOptions, writer: &mut NmeaWriter<'_>) -> Exercise {
     let mut rng = Rng(opts.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x6A09_E667_F3BC_C908);
-    let theta = rng.range(-35.0, 35.0).to_radians();
-    let lat0 = rng.range(24.0, 33.0);
+    // Drawn even when an origin is given, so the rest of the seed's draws (and so
+    // its traffic and truth) are the same wherever the layout is put.
+    let mut theta = rng.range(-35.0, 35.0).to_radians();
+    let mut lat0 = rng.range(24.0, 33.0);
+    let mut lon0 = rng.range(118.0, 122.5);
+    if let Some(o) = opts.origin {
+        (theta, lat0, lon0) = (o.rotation_deg.to_radians(), o.lat, o.lon);
+    }
     let frame = Frame {
         lat0,
-        lon0: rng.range(118.0, 122.5),
+        lon0,
         sin: theta.sin(),
         cos: theta.cos(),
         cos_lat: lat0.to_radians().cos(),
@@ -1542,5 +1562,54 @@ fn render(mut b: Builder, writer: &mut NmeaWriter<'_>) -> Exercise {
         truth_jsonl,
         messages: txs.len(),
         vessels: b.plans.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_origin_moves_the_layout_and_keeps_the_seed_s_story() {
+        let base = ExerciseOptions {
+            seed: 7,
+            hours: 2.0,
+            background: 5,
+            ..ExerciseOptions::default()
+        };
+        let here = generate(&base);
+        let origin = Origin {
+            lat: 29.3,
+            lon: 122.4,
+            rotation_deg: 0.0,
+        };
+        let there = generate(&ExerciseOptions {
+            origin: Some(origin),
+            ..base
+        });
+        let zones = ZoneSet::from_geojson(&there.zones_geojson, "zones").unwrap();
+        for z in zones.zones() {
+            // The layout is at most ~75 × 58 km: it starts at the origin and lies east and north.
+            assert!(z.bbox.min_lat >= origin.lat - 0.01, "{}", z.id);
+            assert!(z.bbox.max_lat <= origin.lat + 0.6, "{}", z.id);
+            assert!(z.bbox.min_lon >= origin.lon - 0.01, "{}", z.id);
+            assert!(z.bbox.max_lon <= origin.lon + 0.9, "{}", z.id);
+        }
+        let kinds = |truth: &str| -> Vec<(String, u64, String)> {
+            truth
+                .lines()
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    (
+                        v["kind"].as_str().unwrap().to_string(),
+                        v["mmsi"].as_u64().unwrap(),
+                        v["start"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(kinds(&here.truth_jsonl), kinds(&there.truth_jsonl));
+        assert_eq!(here.vessels_csv, there.vessels_csv);
+        assert_eq!(here.port_reports_csv, there.port_reports_csv);
     }
 }

@@ -9,6 +9,6 @@ pub mod generate;
 pub mod nmea;
 pub mod score;
 
-pub use generate::{generate, generate_with, Exercise, ExerciseOptions, NmeaWriter};
+pub use generate::{generate, generate_with, Exercise, ExerciseOptions, NmeaWriter, Origin};
 pub use nmea::{Kinematics, Transmission};
 pub use score::{parse_events, score, KindScore, Score, ScoreError, ScoredEvent};

@@ -251,7 +251,7 @@ async fn page(
                     @let mine = a.assigned_unit_id.is_some() && a.assigned_unit_id == auth.ctx.user.unit_id && auth.ctx.user.role.can_write();
                     @let overdue = a.is_overdue(overdue_start);
                     tr.overdue[overdue] data-kind=(a.kind) data-alert=(a.id) data-status=(a.status.as_str()) data-overdue=(overdue) {
-                        td { (lang.pick(zh, en)) }
+                        td { a href=(format!("/alerts/{}", a.id)) { (lang.pick(zh, en)) } }
                         td { code { (a.mmsi) } }
                         td { @if let Some(o) = a.other_mmsi { code { (o) } } }
                         td { (format_local_minutes(a.start_at)) }
@@ -349,4 +349,62 @@ pub async fn close(
         )
         .await;
     after(&s, auth, r).await
+}
+
+/// `GET /alerts/{id}`: one alert, with its evidence on a map (the vessel's
+/// track over the alert's time, the counterpart's, the zone).
+pub async fn detail(
+    State(s): State<AppState>,
+    auth: Auth,
+    PathId(id): PathId,
+) -> Result<Markup, ApiError> {
+    let lang = auth.lang;
+    let e = s
+        .map
+        .evidence(&auth.ctx, id)
+        .await
+        .map_err(|e| auth.err(e))?;
+    let a = &e.alert;
+    let (zh, en) = kind_names(&a.kind);
+    let title = format!("{} #{}", lang.pick(zh, en), a.id);
+    let evidence = crate::map::evidence_json(&e);
+    let (code, strings, tile_url, tile_attribution) = super::map::base_attrs(&s, lang);
+    let zone_name = e.zone.as_ref().map(|z| z.name.clone());
+    Ok(layout(
+        lang,
+        Some(&auth),
+        &title,
+        "nav.alerts",
+        html! {
+            (super::map::map_assets())
+            p { a href="/alerts" { "← " (t(lang, "nav.alerts")) } }
+            h1 data-testid="alert-title" { (title) }
+            table.kv data-testid="alert-facts" {
+                tr { th { "MMSI" } td { code { (a.mmsi) } " " a href=(format!("/map#mmsi={}", a.mmsi)) { (t(lang, "map.title")) } } }
+                @if let Some(o) = a.other_mmsi {
+                    tr { th { (lang.pick("对方船舶", "Counterpart")) } td { code { (o) } } }
+                }
+                tr { th { (lang.pick("开始", "Start")) } td { (format_local_minutes(a.start_at)) } }
+                tr { th { (lang.pick("结束", "End")) } td { (a.end_at.map(format_local_minutes).unwrap_or_else(|| lang.pick("持续中", "ongoing").into())) } }
+                tr { th { (lang.pick("区域", "Zone")) } td { (zone_name.or_else(|| a.zone_id.clone()).unwrap_or_default()) } }
+                tr { th { (lang.pick("位置", "Position")) } td { (format!("{:.5}, {:.5}", a.lat, a.lon)) } }
+                tr { th { (lang.pick("状态", "Status")) } td.status { (lang.pick(a.status.zh(), a.status.en())) } }
+            }
+            h2 { (t(lang, "map.evidence")) }
+            @if e.track.is_empty() {
+                p.notice data-testid="evidence-gone" { (t(lang, "map.evidence.gone")) }
+            }
+            div.mapwrap.evidence {
+                div #evidence-map data-testid="evidence-map"
+                    data-lang=(code)
+                    data-strings=(strings)
+                    data-tile-url=(tile_url)
+                    data-tile-attribution=(tile_attribution)
+                    data-evidence=(evidence.to_string()) {}
+            }
+            div.legend data-testid="evidence-legend" {}
+            h2 { (lang.pick("引擎证据", "The engine's evidence")) }
+            pre.json data-testid="alert-detail" { (serde_json::to_string_pretty(&evidence["alert"]["detail"]).unwrap_or_default()) }
+        },
+    ))
 }

@@ -10,6 +10,7 @@ pub mod duty;
 pub mod epidemic;
 pub mod individual;
 pub mod intl;
+pub mod map;
 pub mod patrols;
 pub mod places;
 pub mod port_reports;
@@ -43,7 +44,7 @@ pub struct Module {
 
 /// The capabilities whose pages arrive with later issues.
 pub const MODULES: &[Module] = &[
-    Module { slug: "map", href: None, nav_key: "nav.map", issue: 5, zh: "实时海上态势：船舶、航迹、重点区域与预警一张图，离线岸线底图。", en: "Live maritime picture: vessels, tracks, zones and alerts on one offline map." },
+    Module { slug: "map", href: Some("/map"), nav_key: "nav.map", issue: 5, zh: "实时海上态势：船舶、航迹、重点区域与预警一张图，离线岸线底图。", en: "Live maritime picture: vessels, tracks, zones and alerts on one offline map." },
     Module { slug: "alerts", href: Some("/alerts"), nav_key: "nav.alerts", issue: 5, zh: "自动预警：未报告进港、AIS 关闭、海上搭靠过驳、可疑停靠、闯入限制区域、越界、未登记船舶、位置异常；指派、签收、转线索或说明理由后排除。", en: "Automatic alerts — unreported port entry, AIS gaps, encounters, landing stops, restricted entry, boundary crossing, unregistered vessels, position jumps — assigned, acknowledged, turned into clues or dismissed with a reason." },
     Module { slug: "vessels", href: Some("/vessels"), nav_key: "nav.vessels", issue: 5, zh: "渔船、货船、客船、快艇、国际航行船舶档案，船东信息，“三无”船舶，船舶专属码。", en: "Vessel registry: fishing, cargo, passenger, speedboats, international; owners; stateless (三无) vessels; vessel QR codes." },
     Module { slug: "places", href: Some("/places"), nav_key: "nav.places", issue: 5, zh: "对外开放口岸、锚地、码头、岙口、无人岛、临时停靠点、卡口、界线，以及“一港二企三库”风险点。", en: "Open ports, anchorages, docks, coves, uninhabited islands, temporary berths, checkpoints, boundary lines and the port/company/warehouse risk points." },

@@ -25,6 +25,87 @@ pub struct TestApp {
     pub app: Router,
     pub seeded: Seeded,
     pub clock: Arc<ManualClock>,
+    /// The live picture, with a Beilun and a Zhenhai feed (see [`seed_picture`]).
+    pub picture: Arc<jinghai_workflow::picture::Picture>,
+}
+
+/// MMSIs of the test picture's vessels.
+pub const BEILUN_VESSEL: u32 = 412_206_001;
+pub const BEILUN_TUG: u32 = 412_206_002;
+pub const ZHENHAI_VESSEL: u32 = 412_211_001;
+
+fn zone_square(id: &str, name: &str, kind: &str, lon: f64, lat: f64, size: f64) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{{"id":"{id}","name":"{name}","kind":"{kind}"}},"geometry":{{"type":"Polygon","coordinates":[[[{lon},{lat}],[{},{lat}],[{},{}],[{lon},{}],[{lon},{lat}]]]}}}}"#,
+        lon + size,
+        lon + size,
+        lat + size,
+        lat + size
+    )
+}
+
+/// Two districts' feeds on the live picture, as running feeds publish them:
+/// Beilun's (a registered fishing vessel of 梅山, a tug, a cove) and
+/// Zhenhai's (one vessel), so every map route has something in and out of
+/// scope. Names carry their district, so a leak shows in the matrix.
+pub async fn seed_picture(
+    store: &Arc<dyn jinghai_store::Store>,
+    picture: &jinghai_workflow::picture::Picture,
+) {
+    use jinghai_engine::{Registry, ZoneSet};
+    use jinghai_workflow::picture::VesselUpdate;
+    let header = "mmsi,name,kind,flag,international,home_port,owner_kind,owner_name,registry_no\n";
+    let feeds = [
+        (
+            "beilun",
+            "330206000000",
+            vec![
+                zone_square("BL-J", "北仑辖区海域", "jurisdiction", 121.8, 29.6, 0.5),
+                zone_square("BL-Q1", "梅山岙口", "cove", 121.95, 29.75, 0.03),
+            ],
+            format!("{header}{BEILUN_VESSEL},梅山渔运 01,fishing,CN,false,梅山,individual,北仑某船东,ZJ206001\n"),
+            vec![(BEILUN_VESSEL, 29.76, 121.96, Some(30)), (BEILUN_TUG, 29.90, 122.05, Some(52))],
+        ),
+        (
+            "zhenhai",
+            "330211000000",
+            vec![zone_square("ZH-P", "镇海港区", "open_port", 121.70, 29.95, 0.05)],
+            format!("{header}{ZHENHAI_VESSEL},镇海渔 1,fishing,CN,false,镇海,individual,镇海某船东,ZJ211001\n"),
+            vec![(ZHENHAI_VESSEL, 29.97, 121.72, Some(30))],
+        ),
+    ];
+    for (name, code, zones, vessels, positions) in feeds {
+        let district = store.find_region_by_code(code).await.unwrap().unwrap();
+        let zones = format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            zones.join(",")
+        );
+        let feed = picture.attach(
+            name,
+            district,
+            ZoneSet::from_geojson(&zones, "zones").unwrap(),
+            Registry::from_csv(&vessels, "vessels").unwrap(),
+        );
+        // Ten minutes of reports, heading north-east.
+        for minute in 0..=10 {
+            let t = T0 + minute * 60_000;
+            let updates: Vec<VesselUpdate> = positions
+                .iter()
+                .map(|&(mmsi, lat, lon, ship_type)| VesselUpdate {
+                    mmsi,
+                    name: None,
+                    ship_type,
+                    lat: lat + minute as f64 * 0.001,
+                    lon: lon + minute as f64 * 0.001,
+                    sog: Some(7.5),
+                    cog: Some(40.0),
+                    heading: Some(41),
+                    time_ms: t,
+                })
+                .collect();
+            feed.publish(t, updates, None);
+        }
+    }
 }
 
 /// A signed-in browser: its cookie and CSRF token.
@@ -42,6 +123,10 @@ pub struct Resp {
 
 impl TestApp {
     pub async fn new(db: TestDb) -> TestApp {
+        TestApp::with_config(db, Config::default()).await
+    }
+
+    pub async fn with_config(db: TestDb, config: Config) -> TestApp {
         let clock = Arc::new(ManualClock::new(T0));
         let dyn_clock: Arc<dyn Clock> = clock.clone();
         let seeded = seed_demo(&db.store, &dyn_clock).await.expect("seed");
@@ -71,12 +156,15 @@ impl TestApp {
             };
             db.store.upsert_alert(T0, &alert).await.expect("alert");
         }
-        let state = AppState::new(db.store.clone(), dyn_clock, Config::default());
+        let state = AppState::new(db.store.clone(), dyn_clock, config);
+        let picture = state.picture.clone();
+        seed_picture(&db.store, &picture).await;
         TestApp {
             app: jinghai_server::app(state),
             db,
             seeded,
             clock,
+            picture,
         }
     }
 
@@ -88,6 +176,18 @@ impl TestApp {
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let stream = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        if stream {
+            // An event stream never ends: read up to its first event.
+            return Resp {
+                status,
+                body: first_event(resp.into_body()).await,
+                location,
+            };
+        }
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
         Resp {
             status,
@@ -178,6 +278,24 @@ impl TestApp {
     pub async fn get(&self, s: &Session, path: &str) -> Resp {
         self.call(Some(s), "GET", path, "", false).await
     }
+}
+
+/// The text of a server-sent-event stream up to the end of its first event
+/// (or what came within 10 seconds).
+pub async fn first_event(mut body: Body) -> String {
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !text.contains("\n\n") {
+        match tokio::time::timeout_at(deadline, body.frame()).await {
+            Ok(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    text.push_str(&String::from_utf8_lossy(data));
+                }
+            }
+            _ => break,
+        }
+    }
+    text
 }
 
 /// Percent-encodes a form value.

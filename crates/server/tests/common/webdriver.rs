@@ -198,6 +198,21 @@ impl Driver {
         )
     }
 
+    /// Clicks at a point of the viewport (CSS pixels), as a mouse would: for
+    /// things drawn on a canvas, which have no element to click.
+    pub fn click_at(&self, x: i64, y: i64) {
+        let actions = json!({"actions": [{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "duration": 0, "origin": "viewport", "x": x, "y": y},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pointerUp", "button": 0}
+            ]
+        }]});
+        self.cmd("POST", "/actions", Some(actions));
+        self.cmd("DELETE", "/actions", None);
+    }
+
     pub fn delete_cookies(&self) {
         self.cmd("DELETE", "/cookie", None);
     }
