@@ -45,7 +45,7 @@ use jinghai_workflow::accounts::LoginLimits;
 use jinghai_workflow::alerts::Alerts;
 use jinghai_workflow::bulletins::Bulletins;
 use jinghai_workflow::cases::Cases;
-use jinghai_workflow::duty::Duty;
+use jinghai_workflow::duty::{Duty, RobotNotifier};
 use jinghai_workflow::epidemic::Epidemic;
 use jinghai_workflow::individual::Individual;
 use jinghai_workflow::intl::{Intl, IntlPrefill, RegistryDirectory};
@@ -128,7 +128,16 @@ impl AppState {
             registries: Registries::new(store.clone(), clock.clone()).with_changes(sink),
             registry_changes,
             intl: Intl::new(store.clone(), clock.clone(), vessels.clone()),
-            duty: Duty::new(store.clone(), clock.clone(), individual.clone()),
+            // Overdue notices also go to the region's DingTalk robot.
+            duty: Duty::new(store.clone(), clock.clone(), individual.clone()).with_notifier(
+                Arc::new(RobotNotifier::new(
+                    store.clone(),
+                    Arc::new(dingtalk::DingTalkPusher {
+                        client: dingtalk::DingTalk::default(),
+                        clock: clock.clone(),
+                    }),
+                )),
+            ),
             epidemic: Epidemic::new(store.clone(), clock.clone()),
             individual,
             vessels,

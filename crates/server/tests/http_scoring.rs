@@ -154,6 +154,40 @@ async fn flow(app: TestApp) {
     let pdf = app.get(&office, &format!("{at}/pdf")).await;
     assert!(pdf.body.starts_with("%PDF"));
 
+    // The duty desk's overdue notices reach the same robot: a major matter
+    // registered in 梅山 (a town without its own robot) 26 hours ago, due
+    // at the province within 24 h, goes to the district's group on the next sweep.
+    let r = app
+        .call(
+            Some(&office),
+            "POST",
+            "/duty/major",
+            &format!(
+                "region_id={}&unit_id={}&title={}&happened_at={}",
+                app.seeded.regions["330206008"],
+                app.seeded.units["梅山街道办事处"],
+                enc("梅山岙口发现可疑登陆人员"),
+                enc(&jinghai_domain::time::format_local_minutes(
+                    jinghai_workflow::Clock::now(&*app.clock) - 26 * jinghai_domain::time::HOUR
+                ))
+            ),
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(app.state.duty.sweep().await.unwrap(), 1);
+    assert_eq!(app.state.duty.sweep().await.unwrap(), 0, "notified once");
+    {
+        let got = seen.lock().unwrap();
+        assert_eq!(got.len(), 2, "{got:?}");
+        let msg: serde_json::Value = serde_json::from_str(&got[1]).unwrap();
+        let text = msg["markdown"]["text"].as_str().unwrap();
+        assert!(
+            text.contains("逾期提醒") && text.contains("梅山岙口发现可疑登陆人员"),
+            "{text}"
+        );
+    }
+
     // A wrong secret: every attempt fails and the page says so.
     let r = app
         .call(
@@ -182,7 +216,7 @@ async fn flow(app: TestApp) {
     let page = app.get(&office, &at).await;
     assert!(page.body.contains(r#"data-push="failed""#));
     assert!(page.body.contains("310000"));
-    assert_eq!(seen.lock().unwrap().len(), 1, "nothing more got through");
+    assert_eq!(seen.lock().unwrap().len(), 2, "nothing more got through");
 
     // A town worker sees the bulletin list, but cannot issue.
     let meishan = app.login("meishan").await;

@@ -10,7 +10,8 @@
 //!   form's hour) and risk items whose weekly progress is due.
 //! - [`Duty::sweep`] notifies the responsible unit of each newly overdue
 //!   stored deadline once: an in-app notice, then every registered
-//!   [`Notifier`] (the DingTalk robot is wired by the lead at merge).
+//!   [`Notifier`] ([`RobotNotifier`]: the region's DingTalk robot, which the
+//!   server wires over its HTTP client).
 //! - Scoring reads [`Duty::deadline_outcomes`] (late and overdue deadlines
 //!   with their records).
 
@@ -35,6 +36,47 @@ use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 #[async_trait]
 pub trait Notifier: Send + Sync {
     async fn notify(&self, deadline: &Deadline, notice: &Notification) -> Result<(), String>;
+}
+
+/// The DingTalk robot (or any [`crate::bulletins::Pusher`]) of the
+/// deadline's region, or of the nearest region above it that has one: a
+/// town's overdue matter reaches its district's task-force group. A region
+/// tree without a robot leaves the in-app notice as the only channel.
+pub struct RobotNotifier {
+    store: Arc<dyn Store>,
+    pusher: Arc<dyn crate::bulletins::Pusher>,
+}
+
+impl RobotNotifier {
+    pub fn new(store: Arc<dyn Store>, pusher: Arc<dyn crate::bulletins::Pusher>) -> RobotNotifier {
+        RobotNotifier { store, pusher }
+    }
+}
+
+#[async_trait]
+impl Notifier for RobotNotifier {
+    async fn notify(&self, deadline: &Deadline, notice: &Notification) -> Result<(), String> {
+        let mut region = Some(deadline.region_id);
+        while let Some(id) = region {
+            let robot = self
+                .store
+                .get_robot_unscoped(id)
+                .await
+                .map_err(|e| e.to_string())?;
+            if let Some(robot) = robot {
+                let title = "值班督办 · 逾期提醒";
+                let markdown = format!("### {title}\n\n{}\n\n> {}", notice.zh, notice.en);
+                return self.pusher.push(&robot, title, &markdown).await.map(|_| ());
+            }
+            region = self
+                .store
+                .get_region_unscoped(id)
+                .await
+                .map_err(|e| e.to_string())?
+                .parent_id;
+        }
+        Ok(())
+    }
 }
 
 /// One line of the desk: a deadline, stored or computed.
@@ -107,7 +149,7 @@ impl Duty {
         }
     }
 
-    /// Adds a channel for overdue notices (the DingTalk robot, at merge).
+    /// Adds a channel for overdue notices (the DingTalk robot: [`RobotNotifier`]).
     pub fn with_notifier(mut self, n: Arc<dyn Notifier>) -> Duty {
         self.notifiers.push(n);
         self

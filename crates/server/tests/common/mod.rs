@@ -27,6 +27,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     /// The live picture, with a Beilun and a Zhenhai feed (see [`seed_picture`]).
     pub picture: Arc<jinghai_workflow::picture::Picture>,
+    /// The services behind the router, for background jobs a test runs by hand.
+    pub state: AppState,
 }
 
 /// MMSIs of the test picture's vessels.
@@ -160,7 +162,8 @@ impl TestApp {
         let picture = state.picture.clone();
         seed_picture(&db.store, &picture).await;
         TestApp {
-            app: jinghai_server::app(state),
+            app: jinghai_server::app(state.clone()),
+            state,
             db,
             seeded,
             clock,
