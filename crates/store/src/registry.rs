@@ -306,8 +306,9 @@ macro_rules! impl_registry_store {
         #[async_trait::async_trait]
         impl $crate::RegistryStore for $store {
             async fn list_vessels(&self, scope: &Scope, f: &$crate::VesselFilter) -> Result<Vec<jinghai_domain::registry::Vessel>> {
-                let text = f.text.as_ref().map(|t| t.trim()).filter(|t| !t.is_empty()).map(|t| format!("%{t}%"));
-                let rows = sqlx::query(concat!(vessel_select!(), " WHERE region_code LIKE $1 AND ($2 IS NULL OR name LIKE $2 OR CAST(mmsi AS TEXT) LIKE $2 OR registry_no LIKE $2 OR owner_name LIKE $2) AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR stateless = $4) ORDER BY mmsi LIMIT $5"))
+                // Lower-cased on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+                let text = f.text.as_ref().map(|t| t.trim()).filter(|t| !t.is_empty()).map(|t| format!("%{}%", t.to_lowercase()));
+                let rows = sqlx::query(concat!(vessel_select!(), " WHERE region_code LIKE $1 AND ($2 IS NULL OR LOWER(name) LIKE $2 OR CAST(mmsi AS TEXT) LIKE $2 OR LOWER(registry_no) LIKE $2 OR LOWER(owner_name) LIKE $2) AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR stateless = $4) ORDER BY mmsi LIMIT $5"))
                     .bind(scope.region_like()).bind(text).bind(f.kind.as_ref().filter(|k| !k.is_empty())).bind(f.stateless.map(|s| s.as_str()))
                     .bind(if f.limit <= 0 { 5000 } else { f.limit.min(50_000) })
                     .fetch_all(&self.pool).await?;

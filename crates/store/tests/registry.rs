@@ -145,6 +145,20 @@ async fn registry_story(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(found.len(), 1, "search by part of the MMSI");
+    let search = |t: &str| VesselFilter {
+        text: Some(t.into()),
+        ..VesselFilter::default()
+    };
+    let upper = store
+        .list_vessels(&scope_at("330206"), &search("ZJ"))
+        .await
+        .unwrap();
+    let lower = store
+        .list_vessels(&scope_at("330206"), &search("zj"))
+        .await
+        .unwrap();
+    assert!(!upper.is_empty());
+    assert_eq!(upper, lower, "search ignores ASCII case on both backends");
     let filtered = store
         .list_vessels(
             &scope_at("330206"),

@@ -7,11 +7,11 @@
 //! allowed", which [`Intl::allow_work`] refuses while any rule of
 //! [`jinghai_domain::intl::work_blocks`] stands.
 //!
-//! Vessel matching goes through [`VesselDirectory`]. Today's implementation,
-//! [`RegistryDirectory`], holds the registry rows the maritime feeds load
-//! (MMSI, name, flag; an IMO when the registry number is one) and takes AIS
-//! sightings from the stored engine alerts of that MMSI. When the vessel
-//! registry table (issue #5) lands, a second implementation reads it.
+//! Vessel matching goes through [`VesselDirectory`]. Its implementation,
+//! [`RegistryDirectory`], reads the vessel registry table (船舶档案, the
+//! record officers keep) first and then the rows the maritime feeds' files
+//! load (MMSI, name, flag; an IMO when the registry number is one), and
+//! takes AIS sightings from the stored engine alerts of that MMSI.
 
 use std::sync::{Arc, RwLock};
 
@@ -77,7 +77,6 @@ impl MatchedBy {
 }
 
 /// The vessel registry and the AIS picture, as ship-call matching sees them.
-/// The lead wires the registry table (issue #5) behind this at merge.
 #[async_trait]
 pub trait VesselDirectory: Send + Sync {
     /// The registry vessel with this IMO, else this MMSI, else this name
@@ -92,8 +91,8 @@ pub trait VesselDirectory: Send + Sync {
     async fn sightings(&self, scope: &Scope, mmsi: i64, from: Millis, to: Millis) -> Vec<Sighting>;
 }
 
-/// Registry rows held in memory (loaded from the maritime feeds' registry
-/// files) and sightings from the stored alerts.
+/// The vessel registry table, then the rows held in memory (loaded from the
+/// maritime feeds' registry files); sightings from the stored alerts.
 pub struct RegistryDirectory {
     store: Arc<dyn Store>,
     vessels: RwLock<Vec<RegistryVessel>>,
@@ -125,6 +124,62 @@ impl RegistryDirectory {
         }
     }
 
+    /// The same matching over the registry table (every region: a ship call
+    /// may name a vessel registered elsewhere; the caller only sees the match).
+    async fn find_in_table(
+        &self,
+        imo: Option<&str>,
+        mmsi: Option<i64>,
+        name: &str,
+    ) -> Result<Option<(RegistryVessel, MatchedBy)>, StoreError> {
+        fn row(v: jinghai_domain::registry::Vessel) -> RegistryVessel {
+            RegistryVessel {
+                imo: parse_imo(&v.registry_no).ok().flatten(),
+                mmsi: v.mmsi,
+                name: v.name,
+                flag: v.flag,
+                international: v.international,
+            }
+        }
+        let everywhere = Scope {
+            user_id: 0,
+            role: Role::Admin,
+            region_prefix: String::new(),
+            unit_id: None,
+        };
+        let search = |text: &str| jinghai_store::VesselFilter {
+            text: Some(text.to_string()),
+            limit: 50,
+            ..Default::default()
+        };
+        if let Some(imo) = imo {
+            let hits = self.store.list_vessels(&everywhere, &search(imo)).await?;
+            if let Some(v) = hits
+                .into_iter()
+                .find(|v| parse_imo(&v.registry_no).ok().flatten().as_deref() == Some(imo))
+            {
+                return Ok(Some((row(v), MatchedBy::Imo)));
+            }
+        }
+        if let Some(m) = mmsi {
+            if let Some(v) = self.store.find_vessel_by_mmsi_unscoped(m).await? {
+                return Ok(Some((row(v), MatchedBy::Mmsi)));
+            }
+        }
+        let n = normalize_name(name);
+        if n.is_empty() {
+            return Ok(None);
+        }
+        let hits = self
+            .store
+            .list_vessels(&everywhere, &search(name.trim()))
+            .await?;
+        Ok(hits
+            .into_iter()
+            .find(|v| normalize_name(&v.name) == n)
+            .map(|v| (row(v), MatchedBy::Name)))
+    }
+
     pub fn len(&self) -> usize {
         self.vessels.read().map(|v| v.len()).unwrap_or(0)
     }
@@ -142,6 +197,11 @@ impl VesselDirectory for RegistryDirectory {
         mmsi: Option<i64>,
         name: &str,
     ) -> Option<(RegistryVessel, MatchedBy)> {
+        match self.find_in_table(imo, mmsi, name).await {
+            Ok(Some(found)) => return Some(found),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "vessel registry table unavailable for matching"),
+        }
         let v = self.vessels.read().ok()?;
         if let Some(imo) = imo {
             if let Some(x) = v.iter().find(|x| x.imo.as_deref() == Some(imo)) {

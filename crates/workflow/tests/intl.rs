@@ -557,6 +557,52 @@ async fn imports_are_all_or_nothing_and_ships_match_the_registry(
     let get = |k: &str| s.iter().find(|g| g.indicator == k).unwrap().value;
     assert_eq!(get("pa_inbound_ships"), 2000);
     assert_eq!(get("pa_inbound_persons"), 5000);
+
+    // The registry table (船舶档案) is read first: a vessel an officer
+    // registered matches by IMO (its registry number), MMSI and name.
+    let pearl = jinghai_store::NewVessel {
+        vessel: jinghai_store::VesselWrite {
+            region_id: w.seeded.regions["330206"],
+            mmsi: 636_000_321,
+            name: "Sea Pearl".into(),
+            kind: "cargo".into(),
+            flag: "LR".into(),
+            international: true,
+            home_port: "Monrovia".into(),
+            owner_kind: jinghai_domain::registry::OwnerKind::Enterprise,
+            owner_name: "Pearl Shipping".into(),
+            owner_contact: "".into(),
+            owner_phone: "".into(),
+            registry_no: "IMO 9876543".into(),
+            stateless: jinghai_domain::registry::StatelessStatus::Normal,
+            notes: "".into(),
+        },
+        token: "t".repeat(32),
+        token_expires_at: T0 + 30 * jinghai_domain::time::DAY,
+    };
+    w.store
+        .create_vessels(&jinghai_domain::audit::Actor::system("test"), T0, &[pearl])
+        .await
+        .unwrap();
+    use jinghai_workflow::intl::VesselDirectory;
+    let by_imo = w.registry.find(Some("9876543"), None, "").await.unwrap();
+    assert_eq!((by_imo.0.mmsi, by_imo.1), (636_000_321, MatchedBy::Imo));
+    assert_eq!(by_imo.0.imo.as_deref(), Some("9876543"));
+    let by_mmsi = w.registry.find(None, Some(636_000_321), "").await.unwrap();
+    assert_eq!(
+        (by_mmsi.0.name.as_str(), by_mmsi.1),
+        ("Sea Pearl", MatchedBy::Mmsi)
+    );
+    let by_name = w.registry.find(None, None, " SEA PEARL ").await.unwrap();
+    assert_eq!(
+        (by_name.0.flag.as_str(), by_name.1),
+        ("LR", MatchedBy::Name)
+    );
+    assert!(w
+        .registry
+        .find(None, Some(636_000_999), "NO SUCH SHIP")
+        .await
+        .is_none());
 }
 
 async fn major_matters_cold_chain_and_key_persons(db: jinghai_store::testkit::TestDb) {
