@@ -208,6 +208,7 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
         }
     });
     tokio::spawn(escalate_overdue_handovers(state.clone()));
+    tokio::spawn(evaluate_scores(state.clone()));
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -222,6 +223,33 @@ async fn escalate_overdue_handovers(state: AppState) {
         tick.tick().await;
         if let Err(e) = state.cases.escalate_overdue().await {
             tracing::warn!(error = %e, "hand-over escalation failed; retrying in a minute");
+        }
+    }
+}
+
+/// Every hour, the evaluation (考核评价) of the last two weeks' finished
+/// days in every region: overdue risks, missing and late daily sections,
+/// alerts left unhandled … become ledger entries without the office having
+/// to press "evaluate". Idempotent, so late facts of earlier days are still
+/// caught and a second node running it adds nothing.
+async fn evaluate_scores(state: AppState) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let yesterday = state.scoring.today() - 1;
+        match state
+            .scoring
+            .evaluate_scheduled(yesterday - 13, yesterday)
+            .await
+        {
+            Ok(e) => tracing::info!(
+                facts = e.facts,
+                written = e.written.len(),
+                "scheduled evaluation"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "scheduled evaluation failed; retrying in an hour")
+            }
         }
     }
 }

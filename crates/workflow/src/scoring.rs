@@ -467,6 +467,44 @@ impl Scoring {
                 &narrowed
             }
         };
+        self.evaluate_as(ctx, &ctx.actor(), from, to).await
+    }
+
+    /// The scheduled evaluation (a background job of the server): every
+    /// region, the days `from..=to`, written by the system. Idempotent like
+    /// [`Scoring::evaluate`], so a job that runs twice adds nothing.
+    pub async fn evaluate_scheduled(&self, from: Day, to: Day) -> WorkflowResult<Evaluation> {
+        Self::check_period(from, to)?;
+        // The sources read through a scope: the whole tree, as the province's office.
+        let everywhere = Ctx {
+            user: jinghai_domain::User {
+                id: 0,
+                username: "system".into(),
+                display_name: "考核评价定时计算 scheduled evaluation".into(),
+                role: Role::TaskForceOffice,
+                region_id: 0,
+                region_code: String::new(),
+                unit_id: None,
+                active: true,
+            },
+            scope: jinghai_domain::Scope {
+                user_id: 0,
+                role: Role::TaskForceOffice,
+                region_prefix: String::new(),
+                unit_id: None,
+            },
+        };
+        let actor = jinghai_domain::audit::Actor::system("考核评价定时计算 scheduled evaluation");
+        self.evaluate_as(&everywhere, &actor, from, to).await
+    }
+
+    async fn evaluate_as(
+        &self,
+        ctx: &Ctx,
+        actor: &jinghai_domain::audit::Actor,
+        from: Day,
+        to: Day,
+    ) -> WorkflowResult<Evaluation> {
         let rules = self.rules().await?;
         let mut facts = Vec::new();
         for s in &self.sources {
@@ -478,7 +516,7 @@ impl Scoring {
         let entries = scoring::evaluate(&rules, &facts);
         let written = self
             .store
-            .insert_score_entries(&ctx.actor(), self.clock.now(), &entries)
+            .insert_score_entries(actor, self.clock.now(), &entries)
             .await?;
         Ok(Evaluation {
             facts: facts.len(),

@@ -102,6 +102,25 @@ async fn story(db: jinghai_store::testkit::TestDb) {
         .unwrap();
     assert!(again.facts > 0);
     assert!(again.written.is_empty(), "{:?}", again.written);
+    // The server's scheduled evaluation sees every region: nothing new in
+    // 北仑 (evaluated above), the other districts' facts written once.
+    let scheduled = scoring.evaluate_scheduled(today - 14, today).await.unwrap();
+    assert!(
+        scheduled.facts > again.facts,
+        "{} vs {}",
+        scheduled.facts,
+        again.facts
+    );
+    assert!(
+        scheduled
+            .written
+            .iter()
+            .all(|e| !e.region_code.starts_with("330206")),
+        "{:?}",
+        scheduled.written
+    );
+    let rerun = scoring.evaluate_scheduled(today - 14, today).await.unwrap();
+    assert!(rerun.written.is_empty(), "{:?}", rerun.written);
     // Only the office evaluates.
     assert!(matches!(
         scoring.evaluate(&meishan, None, today - 7, today).await,
