@@ -417,6 +417,20 @@ pub trait IntlStore: Send + Sync {
         zh: &str,
         en: &str,
     ) -> Result<Notification>;
+    /// Stores the in-app notice of a computed deadline once per `key` (an
+    /// occurrence: rule, unit, due time, record): `None` when that key was
+    /// already notified (by an earlier sweep or another node).
+    #[allow(clippy::too_many_arguments)]
+    async fn notify_once(
+        &self,
+        actor: &Actor,
+        at: Millis,
+        key: &str,
+        unit_id: i64,
+        region_code: &str,
+        zh: &str,
+        en: &str,
+    ) -> Result<Option<Notification>>;
     /// The notices of the caller's unit, newest first.
     async fn list_notifications(&self, scope: &Scope, limit: i64) -> Result<Vec<Notification>>;
     async fn count_unread_notifications(&self, scope: &Scope) -> Result<i64>;
@@ -1105,6 +1119,21 @@ macro_rules! impl_intl_store {
                 write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "notification", id, &d.region_code).after(snapshot(&n))).await?;
                 tx.commit().await?;
                 Ok(n)
+            }
+
+            async fn notify_once(&self, actor: &Actor, at: Millis, key: &str, unit_id: i64, region_code: &str, zh: &str, en: &str) -> Result<Option<jinghai_domain::duty::Notification>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let row = sqlx::query("INSERT INTO notifications (unit_id, region_code, deadline_id, zh, en, created_at, dedup_key) VALUES ($1, $2, NULL, $3, $4, $5, $6) ON CONFLICT (dedup_key) DO NOTHING RETURNING id")
+                    .bind(unit_id).bind(region_code).bind(zh).bind(en).bind(at).bind(key)
+                    .fetch_optional(&mut *tx).await.map_err(|e| map_err(e, "the unit does not exist"))?;
+                let Some(row) = row else {
+                    return Ok(None);
+                };
+                let id: i64 = row.try_get("id")?;
+                let n = jinghai_domain::duty::Notification { id, unit_id, region_code: region_code.into(), deadline_id: None, zh: zh.into(), en: en.into(), created_at: at, read_at: None };
+                write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "notification", id, region_code).after(snapshot(&n))).await?;
+                tx.commit().await?;
+                Ok(Some(n))
             }
 
             async fn list_notifications(&self, scope: &Scope, limit: i64) -> Result<Vec<jinghai_domain::duty::Notification>> {

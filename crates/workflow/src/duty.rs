@@ -35,7 +35,8 @@ use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 /// the in-app notice is stored. Failures are logged, never fatal.
 #[async_trait]
 pub trait Notifier: Send + Sync {
-    async fn notify(&self, deadline: &Deadline, notice: &Notification) -> Result<(), String>;
+    /// `notice` is the stored in-app notice (its unit, region and text).
+    async fn notify(&self, notice: &Notification) -> Result<(), String>;
 }
 
 /// The DingTalk robot (or any [`crate::bulletins::Pusher`]) of the
@@ -55,8 +56,13 @@ impl RobotNotifier {
 
 #[async_trait]
 impl Notifier for RobotNotifier {
-    async fn notify(&self, deadline: &Deadline, notice: &Notification) -> Result<(), String> {
-        let mut region = Some(deadline.region_id);
+    async fn notify(&self, notice: &Notification) -> Result<(), String> {
+        let mut region = self
+            .store
+            .find_region_by_code(&notice.region_code)
+            .await
+            .map_err(|e| e.to_string())?
+            .map(|r| r.id);
         while let Some(id) = region {
             let robot = self
                 .store
@@ -132,6 +138,28 @@ pub struct Duty {
     reports: Reports,
     individual: Arc<Individual>,
     notifiers: Vec<Arc<dyn Notifier>>,
+}
+
+/// The duty sweep's reader: the office of the region `prefix` (empty: all).
+fn system_ctx(prefix: &str) -> Ctx {
+    Ctx {
+        user: jinghai_domain::User {
+            id: 0,
+            username: "system".into(),
+            display_name: "值班督办 duty sweep".into(),
+            role: Role::TaskForceOffice,
+            region_id: 0,
+            region_code: prefix.to_string(),
+            unit_id: None,
+            active: true,
+        },
+        scope: jinghai_domain::Scope {
+            user_id: 0,
+            role: Role::TaskForceOffice,
+            region_prefix: prefix.to_string(),
+            unit_id: None,
+        },
+    }
 }
 
 fn is_office(ctx: &Ctx) -> bool {
@@ -428,9 +456,68 @@ impl Duty {
                 Err(e) => return Err(e.into()),
             };
             n += 1;
-            for channel in &self.notifiers {
-                if let Err(e) = channel.notify(&d, &notice).await {
-                    tracing::warn!(deadline = d.id, error = %e, "overdue notice not delivered");
+            self.deliver(&notice).await;
+        }
+        n += self.sweep_computed(&actor).await?;
+        Ok(n)
+    }
+
+    async fn deliver(&self, notice: &Notification) {
+        for channel in &self.notifiers {
+            if let Err(e) = channel.notify(notice).await {
+                tracing::warn!(notice = notice.id, error = %e, "overdue notice not delivered");
+            }
+        }
+    }
+
+    /// The computed deadlines of every district (today's daily-report
+    /// sections past the hour, risk items whose weekly progress is late):
+    /// each overdue occurrence notifies its unit once, keyed by rule, unit,
+    /// due time and record.
+    async fn sweep_computed(&self, actor: &jinghai_domain::audit::Actor) -> WorkflowResult<usize> {
+        let now = self.clock.now();
+        let everywhere = system_ctx("");
+        let districts: Vec<_> = self
+            .store
+            .list_regions(&everywhere.scope)
+            .await?
+            .into_iter()
+            .filter(|r| r.level == RegionLevel::District)
+            .collect();
+        let mut n = 0;
+        for district in districts {
+            let ctx = system_ctx(district.scope_prefix());
+            let mut items = self.daily_report_items(&ctx).await?;
+            items.extend(self.risk_items(&ctx).await?);
+            for item in items {
+                let (DeadlineState::Overdue, Some(unit)) = (item.state, item.unit_id) else {
+                    continue;
+                };
+                let key = format!(
+                    "{}:{unit}:{}:{}:{}",
+                    item.rule.as_str(),
+                    item.due_at,
+                    item.href,
+                    item.zh
+                );
+                let zh = format!(
+                    "逾期提醒：{}（{}，时限 {}）",
+                    item.zh,
+                    item.rule.zh(),
+                    jinghai_domain::time::format_local_minutes(item.due_at)
+                );
+                let en = format!(
+                    "Overdue: {} (due {})",
+                    item.en,
+                    jinghai_domain::time::format_local_minutes(item.due_at)
+                );
+                let stored = self
+                    .store
+                    .notify_once(actor, now, &key, unit, &item.region_code, &zh, &en)
+                    .await?;
+                if let Some(notice) = stored {
+                    n += 1;
+                    self.deliver(&notice).await;
                 }
             }
         }

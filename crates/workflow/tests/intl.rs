@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use jinghai_domain::duty::{Deadline, DeadlineRule, DeadlineState, Notification};
+use jinghai_domain::duty::{DeadlineRule, DeadlineState, Notification};
 use jinghai_domain::epidemic::LeadReason;
 use jinghai_domain::individual::{CaseKind, CaseStatus, ControlFlag, StepKind};
 use jinghai_domain::intl::WorkStatus;
@@ -46,8 +46,11 @@ struct Remember(Arc<Mutex<Vec<String>>>);
 
 #[async_trait::async_trait]
 impl Notifier for Remember {
-    async fn notify(&self, d: &Deadline, n: &Notification) -> Result<(), String> {
-        self.0.lock().unwrap().push(format!("{}:{}", d.id, n.zh));
+    async fn notify(&self, n: &Notification) -> Result<(), String> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{}:{}", n.deadline_id.unwrap_or(0), n.zh));
         Ok(())
     }
 }
@@ -711,6 +714,88 @@ async fn major_matters_cold_chain_and_key_persons(db: jinghai_store::testkit::Te
         w.epidemic.key_person(&baifeng, id).await,
         Err(WorkflowError::NotFound)
     ));
+}
+
+/// Computed deadlines notify too: after the daily report's hour every lead
+/// unit whose section is still missing gets one notice, on every channel,
+/// and the next sweep (or another node's) adds none; a risk item whose
+/// weekly progress is late notifies its responsible unit.
+async fn computed_deadlines_notify_once(db: jinghai_store::testkit::TestDb) {
+    let (w, _db) = world(db).await;
+    let office = w.login("office").await;
+    // 08:30: nothing of today's report is due yet.
+    let before_hour = w.duty.sweep().await.unwrap();
+    let sent_before = w.sent.lock().unwrap().len();
+    assert_eq!(
+        sent_before, before_hour,
+        "every stored notice was delivered"
+    );
+    let desk = w.duty.desk(&office).await.unwrap();
+    let missing: Vec<_> = desk
+        .items
+        .iter()
+        .filter(|i| i.rule == DeadlineRule::DailyReport && i.unit_id.is_some())
+        .collect();
+    assert!(!missing.is_empty(), "the demo day has sections not yet in");
+    assert!(missing.iter().all(|i| i.state != DeadlineState::Overdue));
+    let risk_overdue = desk
+        .items
+        .iter()
+        .filter(|i| {
+            i.rule == DeadlineRule::RiskWeekly
+                && i.state == DeadlineState::Overdue
+                && i.unit_id.is_some()
+        })
+        .count();
+
+    // 19:00: each missing section is overdue and notified once.
+    w.clock
+        .advance(10 * HOUR + 30 * jinghai_domain::time::MINUTE);
+    let n = w.duty.sweep().await.unwrap();
+    assert!(
+        n >= missing.len(),
+        "{n} notices for {} sections",
+        missing.len()
+    );
+    assert_eq!(w.duty.sweep().await.unwrap(), 0, "once only");
+    let sent = w.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), sent_before + n);
+    let daily: Vec<_> = sent[sent_before..]
+        .iter()
+        .filter(|s| s.contains("日报表"))
+        .collect();
+    assert!(daily.len() >= missing.len(), "{daily:?}");
+    // The office's own notices are listed on its desk.
+    let haijing = w.login("haijing").await;
+    let notices = w.duty.notifications(&haijing).await.unwrap();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.zh.contains("海上巡航") && n.deadline_id.is_none()),
+        "{notices:?}"
+    );
+    // The late risk item (the demo's own sweep got to it) notified its unit once.
+    assert!(risk_overdue >= 1);
+    let risk_notices = notices
+        .iter()
+        .filter(|n| n.zh.contains("风险整改进展"))
+        .count();
+    assert_eq!(risk_notices, 1, "{notices:?}");
+    assert!(
+        !sent.iter().any(|s| s.contains("风险整改进展")),
+        "not again"
+    );
+}
+
+mod computed_deadlines_notify_once {
+    #[tokio::test]
+    async fn sqlite() {
+        super::computed_deadlines_notify_once(jinghai_store::testkit::sqlite().await).await;
+    }
+    #[tokio::test]
+    async fn postgres() {
+        super::computed_deadlines_notify_once(jinghai_store::testkit::postgres().await).await;
+    }
 }
 
 mod the_demo_meets_the_acceptance {
