@@ -14,6 +14,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("patrol.js", JS, include_bytes!("../assets/patrol.js")),
     ("duty.js", JS, include_bytes!("../assets/duty.js")),
     ("tip.js", JS, include_bytes!("../assets/tip.js")),
+    ("countries.js", JS, include_bytes!("../assets/countries.js")),
     // The live map and alert evidence maps.
     ("map.js", JS, include_bytes!("../assets/map.js")),
     ("map.css", CSS, include_bytes!("../assets/map.css")),
@@ -28,6 +29,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("vendor/images/marker-shadow.png", PNG, include_bytes!("../assets/vendor/images/marker-shadow.png")),
     // The offline base layer: GSHHG full-resolution Zhejiang shoreline (LGPL-3.0).
     ("basemap/zhejiang-coastline.geojson", GEOJSON, include_bytes!("../assets/basemap/zhejiang-coastline.geojson")),
+    ("basemap/world-countries.geojson", GEOJSON, include_bytes!("../assets/basemap/world-countries.geojson")),
     ("basemap/README.md", TEXT, include_bytes!("../assets/basemap/README.md")),
 ];
 

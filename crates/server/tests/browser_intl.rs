@@ -159,6 +159,29 @@ async fn an_illegal_entrant_goes_from_report_to_release() {
         d.goto(&format!("{base}/duty"));
         assert!(d.text("[data-testid=lost]").contains("失管漏管"));
         d.screenshot(&shots().join("duty-desk.png"));
+        // The key-country map colours the demo's four countries on the
+        // offline world map: 南非 and 英国 high, 越南 medium, 新加坡 (a point
+        // at its capital: too small for the 1:110m shapes) low; a name that
+        // matches no country is listed under the map.
+        d.goto(&format!("{base}/epidemic"));
+        d.find("#country-map[data-matched]");
+        assert_eq!(
+            d.run_js("return document.querySelector('#country-map').dataset.matched"),
+            serde_json::json!("4")
+        );
+        for (risk, n) in [("high", 2), ("medium", 1), ("low", 1)] {
+            assert_eq!(
+                d.run_js(&format!("return document.querySelectorAll('#country-map path.risk-{risk}').length")),
+                serde_json::json!(n),
+                "{risk}"
+            );
+        }
+        d.type_into("form[data-testid=country-form] input[name=name]", "乌有国");
+        d.click("form[data-testid=country-form] button");
+        d.find("[data-testid=saved]");
+        d.find("#country-map[data-matched]");
+        assert!(d.text("#country-unmatched").contains("乌有国"));
+        d.screenshot(&shots().join("key-country-map.png"));
     })
     .await
     .unwrap();

@@ -66,6 +66,17 @@ async fn main_page(
             @if saved { div.saved role="status" data-testid="saved" { (t(lang, "common.saved")) } }
             (error_box(lang, err))
             h2 { (lang.pick("重点国家风险图", "Key-country risk map")) }
+            link rel="stylesheet" href="/assets/vendor/leaflet.css";
+            script src="/assets/vendor/leaflet.js" {}
+            script src="/assets/countries.js" defer {}
+            div #country-map data-testid="country-map" data-countries=(country_json(lang, &countries)) style="height:360px" {}
+            p.meta {
+                span.legend-high { (lang.pick("■ 高风险", "■ high")) } " "
+                span.legend-medium { (lang.pick("■ 中风险", "■ medium")) } " "
+                span.legend-low { (lang.pick("■ 低风险", "■ low")) } " · "
+                (lang.pick("示意图，不作为国界划定依据", "Schematic; does not define boundaries"))
+            }
+            p.meta #country-unmatched hidden data-prefix=(lang.pick("未能在地图上标出：", "Not on the map: ")) {}
             div.cards data-testid="countries" {
                 @for c in &countries {
                     div.card data-risk=(c.risk.as_str()) { h3 { (c.name) } p { (risk_badge(lang, Some(c.risk))) } p.meta { (c.note) } }
@@ -502,4 +513,19 @@ pub async fn check(State(s): State<AppState>, PathId(id): PathId, form: SignedFo
         )
         .await;
     back_to_store(&s, auth, id, r).await
+}
+
+/// The key countries as the map script reads them: name, risk code, label.
+fn country_json(lang: Lang, countries: &[jinghai_domain::epidemic::KeyCountry]) -> String {
+    let list: Vec<serde_json::Value> = countries
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "name": c.name,
+                "risk": c.risk.as_str(),
+                "label": c.risk.name(lang),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(list).to_string()
 }
