@@ -68,6 +68,9 @@ string_enum! {
         AlertUnhandled = "alert_unhandled", "预警超时未处置", "Alert not handled within 24 h";
         /// A yellow card past its fix deadline and not lifted.
         YellowCardOverdue = "yellow_card_overdue", "黄牌逾期未整改", "Yellow card not fixed in time";
+        /// An escalation deadline (illegal entry at once, a major matter to
+        /// the province within 24 h) missed: reported late or not yet.
+        DeadlineMissed = "deadline_missed", "迟报漏报（超过上报时限）", "Escalation deadline missed";
     }
 }
 
@@ -235,6 +238,13 @@ pub fn default_rules() -> Vec<RuleDraft> {
             -1,
         ),
         r(
+            "deadline_missed",
+            "迟报（非法入境、重大事项超过上报时限）",
+            "Late report (illegal entry or a major matter past its escalation deadline)",
+            Trigger::DeadlineMissed,
+            -3,
+        ),
+        r(
             "yellow_card_overdue",
             "黄牌逾期未整改",
             "Yellow card not fixed by its deadline",
@@ -309,6 +319,59 @@ pub fn evaluate(rules: &[ScoreRule], facts: &[Fact]) -> Vec<NewEntry> {
         }
     }
     out
+}
+
+/// Escalation deadlines (the duty desk's stored ones) missed as of `now`:
+/// done after their time, or still open past it. One fact per deadline,
+/// dated the day it fell due, charged to its region and unit; the record is
+/// the individual case it belongs to, or the deadline itself on the desk.
+pub fn deadline_facts(deadlines: &[crate::duty::Deadline], now: Millis) -> Vec<Fact> {
+    use crate::duty::DeadlineState;
+    deadlines
+        .iter()
+        .filter_map(|d| {
+            let state = d.state(now);
+            let note = match state {
+                DeadlineState::Late => format!(
+                    "“{}”{}：时限 {}，实际 {}",
+                    d.title,
+                    d.rule.zh(),
+                    crate::time::format_local_minutes(d.due_at),
+                    crate::time::format_local_minutes(d.done_at?)
+                ),
+                DeadlineState::Overdue => format!(
+                    "“{}”{}：时限 {} 已过，仍未上报",
+                    d.title,
+                    d.rule.zh(),
+                    crate::time::format_local_minutes(d.due_at)
+                ),
+                _ => return None,
+            };
+            let record = if d.subject == "individual_case" {
+                RecordRef {
+                    kind: "individual_case".into(),
+                    id: d.subject_id,
+                    day: None,
+                }
+            } else {
+                RecordRef {
+                    kind: "deadline".into(),
+                    id: d.id,
+                    day: None,
+                }
+            };
+            Some(Fact {
+                trigger: Trigger::DeadlineMissed,
+                key: format!("deadline:{}", d.id),
+                region_id: d.region_id,
+                region_code: d.region_code.clone(),
+                unit_id: d.unit_id,
+                day: crate::report::day_of(d.due_at),
+                record,
+                note,
+            })
+        })
+        .collect()
 }
 
 /// Risks past their deadline that were not closed by then: one fact per
@@ -653,6 +716,48 @@ impl Card {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn missed_escalation_deadlines_are_facts_once_each() {
+        use crate::duty::{Deadline, DeadlineRule};
+        let d = |id: i64, subject: &str, due_at: Millis, done_at: Option<Millis>| Deadline {
+            id,
+            rule: DeadlineRule::MajorToProvince,
+            region_id: 7,
+            region_code: "330206008000".into(),
+            unit_id: Some(3),
+            subject: subject.into(),
+            subject_id: 40 + id,
+            title: format!("事项{id}"),
+            started_at: due_at - 24 * HOUR,
+            due_at,
+            done_at,
+            done_note: String::new(),
+            notified_at: None,
+        };
+        let now = 1_612_917_000_000; // 2021-02-10 08:30 CST
+        let all = [
+            d(1, "major_matter", now - 2 * HOUR, Some(now - HOUR)), // late
+            d(2, "individual_case", now - HOUR, None),              // overdue
+            d(3, "major_matter", now - 3 * HOUR, Some(now - 4 * HOUR)), // on time
+            d(4, "major_matter", now + HOUR, None),                 // pending
+        ];
+        let facts = deadline_facts(&all, now);
+        assert_eq!(facts.len(), 2, "{facts:?}");
+        assert_eq!(facts[0].key, "deadline:1");
+        assert_eq!(facts[0].record.kind, "deadline");
+        assert!(facts[0].note.contains("实际"), "{}", facts[0].note);
+        assert_eq!(
+            (facts[1].record.kind.as_str(), facts[1].record.id),
+            ("individual_case", 42)
+        );
+        assert!(facts[1].note.contains("仍未上报"));
+        assert_eq!(facts[0].day, crate::report::day_of(now - 2 * HOUR));
+        assert_eq!(facts[1].day, crate::report::day_of(now - HOUR));
+        assert!(facts
+            .iter()
+            .all(|f| f.trigger == Trigger::DeadlineMissed && f.unit_id == Some(3)));
+    }
     use crate::region::RegionCode;
     use crate::risk::{RiskCategory, Severity};
 

@@ -22,7 +22,7 @@
 use std::sync::Arc;
 
 use jinghai_domain::alert::Alert;
-use jinghai_domain::report::{day_of, parse_day, Day};
+use jinghai_domain::report::{cst_hour, day_of, parse_day, Day};
 use jinghai_domain::scoring::{
     self, Appeal, Card, CardColor, CardStatus, EntryState, Fact, LedgerEntry, NewEntry, PlaceKind,
     RankRow, RecordRef, ReportGap, RuleDraft, ScoreRule, Trigger, RED_CARD_CONSEQUENCE,
@@ -125,6 +125,26 @@ impl FactSource for AlertFacts {
     async fn facts(&self, ctx: &Ctx, _from: Day, _to: Day) -> WorkflowResult<Vec<Fact>> {
         let alerts: Vec<Alert> = self.store.list_alerts(&ctx.scope, 5000).await?;
         Ok(scoring::alert_facts(&alerts, self.clock.now()))
+    }
+}
+
+/// Escalation deadlines missed (the duty desk's stored deadlines).
+pub struct DeadlineFacts {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+}
+
+#[async_trait::async_trait]
+impl FactSource for DeadlineFacts {
+    fn name(&self) -> &'static str {
+        "deadlines"
+    }
+    async fn facts(&self, ctx: &Ctx, from: Day, to: Day) -> WorkflowResult<Vec<Fact>> {
+        let deadlines = self
+            .store
+            .list_deadlines(&ctx.scope, cst_hour(from, 0), cst_hour(to + 1, 0))
+            .await?;
+        Ok(scoring::deadline_facts(&deadlines, self.clock.now()))
     }
 }
 
@@ -266,6 +286,10 @@ impl Scoring {
                 store: store.clone(),
                 clock: clock.clone(),
             }),
+            Arc::new(DeadlineFacts {
+                store: store.clone(),
+                clock: clock.clone(),
+            }),
         ];
         Scoring {
             store,
@@ -284,14 +308,24 @@ impl Scoring {
         day_of(self.clock.now())
     }
 
-    /// The rule table, stored with the seeds' rules on first use.
+    /// The rule table, with the seeds' rules stored on first use; a default
+    /// rule added in a later release is stored too, unless the table already
+    /// has a rule for its trigger (the province's own).
     pub async fn rules(&self) -> WorkflowResult<Vec<ScoreRule>> {
         let rules = self.store.list_score_rules().await?;
-        if !rules.is_empty() {
+        let missing: Vec<_> = scoring::default_rules()
+            .into_iter()
+            .filter(|d| {
+                !rules.iter().any(|r| {
+                    r.code == d.code || (d.trigger != Trigger::Manual && r.trigger == d.trigger)
+                })
+            })
+            .collect();
+        if missing.is_empty() {
             return Ok(rules);
         }
         let actor = jinghai_domain::audit::Actor::system("默认评分规则 default rules");
-        for d in scoring::default_rules() {
+        for d in missing {
             match self
                 .store
                 .create_score_rule(&actor, self.clock.now(), "33", &d)

@@ -283,6 +283,12 @@ pub async fn seed_demo(store: &Arc<dyn Store>, clock: &Arc<dyn Clock>) -> Workfl
     seed_demo_cases(store, clock, &out).await?;
     seed_demo_week(store, clock, &out).await?;
     seed_demo_intl(store, clock, &out).await?;
+    // Evaluated once more now that the individual cases and major matters
+    // (and their escalation deadlines) are in, as the server's hourly job would.
+    let today = jinghai_domain::report::day_of(now);
+    crate::scoring::Scoring::new(store.clone(), clock.clone())
+        .evaluate_scheduled(today - 14, today)
+        .await?;
     Ok(out)
 }
 

@@ -79,7 +79,13 @@ async fn story(db: jinghai_store::testkit::TestDb) {
     }
     let kinds: std::collections::HashSet<&str> =
         entries.iter().map(|e| e.record.kind.as_str()).collect();
-    for k in ["risk", "alert", "daily_sheet"] {
+    for k in [
+        "risk",
+        "alert",
+        "daily_sheet",
+        "individual_case",
+        "deadline",
+    ] {
         assert!(kinds.contains(k), "an entry from {k}: {kinds:?}");
     }
     let towns = scoring
@@ -91,8 +97,8 @@ async fn story(db: jinghai_store::testkit::TestDb) {
     let meishan_row = towns.iter().find(|r| r.name == "梅山街道").unwrap();
     assert_eq!(
         meishan_row.points,
-        5 + 2 - 3,
-        "+5 found a berthing, +2 its alert turned into a clue, -3 the overdue cove"
+        5 + 2 - 3 - 3,
+        "+5 found a berthing, +2 its alert turned into a clue, -3 the overdue cove, -3 the smuggler's first report an hour late"
     );
 
     // Evaluating again adds nothing.

@@ -45,6 +45,8 @@ pub fn record_href(r: &RecordRef, entry_id: i64) -> String {
         ),
         "card" => format!("/cards#card-{}", r.id),
         "patrol" => format!("/patrols/{}", r.id),
+        "individual_case" => format!("/individual/{}", r.id),
+        "deadline" => format!("/duty#deadline-{}", r.id),
         _ => format!("/scoring/entries/{entry_id}"),
     }
 }
@@ -56,6 +58,8 @@ fn record_label(lang: Lang, r: &RecordRef) -> String {
         "daily_sheet" => ("日报", "Daily report"),
         "card" => ("红黄牌", "Card"),
         "patrol" => ("巡航", "Patrol"),
+        "individual_case" => ("个案", "Individual case"),
+        "deadline" => ("督办事项", "Duty matter"),
         _ => ("登记", "Entry"),
     };
     match r.kind.as_str() {
