@@ -559,6 +559,9 @@ struct DailySaveBody {
     values: std::collections::BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     notes: String,
+    /// Reasons for values that differ from the records' suggestions, by indicator.
+    #[serde(default)]
+    reasons: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     submit: bool,
 }
@@ -590,6 +593,7 @@ pub async fn daily_save(
         section: b.section,
         values,
         notes: b.notes,
+        reasons: b.reasons.into_iter().collect(),
         submit: b.submit,
     };
     let e = s

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, api_cases, api_intl, api_registry, assets, map, pages, AppState};
+use crate::{api, api_cases, api_intl, api_registry, assets, map, map_layers, pages, AppState};
 
 /// How the scoping matrix exercises a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,6 +164,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/api/v1/map/vessels/{id}/track", true, "A live vessel's track over the last ?hours=1-24 (default 3) of its feed's clock", Item(LiveVessel), get(map::track)),
     route!("GET", "/api/v1/map/search", true, "Live vessels by name or MMSI (?q=)", List, get(map::search)),
     route!("GET", "/api/v1/map/zones", true, "Zones of the caller's feeds (GeoJSON FeatureCollection)", List, get(map::zones)),
+    route!("GET", "/api/v1/map/risks", true, "The caller's open risks with a position, for the live map's 风险点 layer (overdue flagged)", List, get(map_layers::risks)),
+    route!("GET", "/api/v1/map/patrols", true, "Patrol plans of the caller's regions over the last ?days=1-31 (default 7) as GeoJSON: zones, tracks, blind spots, coverage", List, get(map_layers::patrols)),
     route!("GET", "/api/v1/map/stream", true, "Live push (server-sent events, about 1/s) of vessel changes and new alerts in a viewport (?bbox=&zoom=)", List, get(map::stream)),
     route!("GET", "/api/v1/vessels", true, "Vessels of the caller's regions (?q=name/MMSI/registry no./owner, kind, stateless)", List, get(api_registry::list_vessels)),
     route!("POST", "/api/v1/vessels", true, "Register a vessel: {region_id, mmsi, name, kind, flag, international, home_port, owner_kind, owner_name, owner_contact, owner_phone, registry_no, stateless, notes}", List, post(api_registry::create_vessel)),
@@ -219,6 +221,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/risks/export.xlsx", false, "Risk list as XLSX", List, get(pages::risks::export_xlsx)),
     route!("GET", "/risks/{id}", false, "A risk with plan, progress, evidence and close-out", Item(Risk), get(pages::risks::detail)),
     route!("POST", "/risks/{id}/plan", false, "Set the rectification plan (office)", Item(Risk), post(pages::risks::plan)),
+    route!("POST", "/risks/{id}/place", false, "Set a risk's place and position (picked on the map or typed)", Item(Risk), post(pages::risks::place)),
     route!("POST", "/risks/{id}/updates", false, "Report weekly progress", Item(Risk), post(pages::risks::update)),
     route!("POST", "/risks/{id}/files", false, "Upload an evidence file (multipart)", Item(Risk), post(pages::risks::upload)),
     route!("POST", "/risks/{id}/apply", false, "Apply for close-out with evidence", Item(Risk), post(pages::risks::apply)),

@@ -329,7 +329,46 @@ async fn every_page_renders_for_every_role_without_outside_links() {
         "province.office",
     ] {
         let s = app.login(user).await;
-        for path in [
+        let admin = jinghai_domain::Scope {
+            user_id: 0,
+            role: jinghai_domain::Role::Admin,
+            region_prefix: "33".into(),
+            unit_id: None,
+        };
+        // The user's own risk and patrol plan pages, where they have one.
+        let me = app.get(&s, "/api/v1/me").await.body;
+        let me: serde_json::Value = serde_json::from_str(&me).unwrap();
+        let prefix = me["scope"]["region_prefix"]
+            .as_str()
+            .or_else(|| me["region_prefix"].as_str())
+            .unwrap_or("330206")
+            .to_string();
+        let risk = app
+            .db
+            .store
+            .list_risks(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.region_code.starts_with(&prefix))
+            .map(|r| format!("/risks/{}", r.id));
+        let plan = app
+            .db
+            .store
+            .list_patrol_plans(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.region_code.starts_with(&prefix))
+            .map(|p| format!("/patrols/{}", p.id));
+        let day = jinghai_domain::report::format_day(jinghai_domain::report::day_of(
+            jinghai_workflow::Clock::now(app.clock.as_ref()),
+        ));
+        let behind: Vec<String> = jinghai_workflow::records::Behind::ALL
+            .iter()
+            .map(|b| b.link("330206", day_of_today(&app)))
+            .collect();
+        let mut paths: Vec<String> = [
             "/",
             "/admin/regions",
             "/admin/units",
@@ -337,15 +376,35 @@ async fn every_page_renders_for_every_role_without_outside_links() {
             "/m/map",
             "/m/daily",
             "/api/docs",
-        ] {
+            "/map",
+            "/daily",
+            "/risks",
+            "/patrols",
+            "/clues",
+            "/cases",
+            "/individual",
+            "/intl",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        paths.extend(risk);
+        paths.extend(plan);
+        paths.extend(behind);
+        paths.push(format!("/daily?day={day}"));
+        for path in &paths {
             let r = app.get(&s, path).await;
-            assert_eq!(r.status.as_u16(), 200, "{user} {path}");
+            assert_eq!(r.status.as_u16(), 200, "{user} {path}: {}", r.body);
             assert!(
                 !r.body.contains("http://") && !r.body.contains("https://"),
                 "{user} {path} links outside the binary"
             );
         }
     }
+}
+
+fn day_of_today(app: &TestApp) -> jinghai_domain::report::Day {
+    jinghai_domain::report::day_of(jinghai_workflow::Clock::now(app.clock.as_ref()))
 }
 
 #[tokio::test]
