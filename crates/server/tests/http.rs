@@ -507,3 +507,93 @@ async fn alert_desk_filters_counts_and_overdue() {
     let home = app.get(&office, "/").await;
     assert!(home.body.contains("home-alerts-overdue"));
 }
+
+#[tokio::test]
+async fn prefilled_numbers_link_to_their_records_and_a_correction_needs_a_reason() {
+    let app = app().await;
+    let s = app.login("gongan").await;
+    let beilun = app.seeded.regions["330206"];
+    let sheet = app.get(&s, &format!("/api/v1/daily/sheet/{beilun}")).await;
+    assert_eq!(sheet.status.as_u16(), 200, "{}", sheet.body);
+    let v: serde_json::Value = serde_json::from_str(&sheet.body).unwrap();
+    let day = v["day"].as_str().unwrap().to_string();
+    let strike = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["section"] == "strike")
+        .unwrap()
+        .clone();
+    let suggestions = strike["suggestions"].as_array().unwrap();
+    let clues = suggestions
+        .iter()
+        .find(|g| g["indicator"] == "cs_clues")
+        .expect("clues are prefilled");
+    let link = clues["records"].as_str().unwrap().to_string();
+    assert_eq!(link, format!("/clues?behind=clues&region=330206&day={day}"));
+    // The link lists exactly the clues counted, as far as the caller sees them.
+    let office = app.login("office").await;
+    let page = app.get(&office, &link).await;
+    assert_eq!(page.status.as_u16(), 200, "{}", page.body);
+    let shown = page.body.matches("data-clue=").count();
+    assert!(page.body.contains("data-testid=\"behind\""));
+    assert_eq!(
+        page.body
+            .split("data-testid=\"behind-count\">")
+            .nth(1)
+            .and_then(|r| r.split('<').next()),
+        Some(shown.to_string().as_str())
+    );
+    let bad = app
+        .get(&office, "/clues?behind=nothing&region=33x&day=2021-13-01")
+        .await;
+    assert_eq!(bad.status.as_u16(), 400);
+    for typed in ["nothing", "33x", "2021-13-01"] {
+        assert!(bad.body.contains(typed), "{typed} named in {}", bad.body);
+    }
+
+    // The records' values, with 搜集线索 one more than counted.
+    let mut values = serde_json::Map::new();
+    for g in suggestions {
+        values.insert(g["indicator"].as_str().unwrap().into(), g["value"].clone());
+    }
+    let counted = clues["value"].as_i64().unwrap();
+    values.insert("cs_clues".into(), serde_json::json!(counted + 1));
+    let body = |reasons: serde_json::Value| {
+        serde_json::json!({"day": day, "section": "strike", "values": values, "notes": "", "reasons": reasons, "submit": true}).to_string()
+    };
+    let url = format!("/api/v1/daily/sheet/{beilun}");
+    let refused = app
+        .call(Some(&s), "POST", &url, &body(serde_json::json!({})), true)
+        .await;
+    assert_eq!(refused.status.as_u16(), 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("reason.cs_clues") && refused.body.contains("搜集线索"),
+        "{}",
+        refused.body
+    );
+    let ok = app
+        .call(
+            Some(&s),
+            "POST",
+            &url,
+            &body(serde_json::json!({"cs_clues": "一条线索当日电话报来，次日补录"})),
+            true,
+        )
+        .await;
+    assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
+    let after: serde_json::Value =
+        serde_json::from_str(&app.get(&office, &url).await.body).unwrap();
+    let entry = &after["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["section"] == "strike")
+        .unwrap()["entry"];
+    assert_eq!(entry["status"], "submitted");
+    assert_eq!(entry["corrections"][0]["indicator"], "cs_clues");
+    assert_eq!(
+        entry["corrections"][0]["reason"],
+        "一条线索当日电话报来，次日补录"
+    );
+}
