@@ -691,6 +691,51 @@ pub fn clean_sea_daily() -> FormDef {
     }
 }
 
+/// Marks a line of an entry's notes that gives the reason for a corrected
+/// prefilled value. Such lines are written by the service, one per corrected
+/// indicator, after the reporter's own notes; the reviewer reads them with
+/// the values, and a later save replaces them.
+pub const CORRECTION_MARK: &str = "〔更正〕";
+
+/// One correction line: `〔更正〕key｜name：系统预填 a，填报 b；理由：reason`.
+pub fn correction_line(
+    indicator: &Indicator,
+    suggested: Milli,
+    value: Milli,
+    reason: &str,
+) -> String {
+    let reason: String = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!(
+        "{CORRECTION_MARK}{}｜{}：系统预填 {}，填报 {}；理由：{}",
+        indicator.key,
+        indicator.zh,
+        format_value(indicator, suggested),
+        format_value(indicator, value),
+        reason
+    )
+}
+
+/// Splits notes into the reporter's own text and the correction reasons
+/// (indicator key, reason) written by [`correction_line`].
+pub fn split_corrections(notes: &str) -> (String, Vec<(String, String)>) {
+    let mut own = Vec::new();
+    let mut reasons = Vec::new();
+    for line in notes.lines() {
+        match line.strip_prefix(CORRECTION_MARK) {
+            Some(rest) => {
+                let key = rest.split('｜').next().unwrap_or("").to_string();
+                let reason = rest
+                    .split_once("；理由：")
+                    .map(|(_, r)| r.to_string())
+                    .unwrap_or_default();
+                reasons.push((key, reason));
+            }
+            None => own.push(line),
+        }
+    }
+    (own.join("\n").trim_end().to_string(), reasons)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -781,5 +826,24 @@ mod tests {
             "nope"
         );
         assert!(f.validate_section("nope", &[]).is_err());
+    }
+
+    #[test]
+    fn correction_lines_round_trip() {
+        let form = clean_sea_daily();
+        let (_, goods) = form.indicator("as_goods_tonnes").unwrap();
+        let line = correction_line(goods, 1_500, 1_250, "过磅复核\n少 0.25 吨");
+        assert!(line.contains("系统预填 1.500，填报 1.250"), "{line}");
+        let notes = format!("今日正常\n{line}");
+        let (own, reasons) = split_corrections(&notes);
+        assert_eq!(own, "今日正常");
+        assert_eq!(
+            reasons,
+            vec![(
+                "as_goods_tonnes".to_string(),
+                "过磅复核 少 0.25 吨".to_string()
+            )]
+        );
+        assert_eq!(split_corrections("无"), ("无".to_string(), vec![]));
     }
 }

@@ -222,6 +222,103 @@
     return m;
   }
 
+  // ---- layers of records: risks, cards, patrol coverage ------------------
+  // Off until ticked in the layer control; each loads its (scoped) JSON the
+  // first time it is shown. Markers are DOM elements (few of them), so they
+  // can be styled and clicked.
+
+  function recordLayers(map, S) {
+    const layers = { risks: L.layerGroup(), cards: L.layerGroup(), patrols: L.layerGroup() };
+    const counts = {};
+    const pin = (cls, text, attrs) => L.divIcon({
+      className: cls, iconSize: [20, 20],
+      html: `<span ${Object.entries(attrs).map(([k, v]) => `${k}="${String(v).replace(/[^\w-]/g, "")}"`).join(" ")}>${text}</span>`,
+    });
+    function lazy(name, load) {
+      let state = "idle";
+      layers[name].on("add", () => {
+        if (state !== "idle") return;
+        state = "loading";
+        load().then((n) => {
+          state = "done";
+          counts[name] = n;
+          map.getContainer().dataset[name + "Layer"] = String(n);
+        }).catch(() => { state = "idle"; });
+      });
+    }
+    lazy("risks", async () => {
+      const d = await getJson("/api/v1/map/risks");
+      for (const r of d.risks) {
+        const m = L.marker([r.lat, r.lon], {
+          icon: pin(r.overdue ? "risk-pin overdue" : "risk-pin", r.overdue ? "!" : "◆", { "data-risk": r.id }),
+          title: r.place, zIndexOffset: r.overdue ? 900 : 500,
+        });
+        m.bindPopup(el("div", { "data-testid": "risk-popup" },
+          el("b", { text: r.place }), el("br"),
+          `${r.region_name} · ${r.category_name} · ${r.severity_name}`, el("br"),
+          r.status_name, el("br"),
+          r.deadline ? `${S["map.risk.deadline"]}: ${r.deadline}` : null,
+          r.overdue ? el("span", { class: "late", text: ` ${S["map.risk.overdue"]}` }) : null,
+          el("br"),
+          el("a", { href: `/risks/${r.id}`, text: S["map.risk.open"] || "→" })));
+        layers.risks.addLayer(m);
+      }
+      return d.risks.length;
+    });
+    lazy("cards", async () => {
+      const d = await getJson("/api/v1/cards");
+      let n = 0;
+      for (const c of d.cards) {
+        if (c.lat == null || c.lon == null || c.status !== "active") continue;
+        const m = L.marker([c.lat, c.lon], {
+          icon: pin(`card-pin ${c.color}${c.overdue ? " overdue" : ""}`, "", { "data-card": c.id }),
+          title: c.place_name, zIndexOffset: 800,
+        });
+        m.bindPopup(el("div", { "data-testid": "card-popup" },
+          el("b", { text: `${S["map.card." + c.color] || c.color} · ${c.place_name}` }), el("br"),
+          c.reason, el("br"),
+          c.fix_deadline ? `${S["map.card.fix_by"]}: ${c.fix_deadline}` : null,
+          c.overdue ? el("span", { class: "late", text: ` ${S["map.risk.overdue"]}` }) : null,
+          c.fix_deadline ? el("br") : null,
+          el("a", { href: `/scoring/regions/${c.region_id}`, text: S["map.card.open"] || "→" })));
+        layers.cards.addLayer(m);
+        n += 1;
+      }
+      return n;
+    });
+    lazy("patrols", async () => {
+      const d = await getJson("/api/v1/map/patrols");
+      const style = (f) => {
+        const k = f.properties.kind;
+        if (k === "zone") return { color: "#1f5fbf", weight: 2, fillOpacity: 0.04, dashArray: "4 3" };
+        if (k === "track") return { color: "#16803c", weight: 3 };
+        return { color: "#c0392b", weight: 0, fillColor: "#e74c3c", fillOpacity: 0.45 };
+      };
+      const g = L.geoJSON(d, {
+        style,
+        onEachFeature: (f, layer) => {
+          const p = f.properties;
+          const what = p.kind === "zone"
+            ? `${S["map.patrol.zone"]} · ${S["map.patrol.covered"]} ${Math.round(p.ratio * 100)}%`
+            : p.kind === "track" ? `${S["map.patrol.track"]} · ${p.vessel}` : `${S["map.patrol.blind"]} · ${p.count}`;
+          layer.bindPopup(el("div", { "data-testid": "patrol-popup", "data-kind": p.kind },
+            el("b", { text: p.plan }), el("br"), what, el("br"),
+            el("a", { href: `/patrols/${p.plan_id}`, text: S["map.patrol.open"] || "→" })));
+        },
+      });
+      layers.patrols.addLayer(g);
+      const blind = d.features.filter((f) => f.properties.kind === "blind_spots").length;
+      map.getContainer().dataset.patrolBlind = String(blind);
+      return d.plans;
+    });
+    L.control.layers(null, {
+      [S["map.layer.risks"]]: layers.risks,
+      [S["map.layer.cards"]]: layers.cards,
+      [S["map.layer.patrols"]]: layers.patrols,
+    }, { collapsed: false, position: "topright" }).addTo(map);
+    return { layers, counts };
+  }
+
   // ---- the live map --------------------------------------------------------
 
   function liveMap(container) {
@@ -254,6 +351,7 @@
     state.zones = zonesLayer;
     vessels.addTo(map);
     const alertsLayer = L.layerGroup().addTo(map);
+    state.records = recordLayers(map, S);
     const trackLayer = L.layerGroup().addTo(map);
     legend(document.querySelector("[data-testid=map-legend]"), S, true);
 

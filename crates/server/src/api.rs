@@ -535,11 +535,19 @@ pub async fn daily_sheet(
                 "lead_unit_id": v.lead_unit_id,
                 "can_edit": v.can_edit,
                 "late": v.late,
+                // Values counted from the records, each with the list of those records.
+                "suggestions": v.suggestions.iter().map(|g| json!({
+                    "indicator": g.indicator,
+                    "value": value_json(&sheet.form.def, &g.indicator, g.value),
+                    "source": auth.lang.pick(&g.source_zh, &g.source_en),
+                    "records": g.link,
+                })).collect::<Vec<_>>(),
                 "entry": v.entry.as_ref().map(|e| json!({
                     "id": e.id,
                     "status": e.status,
                     "values": e.values.iter().map(|(k, v)| (k.clone(), value_json(&sheet.form.def, k, *v))).collect::<serde_json::Map<_, _>>(),
                     "notes": e.notes,
+                    "corrections": jinghai_domain::report::split_corrections(&e.notes).1.into_iter().map(|(k, r)| json!({"indicator": k, "reason": r})).collect::<Vec<_>>(),
                     "submitted_at": e.submitted_at.map(jinghai_domain::time::format_rfc3339),
                     "review_comment": e.review_comment,
                 })),
@@ -559,6 +567,9 @@ struct DailySaveBody {
     values: std::collections::BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     notes: String,
+    /// Reasons for values that differ from the records' suggestions, by indicator.
+    #[serde(default)]
+    reasons: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     submit: bool,
 }
@@ -590,6 +601,7 @@ pub async fn daily_save(
         section: b.section,
         values,
         notes: b.notes,
+        reasons: b.reasons.into_iter().collect(),
         submit: b.submit,
     };
     let e = s

@@ -12,6 +12,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.js", JS, include_bytes!("../assets/app.js")),
     ("places.js", JS, include_bytes!("../assets/places.js")),
     ("patrol.js", JS, include_bytes!("../assets/patrol.js")),
+    ("risk.js", JS, include_bytes!("../assets/risk.js")),
     ("duty.js", JS, include_bytes!("../assets/duty.js")),
     ("tip.js", JS, include_bytes!("../assets/tip.js")),
     ("countries.js", JS, include_bytes!("../assets/countries.js")),

@@ -166,6 +166,38 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("zone.temporary_berth", "临时停靠点", "Temporary berth"),
     ("zone.restricted", "限制区域", "Restricted area"),
     ("zone.boundary", "界线", "Boundary line"),
+    // The live map's layers of records (toggled in its layer control).
+    ("map.layers", "图层", "Layers"),
+    ("map.layer.risks", "风险点", "Risks"),
+    ("map.layer.cards", "红黄牌", "Red and yellow cards"),
+    ("map.layer.patrols", "巡航覆盖与盲区", "Patrol coverage and blind spots"),
+    ("map.risk.overdue", "逾期未整改", "Overdue"),
+    ("map.risk.deadline", "整改时限", "Deadline"),
+    ("map.risk.open", "查看风险", "Open the risk"),
+    ("map.risk.none", "辖区内没有标注位置的未销号风险", "No open risk with a position in your regions"),
+    ("map.card.red", "红牌", "Red card"),
+    ("map.card.yellow", "黄牌", "Yellow card"),
+    ("map.card.fix_by", "整改期限", "Fix by"),
+    ("map.card.open", "查看考核", "Open the evaluation"),
+    ("map.patrol.zone", "计划区域", "Planned zone"),
+    ("map.patrol.track", "航迹", "Track"),
+    ("map.patrol.blind", "盲区", "Blind spots"),
+    ("map.patrol.covered", "覆盖率", "Covered"),
+    ("map.patrol.open", "查看巡航计划", "Open the patrol plan"),
+    // The risk list's map picker and place.
+    ("risk.map.hint", "在地图上单击标注位置（也可直接填写经纬度）。", "Click the map to place it (or type the latitude and longitude)."),
+    ("risk.map.none", "尚未标注位置。", "Not placed on the map yet."),
+    ("risk.place.title", "位置（地图）", "Place (on the map)"),
+    ("risk.place.save", "保存位置", "Save the place"),
+    ("risk.lat", "纬度", "Latitude"),
+    ("risk.lon", "经度", "Longitude"),
+    ("risk.on_live_map", "在态势图上查看", "See it on the live map"),
+    // The daily report's prefilled values.
+    ("daily.prefill.records", "查看记录", "the records"),
+    ("daily.prefill.reason", "更正理由（与系统预填不同时必填）", "Reason for a correction (required when it differs from the records)"),
+    ("daily.corrections", "更正预填的理由", "Reasons for corrected prefilled values"),
+    ("filter.active", "筛选", "Filtered"),
+    ("filter.clear", "清除筛选", "Clear the filter"),
 ];
 
 /// Every string whose key starts with one of `prefixes`, in `lang` (for

@@ -30,6 +30,7 @@ pub mod error;
 pub mod i18n;
 pub mod live;
 pub mod map;
+pub mod map_layers;
 pub mod metrics;
 pub mod openapi;
 pub mod pages;
@@ -71,6 +72,8 @@ pub struct Inner {
     pub accounts: Accounts,
     pub admin: Admin,
     pub reports: Reports,
+    /// The records behind the daily report's prefilled numbers.
+    pub records: jinghai_workflow::records::RecordsBehind,
     pub alerts: Alerts,
     pub risks: Risks,
     pub registries: Registries,
@@ -148,7 +151,12 @@ impl AppState {
                 .with_prefill(Arc::new(jinghai_workflow::cases::CasesPrefill::new(
                     store.clone(),
                     clock.clone(),
+                )))
+                .with_prefill(Arc::new(jinghai_workflow::patrols::PatrolsPrefill::new(
+                    store.clone(),
+                    clock.clone(),
                 ))),
+            records: jinghai_workflow::records::RecordsBehind::new(store.clone()),
             alerts: Alerts::new(store.clone(), clock.clone())
                 .with_ack_minutes(config.alert_ack_minutes),
             risks: Risks::new(store.clone(), clock.clone()),

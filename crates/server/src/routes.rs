@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 
-use crate::{api, api_cases, api_intl, api_registry, assets, map, pages, AppState};
+use crate::{api, api_cases, api_intl, api_registry, assets, map, map_layers, pages, AppState};
 
 /// How the scoping matrix exercises a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,8 +153,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/api/v1/task-force/{id}", true, "The 8 working groups of a district and their lead units", Item(District), get(api::task_force)),
     route!("PUT", "/api/v1/task-force/{id}", true, "Set a working group's lead unit (admin)", Item(District), put(api::set_group_lead)),
     route!("GET", "/api/v1/daily/rollup", true, "Daily report roll-up of a region (?region=ID&from=YYYY-MM-DD&to=YYYY-MM-DD) with missing and late sections", List, get(api::daily_rollup)),
-    route!("GET", "/api/v1/daily/sheet/{id}", true, "A district's daily sheet (?day=YYYY-MM-DD)", Item(District), get(api::daily_sheet)),
-    route!("POST", "/api/v1/daily/sheet/{id}", true, "Save or submit a section: {day, section, values: {key: value}, notes, submit}", Item(District), post(api::daily_save)),
+    route!("GET", "/api/v1/daily/sheet/{id}", true, "A district's daily sheet (?day=YYYY-MM-DD) with the values suggested from the records and links to them", Item(District), get(api::daily_sheet)),
+    route!("POST", "/api/v1/daily/sheet/{id}", true, "Save or submit a section: {day, section, values: {key: value}, notes, reasons: {key: why a value differs from its suggestion}, submit}", Item(District), post(api::daily_save)),
     route!("POST", "/api/v1/daily/entries/{id}/review", true, "Approve or return a submitted section: {approve, comment}", Item(ReportEntry), post(api::daily_review)),
     route!("POST", "/api/v1/daily/entries/{id}/unlock", true, "Unlock an approved section: {reason}", Item(ReportEntry), post(api::daily_unlock)),
     route!("GET", "/api/v1/alerts", true, "The newest alerts of the caller's regions (the maritime engine's events); filters: kind, zone, status, unit, mmsi, from, to (YYYY-MM-DD), overdue=1, after_id, limit", List, get(api::alerts)),
@@ -164,6 +164,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/api/v1/map/vessels/{id}/track", true, "A live vessel's track over the last ?hours=1-24 (default 3) of its feed's clock", Item(LiveVessel), get(map::track)),
     route!("GET", "/api/v1/map/search", true, "Live vessels by name or MMSI (?q=)", List, get(map::search)),
     route!("GET", "/api/v1/map/zones", true, "Zones of the caller's feeds (GeoJSON FeatureCollection)", List, get(map::zones)),
+    route!("GET", "/api/v1/map/risks", true, "The caller's open risks with a position, for the live map's 风险点 layer (overdue flagged)", List, get(map_layers::risks)),
+    route!("GET", "/api/v1/map/patrols", true, "Patrol plans of the caller's regions over the last ?days=1-31 (default 7) as GeoJSON: zones, tracks, blind spots, coverage", List, get(map_layers::patrols)),
     route!("GET", "/api/v1/map/stream", true, "Live push (server-sent events, about 1/s) of vessel changes and new alerts in a viewport (?bbox=&zoom=)", List, get(map::stream)),
     route!("GET", "/api/v1/vessels", true, "Vessels of the caller's regions (?q=name/MMSI/registry no./owner, kind, stateless)", List, get(api_registry::list_vessels)),
     route!("POST", "/api/v1/vessels", true, "Register a vessel: {region_id, mmsi, name, kind, flag, international, home_port, owner_kind, owner_name, owner_contact, owner_phone, registry_no, stateless, notes}", List, post(api_registry::create_vessel)),
@@ -229,6 +231,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route!("GET", "/risks/export.xlsx", false, "Risk list as XLSX", List, get(pages::risks::export_xlsx)),
     route!("GET", "/risks/{id}", false, "A risk with plan, progress, evidence and close-out", Item(Risk), get(pages::risks::detail)),
     route!("POST", "/risks/{id}/plan", false, "Set the rectification plan (office)", Item(Risk), post(pages::risks::plan)),
+    route!("POST", "/risks/{id}/place", false, "Set a risk's place and position (picked on the map or typed)", Item(Risk), post(pages::risks::place)),
     route!("POST", "/risks/{id}/updates", false, "Report weekly progress", Item(Risk), post(pages::risks::update)),
     route!("POST", "/risks/{id}/files", false, "Upload an evidence file (multipart)", Item(Risk), post(pages::risks::upload)),
     route!("POST", "/risks/{id}/apply", false, "Apply for close-out with evidence", Item(Risk), post(pages::risks::apply)),

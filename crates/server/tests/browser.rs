@@ -225,6 +225,13 @@ async fn every_group_fills_its_section_and_the_office_sees_the_day() {
             let form = format!("section[data-section={section}] form.grid");
             for (k, v) in values.iter() {
                 d.type_into(&format!("{form} input[name='v.{k}']"), v);
+                // A number prefilled from the records and typed otherwise needs a reason.
+                let prefilled = d.run_js(&format!(
+                    "return document.querySelector(\"{form} input[name='r.{k}']\") !== null"
+                ));
+                if prefilled == serde_json::json!(true) {
+                    d.type_into(&format!("{form} input[name='r.{k}']"), "以现场核实数为准");
+                }
             }
             if *section == "maritime_patrol" {
                 // Seized more than inspected: refused with a clear message, nothing lost.

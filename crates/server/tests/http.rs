@@ -332,7 +332,7 @@ async fn every_page_renders_for_every_role_without_outside_links() {
         .map(|r| r.path)
         .collect();
     assert!(pages.len() > 40, "{} pages", pages.len());
-    let mut shown: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut shown: std::collections::HashSet<String> = std::collections::HashSet::new();
     for user in [
         "admin",
         "office",
@@ -344,7 +344,53 @@ async fn every_page_renders_for_every_role_without_outside_links() {
         "province.office",
     ] {
         let s = app.login(user).await;
-        for path in &pages {
+        let admin = jinghai_domain::Scope {
+            user_id: 0,
+            role: jinghai_domain::Role::Admin,
+            region_prefix: "33".into(),
+            unit_id: None,
+        };
+        // The user's own risk and patrol plan pages, where they have one.
+        let me = app.get(&s, "/api/v1/me").await.body;
+        let me: serde_json::Value = serde_json::from_str(&me).unwrap();
+        let prefix = me["scope"]["region_prefix"]
+            .as_str()
+            .or_else(|| me["region_prefix"].as_str())
+            .unwrap_or("330206")
+            .to_string();
+        let risk = app
+            .db
+            .store
+            .list_risks(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.region_code.starts_with(&prefix))
+            .map(|r| format!("/risks/{}", r.id));
+        let plan = app
+            .db
+            .store
+            .list_patrol_plans(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.region_code.starts_with(&prefix))
+            .map(|p| format!("/patrols/{}", p.id));
+        let day = jinghai_domain::report::format_day(jinghai_domain::report::day_of(
+            jinghai_workflow::Clock::now(app.clock.as_ref()),
+        ));
+        let behind: Vec<String> = jinghai_workflow::records::Behind::ALL
+            .iter()
+            .map(|b| b.link("330206", day_of_today(&app)))
+            .collect();
+        // Every page of the table, plus the user's own risk and patrol plan
+        // pages and every "records behind" link of the daily report.
+        let mut paths: Vec<String> = pages.iter().map(|p| p.to_string()).collect();
+        paths.extend(risk);
+        paths.extend(plan);
+        paths.extend(behind);
+        paths.push(format!("/daily?day={day}"));
+        for path in &paths {
             let r = app.get(&s, path).await;
             let status = r.status.as_u16();
             assert!(
@@ -353,7 +399,7 @@ async fn every_page_renders_for_every_role_without_outside_links() {
                 &r.body[..r.body.len().min(300)]
             );
             if status == 200 {
-                shown.insert(path);
+                shown.insert(path.clone());
             }
             if r.body.trim_start().starts_with("<!DOCTYPE") || r.body.contains("<html") {
                 assert!(
@@ -363,8 +409,12 @@ async fn every_page_renders_for_every_role_without_outside_links() {
             }
         }
     }
-    let never: Vec<_> = pages.iter().filter(|p| !shown.contains(*p)).collect();
+    let never: Vec<_> = pages.iter().filter(|p| !shown.contains(**p)).collect();
     assert!(never.is_empty(), "no role gets {never:?}");
+}
+
+fn day_of_today(app: &TestApp) -> jinghai_domain::report::Day {
+    jinghai_domain::report::day_of(jinghai_workflow::Clock::now(app.clock.as_ref()))
 }
 
 #[tokio::test]
@@ -466,4 +516,94 @@ async fn alert_desk_filters_counts_and_overdue() {
     );
     let home = app.get(&office, "/").await;
     assert!(home.body.contains("home-alerts-overdue"));
+}
+
+#[tokio::test]
+async fn prefilled_numbers_link_to_their_records_and_a_correction_needs_a_reason() {
+    let app = app().await;
+    let s = app.login("gongan").await;
+    let beilun = app.seeded.regions["330206"];
+    let sheet = app.get(&s, &format!("/api/v1/daily/sheet/{beilun}")).await;
+    assert_eq!(sheet.status.as_u16(), 200, "{}", sheet.body);
+    let v: serde_json::Value = serde_json::from_str(&sheet.body).unwrap();
+    let day = v["day"].as_str().unwrap().to_string();
+    let strike = v["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["section"] == "strike")
+        .unwrap()
+        .clone();
+    let suggestions = strike["suggestions"].as_array().unwrap();
+    let clues = suggestions
+        .iter()
+        .find(|g| g["indicator"] == "cs_clues")
+        .expect("clues are prefilled");
+    let link = clues["records"].as_str().unwrap().to_string();
+    assert_eq!(link, format!("/clues?behind=clues&region=330206&day={day}"));
+    // The link lists exactly the clues counted, as far as the caller sees them.
+    let office = app.login("office").await;
+    let page = app.get(&office, &link).await;
+    assert_eq!(page.status.as_u16(), 200, "{}", page.body);
+    let shown = page.body.matches("data-clue=").count();
+    assert!(page.body.contains("data-testid=\"behind\""));
+    assert_eq!(
+        page.body
+            .split("data-testid=\"behind-count\">")
+            .nth(1)
+            .and_then(|r| r.split('<').next()),
+        Some(shown.to_string().as_str())
+    );
+    let bad = app
+        .get(&office, "/clues?behind=nothing&region=33x&day=2021-13-01")
+        .await;
+    assert_eq!(bad.status.as_u16(), 400);
+    for typed in ["nothing", "33x", "2021-13-01"] {
+        assert!(bad.body.contains(typed), "{typed} named in {}", bad.body);
+    }
+
+    // The records' values, with 搜集线索 one more than counted.
+    let mut values = serde_json::Map::new();
+    for g in suggestions {
+        values.insert(g["indicator"].as_str().unwrap().into(), g["value"].clone());
+    }
+    let counted = clues["value"].as_i64().unwrap();
+    values.insert("cs_clues".into(), serde_json::json!(counted + 1));
+    let body = |reasons: serde_json::Value| {
+        serde_json::json!({"day": day, "section": "strike", "values": values, "notes": "", "reasons": reasons, "submit": true}).to_string()
+    };
+    let url = format!("/api/v1/daily/sheet/{beilun}");
+    let refused = app
+        .call(Some(&s), "POST", &url, &body(serde_json::json!({})), true)
+        .await;
+    assert_eq!(refused.status.as_u16(), 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("reason.cs_clues") && refused.body.contains("搜集线索"),
+        "{}",
+        refused.body
+    );
+    let ok = app
+        .call(
+            Some(&s),
+            "POST",
+            &url,
+            &body(serde_json::json!({"cs_clues": "一条线索当日电话报来，次日补录"})),
+            true,
+        )
+        .await;
+    assert_eq!(ok.status.as_u16(), 200, "{}", ok.body);
+    let after: serde_json::Value =
+        serde_json::from_str(&app.get(&office, &url).await.body).unwrap();
+    let entry = &after["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["section"] == "strike")
+        .unwrap()["entry"];
+    assert_eq!(entry["status"], "submitted");
+    assert_eq!(entry["corrections"][0]["indicator"], "cs_clues");
+    assert_eq!(
+        entry["corrections"][0]["reason"],
+        "一条线索当日电话报来，次日补录"
+    );
 }

@@ -26,6 +26,8 @@ mod sql_impl;
 #[macro_use]
 mod live_map;
 #[macro_use]
+mod risk_places;
+#[macro_use]
 mod registry;
 #[macro_use]
 mod bulletins;
@@ -68,6 +70,7 @@ pub use registry::{
     ImportCounts, NewVessel, PlaceWrite, PortEntryWrite, PortReportWrite, RegistryStore,
     VesselFilter, VesselWrite,
 };
+pub use risk_places::{RiskPlace, RiskPlaceStore};
 pub use scoring::{NewCard, ScoringStore};
 pub use sqlite::SqliteStore;
 
@@ -318,6 +321,7 @@ pub trait Store:
     + IntlStore
     + CasesStore
     + LiveMapStore
+    + RiskPlaceStore
 {
     fn backend(&self) -> Backend;
 

@@ -1322,11 +1322,23 @@ impl crate::reports::Prefill for CasesPrefill {
             .await?
             .indicators()
             .into_iter()
-            .map(|(key, value)| crate::reports::Suggestion {
-                indicator: key.to_string(),
-                value,
-                source_zh: "线索案件记录".into(),
-                source_en: "clue and case records".into(),
+            .map(|(key, value)| {
+                use crate::records::Behind;
+                let behind = match key {
+                    "cs_clues" => Behind::Clues,
+                    "cs_clues_linked" => Behind::LinkedClues,
+                    "cs_cases_filed" => Behind::CasesFiled,
+                    "cs_coercive" => Behind::Coercive,
+                    "cs_prosecution" => Behind::Prosecution,
+                    _ => Behind::Seizures,
+                };
+                crate::reports::Suggestion {
+                    indicator: key.to_string(),
+                    value,
+                    source_zh: "线索案件记录".into(),
+                    source_en: "clue and case records".into(),
+                    link: Some(behind.link(prefix, day)),
+                }
             })
             .collect())
     }

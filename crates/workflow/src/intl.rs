@@ -869,11 +869,21 @@ impl crate::reports::Prefill for IntlPrefill {
         };
         let (calls, crew) = self.store.ship_call_counts(prefix, from, to).await?;
         let violations = self.store.violation_ship_count(prefix, from, to).await?;
+        use crate::records::Behind;
         let s = |key: &str, n: i64, zh: &str, en: &str| crate::reports::Suggestion {
             indicator: key.into(),
             value: n * 1000,
             source_zh: zh.into(),
             source_en: en.into(),
+            link: Some(
+                match key {
+                    "illegal_entrants" => Behind::IllegalEntrants,
+                    "rescue_entrants" => Behind::RescueEntrants,
+                    "ee_inbound_ships" => Behind::ShipViolations,
+                    _ => Behind::ShipCalls,
+                }
+                .link(prefix, day),
+            ),
         };
         Ok(vec![
             s(

@@ -42,6 +42,7 @@ pub mod map;
 pub mod patrols;
 pub mod pdf;
 pub mod picture;
+pub mod records;
 pub mod registry;
 pub mod report_export;
 pub mod reports;

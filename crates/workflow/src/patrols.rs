@@ -319,6 +319,51 @@ impl Patrols {
         })
     }
 
+    /// The plans of the caller's regions whose window overlaps the last
+    /// `days` days (1–31), newest first (at most 100), each with its records
+    /// and coverage: the live map's patrol layer.
+    pub async fn on_map(&self, ctx: &Ctx, days: &str) -> WorkflowResult<Vec<PlanDetail>> {
+        let days = match days.trim() {
+            "" => 7,
+            s => match s.parse::<i64>() {
+                Ok(d) if (1..=31).contains(&d) => d,
+                _ => {
+                    return Err(WorkflowError::invalid(field(
+                        "days",
+                        format!("天数须为 1 到 31 的整数，收到“{s}”"),
+                        format!("days must be a whole number from 1 to 31, not “{s}”"),
+                    )))
+                }
+            },
+        };
+        let to = self.clock.now();
+        let from = to - days * DAY;
+        let mut plans: Vec<PatrolPlan> = self
+            .store
+            .list_patrol_plans(&ctx.scope)
+            .await?
+            .into_iter()
+            .filter(|p| p.starts_at <= to && p.ends_at >= from)
+            .collect();
+        plans.sort_by_key(|p| std::cmp::Reverse((p.starts_at, p.id)));
+        plans.truncate(100);
+        let mut out = Vec::with_capacity(plans.len());
+        for plan in plans {
+            let records = self.store.list_patrol_records(plan.id).await?;
+            out.push(PlanDetail {
+                coverage: coverage(
+                    &plan.zone,
+                    &Self::tracks_in_window(&plan, &records),
+                    plan.sweep_m,
+                ),
+                can_record: Self::can_record(ctx, &plan),
+                records,
+                plan,
+            });
+        }
+        Ok(out)
+    }
+
     async fn record_with_track(
         &self,
         ctx: &Ctx,
@@ -511,12 +556,41 @@ impl Patrols {
         day: Day,
     ) -> WorkflowResult<(Vec<(String, String)>, usize)> {
         let district = self.store.get_region(&ctx.scope, district_id).await?;
+        let (figures, n) = self
+            .figures(&ctx.scope, district.scope_prefix(), day)
+            .await?;
+        Ok((
+            figures
+                .into_iter()
+                .map(|(k, v)| {
+                    let text = if k == "mp_area" {
+                        format!("{}.{:02}", v / 1000, (v % 1000) / 10)
+                    } else {
+                        (v / 1000).to_string()
+                    };
+                    (k.to_string(), text)
+                })
+                .collect(),
+            n,
+        ))
+    }
+
+    /// The 海上巡航 figures (thousandths) of the records under `prefix` that
+    /// started on `day`, and how many records there were.
+    async fn figures(
+        &self,
+        scope: &jinghai_domain::Scope,
+        prefix: &str,
+        day: Day,
+    ) -> WorkflowResult<(Vec<(&'static str, i64)>, usize)> {
         let from = cst_hour(day, 0);
         let records = self
             .store
-            .list_patrol_records_between(&ctx.scope, district.scope_prefix(), from, from + DAY)
+            .list_patrol_records_between(scope, prefix, from, from + DAY)
             .await?;
-        let sum = |f: &dyn Fn(&PatrolRecord) -> i32| records.iter().map(f).sum::<i32>();
+        let sum = |f: &dyn Fn(&PatrolRecord) -> i32| {
+            records.iter().map(|r| i64::from(f(r))).sum::<i64>() * 1000
+        };
         // The area is the union of the day's swaths, per plan (plans may
         // differ in sweep width), so two passes over one stretch count once.
         let mut area = 0.0;
@@ -524,7 +598,7 @@ impl Patrols {
         plan_ids.sort_unstable();
         plan_ids.dedup();
         for id in plan_ids {
-            let plan = self.store.get_patrol_plan(&ctx.scope, id).await?;
+            let plan = self.store.get_patrol_plan(scope, id).await?;
             let tracks: Vec<Vec<TrackPoint>> = records
                 .iter()
                 .filter(|r| r.plan_id == id)
@@ -532,23 +606,16 @@ impl Patrols {
                 .collect();
             area += coverage(&plan.zone, &tracks, plan.sweep_m).patrolled_km2;
         }
+        // Two decimals, as the form keeps the area.
+        let area = (area * 100.0).round() as i64 * 10;
         Ok((
             vec![
-                ("mp_personnel".into(), sum(&|r| r.personnel).to_string()),
-                ("mp_vessels".into(), sum(&|r| r.vessels).to_string()),
-                ("mp_area".into(), format!("{area:.2}")),
-                (
-                    "mp_ships_checked".into(),
-                    sum(&|r| r.ships_checked).to_string(),
-                ),
-                (
-                    "mp_persons_checked".into(),
-                    sum(&|r| r.persons_checked).to_string(),
-                ),
-                (
-                    "mp_ships_seized".into(),
-                    sum(&|r| r.ships_seized).to_string(),
-                ),
+                ("mp_personnel", sum(&|r| r.personnel)),
+                ("mp_vessels", sum(&|r| r.vessels)),
+                ("mp_area", area),
+                ("mp_ships_checked", sum(&|r| r.ships_checked)),
+                ("mp_persons_checked", sum(&|r| r.persons_checked)),
+                ("mp_ships_seized", sum(&|r| r.ships_seized)),
             ],
             records.len(),
         ))
@@ -591,9 +658,50 @@ impl Patrols {
                     section: "maritime_patrol".into(),
                     values,
                     notes: format!("由 {n} 条巡航记录预填"),
+                    reasons: Vec::new(),
                     submit: false,
                 },
             )
             .await
+    }
+}
+
+/// The daily report's 海上巡航 figures from patrol records, as suggestions
+/// linked to the day's plans ([`crate::reports::Prefill`]); nothing is
+/// suggested on a day without patrol records.
+pub struct PatrolsPrefill {
+    patrols: Patrols,
+}
+
+impl PatrolsPrefill {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> PatrolsPrefill {
+        PatrolsPrefill {
+            patrols: Patrols::new(store, clock, Arc::new(NoAisHistory)),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::reports::Prefill for PatrolsPrefill {
+    async fn suggest(
+        &self,
+        prefix: &str,
+        day: Day,
+    ) -> WorkflowResult<Vec<crate::reports::Suggestion>> {
+        let scope = crate::cases::Cases::region_scope(prefix);
+        let (figures, n) = self.patrols.figures(&scope, prefix, day).await?;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        Ok(figures
+            .into_iter()
+            .map(|(key, value)| crate::reports::Suggestion {
+                indicator: key.into(),
+                value,
+                source_zh: format!("巡航管理：当日 {n} 条巡航记录"),
+                source_en: format!("patrols: {n} patrol records that day"),
+                link: Some(crate::records::Behind::Patrols.link(prefix, day)),
+            })
+            .collect())
     }
 }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use jinghai_domain::report::{
-    clean_sea_daily, cst_hour, day_of, format_day, parse_day, parse_value, Day, EntryStatus,
-    FormDef, Milli, ReportEntry, Section,
+    clean_sea_daily, correction_line, cst_hour, day_of, format_day, format_value, parse_day,
+    parse_value, split_corrections, Day, EntryStatus, FormDef, Milli, ReportEntry, Section,
 };
 use jinghai_domain::{FieldError, Region, RegionLevel, Role, WorkingGroup};
 use jinghai_store::{EntryWrite, ReportForm, Store};
@@ -16,8 +16,8 @@ use jinghai_store::{EntryWrite, ReportForm, Store};
 use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 
 /// A value suggested from the records (prefill): the reporter sees it in
-/// the form and confirms or corrects it (a correction's reason goes in the
-/// notes).
+/// the form with a link to the records behind it, and confirms or corrects
+/// it; a submitted value that differs needs a reason ([`SectionInput::reasons`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suggestion {
     pub indicator: String,
@@ -25,6 +25,8 @@ pub struct Suggestion {
     /// Where the number comes from, for the form's hint.
     pub source_zh: String,
     pub source_en: String,
+    /// The list page of the records counted (see [`crate::records::Behind::link`]).
+    pub link: Option<String>,
 }
 
 /// A source of suggested values for a district's day: individual cases and
@@ -114,6 +116,11 @@ pub struct SectionInput {
     /// (indicator key, typed text); empty text is zero.
     pub values: Vec<(String, String)>,
     pub notes: String,
+    /// (indicator key, reason) for values that differ from the records'
+    /// suggestion; required on submit for each such value. Stored as
+    /// correction lines in the entry's notes (see
+    /// [`jinghai_domain::report::correction_line`]).
+    pub reasons: Vec<(String, String)>,
     pub submit: bool,
 }
 
@@ -293,6 +300,7 @@ impl Reports {
             section: section_key,
             values: raw,
             notes,
+            reasons,
             submit,
         } = input;
         let section_key = section_key.as_str();
@@ -368,6 +376,61 @@ impl Reports {
         if !errs.is_empty() {
             return Err(WorkflowError::Invalid(errs));
         }
+        // A value that differs from what the records say needs a reason on
+        // submit (drafts keep what is given); reasons are kept as
+        // correction lines after the reporter's own notes.
+        let suggestions = self.suggestions(district.scope_prefix(), day).await?;
+        let (own_notes, _) = split_corrections(notes);
+        let own_notes: String = own_notes.trim().chars().take(2000).collect();
+        let mut corrections = Vec::new();
+        for g in &suggestions {
+            let Some(i) = section.indicators.iter().find(|i| i.key == g.indicator) else {
+                continue;
+            };
+            let value = values
+                .iter()
+                .find(|(k, _)| *k == i.key)
+                .map(|(_, v)| *v)
+                .unwrap_or(0);
+            if value == g.value {
+                continue;
+            }
+            let reason = reasons
+                .iter()
+                .find(|(k, _)| *k == i.key)
+                .map(|(_, r)| r.trim())
+                .unwrap_or("");
+            if !reason.is_empty() {
+                let reason: String = reason.chars().take(300).collect();
+                corrections.push(correction_line(i, g.value, value, &reason));
+            } else if submit {
+                errs.push(FieldError::new(
+                    format!("reason.{}", i.key),
+                    format!(
+                        "“{}”填报 {}，与系统根据记录预填的 {} 不同：请填写更正理由",
+                        i.zh,
+                        format_value(i, value),
+                        format_value(i, g.value)
+                    ),
+                    format!(
+                        "{}: {} differs from {} counted from the records; give the reason for the correction",
+                        i.en,
+                        format_value(i, value),
+                        format_value(i, g.value)
+                    ),
+                ));
+            }
+        }
+        if !errs.is_empty() {
+            return Err(WorkflowError::Invalid(errs));
+        }
+        let notes: String = if corrections.is_empty() {
+            own_notes
+        } else if own_notes.is_empty() {
+            corrections.join("\n")
+        } else {
+            format!("{own_notes}\n{}", corrections.join("\n"))
+        };
         let existing = self
             .store
             .list_report_entries(&ctx.scope, form.id, day, day)
@@ -390,7 +453,7 @@ impl Reports {
             } else {
                 EntryStatus::Draft
             },
-            notes: notes.trim().chars().take(2000).collect(),
+            notes,
             values,
         };
         Ok(self

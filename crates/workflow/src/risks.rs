@@ -12,7 +12,7 @@ use jinghai_domain::risk::{
 };
 use jinghai_domain::validate::required_text;
 use jinghai_domain::{FieldError, Role};
-use jinghai_store::{NewRisk, RiskPlan, RiskTransition, Store, StoreError};
+use jinghai_store::{NewRisk, RiskPlace, RiskPlan, RiskTransition, Store, StoreError};
 
 use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 
@@ -49,6 +49,8 @@ pub struct RiskDetail {
     pub can_manage: bool,
     /// The caller may report progress, attach evidence and apply for close-out.
     pub can_report: bool,
+    /// The caller may move the risk on the map.
+    pub can_place: bool,
 }
 
 pub struct Risks {
@@ -60,19 +62,59 @@ fn field(f: &str, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
     FieldError::new(f, zh, en)
 }
 
+/// A typed coordinate: empty is none; otherwise a number within ±`range`,
+/// refused with a message that names the coordinate in words.
 fn coordinate(name: &str, s: &str, range: f64) -> Result<Option<f64>, FieldError> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
+    let (zh, en) = if name == "lat" {
+        ("纬度", "latitude")
+    } else {
+        ("经度", "longitude")
+    };
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v.abs() <= range => Ok(Some(v)),
+        Ok(v) if v.is_finite() => Err(field(
+            name,
+            format!("{zh} {s} 超出范围：须在 -{range} 到 {range} 之间"),
+            format!("{en} {s} is out of range: it must be between -{range} and {range}"),
+        )),
         _ => Err(field(
             name,
-            format!("{name} 须为 -{range} 到 {range} 之间的数字"),
-            format!("{name} must be a number between -{range} and {range}"),
+            format!("{zh}须为数字（-{range} 到 {range}），收到“{s}”"),
+            format!("the {en} must be a number from -{range} to {range}, not “{s}”"),
         )),
     }
+}
+
+/// A position as typed: both coordinates or neither, each in range.
+fn position(lat: &str, lon: &str, errs: &mut Vec<FieldError>) -> (Option<f64>, Option<f64>) {
+    let lat = coordinate("lat", lat, 90.0)
+        .map_err(|e| errs.push(e))
+        .ok()
+        .flatten();
+    let lon = coordinate("lon", lon, 180.0)
+        .map_err(|e| errs.push(e))
+        .ok()
+        .flatten();
+    if lat.is_some() != lon.is_some() {
+        errs.push(field(
+            "lon",
+            "经纬度须同时填写（或在地图上点选）",
+            "give both latitude and longitude (or pick the place on the map)",
+        ));
+    }
+    (lat, lon)
+}
+
+/// A risk's place as typed on its page (name and position on the map).
+#[derive(Debug, Clone, Default)]
+pub struct PlaceInput {
+    pub place: String,
+    pub lat: String,
+    pub lon: String,
 }
 
 impl Risks {
@@ -106,6 +148,7 @@ impl Risks {
             attachments: self.store.list_risk_attachments(id).await?,
             can_manage: Self::is_office(ctx) && ctx.scope.covers_region(&risk.region_code),
             can_report: Self::can_report(ctx, &risk),
+            can_place: Self::can_place(ctx, &risk),
             risk,
         })
     }
@@ -122,21 +165,7 @@ impl Risks {
         let place = take(required_text("place", &input.place, 100));
         let description = take(required_text("description", &input.description, 2000));
         let found_by = take(required_text("found_by", &input.found_by, 100));
-        let lat = coordinate("lat", &input.lat, 90.0)
-            .map_err(|e| errs.push(e))
-            .ok()
-            .flatten();
-        let lon = coordinate("lon", &input.lon, 180.0)
-            .map_err(|e| errs.push(e))
-            .ok()
-            .flatten();
-        if lat.is_some() != lon.is_some() {
-            errs.push(field(
-                "lon",
-                "经纬度须同时填写",
-                "give both latitude and longitude",
-            ));
-        }
+        let (lat, lon) = position(&input.lat, &input.lon, &mut errs);
         let category = RiskCategory::parse(input.category.trim());
         if category.is_none() {
             errs.push(field("category", "请选择风险类别", "choose a category"));
@@ -223,6 +252,61 @@ impl Risks {
             .store
             .create_risk(&ctx.actor(), self.clock.now(), &new)
             .await?)
+    }
+
+    /// Whether the caller may move a risk on the map: a writing account
+    /// whose regions cover it, while it is not closed.
+    fn can_place(ctx: &Ctx, r: &RiskItem) -> bool {
+        ctx.user.role.can_write()
+            && ctx.scope.covers_region(&r.region_code)
+            && r.status != RiskStatus::Closed
+    }
+
+    /// Sets a risk's place name and its position (picked on the map or typed).
+    pub async fn set_place(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: &PlaceInput,
+    ) -> WorkflowResult<RiskItem> {
+        let risk = self.store.get_risk(&ctx.scope, id).await?;
+        if !Self::can_place(ctx, &risk) {
+            return Err(WorkflowError::forbidden(
+                "只有辖区内的填报账号可以修改未销号风险的位置",
+                "only a writing account of the risk's region can move a risk that is not closed",
+            ));
+        }
+        let mut errs = Vec::new();
+        let place = required_text("place", &input.place, 100)
+            .map_err(|e| errs.push(e))
+            .ok();
+        let (lat, lon) = position(&input.lat, &input.lon, &mut errs);
+        if !errs.is_empty() {
+            return Err(WorkflowError::Invalid(errs));
+        }
+        let Some(place) = place else {
+            return Err(WorkflowError::NotFound);
+        };
+        Ok(self
+            .store
+            .set_risk_place(
+                &ctx.actor(),
+                self.clock.now(),
+                id,
+                &RiskPlace { place, lat, lon },
+            )
+            .await?)
+    }
+
+    /// The caller's risks for the live map: not closed, with a position.
+    pub async fn on_map(&self, ctx: &Ctx) -> WorkflowResult<Vec<RiskItem>> {
+        Ok(self
+            .store
+            .list_risks(&ctx.scope)
+            .await?
+            .into_iter()
+            .filter(|r| r.status != RiskStatus::Closed && r.lat.is_some() && r.lon.is_some())
+            .collect())
     }
 
     pub async fn plan(&self, ctx: &Ctx, id: i64, input: &PlanInput) -> WorkflowResult<RiskItem> {

@@ -405,20 +405,26 @@ async fn seed_demo_risks(
     let actor = Actor::system("演示数据 demo seed");
     let now = clock.now();
     let today = day_of(now);
-    let risk =
-        |region: &str, place: &str, category, severity, description: &str, found_back: i32| {
-            NewRisk {
-                region_id: seeded.regions[region],
-                place: place.into(),
-                lat: None,
-                lon: None,
+    // Each placed on the map (the live map's 风险点 layer shows them).
+    let risk = |region: &str,
+                place: &str,
+                (lat, lon): (f64, f64),
                 category,
-                description: description.into(),
                 severity,
-                found_by: "“净海”行动排查组".into(),
-                found_on: today - found_back,
-            }
-        };
+                description: &str,
+                found_back: i32| {
+        NewRisk {
+            region_id: seeded.regions[region],
+            place: place.into(),
+            lat: Some(lat),
+            lon: Some(lon),
+            category,
+            description: description.into(),
+            severity,
+            found_by: "“净海”行动排查组".into(),
+            found_on: today - found_back,
+        }
+    };
     let r = store
         .create_risk(
             &actor,
@@ -426,6 +432,7 @@ async fn seed_demo_risks(
             &risk(
                 "330206008",
                 "梅山岛东侧岙口",
+                (29.775, 121.992),
                 RiskCategory::Cove,
                 Severity::High,
                 "岙口无人值守，具备夜间登陆条件",
@@ -456,6 +463,7 @@ async fn seed_demo_risks(
             &risk(
                 "330206009",
                 "白峰峙南冷库",
+                (29.83, 121.99),
                 RiskCategory::ColdStore,
                 Severity::Medium,
                 "冷库进货台账不全，部分冻品无追溯码",
@@ -470,6 +478,7 @@ async fn seed_demo_risks(
             &risk(
                 "330211",
                 "镇海港区散货码头",
+                (29.965, 121.72),
                 RiskCategory::PortDock,
                 Severity::Medium,
                 "码头围网破损",
@@ -1086,6 +1095,7 @@ pub async fn seed_demo_intl(
                 section: "case_handling".into(),
                 values,
                 notes: String::new(),
+                reasons: Vec::new(),
                 submit: true,
             },
         )

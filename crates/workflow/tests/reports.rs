@@ -87,6 +87,7 @@ fn input(
         section: section.into(),
         values: values.to_vec(),
         notes: notes.into(),
+        reasons: Vec::new(),
         submit,
     }
 }

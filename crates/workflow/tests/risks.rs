@@ -6,7 +6,7 @@ use jinghai_domain::report::{cst_hour, parse_day};
 use jinghai_domain::risk::RiskStatus;
 use jinghai_domain::time::DAY;
 use jinghai_workflow::accounts::LoginLimits;
-use jinghai_workflow::risks::{PlanInput, RiskInput, Risks};
+use jinghai_workflow::risks::{PlaceInput, PlanInput, RiskInput, Risks};
 use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
 use jinghai_workflow::{Accounts, Clock, ManualClock, WorkflowError};
 
@@ -204,6 +204,125 @@ async fn story(db: jinghai_store::testkit::TestDb) {
         .find(|x| x.id == r3.id)
         .unwrap();
     assert!(r3.overdue(risks.today()));
+}
+
+/// A risk is placed on the map: a picked or typed position is kept; an
+/// out-of-range or half position is refused naming the coordinate, and
+/// nothing changes; another town cannot move it; the live map's layer lists
+/// the open risks with a position only.
+async fn placed_on_the_map(db: jinghai_store::testkit::TestDb) {
+    let clock = Arc::new(ManualClock::new(cst_hour(
+        parse_day("2021-02-10").unwrap(),
+        9,
+    )));
+    let c: Arc<dyn Clock> = clock.clone();
+    let seeded = seed_demo(&db.store, &c).await.unwrap();
+    let accounts = Accounts::new(db.store.clone(), c.clone(), LoginLimits::default());
+    let risks = Risks::new(db.store.clone(), c);
+    let meishan = accounts
+        .login("meishan", DEMO_PASSWORD, "t")
+        .await
+        .unwrap()
+        .ctx;
+    let baifeng = accounts
+        .login("baifeng", DEMO_PASSWORD, "t")
+        .await
+        .unwrap()
+        .ctx;
+    let leader = accounts
+        .login("leader", DEMO_PASSWORD, "t")
+        .await
+        .unwrap()
+        .ctx;
+    let r = risks
+        .create(
+            &meishan,
+            &RiskInput {
+                region_id: Some(seeded.regions["330206008"]),
+                place: "梅山渔村埠头".into(),
+                category: "fishing_village".into(),
+                description: "夜间有外来人员出入".into(),
+                severity: "medium".into(),
+                found_by: "网格员".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((r.lat, r.lon), (None, None));
+    let on_map = |list: Vec<jinghai_domain::risk::RiskItem>| list.iter().any(|x| x.id == r.id);
+    assert!(
+        !on_map(risks.on_map(&meishan).await.unwrap()),
+        "no position yet"
+    );
+
+    for (lat, lon, field, word) in [
+        ("91", "121.9", "lat", "纬度"),
+        ("29.8", "181", "lon", "经度"),
+        ("北纬29", "121.9", "lat", "纬度"),
+        ("29.8", "", "lon", "经纬度"),
+    ] {
+        let err = risks
+            .set_place(
+                &meishan,
+                r.id,
+                &PlaceInput {
+                    place: "梅山渔村埠头".into(),
+                    lat: lat.into(),
+                    lon: lon.into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        let WorkflowError::Invalid(errs) = err else {
+            panic!("{lat},{lon}: {err:?}")
+        };
+        assert!(
+            errs.iter()
+                .any(|e| e.field == field && e.zh.contains(word) && !e.en.is_empty()),
+            "{lat},{lon}: {errs:?}"
+        );
+    }
+    let place = PlaceInput {
+        place: "梅山渔村东埠头".into(),
+        lat: "29.7731".into(),
+        lon: "121.9876".into(),
+    };
+    assert!(
+        risks.set_place(&baifeng, r.id, &place).await.is_err(),
+        "another town"
+    );
+    assert!(
+        risks.set_place(&leader, r.id, &place).await.is_err(),
+        "read-only"
+    );
+    let unchanged = risks.detail(&meishan, r.id).await.unwrap();
+    assert_eq!(
+        (unchanged.risk.lat, unchanged.risk.place.as_str()),
+        (None, "梅山渔村埠头")
+    );
+    assert!(unchanged.can_place);
+    let moved = risks.set_place(&meishan, r.id, &place).await.unwrap();
+    assert_eq!((moved.lat, moved.lon), (Some(29.7731), Some(121.9876)));
+    assert_eq!(moved.place, "梅山渔村东埠头");
+    assert!(on_map(risks.on_map(&meishan).await.unwrap()));
+    assert!(!on_map(risks.on_map(&baifeng).await.unwrap()), "scoped");
+    assert!(risks
+        .on_map(&meishan)
+        .await
+        .unwrap()
+        .iter()
+        .all(|x| x.lat.is_some() && x.status != RiskStatus::Closed));
+}
+
+#[tokio::test]
+async fn placed_on_the_map_sqlite() {
+    placed_on_the_map(jinghai_store::testkit::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn placed_on_the_map_postgres() {
+    placed_on_the_map(jinghai_store::testkit::postgres().await).await;
 }
 
 #[tokio::test]

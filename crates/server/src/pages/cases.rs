@@ -117,8 +117,13 @@ fn answer_form(lang: Lang, auth: &Auth, h: &Handover) -> Markup {
 
 // --- clue list and intake ---
 
-pub async fn list(State(s): State<AppState>, auth: Auth) -> PageResult {
-    Ok(list_page(&s, &auth, None, &ClueInput::default())
+pub async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    axum::extract::Query(bq): axum::extract::Query<super::BehindQuery>,
+) -> PageResult {
+    let behind = super::behind(&s, &auth, &bq).await?;
+    Ok(list_page(&s, &auth, None, &ClueInput::default(), &behind)
         .await?
         .into_response())
 }
@@ -128,6 +133,7 @@ async fn list_page(
     auth: &Auth,
     err: Option<&WorkflowError>,
     typed: &ClueInput,
+    behind: &Option<super::Behind>,
 ) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let clues = s
@@ -167,6 +173,7 @@ async fn list_page(
         "nav.clues",
         html! {
             h1 { (lang.pick("线索", "Clues")) }
+            (super::behind_banner(lang, behind))
             p { a href="/cases" { (lang.pick("案件", "Cases")) } " · " a href="/handovers" { (lang.pick("移交签收", "Hand-overs")) } " · " a href="/tips" { (lang.pick("举报", "Tips")) } }
             (error_box(lang, err))
             @if auth.ctx.user.role.can_write() {
@@ -191,7 +198,7 @@ async fn list_page(
             }
             table data-testid="clues" {
                 tr { th { "#" } th { (lang.pick("摘要", "Summary")) } th { (lang.pick("来源", "Source")) } th { (lang.pick("发生时间", "When")) } th { (lang.pick("密级", "Level")) } th { (lang.pick("持有单位", "Held by")) } th { (lang.pick("状态", "Status")) } }
-                @for c in &clues {
+                @for c in clues.iter().filter(|c| super::Behind::keeps(behind, c.id)) {
                     tr data-clue=(c.id) {
                         td { a href=(format!("/clues/{}", c.id)) { (c.id) } }
                         td { a href=(format!("/clues/{}", c.id)) { (c.summary) } }
@@ -230,7 +237,7 @@ pub async fn create(State(s): State<AppState>, form: SignedForm) -> PageResult {
         auth,
         r,
         |(c, _)| format!("/clues/{}?saved=1", c.id),
-        |e| async move { list_page(&s, auth, Some(&e), &input).await },
+        |e| async move { list_page(&s, auth, Some(&e), &input, &None).await },
     )
     .await
 }
@@ -606,14 +613,20 @@ pub async fn graph(State(s): State<AppState>, auth: Auth, PathId(id): PathId) ->
 
 // --- cases ---
 
-pub async fn cases(State(s): State<AppState>, auth: Auth) -> PageResult {
-    Ok(cases_page(&s, &auth, None).await?.into_response())
+pub async fn cases(
+    State(s): State<AppState>,
+    auth: Auth,
+    axum::extract::Query(bq): axum::extract::Query<super::BehindQuery>,
+) -> PageResult {
+    let behind = super::behind(&s, &auth, &bq).await?;
+    Ok(cases_page(&s, &auth, None, &behind).await?.into_response())
 }
 
 async fn cases_page(
     s: &AppState,
     auth: &Auth,
     err: Option<&WorkflowError>,
+    behind: &Option<super::Behind>,
 ) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let list = s
@@ -629,11 +642,12 @@ async fn cases_page(
         "nav.cases",
         html! {
             h1 { (lang.pick("案件", "Cases")) }
+            (super::behind_banner(lang, behind))
             p { (lang.pick("线索查证属实后，在线索页面立案。", "Cases are filed from a verified clue's page.")) " " a href="/clues" { (lang.pick("线索", "Clues")) } }
             (error_box(lang, err))
             table data-testid="cases" {
                 tr { th { "#" } th { (lang.pick("案件编号", "Number")) } th { (lang.pick("案件名称", "Title")) } th { (lang.pick("立案日期", "Filed")) } th { (lang.pick("持有单位", "Held by")) } th { (lang.pick("状态", "Status")) } }
-                @for k in &list {
+                @for k in list.iter().filter(|k| super::Behind::keeps(behind, k.id)) {
                     tr data-case=(k.id) {
                         td { a href=(format!("/cases/{}", k.id)) { (k.id) } }
                         td { (k.case_no) }
@@ -695,7 +709,7 @@ pub async fn file_case(State(s): State<AppState>, form: SignedForm) -> PageResul
                 auth,
                 r,
                 |k: &Case| format!("/cases/{}?saved=1", k.id),
-                |e| async move { cases_page(&s, auth, Some(&e)).await },
+                |e| async move { cases_page(&s, auth, Some(&e), &None).await },
             )
             .await
         }

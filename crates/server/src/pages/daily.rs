@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use jinghai_domain::report::{format_day, format_value, parse_day, Day, EntryStatus, Milli};
+use jinghai_domain::report::{
+    format_day, format_value, parse_day, split_corrections, Day, EntryStatus, Milli,
+    CORRECTION_MARK,
+};
 use jinghai_domain::time::format_local_minutes;
 use jinghai_domain::{FieldError, Lang, Region, RegionLevel};
 use jinghai_workflow::reports::{DaySheet, Rollup, SectionInput};
@@ -161,6 +164,7 @@ async fn render_sheet(
                     @let status = v.entry.as_ref().map(|e| e.status);
                     @let editable = v.can_edit && matches!(status, None | Some(EntryStatus::Draft) | Some(EntryStatus::Returned));
                     @let typed = failed.filter(|(k, _)| *k == v.section.key).map(|(_, f)| f);
+                    @let (own_notes, saved_reasons) = v.entry.as_ref().map(|e| split_corrections(&e.notes)).unwrap_or_default();
                     section.report data-section=(v.section.key) data-status=(status.map(|s| s.as_str()).unwrap_or("none")) {
                         h2 { (lang.pick(&v.section.zh, &v.section.en)) }
                         p.meta {
@@ -185,12 +189,18 @@ async fn render_sheet(
                                             @let current = typed.and_then(|f| f.get(&i.key).cloned()).or_else(|| v.entry.as_ref().map(|e| format_value(i, e.value(&i.key)))).or_else(|| suggested.map(|g| format_value(i, g.value))).unwrap_or_default();
                                             input name=(format!("v.{}", i.key)) value=(current) inputmode="decimal" size="8";
                                             @if let Some(g) = suggested {
-                                                small.prefill data-prefill=(i.key) title=(lang.pick(&g.source_zh, &g.source_en)) { (lang.pick("系统预填 ", "prefilled ")) (format_value(i, g.value)) (lang.pick("，请核对", ", please confirm")) }
+                                                small.prefill data-prefill=(i.key) title=(lang.pick(&g.source_zh, &g.source_en)) {
+                                                    (lang.pick("系统预填 ", "prefilled ")) (format_value(i, g.value)) (lang.pick("，请核对", ", please confirm"))
+                                                    @if let Some(link) = &g.link { " · " a href=(link) data-records=(i.key) target="_blank" { (t(lang, "daily.prefill.records")) } }
+                                                }
+                                                @let reason_key = format!("r.{}", i.key);
+                                                @let reason = typed.and_then(|f| f.get(&reason_key).cloned()).or_else(|| saved_reasons.iter().find(|(k, _)| *k == i.key).map(|(_, r)| r.clone())).unwrap_or_default();
+                                                input.reason name=(reason_key) value=(reason) placeholder=(t(lang, "daily.prefill.reason")) title=(t(lang, "daily.prefill.reason")) size="16";
                                             }
                                         }
                                     }
                                 }
-                                label.wide { (lang.pick("备注（更正预填数字请说明理由）", "Notes (give a reason when correcting prefilled numbers)")) textarea name="notes" rows="2" { (typed.and_then(|f| f.get("notes").cloned()).or_else(|| v.entry.as_ref().map(|e| e.notes.clone())).unwrap_or_default()) } }
+                                label.wide { (lang.pick("备注", "Notes")) textarea name="notes" rows="2" { (typed.and_then(|f| f.get("notes").cloned()).unwrap_or_else(|| own_notes.clone())) } }
                                 button type="submit" name="action" value="draft" { (lang.pick("保存草稿", "Save draft")) }
                                 button type="submit" name="action" value="submit" { (lang.pick("报送", "Submit")) }
                             }
@@ -200,6 +210,13 @@ async fn render_sheet(
                                 tr { @for i in &v.section.indicators {
                                     td { @if i.cumulative_of.is_some() { (format_value(i, cumulative.get(i.key.as_str()).copied().unwrap_or(0))) } @else { (v.entry.as_ref().map(|e| format_value(i, e.value(&i.key))).unwrap_or_else(|| "—".into())) } }
                                 } }
+                            }
+                        }
+                        @if !editable && !own_notes.is_empty() { p.notes data-testid="notes" { (lang.pick("备注：", "Notes: ")) (own_notes) } }
+                        @if !saved_reasons.is_empty() {
+                            div.corrections data-testid="corrections" {
+                                b { (t(lang, "daily.corrections")) }
+                                ul { @for line in v.entry.as_ref().map(|e| e.notes.lines().filter(|l| l.starts_with(CORRECTION_MARK)).map(|l| l.trim_start_matches(CORRECTION_MARK).to_string()).collect::<Vec<_>>()).unwrap_or_default() { li { (line) } } }
                             }
                         }
                         @if let Some(e) = &v.entry {
@@ -246,6 +263,11 @@ pub async fn save(
         section: section.clone(),
         values,
         notes: form.get("notes").into(),
+        reasons: form
+            .fields
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("r.").map(|k| (k.to_string(), v.clone())))
+            .collect(),
         submit: form.get("action") == "submit",
     };
     let result = s.reports.save(&auth.ctx, &input).await;

@@ -35,12 +35,23 @@ pub fn deadline_badge(lang: Lang, d: &jinghai_domain::duty::Deadline, now: i64) 
     }
 }
 
-pub async fn list(State(s): State<AppState>, auth: Auth, Query(q): Query<Saved>) -> PageResult {
-    Ok(
-        list_page(&s, &auth, q.saved.is_some(), None, &CaseInput::default())
-            .await?
-            .into_response(),
+pub async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<Saved>,
+    Query(bq): Query<super::BehindQuery>,
+) -> PageResult {
+    let behind = super::behind(&s, &auth, &bq).await?;
+    Ok(list_page_behind(
+        &s,
+        &auth,
+        q.saved.is_some(),
+        None,
+        &CaseInput::default(),
+        &behind,
     )
+    .await?
+    .into_response())
 }
 
 async fn list_page(
@@ -49,6 +60,17 @@ async fn list_page(
     saved: bool,
     err: Option<&WorkflowError>,
     typed: &CaseInput,
+) -> Result<Markup, ApiError> {
+    list_page_behind(s, auth, saved, err, typed, &None).await
+}
+
+async fn list_page_behind(
+    s: &AppState,
+    auth: &Auth,
+    saved: bool,
+    err: Option<&WorkflowError>,
+    typed: &CaseInput,
+    behind: &Option<super::Behind>,
 ) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let rows = s
@@ -71,6 +93,7 @@ async fn list_page(
         "nav.individual",
         html! {
             h1 { (t(lang, "nav.individual")) }
+            (super::behind_banner(lang, behind))
             p.meta { (lang.pick("非法入境人员、走私人员、海上求助入境人员：第一时间报区工作组，重大事项 24 小时内报省；健康检查、医学诊断、专车转运、隔离、诊治，集中隔离 ", "Illegal entrants, smugglers, sea-rescue entrants: first report to the district at once, major matters to the province within 24 h; health check, diagnosis, transfer, isolation, treatment, then closed-loop quarantine of ")) (s.individual.rules().days) (lang.pick(" 天，2 次核酸、1 次血清检测阴性后放行。", " days with 2 nucleic-acid and 1 serum test before release.")) }
             @if saved { div.saved role="status" data-testid="saved" { (t(lang, "common.saved")) } }
             (error_box(lang, err))
@@ -99,7 +122,7 @@ async fn list_page(
             }
             table data-testid="cases" {
                 tr { th { "#" } th { (lang.pick("类别", "Kind")) } th { (lang.pick("发现时间", "Found")) } th { (lang.pick("地点", "Place")) } th { (lang.pick("人数", "Persons")) } th { (lang.pick("下一环节", "Next")) } th { (lang.pick("状态", "Status")) } }
-                @for r in &rows {
+                @for r in rows.iter().filter(|r| super::Behind::keeps(behind, r.case.id)) {
                     tr data-case=(r.case.id) {
                         td { a href=(format!("/individual/{}", r.case.id)) { (r.case.id) } }
                         td { (r.case.kind.name(lang)) }

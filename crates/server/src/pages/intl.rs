@@ -101,12 +101,34 @@ pub fn range(
     Ok((from, to))
 }
 
-pub async fn list(State(s): State<AppState>, auth: Auth, Query(q): Query<ListQuery>) -> PageResult {
-    Ok(
-        list_page(&s, &auth, &q, None, &ShipCallInput::default(), None)
-            .await?
-            .into_response(),
+pub async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    Query(q): Query<ListQuery>,
+    Query(bq): Query<super::BehindQuery>,
+) -> PageResult {
+    let behind = super::behind(&s, &auth, &bq).await?;
+    // The records behind a number: ships arriving that day, or with a
+    // violation that day (arrived up to 60 days before).
+    let q = match &behind {
+        Some(b) => ListQuery {
+            from: Some(format_day(b.filter.day - 60)),
+            to: Some(format_day(b.filter.day)),
+            saved: q.saved.clone(),
+        },
+        None => q,
+    };
+    Ok(list_page_behind(
+        &s,
+        &auth,
+        &q,
+        None,
+        &ShipCallInput::default(),
+        None,
+        &behind,
     )
+    .await?
+    .into_response())
 }
 
 async fn list_page(
@@ -116,6 +138,18 @@ async fn list_page(
     err: Option<&WorkflowError>,
     typed: &ShipCallInput,
     import_errors: Option<&[jinghai_domain::intl::LineError]>,
+) -> Result<Markup, ApiError> {
+    list_page_behind(s, auth, q, err, typed, import_errors, &None).await
+}
+
+async fn list_page_behind(
+    s: &AppState,
+    auth: &Auth,
+    q: &ListQuery,
+    err: Option<&WorkflowError>,
+    typed: &ShipCallInput,
+    import_errors: Option<&[jinghai_domain::intl::LineError]>,
+    behind: &Option<super::Behind>,
 ) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let (from, to) = range(s, q.from.as_deref(), q.to.as_deref()).map_err(|e| auth.err(e))?;
@@ -142,6 +176,7 @@ async fn list_page(
         "nav.intl",
         html! {
             h1 { (t(lang, "nav.intl")) }
+            (super::behind_banner(lang, behind))
             p.meta { (lang.pick("边检每日报送入境船舶（船名、船籍、航线、船员名单）；抵港维修外轮、远洋渔船、换班货船、外贸转内贸船舶、境外换班不足14天的船舶须全员核酸检测，结果全部阴性前系统禁止作业。", "The border inspection's daily inbound list; ships in for repair, ocean fishing vessels, crew-change cargo ships, foreign-to-domestic trade ships and ships whose crew changed abroad under 14 days ago are tested whole-crew, and work is blocked until every result is negative.")) }
             @if q.saved.is_some() { div.saved role="status" data-testid="saved" { (t(lang, "common.saved")) } }
             (error_box(lang, err))
@@ -191,7 +226,7 @@ async fn list_page(
             }
             table data-testid="ships" {
                 tr { th { (lang.pick("抵港", "Arrival")) } th { (lang.pick("船名", "Ship")) } th { "IMO / MMSI" } th { (lang.pick("船旗", "Flag")) } th { (lang.pick("泊位", "Berth")) } th { (lang.pick("检测类别", "Testing categories")) } th { (lang.pick("船员", "Crew")) } th { (lang.pick("作业", "Work")) } }
-                @for r in &rows {
+                @for r in rows.iter().filter(|r| super::Behind::keeps(behind, r.call.id)) {
                     tr data-ship=(r.call.id) {
                         td { (format_local_minutes(r.call.arrival_at)) }
                         td { a href=(format!("/intl/{}", r.call.id)) { (r.call.ship_name) } }

@@ -221,6 +221,65 @@ where
     }
 }
 
+/// The `?behind=&region=&day=` filter of a list page: the records behind a
+/// prefilled number of the daily report (see `jinghai_workflow::records`).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct BehindQuery {
+    pub behind: Option<String>,
+    pub region: Option<String>,
+    pub day: Option<String>,
+}
+
+/// The filter a list page was opened with, and the ids of the records it
+/// keeps (those the caller may see).
+pub struct Behind {
+    pub filter: jinghai_workflow::records::BehindFilter,
+    pub ids: std::collections::HashSet<i64>,
+}
+
+impl Behind {
+    pub fn keeps(this: &Option<Behind>, id: i64) -> bool {
+        this.as_ref().is_none_or(|b| b.ids.contains(&id))
+    }
+}
+
+pub async fn behind(
+    s: &crate::AppState,
+    auth: &Auth,
+    q: &BehindQuery,
+) -> Result<Option<Behind>, ApiError> {
+    let Some(filter) = jinghai_workflow::records::BehindFilter::parse(
+        q.behind.as_deref(),
+        q.region.as_deref(),
+        q.day.as_deref(),
+    )
+    .map_err(|e| auth.err(e))?
+    else {
+        return Ok(None);
+    };
+    let ids = s
+        .records
+        .ids(&auth.ctx, &filter)
+        .await
+        .map_err(|e| auth.err(e))?;
+    Ok(Some(Behind { filter, ids }))
+}
+
+/// The line above a filtered list: what it shows, how many, and a way back.
+pub fn behind_banner(lang: Lang, b: &Option<Behind>) -> Markup {
+    html! {
+        @if let Some(b) = b {
+            @let (zh, en) = b.filter.behind.names();
+            p.notice data-testid="behind" data-behind=(b.filter.behind.as_str()) {
+                (t(lang, "filter.active")) "：" (lang.pick(zh, en)) " · "
+                (b.filter.region_prefix) " · " (jinghai_domain::report::format_day(b.filter.day))
+                " · " span data-testid="behind-count" { (b.ids.len()) } " · "
+                a href=(b.filter.behind.page()) { (t(lang, "filter.clear")) }
+            }
+        }
+    }
+}
+
 /// Field errors shown above a form.
 pub fn error_box(lang: Lang, err: Option<&WorkflowError>) -> Markup {
     html! {

@@ -21,14 +21,30 @@ use crate::AppState;
 
 type PageResult = Result<Response, ApiError>;
 
-pub async fn list(State(s): State<AppState>, auth: Auth) -> PageResult {
-    Ok(list_page(&s, &auth, None).await?.into_response())
+pub async fn list(
+    State(s): State<AppState>,
+    auth: Auth,
+    axum::extract::Query(bq): axum::extract::Query<super::BehindQuery>,
+) -> PageResult {
+    let behind = super::behind(&s, &auth, &bq).await?;
+    Ok(list_page_behind(&s, &auth, None, &behind)
+        .await?
+        .into_response())
 }
 
 async fn list_page(
     s: &AppState,
     auth: &Auth,
     err: Option<&WorkflowError>,
+) -> Result<Markup, ApiError> {
+    list_page_behind(s, auth, err, &None).await
+}
+
+async fn list_page_behind(
+    s: &AppState,
+    auth: &Auth,
+    err: Option<&WorkflowError>,
+    behind: &Option<super::Behind>,
 ) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let e = |e| auth.err(e);
@@ -68,6 +84,7 @@ async fn list_page(
         "nav.patrols",
         html! {
             h1 { (t(lang, "nav.patrols")) }
+            (super::behind_banner(lang, behind))
             (error_box(lang, err))
             @if auth.ctx.user.role.can_write() {
                 details.panel open[err.is_some()] {
@@ -100,7 +117,7 @@ async fn list_page(
             }
             table data-testid="plans" {
                 tr { th { "#" } th { (lang.pick("名称", "Name")) } th { (lang.pick("时段", "Window")) } th { (lang.pick("单位", "Unit")) } th { (lang.pick("船艇", "Vessels")) } th { (lang.pick("人数", "Personnel")) } }
-                @for p in &plans {
+                @for p in plans.iter().filter(|p| super::Behind::keeps(behind, p.id)) {
                     tr data-plan=(p.id) {
                         td { a href=(format!("/patrols/{}", p.id)) { (p.id) } }
                         td { a href=(format!("/patrols/{}", p.id)) { (p.name) } }
@@ -306,6 +323,36 @@ pub async fn prefill(
     }
 }
 
+/// A plan's zone, each track and its blind spots as GeoJSON Features (each
+/// names its plan, so the live map can link to it).
+pub fn coverage_features(d: &jinghai_workflow::patrols::PlanDetail) -> Vec<serde_json::Value> {
+    let plan = json!({"plan_id": d.plan.id, "plan": d.plan.name});
+    let props = |extra: serde_json::Value| {
+        let mut p = plan.clone();
+        if let (Some(p), serde_json::Value::Object(e)) = (p.as_object_mut(), extra) {
+            p.extend(e);
+        }
+        p
+    };
+    let mut zone = d.plan.zone.clone();
+    if let Some(first) = zone.first().copied() {
+        zone.push(first);
+    }
+    let c = &d.coverage;
+    let mut features = vec![
+        json!({"type": "Feature", "properties": props(json!({"kind": "zone", "name": d.plan.name, "ratio": c.ratio, "zone_km2": c.zone_km2, "patrolled_km2": c.patrolled_km2, "blind_spots": c.blind_spots.len()})), "geometry": {"type": "Polygon", "coordinates": [zone]}}),
+    ];
+    for r in &d.records {
+        let line: Vec<[f64; 2]> = r.track.iter().map(|p| [p.lon, p.lat]).collect();
+        features.push(json!({"type": "Feature", "properties": props(json!({"kind": "track", "vessel": r.vessel, "record_id": r.id})), "geometry": {"type": "LineString", "coordinates": line}}));
+    }
+    if !c.blind_spots.is_empty() {
+        let polys: Vec<_> = c.blind_spots.iter().map(|r| vec![r.clone()]).collect();
+        features.push(json!({"type": "Feature", "properties": props(json!({"kind": "blind_spots", "count": c.blind_spots.len(), "km2": c.zone_km2 - c.covered_km2})), "geometry": {"type": "MultiPolygon", "coordinates": polys}}));
+    }
+    features
+}
+
 /// GeoJSON of a plan: the zone, each track, and the blind spots.
 pub async fn api_coverage(State(s): State<AppState>, auth: Auth, PathId(id): PathId) -> PageResult {
     let d = s
@@ -313,30 +360,10 @@ pub async fn api_coverage(State(s): State<AppState>, auth: Auth, PathId(id): Pat
         .detail(&auth.ctx, id)
         .await
         .map_err(|e| auth.err(e))?;
-    let mut zone = d.plan.zone.clone();
-    if let Some(first) = zone.first().copied() {
-        zone.push(first);
-    }
-    let mut features = vec![
-        json!({"type": "Feature", "properties": {"kind": "zone", "name": d.plan.name}, "geometry": {"type": "Polygon", "coordinates": [zone]}}),
-    ];
-    for r in &d.records {
-        let line: Vec<[f64; 2]> = r.track.iter().map(|p| [p.lon, p.lat]).collect();
-        features.push(json!({"type": "Feature", "properties": {"kind": "track", "vessel": r.vessel, "record_id": r.id}, "geometry": {"type": "LineString", "coordinates": line}}));
-    }
-    if !d.coverage.blind_spots.is_empty() {
-        let polys: Vec<_> = d
-            .coverage
-            .blind_spots
-            .iter()
-            .map(|r| vec![r.clone()])
-            .collect();
-        features.push(json!({"type": "Feature", "properties": {"kind": "blind_spots"}, "geometry": {"type": "MultiPolygon", "coordinates": polys}}));
-    }
     let c = &d.coverage;
     Ok(Json(json!({
         "type": "FeatureCollection",
-        "features": features,
+        "features": coverage_features(&d),
         "coverage": {"zone_km2": c.zone_km2, "patrolled_km2": c.patrolled_km2, "covered_km2": c.covered_km2, "ratio": c.ratio, "blind_spots": c.blind_spots.len(), "cell_m": c.cell_m},
     }))
     .into_response())

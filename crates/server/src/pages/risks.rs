@@ -9,7 +9,7 @@ use jinghai_domain::report::format_day;
 use jinghai_domain::risk::{RiskCategory, RiskItem, RiskStatus, Severity};
 use jinghai_domain::time::format_local_minutes;
 use jinghai_domain::Lang;
-use jinghai_workflow::risks::{PlanInput, RiskInput};
+use jinghai_workflow::risks::{PlaceInput, PlanInput, RiskInput};
 use jinghai_workflow::WorkflowError;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -35,6 +35,33 @@ fn status_badge(lang: Lang, r: &RiskItem, today: i32) -> Markup {
         @if r.overdue(today) { " " span.late data-flag="overdue" { (lang.pick("逾期", "overdue")) } }
         @if r.update_missing(today) { " " span.late data-flag="no-update" { (lang.pick("本周未报进展", "no update this week")) } }
     }
+}
+
+/// Leaflet and the risk map script, loaded from the binary.
+fn map_assets() -> Markup {
+    html! {
+        link rel="stylesheet" href="/assets/vendor/leaflet.css";
+        script src="/assets/vendor/leaflet.js" {}
+        script src="/assets/risk.js" defer {}
+    }
+}
+
+/// The map picker inside a form: a click sets the latitude and longitude
+/// fields; typed values move the marker (`assets/risk.js`).
+fn picker(lang: Lang, form: &str, lat: &str, lon: &str) -> Markup {
+    html! {
+        div.wide {
+            p { small { (t(lang, "risk.map.hint")) } }
+            div.riskmap data-risk-map data-testid="risk-map" data-form=(form) data-lat0=(lat) data-lon0=(lon) style="height:300px;border:1px solid #c9d3dd" {}
+            div.errors role="alert" data-testid="pick-error" hidden {}
+        }
+        label { (t(lang, "risk.lat")) input name="lat" value=(lat) size="10" inputmode="decimal"; }
+        label { (t(lang, "risk.lon")) input name="lon" value=(lon) size="10" inputmode="decimal"; }
+    }
+}
+
+fn coordinate_text(v: Option<f64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
 }
 
 async fn unit_options(s: &AppState, auth: &Auth) -> Result<Vec<(String, String)>, ApiError> {
@@ -119,6 +146,7 @@ async fn list_page(
         t(lang, "nav.risks"),
         "nav.risks",
         html! {
+            (map_assets())
             h1 { (t(lang, "nav.risks")) }
             @if q.saved.is_some() { div.saved role="status" data-testid="saved" { (t(lang, "common.saved")) } }
             (error_box(lang, err))
@@ -139,8 +167,7 @@ async fn list_page(
                         label { (lang.pick("地点", "Place")) input name="place" value=(typed.place) size="24"; }
                         label { (lang.pick("类别", "Category")) (select("category", &categories, &typed.category, None)) }
                         label { (lang.pick("风险等级", "Severity")) (select("severity", &severities, &typed.severity, None)) }
-                        label { (lang.pick("纬度", "Latitude")) input name="lat" value=(typed.lat) size="8"; }
-                        label { (lang.pick("经度", "Longitude")) input name="lon" value=(typed.lon) size="8"; }
+                        (picker(lang, "form[data-testid=risk-form]", &typed.lat, &typed.lon))
                         label { (lang.pick("发现人/单位", "Found by")) input name="found_by" value=(typed.found_by); }
                         label { (lang.pick("发现日期", "Found on")) input type="date" name="found_on" value=(typed.found_on); }
                         label.wide { (lang.pick("风险描述", "Description")) textarea name="description" rows="2" { (typed.description) } }
@@ -200,7 +227,7 @@ pub async fn detail(
     PathId(id): PathId,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    Ok(detail_page(&s, &auth, id, q.saved.is_some(), None)
+    Ok(detail_page(&s, &auth, id, q.saved.is_some(), None, None)
         .await?
         .into_response())
 }
@@ -211,6 +238,7 @@ async fn detail_page(
     id: i64,
     saved: bool,
     err: Option<&WorkflowError>,
+    typed_place: Option<&PlaceInput>,
 ) -> Result<Markup, ApiError> {
     let lang = auth.lang;
     let d = s
@@ -238,13 +266,30 @@ async fn detail_page(
             (error_box(lang, err))
             table.kv data-testid="risk" {
                 tr { th { (lang.pick("类别", "Category")) } td { (lang.pick(r.category.zh(), r.category.en())) } th { (lang.pick("等级", "Severity")) } td { (lang.pick(r.severity.zh(), r.severity.en())) } }
-                tr { th { (lang.pick("发现", "Found")) } td { (r.found_by) " · " (format_day(r.found_on)) } th { (lang.pick("位置", "Position")) } td { @if let (Some(lat), Some(lon)) = (r.lat, r.lon) { (format!("{lat:.5}, {lon:.5}")) } } }
+                tr { th { (lang.pick("发现", "Found")) } td { (r.found_by) " · " (format_day(r.found_on)) } th { (lang.pick("位置", "Position")) } td data-testid="risk-position" { @if let (Some(lat), Some(lon)) = (r.lat, r.lon) { (format!("{lat:.5}, {lon:.5}")) } @else { (t(lang, "risk.map.none")) } } }
                 tr { th { (lang.pick("描述", "Description")) } td colspan="3" { (r.description) } }
                 tr { th { (lang.pick("整改措施", "Measure")) } td colspan="3" { (r.measure) } }
                 tr { th { (lang.pick("责任单位", "Unit")) } td { (unit_name) } th { (lang.pick("责任人", "Person")) } td { (r.responsible_person) } }
                 tr { th { (lang.pick("整改时限", "Deadline")) } td { (r.deadline.map(format_day).unwrap_or_default()) } th { (lang.pick("销号日期", "Closed on")) } td { (r.closed_on.map(format_day).unwrap_or_default()) } }
                 @if !r.evidence.is_empty() { tr { th { (lang.pick("整改情况", "Evidence")) } td colspan="3" { (r.evidence) } } }
                 @if !r.check_comment.is_empty() { tr { th { (lang.pick("验收意见", "Check")) } td colspan="3" { (r.check_comment) } } }
+            }
+            h2 { (t(lang, "risk.place.title")) }
+            (map_assets())
+            @if d.can_place {
+                form.grid method="post" action=(format!("/risks/{}/place", r.id)) data-testid="place-form" {
+                    (csrf_field(auth))
+                    label { (lang.pick("地点", "Place")) input name="place" value=(typed_place.map(|p| p.place.clone()).unwrap_or_else(|| r.place.clone())) size="24"; }
+                    (picker(lang, "form[data-testid=place-form]",
+                        &typed_place.map(|p| p.lat.clone()).unwrap_or_else(|| coordinate_text(r.lat)),
+                        &typed_place.map(|p| p.lon.clone()).unwrap_or_else(|| coordinate_text(r.lon))))
+                    button type="submit" { (t(lang, "risk.place.save")) }
+                }
+            } @else if r.lat.is_some() {
+                div.riskmap data-risk-map data-testid="risk-map" data-lat0=(coordinate_text(r.lat)) data-lon0=(coordinate_text(r.lon)) style="height:300px;border:1px solid #c9d3dd" {}
+            }
+            @if r.lat.is_some() && r.status != RiskStatus::Closed {
+                p { a href="/map" data-testid="risk-live-map" { (t(lang, "risk.on_live_map")) } }
             }
             @if d.can_manage && r.status != RiskStatus::Closed {
                 h2 { (lang.pick("整改措施与责任", "Plan and responsibility")) }
@@ -304,7 +349,7 @@ async fn after<T>(
         auth,
         result,
         |_| format!("/risks/{id}?saved=1"),
-        |e| async move { detail_page(s, auth, id, false, Some(&e)).await },
+        |e| async move { detail_page(s, auth, id, false, Some(&e), None).await },
     )
     .await
 }
@@ -319,6 +364,24 @@ pub async fn plan(State(s): State<AppState>, PathId(id): PathId, form: SignedFor
     };
     let r = s.risks.plan(&auth.ctx, id, &input).await;
     after(&s, auth, id, r).await
+}
+
+/// Moves the risk on the map (place name and position).
+pub async fn place(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
+    let auth = &form.auth;
+    let input = PlaceInput {
+        place: form.get("place").into(),
+        lat: form.get("lat").into(),
+        lon: form.get("lon").into(),
+    };
+    let r = s.risks.set_place(&auth.ctx, id, &input).await;
+    super::form_outcome(
+        auth,
+        r,
+        |_| format!("/risks/{id}?saved=1"),
+        |e| async move { detail_page(&s, auth, id, false, Some(&e), Some(&input)).await },
+    )
+    .await
 }
 
 pub async fn update(State(s): State<AppState>, PathId(id): PathId, form: SignedForm) -> PageResult {
