@@ -148,6 +148,12 @@ impl AppState {
             admin: Admin::new(store.clone(), clock.clone()),
             reports: Reports::new(store.clone(), clock.clone())
                 .with_prefill(Arc::new(IntlPrefill::new(store.clone())))
+                .with_prefill(Arc::new(jinghai_workflow::registry::RegistryPrefill::new(
+                    store.clone(),
+                )))
+                .with_prefill(Arc::new(jinghai_workflow::alerts::AlertsPrefill::new(
+                    store.clone(),
+                )))
                 .with_prefill(Arc::new(jinghai_workflow::cases::CasesPrefill::new(
                     store.clone(),
                     clock.clone(),

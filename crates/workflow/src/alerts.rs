@@ -205,3 +205,58 @@ impl Alerts {
             .await?)
     }
 }
+
+/// The daily report's 出入境监管 "abnormal inbound ships" from the engine:
+/// the distinct vessels of the district's `unreported_port_entry` alerts
+/// (a fishing vessel entering a fishing port without an arrival report)
+/// that began that day. Nothing is suggested on a day without one. Abnormal
+/// outbound ships and containers have no engine rule and stay typed.
+pub struct AlertsPrefill {
+    store: Arc<dyn Store>,
+}
+
+impl AlertsPrefill {
+    pub fn new(store: Arc<dyn Store>) -> AlertsPrefill {
+        AlertsPrefill { store }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::reports::Prefill for AlertsPrefill {
+    async fn suggest(
+        &self,
+        prefix: &str,
+        day: jinghai_domain::report::Day,
+    ) -> WorkflowResult<Vec<crate::reports::Suggestion>> {
+        let scope = crate::cases::Cases::region_scope(prefix);
+        let filter = AlertFilter {
+            kind: Some("unreported_port_entry".into()),
+            from: Some(jinghai_domain::report::cst_hour(day, 0)),
+            to: Some(jinghai_domain::report::cst_hour(day + 1, 0)),
+            ..AlertFilter::default()
+        };
+        let alerts = self.store.find_alerts(&scope, &filter, 5000).await?;
+        let ships: std::collections::HashSet<i64> = alerts.iter().map(|a| a.mmsi).collect();
+        if ships.is_empty() {
+            return Ok(Vec::new());
+        }
+        let d = jinghai_domain::report::format_day(day);
+        Ok(vec![crate::reports::Suggestion {
+            indicator: "ee_inbound_ships".into(),
+            value: ships.len() as i64 * 1000,
+            source_zh: format!(
+                "预警：当日“未报告进港” {} 条，涉及 {} 艘",
+                alerts.len(),
+                ships.len()
+            ),
+            source_en: format!(
+                "alerts: {} unreported port entries that day, {} ships",
+                alerts.len(),
+                ships.len()
+            ),
+            link: Some(format!(
+                "/alerts?kind=unreported_port_entry&from={d}&to={d}"
+            )),
+        }])
+    }
+}

@@ -1699,3 +1699,102 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
 }
+
+/// The daily report's 船舶管控 registry figures from the vessel registry
+/// (船舶档案) of the district: fishing vessels on record, their owners
+/// (enterprises and individuals, each counted once by name), and 三无
+/// vessels whose record was marked seized that day. A district with no
+/// fishing vessel on record gets no suggestion (the group types its own).
+pub struct RegistryPrefill {
+    store: Arc<dyn Store>,
+}
+
+impl RegistryPrefill {
+    pub fn new(store: Arc<dyn Store>) -> RegistryPrefill {
+        RegistryPrefill { store }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::reports::Prefill for RegistryPrefill {
+    async fn suggest(
+        &self,
+        prefix: &str,
+        day: jinghai_domain::report::Day,
+    ) -> WorkflowResult<Vec<crate::reports::Suggestion>> {
+        use jinghai_domain::registry::{OwnerKind, StatelessStatus};
+        let scope = system_scope(prefix);
+        let vessels = self
+            .store
+            .list_vessels(
+                &scope,
+                &jinghai_store::VesselFilter {
+                    limit: 50_000,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let fishing: Vec<_> = vessels.iter().filter(|v| v.kind == "fishing").collect();
+        if fishing.is_empty() {
+            return Ok(Vec::new());
+        }
+        let owners = |kind: OwnerKind| {
+            fishing
+                .iter()
+                .filter(|v| v.owner_kind == kind && !v.owner_name.trim().is_empty())
+                .map(|v| v.owner_name.trim())
+                .collect::<std::collections::HashSet<_>>()
+                .len() as i64
+        };
+        let (from, to) = (
+            jinghai_domain::report::cst_hour(day, 0),
+            jinghai_domain::report::cst_hour(day + 1, 0),
+        );
+        let seized = vessels
+            .iter()
+            .filter(|v| {
+                v.stateless == StatelessStatus::Seized && (from..to).contains(&v.updated_at)
+            })
+            .count() as i64;
+        let n = fishing.len() as i64;
+        let suggestion = |key: &str, count: i64, zh: String, en: String, link: &str| {
+            crate::reports::Suggestion {
+                indicator: key.into(),
+                value: count * 1000,
+                source_zh: zh,
+                source_en: en,
+                link: Some(link.into()),
+            }
+        };
+        Ok(vec![
+            suggestion(
+                "vc_fishing_vessels",
+                n,
+                format!("船舶档案：在册渔船 {n} 艘"),
+                format!("vessel registry: {n} fishing vessels on record"),
+                "/vessels?kind=fishing",
+            ),
+            suggestion(
+                "vc_owners_enterprise",
+                owners(OwnerKind::Enterprise),
+                "船舶档案：在册渔船的企业船东（按名称计）".into(),
+                "vessel registry: enterprise owners of fishing vessels (by name)".into(),
+                "/vessels?kind=fishing",
+            ),
+            suggestion(
+                "vc_owners_individual",
+                owners(OwnerKind::Individual),
+                "船舶档案：在册渔船的个人船东（按姓名计）".into(),
+                "vessel registry: individual owners of fishing vessels (by name)".into(),
+                "/vessels?kind=fishing",
+            ),
+            suggestion(
+                "vc_stateless_seized",
+                seized,
+                "船舶档案：当日标记为“已查扣”的三无船舶".into(),
+                "vessel registry: stateless vessels marked seized that day".into(),
+                "/vessels?stateless=seized",
+            ),
+        ])
+    }
+}

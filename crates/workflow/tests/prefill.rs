@@ -226,3 +226,166 @@ async fn prefill_links_and_reasons_sqlite() {
 async fn prefill_links_and_reasons_postgres() {
     story(jinghai_store::testkit::postgres().await).await;
 }
+
+/// The registry's fishing vessels, their owners and the 三无 vessels seized
+/// that day prefill 船舶管控; the engine's unreported port entries of the
+/// day prefill 出入境监管 (one ship counted once), each with its list link.
+async fn registry_and_alerts(db: jinghai_store::testkit::TestDb) {
+    use jinghai_domain::registry::{OwnerKind, StatelessStatus};
+    use jinghai_workflow::alerts::AlertsPrefill;
+    use jinghai_workflow::registry::RegistryPrefill;
+    let today = parse_day("2021-02-10").unwrap();
+    let now = cst_hour(today, 15);
+    let clock = Arc::new(ManualClock::new(now));
+    let c: Arc<dyn Clock> = clock.clone();
+    let seeded = seed_demo(&db.store, &c).await.unwrap();
+    let reports = Reports::new(db.store.clone(), c.clone())
+        .with_prefill(Arc::new(RegistryPrefill::new(db.store.clone())))
+        .with_prefill(Arc::new(AlertsPrefill::new(db.store.clone())));
+    let get = |s: &[jinghai_workflow::reports::Suggestion], k: &str| {
+        s.iter().find(|g| g.indicator == k).cloned()
+    };
+    let before = reports.suggestions("330206", today).await.unwrap();
+    let fishing_before = get(&before, "vc_fishing_vessels").map_or(0, |g| g.value);
+
+    let vessel =
+        |region: &str, mmsi: i64, kind: &str, owner: OwnerKind, name: &str, s: StatelessStatus| {
+            jinghai_store::NewVessel {
+                vessel: jinghai_store::VesselWrite {
+                    region_id: seeded.regions[region],
+                    mmsi,
+                    name: format!("测试{mmsi}"),
+                    kind: kind.into(),
+                    flag: "CN".into(),
+                    international: false,
+                    home_port: "梅山".into(),
+                    owner_kind: owner,
+                    owner_name: name.into(),
+                    owner_contact: String::new(),
+                    owner_phone: String::new(),
+                    registry_no: format!("ZJ{mmsi}"),
+                    stateless: s,
+                    notes: String::new(),
+                },
+                token: format!("token-{mmsi}-abcdefghijklmnopqrstuvwxyz"),
+                token_expires_at: now + 30 * jinghai_domain::time::DAY,
+            }
+        };
+    let actor = jinghai_domain::audit::Actor::system("test");
+    db.store
+        .create_vessels(
+            &actor,
+            now,
+            &[
+                vessel(
+                    "330206008",
+                    412_300_001,
+                    "fishing",
+                    OwnerKind::Individual,
+                    "张三",
+                    StatelessStatus::Normal,
+                ),
+                vessel(
+                    "330206008",
+                    412_300_002,
+                    "fishing",
+                    OwnerKind::Individual,
+                    "张三",
+                    StatelessStatus::Normal,
+                ),
+                vessel(
+                    "330206009",
+                    412_300_003,
+                    "fishing",
+                    OwnerKind::Enterprise,
+                    "白峰渔业公司",
+                    StatelessStatus::Normal,
+                ),
+                vessel(
+                    "330206",
+                    412_300_004,
+                    "speedboat",
+                    OwnerKind::Individual,
+                    "无名",
+                    StatelessStatus::Seized,
+                ),
+                // Zhenhai's fishing vessel is not Beilun's.
+                vessel(
+                    "330211",
+                    412_300_005,
+                    "fishing",
+                    OwnerKind::Individual,
+                    "李四",
+                    StatelessStatus::Normal,
+                ),
+            ],
+        )
+        .await
+        .unwrap();
+    for (n, (mmsi, start)) in [
+        (412_300_001, cst_hour(today, 3)),
+        (412_300_001, cst_hour(today, 9)),
+        (412_300_002, cst_hour(today, 10)),
+        (412_300_003, cst_hour(today - 1, 22)), // yesterday
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        db.store
+            .upsert_alert(
+                now,
+                &jinghai_store::AlertWrite {
+                    event_key: format!("t:upe:{n}"),
+                    region_id: seeded.regions["330206008"],
+                    kind: "unreported_port_entry".into(),
+                    mmsi,
+                    other_mmsi: None,
+                    start_at: start,
+                    end_at: None,
+                    lat: 29.77,
+                    lon: 121.97,
+                    zone_id: Some("梅山渔港".into()),
+                    detail: "{}".into(),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let s = reports.suggestions("330206", today).await.unwrap();
+    let fishing = get(&s, "vc_fishing_vessels").unwrap();
+    assert_eq!(
+        fishing.value - fishing_before,
+        3000,
+        "three more fishing vessels of Beilun"
+    );
+    assert_eq!(fishing.link.as_deref(), Some("/vessels?kind=fishing"));
+    assert!(
+        get(&s, "vc_owners_individual").unwrap().value >= 1000,
+        "张三 once"
+    );
+    assert!(get(&s, "vc_owners_enterprise").unwrap().value >= 1000);
+    assert_eq!(get(&s, "vc_stateless_seized").unwrap().value, 1000);
+    let inbound = get(&s, "ee_inbound_ships").unwrap();
+    assert_eq!(inbound.value, 2000, "two ships today, one of them twice");
+    assert_eq!(
+        inbound.link.as_deref(),
+        Some("/alerts?kind=unreported_port_entry&from=2021-02-10&to=2021-02-10")
+    );
+    // A day without such an alert suggests nothing for it.
+    let other = reports.suggestions("330206", today - 3).await.unwrap();
+    assert!(get(&other, "ee_inbound_ships").is_none());
+    // Zhenhai's suggestions count Zhenhai's vessel only.
+    let zh = reports.suggestions("330211", today).await.unwrap();
+    assert!(get(&zh, "ee_inbound_ships").is_none());
+    assert!(get(&zh, "vc_fishing_vessels").unwrap().value >= 1000);
+}
+
+#[tokio::test]
+async fn registry_and_alert_prefill_sqlite() {
+    registry_and_alerts(jinghai_store::testkit::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn registry_and_alert_prefill_postgres() {
+    registry_and_alerts(jinghai_store::testkit::postgres().await).await;
+}
