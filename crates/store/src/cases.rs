@@ -650,6 +650,48 @@ macro_rules! impl_cases_store {
             cases_rows::reward(&row.ok_or(StoreError::NotFound)?)
         }
 
+        /// The newest holders of each key (at most `hub_limit + 1`, which
+        /// tells a hub from a full list), other than `exclude`, in ONE round
+        /// trip: a UNION ALL of per-key index probes, each with its own LIMIT.
+        /// Keys keep their order; keys nobody else holds are left out.
+        async fn key_holders<'e, E>(exec: E, keys: &[String], exclude: i64, hub_limit: usize) -> Result<Vec<(String, Vec<i64>)>>
+        where
+            E: sqlx::Executor<'e, Database = $db>,
+        {
+            if keys.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut q = sqlx::QueryBuilder::<$db>::new("");
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    q.push(" UNION ALL ");
+                }
+                q.push("SELECT * FROM (SELECT key, clue_id FROM clue_keys WHERE key = ");
+                q.push_bind(key.clone());
+                q.push(" AND clue_id <> ");
+                q.push_bind(exclude);
+                q.push(" ORDER BY clue_id DESC LIMIT ");
+                q.push_bind(hub_limit as i64 + 1);
+                q.push(format!(") AS k{i}"));
+            }
+            let rows = q.build().fetch_all(exec).await?;
+            // Grouped by key, in key order (UNION ALL promises no order).
+            let mut by_key: std::collections::BTreeMap<String, Vec<i64>> = std::collections::BTreeMap::new();
+            for r in &rows {
+                by_key.entry(r.try_get("key")?).or_default().push(r.try_get("clue_id")?);
+            }
+            let mut out: Vec<(String, Vec<i64>)> = by_key.into_iter().collect();
+            for (_, ids) in &mut out {
+                ids.sort_unstable_by(|a, b| b.cmp(a));
+                if ids.len() <= hub_limit {
+                    // Earlier holders are already linked to one another, so the
+                    // newest few keep the cluster connected.
+                    ids.truncate(jinghai_domain::entity::LINKS_PER_KEY);
+                }
+            }
+            Ok(out)
+        }
+
         async fn link_in_tx(tx: &mut Tx<'_>, a: i64, b: i64) -> Result<jinghai_domain::cases::ClueLink> {
             let row = sqlx::query("SELECT id, clue_a, clue_b, reasons, status, decided_by, created_at FROM clue_links WHERE clue_a = $1 AND clue_b = $2")
                 .bind(a).bind(b).fetch_optional(&mut **tx).await?;
@@ -688,23 +730,7 @@ macro_rules! impl_cases_store {
             let keys: Vec<String> = sqlx::query("SELECT key FROM clue_keys WHERE clue_id = $1 ORDER BY key")
                 .bind(clue.id).fetch_all(&mut **tx).await?
                 .iter().map(|r| r.try_get("key")).collect::<std::result::Result<_, _>>()?;
-            let mut hits = Vec::with_capacity(keys.len());
-            for key in keys {
-                // The newest holders first; one more than the hub limit tells
-                // a hub from a full list.
-                let mut others: Vec<i64> = sqlx::query("SELECT clue_id FROM clue_keys WHERE key = $1 AND clue_id <> $2 ORDER BY clue_id DESC LIMIT $3")
-                    .bind(&key).bind(clue.id).bind(hub_limit as i64 + 1)
-                    .fetch_all(&mut **tx).await?
-                    .iter().map(|r| r.try_get("clue_id")).collect::<std::result::Result<_, _>>()?;
-                if others.len() <= hub_limit {
-                    // Earlier holders are already linked to one another, so the
-                    // newest few keep the cluster connected.
-                    others.truncate(jinghai_domain::entity::LINKS_PER_KEY);
-                }
-                if !others.is_empty() {
-                    hits.push((key, others));
-                }
-            }
+            let hits = key_holders(&mut **tx, &keys, clue.id, hub_limit).await?;
             let existing: Vec<jinghai_domain::cases::ClueLink> = sqlx::query("SELECT id, clue_a, clue_b, reasons, status, decided_by, created_at FROM clue_links WHERE clue_a = $1 OR clue_b = $1")
                 .bind(clue.id).fetch_all(&mut **tx).await?
                 .iter().map(cases_rows::link).collect::<Result<_>>()?;
@@ -758,19 +784,8 @@ macro_rules! impl_cases_store {
                 let mut keys: Vec<String> = entities.iter().flat_map(|e| e.keys().into_iter().map(|k| k.0)).collect();
                 keys.sort();
                 keys.dedup();
-                let mut hits = Vec::with_capacity(keys.len());
-                for key in keys {
-                    let mut others: Vec<i64> = sqlx::query("SELECT clue_id FROM clue_keys WHERE key = $1 ORDER BY clue_id DESC LIMIT $2")
-                        .bind(&key).bind(hub_limit as i64 + 1)
-                        .fetch_all(&self.pool).await?
-                        .iter().map(|r| r.try_get("clue_id")).collect::<std::result::Result<_, _>>()?;
-                    if others.len() <= hub_limit {
-                        others.truncate(jinghai_domain::entity::LINKS_PER_KEY);
-                    }
-                    if !others.is_empty() {
-                        hits.push((key, others));
-                    }
-                }
+                // A new clue has no id yet: exclude none.
+                let hits = key_holders(&self.pool, &keys, 0, hub_limit).await?;
                 Ok(jinghai_domain::entity::suggest_links(&hits, hub_limit))
             }
 

@@ -195,6 +195,24 @@ async fn story(store: Arc<dyn Store>) {
         links.is_empty(),
         "three clues hold the phone; the limit is two"
     );
+    // The probes alone (no clue written): the same answers, one round trip.
+    let probe = [
+        ent(EntityKind::Mmsi, "412345678"),
+        ent(EntityKind::Phone, "13800138000"),
+        ent(EntityKind::Plate, "浙B·99999"),
+    ];
+    let found = store.link_suggestions(&probe, 50).await.unwrap();
+    let mut ids_found: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+    ids_found.sort();
+    assert_eq!(ids_found, vec![c1.id, c2.id, c3.id, c4.id], "{found:?}");
+    let c1_reasons = &found.iter().find(|(id, _)| *id == c1.id).unwrap().1;
+    assert_eq!(c1_reasons.len(), 2, "vessel and phone: {c1_reasons:?}");
+    let hub = store.link_suggestions(&probe, 3).await.unwrap();
+    assert_eq!(
+        hub.iter().map(|(id, _)| *id).collect::<Vec<_>>().len(),
+        2,
+        "the phone (four holders) is a hub at limit 3; the vessel links c1 and c2: {hub:?}"
+    );
     let linked = store
         .set_link_status(&a, t + 5, l.id, LinkStatus::Confirmed)
         .await
