@@ -37,6 +37,8 @@ mod scoring;
 pub mod intl;
 #[macro_use]
 pub mod cases;
+#[macro_use]
+mod jobs;
 mod postgres;
 mod sqlite;
 
@@ -60,6 +62,7 @@ pub use cases::{
     RewardTransition, SpotFinding, TipTransition,
 };
 pub use intl::*;
+pub use jobs::{JobLease, JobStore};
 pub use live_map::LiveMapStore;
 pub use migrate::{Migration, MigrationStatus};
 pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
@@ -318,6 +321,7 @@ pub trait Store:
     + IntlStore
     + CasesStore
     + LiveMapStore
+    + JobStore
 {
     fn backend(&self) -> Backend;
 

@@ -47,3 +47,4 @@ impl_intl_store!(PgStore, sqlx::Postgres, "BEGIN");
 
 impl_cases_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_live_map_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_jobs_store!(PgStore, sqlx::Postgres, "BEGIN");
