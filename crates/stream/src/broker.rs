@@ -32,6 +32,10 @@ use crate::sink::EventSink;
 pub struct StreamConfig {
     /// NATS servers, comma-separated (`nats://10.0.0.1:4222,nats://10.0.0.2:4222`).
     pub url: String,
+    /// The `[[maritime]]` feed whose receivers go through the broker (its
+    /// name keys the events; its district owns the alerts).
+    #[serde(default)]
+    pub feed: String,
     #[serde(default = "default_stream")]
     pub stream: String,
     #[serde(default = "default_prefix")]
@@ -63,6 +67,7 @@ impl StreamConfig {
     pub fn new(url: impl Into<String>, grid: Grid) -> StreamConfig {
         StreamConfig {
             url: url.into(),
+            feed: String::new(),
             stream: default_stream(),
             subject_prefix: default_prefix(),
             replicas: default_replicas(),
@@ -273,6 +278,33 @@ impl Publisher {
     }
 }
 
+/// Publishes a live source's lines until the channel closes: each complete
+/// message routed to its partitions; confirmations are awaited whenever the
+/// sources pause, so nothing waits long in the window.
+pub async fn publish_lines(
+    cfg: StreamConfig,
+    mut lines: tokio::sync::mpsc::Receiver<jinghai_ingest::RawLine>,
+) -> Result<(), StreamError> {
+    let js = connect(&cfg).await?;
+    ensure_stream(&js, &cfg).await?;
+    let mut router = crate::route::Router::new(cfg.grid);
+    let mut publisher = Publisher::new(js, cfg);
+    loop {
+        let line = match tokio::time::timeout(Duration::from_millis(200), lines.recv()).await {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(_quiet) => {
+                publisher.flush().await?;
+                continue;
+            }
+        };
+        if let Some(routed) = router.route(&line) {
+            publisher.publish(&routed).await?;
+        }
+    }
+    publisher.flush().await
+}
+
 /// What a worker's partitions have done, shared with whoever watches.
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -411,7 +443,7 @@ impl Worker {
         index: u32,
         count: u32,
         feed: &str,
-        make_engine: &dyn Fn() -> jinghai_engine::Engine,
+        make_engine: &mut dyn FnMut() -> jinghai_engine::Engine,
         sink: Arc<dyn EventSink>,
     ) -> Result<Worker, StreamError> {
         let js = connect(cfg).await?;

@@ -52,7 +52,9 @@ pub mod partition;
 pub mod route;
 pub mod sink;
 
-pub use broker::{connect, ensure_stream, Progress, Publisher, StreamConfig, StreamError, Worker};
+pub use broker::{
+    connect, ensure_stream, publish_lines, Progress, Publisher, StreamConfig, StreamError, Worker,
+};
 pub use grid::{Cell, Grid, GridError};
 pub use inproc::InProcess;
 pub use partition::{event_key, KeyedEvent, PartitionEngine};

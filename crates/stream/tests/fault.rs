@@ -154,7 +154,7 @@ async fn broker_and_worker_faults_lose_and_double_nothing() {
         }),
         ..ExerciseOptions::default()
     });
-    let make_engine = {
+    let mut make_engine = {
         let ex = ex.clone();
         move || {
             let zones = ZoneSet::from_geojson(&ex.zones_geojson, "zones").unwrap();
@@ -209,11 +209,11 @@ async fn broker_and_worker_faults_lose_and_double_nothing() {
         .expect("a leader");
     let victim: usize = leader.trim_start_matches('n').parse().unwrap();
 
-    let w0 = Worker::start(&cfg, 0, 2, "fault", &make_engine, sink.clone())
+    let w0 = Worker::start(&cfg, 0, 2, "fault", &mut make_engine, sink.clone())
         .await
         .unwrap();
     let mut w1 = Some(
-        Worker::start(&cfg, 1, 2, "fault", &make_engine, sink.clone())
+        Worker::start(&cfg, 1, 2, "fault", &mut make_engine, sink.clone())
             .await
             .unwrap(),
     );
@@ -243,7 +243,7 @@ async fn broker_and_worker_faults_lose_and_double_nothing() {
         }
         if i == n * 7 / 10 {
             w1 = Some(
-                Worker::start(&cfg, 1, 2, "fault", &make_engine, sink.clone())
+                Worker::start(&cfg, 1, 2, "fault", &mut make_engine, sink.clone())
                     .await
                     .unwrap(),
             );
