@@ -158,7 +158,7 @@ impl Publisher {
         Publisher {
             js,
             cfg,
-            window: 256,
+            window: 1024,
             inflight: Default::default(),
             published: 0,
             retries: 0,
@@ -314,6 +314,30 @@ pub struct Progress {
     pub ended: AtomicU64,
     /// Consumers (re)created: 1 per partition plus one per recovery.
     pub consumers: AtomicU64,
+    /// For each message that raised events: microseconds from the broker
+    /// storing it to its events being stored (alert latency); the last
+    /// [`LATENCY_SAMPLES`].
+    pub latencies_us: std::sync::Mutex<Vec<u64>>,
+    /// The same for every 16th message, whether it raised events or not.
+    pub message_latencies_us: std::sync::Mutex<Vec<u64>>,
+}
+
+/// How many latencies [`Progress`] keeps (older ones are overwritten).
+pub const LATENCY_SAMPLES: usize = 100_000;
+
+impl Progress {
+    fn note(list: &std::sync::Mutex<Vec<u64>>, count: u64, published: time::OffsetDateTime) {
+        let us = (time::OffsetDateTime::now_utc() - published)
+            .whole_microseconds()
+            .max(0) as u64;
+        if let Ok(mut l) = list.lock() {
+            if l.len() < LATENCY_SAMPLES {
+                l.push(us);
+            } else {
+                l[(count as usize) % LATENCY_SAMPLES] = us;
+            }
+        }
+    }
 }
 
 /// Runs one partition until the task is dropped: reads its subject from the
@@ -386,8 +410,8 @@ pub async fn run_partition(
                     }
                 }
             };
-            let seq = match message.info() {
-                Ok(info) => info.stream_sequence,
+            let (seq, published) = match message.info() {
+                Ok(info) => (info.stream_sequence, info.published),
                 Err(e) => {
                     tracing::warn!(partition, error = %e, "message without metadata; resuming");
                     break;
@@ -399,9 +423,14 @@ pub async fn run_partition(
             let was_ended = engine.ended;
             engine.process(&message.payload, &mut events);
             next_seq = seq + 1;
-            progress.messages.fetch_add(1, Ordering::Relaxed);
+            let n = progress.messages.fetch_add(1, Ordering::Relaxed);
+            if n % 16 == 0 {
+                Progress::note(&progress.message_latencies_us, n / 16, published);
+            }
             if !events.is_empty() {
                 store_all(&*sink, &events, partition).await;
+                let n = progress.events.load(Ordering::Relaxed);
+                Progress::note(&progress.latencies_us, n, published);
                 progress
                     .events
                     .fetch_add(events.len() as u64, Ordering::Relaxed);
