@@ -424,7 +424,7 @@ pub async fn run_partition(
             engine.process(&message.payload, &mut events);
             next_seq = seq + 1;
             let n = progress.messages.fetch_add(1, Ordering::Relaxed);
-            if n % 16 == 0 {
+            if n.is_multiple_of(16) {
                 Progress::note(&progress.message_latencies_us, n / 16, published);
             }
             if !events.is_empty() {
