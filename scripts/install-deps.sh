@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh postgres   # PostgreSQL 15 server + PostGIS 3
 #   scripts/install-deps.sh browser    # Chromium + ChromeDriver (+ CJK fonts) for UI tests
 #   scripts/install-deps.sh office     # LibreOffice Calc + poppler, to check exported documents
+#   scripts/install-deps.sh nats       # NATS server with JetStream (the AIS stream's broker, fault test)
 #   scripts/install-deps.sh all
 set -euo pipefail
 
@@ -15,8 +16,9 @@ for part in "${@:-all}"; do
         postgres) want postgresql-15; want postgresql-15-postgis-3 ;;
         browser) want chromium; want chromium-driver; want fonts-noto-cjk ;;
         office) want libreoffice-calc-nogui; want poppler-utils; want fonts-noto-cjk ;;
-        all) want postgresql-15; want postgresql-15-postgis-3; want chromium; want chromium-driver; want fonts-noto-cjk; want libreoffice-calc-nogui; want poppler-utils ;;
-        *) echo "install-deps: unknown part '$part' (postgres, browser, office, all)" >&2; exit 2 ;;
+        nats) want nats-server ;;
+        all) want postgresql-15; want postgresql-15-postgis-3; want chromium; want chromium-driver; want fonts-noto-cjk; want libreoffice-calc-nogui; want poppler-utils; want nats-server ;;
+        *) echo "install-deps: unknown part '$part' (postgres, browser, office, nats, all)" >&2; exit 2 ;;
     esac
 done
 

@@ -3,7 +3,7 @@
 # headless Chromium for the UI tests.
 #
 # Installs what is missing (Debian: postgresql-15, postgis, chromium,
-# chromium-driver, fonts-noto-cjk) and starts a throwaway PostgreSQL cluster,
+# chromium-driver, fonts-noto-cjk, nats-server for the stream's fault test) and starts a throwaway PostgreSQL cluster,
 # unless JINGHAI_TEST_DATABASE_URL names a server to use. Extra arguments go
 # to `cargo test` (e.g. `scripts/test.sh -p jinghai-store`).
 set -euo pipefail

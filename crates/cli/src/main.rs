@@ -5,11 +5,13 @@
 //! - `jinghai decode FILE...`: AIS NMEA files to JSON Lines, with counters (`decode.rs`).
 //! - `jinghai migrate`: apply (or list) database migrations.
 //! - `jinghai region add`, `jinghai user add|passwd`: bootstrap a new installation.
+//! - `jinghai stream publish|worker`: the AIS stream through NATS JetStream (`stream.rs`).
 
 mod decode;
 mod exercise;
 mod pipeline;
 mod replay;
+mod stream;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -58,6 +60,9 @@ enum Command {
     Replay(replay::ReplayArgs),
     /// Generate or score coastal exercises.
     Exercise(exercise::ExerciseArgs),
+    /// The AIS stream through NATS JetStream (`[stream]`): publish recordings, run engine workers.
+    #[command(subcommand)]
+    Stream(stream::StreamCommand),
 }
 
 #[derive(Args, Clone)]
@@ -203,6 +208,11 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Replay(args) => replay::run(args),
         Command::Exercise(args) => exercise::run(args),
         Command::Decode(args) => decode::run(args),
+        Command::Stream(command) => {
+            let config = load_config(command.config())?;
+            init_logging(&config.log);
+            stream::run(command, config).await
+        }
         Command::Serve(args) => {
             let config = load_config(&args)?;
             init_logging(&config.log);
@@ -341,11 +351,25 @@ async fn serve(store: Arc<dyn Store>, config: Config, demo_speed: Option<f64>) -
     println!("净海 Jinghai is serving at http://{addr}/");
     tracing::info!(%addr, database = %jinghai_store::redact_url(&config.database_url()), "serving");
     let feeds = config.maritime.clone();
+    let stream = config.stream.clone();
     let state = AppState::new(store.clone(), clock(), config);
     // Broken feed files stop the start with the reason, before serving. Each
     // feed follows the registries edited in the UI (vessels, places, reports)
     // and shows on the live map.
     for feed in &feeds {
+        // The stream's feed goes to the broker; its workers raise the alerts.
+        if let Some(stream) = stream.clone().filter(|s| s.feed == feed.name) {
+            jinghai_server::live::start_published(store.clone(), clock(), feed, stream.clone())
+                .await?;
+            println!(
+                "maritime feed {} (district {}): {} receiver(s) published to the stream at {}",
+                feed.name,
+                feed.district,
+                feed.sources.len(),
+                stream.url
+            );
+            continue;
+        }
         let changes = Some(state.registry_changes.subscribe());
         jinghai_server::live::start(store.clone(), clock(), feed, changes, &state.picture).await?;
         println!(

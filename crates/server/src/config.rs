@@ -60,6 +60,11 @@ pub struct Config {
     pub bulletin_font: Option<PathBuf>,
     /// The live map (`[map]`).
     pub map: MapConfig,
+    /// The AIS stream through NATS JetStream (`[stream]`, issue #10): the
+    /// named feed's receivers are published to the broker and engine
+    /// workers (`jinghai stream worker`) raise its alerts. None (the
+    /// default): every feed runs in this process.
+    pub stream: Option<jinghai_stream::StreamConfig>,
 }
 
 /// The live map's base layer.
@@ -112,6 +117,7 @@ impl Default for Config {
             maritime: Vec::new(),
             bulletin_font: None,
             map: MapConfig::default(),
+            stream: None,
         }
     }
 }
@@ -177,6 +183,16 @@ impl Config {
                 }
                 continue;
             }
+            // `[stream]` url: JINGHAI_STREAM_URL (the rest from the file).
+            if key == "stream_url" {
+                let stream = table
+                    .entry("stream")
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+                if let toml::Value::Table(t) = stream {
+                    t.insert("url".into(), toml::Value::String(value.clone()));
+                }
+                continue;
+            }
             let parsed = match key.as_str() {
                 "listen" | "data_dir" | "database_url" | "log" | "default_lang" | "bulletin_font" => toml::Value::String(value.clone()),
                 "session_hours" | "alert_ack_minutes" | "quarantine_days" => toml::Value::Integer(value.trim().parse().map_err(|_| ConfigError::Env {
@@ -190,7 +206,7 @@ impl Config {
                 _ => {
                     return Err(ConfigError::Env {
                         name: name.clone(),
-                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes, bulletin_font, quarantine_days, map_tile_url, map_tile_attribution)".into(),
+                        message: "unknown configuration key (known: listen, data_dir, database_url, log, session_hours, default_lang, secure_cookies, alert_ack_minutes, bulletin_font, quarantine_days, map_tile_url, map_tile_attribution, stream_url)".into(),
                     })
                 }
             };
@@ -207,6 +223,22 @@ impl Config {
             name: "map.tile_url".into(),
             message,
         })?;
+        if let Some(stream) = &config.stream {
+            let known = config.maritime.iter().any(|f| f.name == stream.feed);
+            if !known {
+                return Err(ConfigError::Env {
+                    name: "stream.feed".into(),
+                    message: format!(
+                        "must name one of the [[maritime]] feeds, got {:?}",
+                        stream.feed
+                    ),
+                });
+            }
+            stream.grid.validate().map_err(|e| ConfigError::Env {
+                name: "stream.grid".into(),
+                message: e.to_string(),
+            })?;
+        }
         if !matches!(config.default_lang.as_str(), "zh" | "en") {
             return Err(ConfigError::Env {
                 name: "default_lang".into(),
@@ -316,6 +348,42 @@ mod tests {
         std::fs::write(&file, "[map]\ntile_ulr = \"x\"\n").unwrap();
         let e = Config::load(Some(&file), env(&[])).unwrap_err().to_string();
         assert!(e.contains("tile_ulr"), "{e}");
+    }
+
+    #[test]
+    fn stream_section_names_a_feed() {
+        let dir = std::env::temp_dir().join(format!("jh-cfg4-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        let feed = "[[maritime]]\nname = \"beilun\"\ndistrict = \"330206\"\nzones = \"z\"\nvessels = \"v\"\n";
+        std::fs::write(
+            &file,
+            format!("{feed}[stream]\nurl = \"nats://a:4222,nats://b:4222\"\nfeed = \"beilun\"\nreplicas = 3\n[stream.grid]\ncell_deg = 0.5\n"),
+        )
+        .unwrap();
+        let c = Config::load(Some(&file), env(&[])).unwrap();
+        let s = c.stream.unwrap();
+        assert_eq!(
+            (s.replicas, s.grid.cell_deg, s.grid.partitions),
+            (3, 0.5, 8)
+        );
+        assert_eq!(
+            Config::load(None, env(&[])).unwrap().stream,
+            None,
+            "no broker by default"
+        );
+        let c = Config::load(Some(&file), env(&[("JINGHAI_STREAM_URL", "nats://c:4222")])).unwrap();
+        assert_eq!(c.stream.unwrap().url, "nats://c:4222");
+        std::fs::write(
+            &file,
+            format!("{feed}[stream]\nurl = \"nats://a:4222\"\nfeed = \"zhenhai\"\n"),
+        )
+        .unwrap();
+        let e = Config::load(Some(&file), env(&[])).unwrap_err().to_string();
+        assert!(e.contains("stream.feed"), "{e}");
+        std::fs::write(&file, format!("{feed}[stream]\nurl = \"nats://a:4222\"\nfeed = \"beilun\"\n[stream.grid]\nhalo_deg = 0.9\n")).unwrap();
+        let e = Config::load(Some(&file), env(&[])).unwrap_err().to_string();
+        assert!(e.contains("halo_deg"), "{e}");
     }
 
     #[test]

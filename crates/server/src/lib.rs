@@ -50,6 +50,7 @@ use jinghai_workflow::duty::{Duty, RobotNotifier};
 use jinghai_workflow::epidemic::Epidemic;
 use jinghai_workflow::individual::Individual;
 use jinghai_workflow::intl::{Intl, IntlPrefill, RegistryDirectory};
+use jinghai_workflow::jobs::{names as job_names, Jobs};
 use jinghai_workflow::map::Map;
 use jinghai_workflow::patrols::Patrols;
 use jinghai_workflow::picture::Picture;
@@ -96,6 +97,8 @@ pub struct Inner {
     /// The live picture the running feeds publish into (see [`live`]).
     pub picture: Arc<Picture>,
     pub map: Map,
+    /// Periodic jobs, run on one node at a time (see [`serve`]).
+    pub jobs: Jobs,
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub started: Instant,
@@ -188,6 +191,7 @@ impl AppState {
             cases: Cases::new(store.clone(), clock.clone()),
             tips: Tips::new(store.clone(), clock.clone(), TipLimits::default()),
             map: Map::new(store.clone(), picture.clone()),
+            jobs: Jobs::new(store.clone(), clock.clone(), Jobs::node_name()),
             picture,
             store,
             clock,
@@ -210,60 +214,102 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    // The duty desk's sweep: overdue deadlines notify their units once.
-    let sweeper = state.clone();
+    spawn_jobs(&state);
+    let app = app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    // Another node takes the jobs over at its next tick, not after expiry.
+    state.jobs.release(JOBS).await;
+    served
+}
+
+/// The periodic jobs every node ticks; each runs on the node holding its lease.
+const JOBS: &[&str] = &[
+    job_names::DUTY_SWEEP,
+    job_names::HANDOVER_ESCALATION,
+    job_names::SCORE_EVALUATION,
+];
+
+/// Starts the periodic jobs: every minute each is offered to this node, and
+/// runs here only while this node holds its lease in the database, so with
+/// several nodes a job runs once per minute, not once per node.
+pub fn spawn_jobs(state: &AppState) {
+    let state = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
-            if let Err(e) = sweeper.duty.sweep().await {
-                tracing::warn!(error = %e, "duty sweep failed");
-            }
+            run_jobs_once(&state).await;
         }
     });
-    tokio::spawn(escalate_overdue_handovers(state.clone()));
-    tokio::spawn(evaluate_scores(state.clone()));
-    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
 }
 
-/// Every minute, escalates hand-overs past their receipt deadline (once
-/// each, audited) so the office sees them flagged.
-async fn escalate_overdue_handovers(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        if let Err(e) = state.cases.escalate_overdue().await {
-            tracing::warn!(error = %e, "hand-over escalation failed; retrying in a minute");
-        }
+/// One tick of every periodic job (what [`spawn_jobs`] does each minute).
+pub async fn run_jobs_once(state: &AppState) {
+    // The duty desk's sweep: overdue deadlines notify their units once.
+    let duty = state
+        .jobs
+        .run(job_names::DUTY_SWEEP, || state.duty.sweep())
+        .await;
+    if let Err(e) = duty {
+        tracing::warn!(error = %e, "duty sweep failed; retrying in a minute");
+    }
+    // Hand-overs past their receipt deadline escalate (once each, audited)
+    // so the office sees them flagged.
+    let escalated = state
+        .jobs
+        .run(job_names::HANDOVER_ESCALATION, || {
+            state.cases.escalate_overdue()
+        })
+        .await;
+    if let Err(e) = escalated {
+        tracing::warn!(error = %e, "hand-over escalation failed; retrying in a minute");
+    }
+    // The scoring evaluation: its lease is ticked every minute like the
+    // others (so it stays on one node), and it runs once an hour there.
+    let evaluated = state
+        .jobs
+        .run(job_names::SCORE_EVALUATION, || evaluate_scores(state))
+        .await;
+    if let Err(e) = evaluated {
+        tracing::warn!(error = %e, "scheduled evaluation failed; retrying in a minute");
     }
 }
 
-/// Every hour, the evaluation (考核评价) of the last two weeks' finished
+/// The hour this process last evaluated the scores in (epoch hours).
+static LAST_EVALUATION_HOUR: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(-1);
+
+/// Once an hour, the evaluation (考核评价) of the last two weeks' finished
 /// days in every region: overdue risks, missing and late daily sections,
-/// alerts left unhandled … become ledger entries without the office having
-/// to press "evaluate". Idempotent, so late facts of earlier days are still
-/// caught and a second node running it adds nothing.
-async fn evaluate_scores(state: AppState) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        let yesterday = state.scoring.today() - 1;
-        match state
-            .scoring
-            .evaluate_scheduled(yesterday - 13, yesterday)
-            .await
-        {
-            Ok(e) => tracing::info!(
+/// alerts left unhandled, missed escalation deadlines … become ledger
+/// entries without the office having to press "evaluate". Idempotent, so
+/// late facts of earlier days are still caught, and a node taking the job
+/// over (which evaluates at once) adds nothing twice.
+async fn evaluate_scores(state: &AppState) -> jinghai_workflow::WorkflowResult<()> {
+    let hour = state.clock.now() / jinghai_domain::time::HOUR;
+    let last = LAST_EVALUATION_HOUR.swap(hour, std::sync::atomic::Ordering::Relaxed);
+    if last == hour {
+        return Ok(());
+    }
+    let yesterday = state.scoring.today() - 1;
+    let e = state
+        .scoring
+        .evaluate_scheduled(yesterday - 13, yesterday)
+        .await;
+    match e {
+        Ok(e) => {
+            tracing::info!(
                 facts = e.facts,
                 written = e.written.len(),
                 "scheduled evaluation"
-            ),
-            Err(e) => {
-                tracing::warn!(error = %e, "scheduled evaluation failed; retrying in an hour")
-            }
+            );
+            Ok(())
+        }
+        Err(e) => {
+            // Try again at the next tick.
+            LAST_EVALUATION_HOUR.store(last, std::sync::atomic::Ordering::Relaxed);
+            Err(e)
         }
     }
 }

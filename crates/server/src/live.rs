@@ -293,6 +293,18 @@ pub async fn start(
         feed.follow_registry(rx);
     }
     feed.show_on(picture);
+    let rx = spawn_sources(cfg).await?;
+    let name = cfg.name.clone();
+    tokio::spawn(async move {
+        if let Err(e) = run_feed(store, clock, feed, rx).await {
+            tracing::error!(feed = %name, error = %e, "maritime feed stopped");
+        }
+    });
+    Ok(())
+}
+
+/// Starts a configured feed's receivers; their lines arrive on the channel.
+async fn spawn_sources(cfg: &FeedConfig) -> Result<mpsc::Receiver<RawLine>, LiveError> {
     let (tx, rx) = jinghai_ingest::channel(10_000);
     for spec in &cfg.sources {
         let ctx = jinghai_ingest::SourceContext::new(tx.clone(), jinghai_ingest::Shutdown::never());
@@ -328,11 +340,34 @@ pub async fn start(
             }
         });
     }
-    drop(tx);
+    Ok(rx)
+}
+
+/// Starts a feed whose engine runs in the stream's workers (`[stream]`,
+/// issue #10): its registries are imported as for a local feed (the workers
+/// read them from the database), and its receivers' lines are published to
+/// the broker instead of a local engine.
+pub async fn start_published(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn jinghai_workflow::Clock>,
+    cfg: &FeedConfig,
+    stream: jinghai_stream::StreamConfig,
+) -> Result<(), LiveError> {
+    let files = Feed::read_files(cfg)?;
+    Feed::from_store(
+        &store,
+        &clock,
+        &cfg.name,
+        &cfg.district,
+        Some(&files),
+        clock.now(),
+    )
+    .await?;
+    let rx = spawn_sources(cfg).await?;
     let name = cfg.name.clone();
     tokio::spawn(async move {
-        if let Err(e) = run_feed(store, clock, feed, rx).await {
-            tracing::error!(feed = %name, error = %e, "maritime feed stopped");
+        if let Err(e) = jinghai_stream::publish_lines(stream, rx).await {
+            tracing::error!(feed = %name, error = %e, "publishing to the stream stopped");
         }
     });
     Ok(())

@@ -39,6 +39,8 @@ mod scoring;
 pub mod intl;
 #[macro_use]
 pub mod cases;
+#[macro_use]
+mod jobs;
 mod postgres;
 mod sqlite;
 
@@ -62,6 +64,7 @@ pub use cases::{
     RewardTransition, SpotFinding, TipTransition,
 };
 pub use intl::*;
+pub use jobs::{JobLease, JobStore};
 pub use live_map::LiveMapStore;
 pub use migrate::{Migration, MigrationStatus};
 pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
@@ -322,6 +325,7 @@ pub trait Store:
     + CasesStore
     + LiveMapStore
     + RiskPlaceStore
+    + JobStore
 {
     fn backend(&self) -> Backend;
 

@@ -63,6 +63,7 @@ both![
         "0008_scoring_bulletins_patrols"
     ),
     (10, "intl_individual_duty", "0010_intl_individual_duty"),
+    (11, "job_leases", "0011_job_leases"),
     (13, "notification_keys", "0013_notification_keys"),
 ];
 
@@ -92,6 +93,8 @@ mod tests {
         ("postgres", 10, "e4a2b268f7fac4a3"),
         ("sqlite", 7, "14949a01ae502fbc"),
         ("postgres", 7, "1d74cc515ab3d93d"),
+        ("sqlite", 11, "7d7edadf7d7a5b57"),
+        ("postgres", 11, "7d7edadf7d7a5b57"),
         ("sqlite", 13, "f953015d006c9a31"),
         ("postgres", 13, "f953015d006c9a31"),
     ];

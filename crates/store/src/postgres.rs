@@ -48,3 +48,4 @@ impl_intl_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_cases_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_live_map_store!(PgStore, sqlx::Postgres, "BEGIN");
 impl_risk_place_store!(PgStore, sqlx::Postgres, "BEGIN");
+impl_jobs_store!(PgStore, sqlx::Postgres, "BEGIN");

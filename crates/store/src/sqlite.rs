@@ -56,3 +56,4 @@ impl_intl_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_cases_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_live_map_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_risk_place_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_jobs_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");

@@ -25,6 +25,7 @@
 //!   clusters, bounded track history), fed by the server's running feeds.
 //! - [`map`]: what a user may see of it, with the alerts of a vessel and an
 //!   alert's evidence.
+//! - [`jobs`]: periodic jobs run once across server nodes, under leases.
 
 pub mod accounts;
 pub mod admin;
@@ -38,6 +39,7 @@ pub mod epidemic;
 pub mod error;
 pub mod individual;
 pub mod intl;
+pub mod jobs;
 pub mod map;
 pub mod patrols;
 pub mod pdf;
