@@ -15,7 +15,7 @@ use std::sync::Arc;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Subcommand;
 use jinghai_server::Config;
-use jinghai_stream::{Publisher, Router, StoreSink, StreamConfig, Worker};
+use jinghai_stream::{Follow, Publisher, Registries, Router, StoreSink, StreamConfig, Worker};
 
 use crate::ConfigArgs;
 
@@ -147,7 +147,17 @@ async fn worker(config: Config, stream: StreamConfig, index: u32, count: u32) ->
     let Some(feed) = config.maritime.iter().find(|f| f.name == stream.feed) else {
         bail!("stream.feed {:?} is not a [[maritime]] feed", stream.feed);
     };
+    if !(stream.registry_poll_secs > 0.0 && stream.registry_poll_secs.is_finite()) {
+        bail!(
+            "stream.registry_poll_secs must be a positive number of seconds, not {}",
+            stream.registry_poll_secs
+        );
+    }
     let files = jinghai_server::live::Feed::read_files(feed)?;
+    // Read before the engines are built: an edit made while they are built
+    // shows as a newer revision at the first poll, and is taken over then.
+    let district_code = feed.district.get(..6).unwrap_or(&feed.district).to_string();
+    let built_from = store.registry_revisions(&district_code).await?;
     // One engine per partition, from the district's registries in the database.
     let partitions = stream.grid.partitions_of_worker(index, count);
     let mut engines = Vec::new();
@@ -189,7 +199,28 @@ async fn worker(config: Config, stream: StreamConfig, index: u32, count: u32) ->
     });
     let mut next = engines.into_iter();
     let mut make = move || next.next().expect("one engine per partition");
-    let w = Worker::start(&stream, index, count, &feed.name, &mut make, sink).await?;
+    let (updates_tx, updates) = tokio::sync::watch::channel(Arc::new(Registries::default()));
+    let poll = tokio::spawn(follow_registries(
+        store.clone(),
+        district_code,
+        built_from.clone(),
+        std::time::Duration::from_secs_f64(stream.registry_poll_secs),
+        updates_tx,
+    ));
+    let follow = Follow {
+        built_from,
+        updates,
+    };
+    let w = Worker::start_following(
+        &stream,
+        index,
+        count,
+        &feed.name,
+        &mut make,
+        sink,
+        Some(follow),
+    )
+    .await?;
     println!(
         "stream worker {index}/{count}: feed {}, partitions {partitions:?} of {}, broker {}",
         feed.name, stream.grid.partitions, stream.url
@@ -208,6 +239,52 @@ async fn worker(config: Config, stream: StreamConfig, index: u32, count: u32) ->
     });
     tokio::signal::ctrl_c().await?;
     report.abort();
+    poll.abort();
     w.kill();
     Ok(())
+}
+
+/// Polls the district's registry revisions; when they differ from what the
+/// engines reflect, reads the registries and hands them to the partitions.
+/// A database that is away is retried at the next tick.
+async fn follow_registries(
+    store: Arc<dyn jinghai_store::Store>,
+    district_code: String,
+    mut seen: jinghai_store::RegistryRevisions,
+    every: std::time::Duration,
+    updates: tokio::sync::watch::Sender<Arc<Registries>>,
+) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = match store.registry_revisions(&district_code).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "registry revisions not read; retrying");
+                continue;
+            }
+        };
+        if now == seen {
+            continue;
+        }
+        match jinghai_workflow::registry::load_feed(&store, &district_code).await {
+            Ok(data) => {
+                let vessels = data
+                    .registry
+                    .mmsis()
+                    .filter_map(|m| data.registry.get(m).cloned())
+                    .collect();
+                tracing::info!(district = %district_code, "registry edits found; taking them over");
+                seen = now.clone();
+                updates.send_replace(Arc::new(Registries {
+                    vessels,
+                    zones: Some(data.zones),
+                    reports: data.reports,
+                    revisions: now,
+                }));
+            }
+            Err(e) => tracing::error!(error = %e, "registries not reloaded; retrying"),
+        }
+    }
 }

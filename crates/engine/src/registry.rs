@@ -391,6 +391,10 @@ impl ArrivalIndex {
     pub(crate) fn add(&mut self, mmsi: u32, port: ZoneIdx, at_ms: i64) {
         let list = self.times.entry((mmsi, port)).or_default();
         let pos = list.partition_point(|&t| t <= at_ms);
+        // The same report twice (a registry reload) counts once.
+        if pos > 0 && list[pos - 1] == at_ms {
+            return;
+        }
         list.insert(pos, at_ms);
     }
 

@@ -373,6 +373,140 @@ pub async fn start_published(
     Ok(())
 }
 
+/// How far back a web node reads the stream when it starts drawing a
+/// stream feed: long enough for every vessel's position and most names
+/// (static data comes every 6 minutes), short enough to start at once.
+pub const STREAM_MAP_BACK: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Draws a stream feed (`[stream]`, engines in the workers) on this node's
+/// live map: vessels from the stream itself (every partition, read from
+/// [`STREAM_MAP_BACK`] ago), alerts as the workers store them (polled from
+/// the database). Any number of web nodes draw the same picture, whichever
+/// node publishes the receivers. Open episodes the engines follow are not
+/// drawn (they live in the workers' memory); stored alerts are.
+pub async fn show_stream_on_map(
+    store: Arc<dyn Store>,
+    clock: Arc<dyn jinghai_workflow::Clock>,
+    cfg: &FeedConfig,
+    stream: jinghai_stream::StreamConfig,
+    picture: &Picture,
+) -> Result<(), LiveError> {
+    let invalid = |message: String| LiveError::Invalid {
+        feed: cfg.name.clone(),
+        message,
+    };
+    let code = jinghai_domain::RegionCode::parse(&cfg.district).map_err(|e| invalid(e.en))?;
+    let region = store
+        .find_region_by_code(code.as_str())
+        .await
+        .map_err(|source| LiveError::Store {
+            feed: cfg.name.clone(),
+            source,
+        })?
+        .ok_or_else(|| invalid(format!("district {} does not exist", cfg.district)))?;
+    let district_code = code.as_str()[..6].to_string();
+    let data = jinghai_workflow::registry::load_feed(&store, &district_code)
+        .await
+        .map_err(|e| invalid(e.user_message(jinghai_domain::Lang::En)))?;
+    let feed = picture.attach(&cfg.name, region, data.zones, data.registry);
+    let (tx, mut rx) = mpsc::channel::<jinghai_stream::Bytes>(4096);
+    tokio::spawn(jinghai_stream::tail(stream, STREAM_MAP_BACK, tx));
+    let vessels_feed = feed.clone();
+    let vessels_clock = clock.clone();
+    tokio::spawn(async move {
+        let mut decoders: HashMap<Arc<str>, Decoder> = HashMap::new();
+        let mut statics: FastMap<u32, (Option<String>, Option<u8>)> = FastMap::default();
+        let mut changed: FastMap<u32, VesselUpdate> = FastMap::default();
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+        loop {
+            tokio::select! {
+                payload = rx.recv() => {
+                    let Some(payload) = payload else { return };
+                    let Some(p) = jinghai_stream::route::decode_payload(&payload) else { continue };
+                    let decoder = match decoders.get_mut(p.source) {
+                        Some(d) => d,
+                        None => decoders.entry(Arc::from(p.source)).or_default(),
+                    };
+                    for line in p.lines {
+                        let Ok(Some(decoded)) = decoder.decode_line(line.as_bytes()) else { continue };
+                        let time_ms = decoded.time_or(p.received_ms);
+                        let Some(obs) = jinghai_engine::from_ais::observation(&decoded, time_ms) else { continue };
+                        match obs.kind {
+                            ObservationKind::Static(st) => {
+                                let entry = statics.entry(obs.mmsi).or_default();
+                                if st.name.is_some() {
+                                    entry.0 = st.name;
+                                }
+                                if st.ship_type.is_some() {
+                                    entry.1 = st.ship_type;
+                                }
+                            }
+                            ObservationKind::Position(pos) => {
+                                let (name, ship_type) = statics.get(&obs.mmsi).cloned().unwrap_or_default();
+                                let newer = changed.get(&obs.mmsi).is_none_or(|u| u.time_ms <= obs.time_ms);
+                                if newer {
+                                    changed.insert(obs.mmsi, VesselUpdate {
+                                        mmsi: obs.mmsi,
+                                        name,
+                                        ship_type,
+                                        lat: pos.lat,
+                                        lon: pos.lon,
+                                        sog: pos.sog_kn,
+                                        cog: pos.cog_deg,
+                                        heading: pos.heading_deg,
+                                        time_ms: obs.time_ms,
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+                _ = tick.tick() => {
+                    if !changed.is_empty() {
+                        let updates: Vec<VesselUpdate> = changed.drain().map(|(_, u)| u).collect();
+                        vessels_feed.publish(vessels_clock.now(), updates, None);
+                    }
+                }
+            }
+        }
+    });
+    // Alerts the workers store, pushed to the map as they appear.
+    let scope = jinghai_domain::Scope {
+        user_id: 0,
+        role: jinghai_domain::Role::Admin,
+        region_prefix: district_code,
+        unit_id: None,
+    };
+    let name = cfg.name.clone();
+    tokio::spawn(async move {
+        let mut last: Option<i64> = None;
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let filter = jinghai_domain::alert::AlertFilter {
+                after_id: last,
+                ..Default::default()
+            };
+            match store.find_alerts(&scope, &filter, 500).await {
+                Ok(alerts) => {
+                    let mut ids: Vec<&jinghai_domain::alert::Alert> = alerts.iter().collect();
+                    ids.sort_by_key(|a| a.id);
+                    // At start only the newest id is taken: older alerts are on the desk.
+                    if last.is_some() {
+                        for a in &ids {
+                            feed.note_stored_alert(a);
+                        }
+                    }
+                    let newest = ids.last().map(|a| a.id).unwrap_or(0);
+                    last = Some(last.unwrap_or(0).max(newest));
+                }
+                Err(e) => tracing::warn!(feed = %name, error = %e, "stored alerts not read for the map"),
+            }
+        }
+    });
+    Ok(())
+}
+
 // --- registries from the database, followed live -------------------------
 
 impl Feed {

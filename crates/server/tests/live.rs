@@ -110,3 +110,169 @@ async fn live_feed_stores_the_exercise_alerts_sqlite() {
 async fn live_feed_stores_the_exercise_alerts_postgres() {
     alerts_match_truth(jinghai_store::testkit::postgres().await).await;
 }
+
+/// A `nats-server` with JetStream on a free loopback port, stopped on drop.
+struct Nats {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Nats {
+    fn start() -> Nats {
+        let bin = ["/usr/sbin/nats-server", "/usr/bin/nats-server"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).is_file())
+            .expect("nats-server is not installed: run scripts/install-deps.sh nats (Debian package nats-server), or scripts/test.sh which does");
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(bin)
+            .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start nats-server");
+        Nats {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Nats {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// With `[stream]` the engines run in the workers; a web node draws the
+/// feed's vessels from the stream itself and pushes the alerts the workers
+/// store (issue #10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_feed_is_drawn_on_the_map_from_the_stream() {
+    use jinghai_workflow::picture::Picture;
+    let nats = Nats::start();
+    let db = jinghai_store::testkit::sqlite().await;
+    // The exercise's own time, so its vessels are live on the map.
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::new(1_613_500_000_000));
+    seed_demo(&db.store, &clock).await.unwrap();
+    let cfg = jinghai_stream::StreamConfig::new(
+        format!("nats://127.0.0.1:{}", nats.port),
+        jinghai_stream::Grid::default(),
+    );
+    let feed_cfg: jinghai_server::live::FeedConfig = toml::from_str(
+        "name = \"beilun\"\ndistrict = \"330206\"\nzones = \"z\"\nvessels = \"v\"",
+    )
+    .unwrap();
+    let picture = Picture::new();
+    // The broker may still be starting: the map waits for the stream.
+    let mut tries = 0;
+    let js = loop {
+        match jinghai_stream::connect(&cfg).await {
+            Ok(js) => break js,
+            Err(e) if tries < 50 => {
+                tries += 1;
+                let _ = e;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    jinghai_stream::ensure_stream(&js, &cfg).await.unwrap();
+    jinghai_server::live::show_stream_on_map(
+        db.store.clone(),
+        clock.clone(),
+        &feed_cfg,
+        cfg.clone(),
+        &picture,
+    )
+    .await
+    .unwrap();
+
+    // A receiver's lines, published by another node.
+    let nmea = shared("ais.nmea");
+    let mut expected = std::collections::BTreeSet::new();
+    let mut decoder = jinghai_ais::Decoder::default();
+    for line in nmea.lines() {
+        if let Ok(Some(d)) = decoder.decode_line(line.as_bytes()) {
+            if let Some(o) = jinghai_engine::from_ais::observation(&d, d.time_or(0)) {
+                if matches!(o.kind, jinghai_engine::ObservationKind::Position(_)) {
+                    expected.insert(o.mmsi);
+                }
+            }
+        }
+    }
+    let (tx, rx) = jinghai_ingest::channel(1024);
+    let publisher = tokio::spawn(jinghai_stream::publish_lines(cfg.clone(), rx));
+    let source: Arc<str> = Arc::from("receiver-1");
+    for line in nmea.lines() {
+        tx.send(RawLine {
+            bytes: line.as_bytes().to_vec(),
+            received_ms: 0,
+            source: source.clone(),
+        })
+        .await
+        .unwrap();
+    }
+    drop(tx);
+    publisher.await.unwrap().unwrap();
+
+    let feed = picture.feeds().into_iter().next().expect("the feed is on the map");
+    let started = std::time::Instant::now();
+    while expected.iter().any(|m| feed.vessel(*m).is_none()) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "vessels on the map: {} of {}",
+            expected.iter().filter(|m| feed.vessel(**m).is_some()).count(),
+            expected.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // A track to draw, not just a dot.
+    let some = *expected.iter().next().unwrap();
+    assert!(feed.track(some, 0, i64::MAX).is_some_and(|t| t.len() > 1));
+
+    // An alert a worker stores reaches the map's push.
+    let region = db
+        .store
+        .find_region_by_code(jinghai_domain::RegionCode::parse("330206").unwrap().as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let id = db
+        .store
+        .upsert_alert(
+            1_613_500_000_000,
+            &jinghai_store::AlertWrite {
+                event_key: "beilun:encounter:412000001:412000002:-:1613499000000".into(),
+                region_id: region.id,
+                kind: "encounter".into(),
+                mmsi: 412_000_001,
+                other_mmsi: Some(412_000_002),
+                start_at: 1_613_499_000_000,
+                end_at: None,
+                lat: 29.8,
+                lon: 122.1,
+                zone_id: None,
+                detail: "{}".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !feed.alerts_since(0).iter().any(|a| a.id == id) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "the stored alert never reached the map"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

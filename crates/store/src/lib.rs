@@ -41,6 +41,8 @@ pub mod intl;
 pub mod cases;
 #[macro_use]
 mod jobs;
+#[macro_use]
+pub mod guards;
 mod postgres;
 mod sqlite;
 
@@ -63,6 +65,7 @@ pub use cases::{
     CasesStore, NewCase, NewClue, NewDisposal, NewHandover, NewSeizure, NewStep, NewTip,
     RewardTransition, SpotFinding, TipTransition,
 };
+pub use guards::GuardStore;
 pub use intl::*;
 pub use jobs::{JobLease, JobStore};
 pub use live_map::LiveMapStore;
@@ -70,8 +73,8 @@ pub use migrate::{Migration, MigrationStatus};
 pub use patrols::{NewPatrolPlan, NewPatrolRecord, PatrolStore};
 pub use postgres::PgStore;
 pub use registry::{
-    ImportCounts, NewVessel, PlaceWrite, PortEntryWrite, PortReportWrite, RegistryStore,
-    VesselFilter, VesselWrite,
+    ImportCounts, NewVessel, PlaceWrite, PortEntryWrite, PortReportWrite, RegistryRevisions,
+    RegistryStore, VesselFilter, VesselWrite,
 };
 pub use risk_places::{RiskPlace, RiskPlaceStore};
 pub use scoring::{NewCard, ScoringStore};
@@ -326,6 +329,7 @@ pub trait Store:
     + LiveMapStore
     + RiskPlaceStore
     + JobStore
+    + GuardStore
 {
     fn backend(&self) -> Backend;
 

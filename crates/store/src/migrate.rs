@@ -65,6 +65,7 @@ both![
     (10, "intl_individual_duty", "0010_intl_individual_duty"),
     (11, "job_leases", "0011_job_leases"),
     (13, "notification_keys", "0013_notification_keys"),
+    (14, "guards", "0014_guards"),
 ];
 
 #[cfg(test)]

@@ -103,6 +103,15 @@ pub struct ImportCounts {
     pub updated: usize,
 }
 
+/// What [`RegistryStore::registry_revisions`] returns: one opaque string
+/// per registry, different whenever its rows changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistryRevisions {
+    pub vessels: String,
+    pub places: String,
+    pub reports: String,
+}
+
 #[async_trait]
 pub trait RegistryStore: Send + Sync {
     // --- vessels ---
@@ -152,6 +161,10 @@ pub trait RegistryStore: Send + Sync {
 
     // --- places ---
     async fn list_places(&self, scope: &Scope) -> Result<Vec<Place>>;
+    /// A cheap fingerprint of a district's vessels, places and port reports
+    /// (count, latest change, highest id of each): a stream worker polls it
+    /// and reloads what changed.
+    async fn registry_revisions(&self, district_code: &str) -> Result<RegistryRevisions>;
     async fn get_place(&self, scope: &Scope, id: i64) -> Result<Place>;
     async fn create_place(&self, actor: &Actor, at: Millis, w: &PlaceWrite) -> Result<Place>;
     async fn update_place(
@@ -414,6 +427,35 @@ macro_rules! impl_registry_store {
             }
 
             // --- places ---
+
+            async fn registry_revisions(&self, district_code: &str) -> Result<$crate::RegistryRevisions> {
+                let like = format!("{district_code}%");
+                let row = sqlx::query(
+                    "SELECT \
+                       (SELECT COUNT(*) FROM vessels WHERE region_code LIKE $1) AS vn, \
+                       (SELECT COALESCE(MAX(updated_at), 0) FROM vessels WHERE region_code LIKE $1) AS vu, \
+                       (SELECT COALESCE(MAX(id), 0) FROM vessels WHERE region_code LIKE $1) AS vi, \
+                       (SELECT COUNT(*) FROM places WHERE region_code LIKE $1) AS pn, \
+                       (SELECT COALESCE(MAX(updated_at), 0) FROM places WHERE region_code LIKE $1) AS pu, \
+                       (SELECT COALESCE(MAX(id), 0) FROM places WHERE region_code LIKE $1) AS pi, \
+                       (SELECT COUNT(*) FROM port_reports WHERE region_code LIKE $1) AS rn, \
+                       (SELECT COALESCE(MAX(id), 0) FROM port_reports WHERE region_code LIKE $1) AS ri",
+                )
+                .bind(like)
+                .fetch_one(&self.pool)
+                .await?;
+                let part = |a: &str, b: &str, c: Option<&str>| -> Result<String> {
+                    let x: i64 = row.try_get(a)?;
+                    let y: i64 = row.try_get(b)?;
+                    let z: i64 = match c { Some(c) => row.try_get(c)?, None => 0 };
+                    Ok(format!("{x}:{y}:{z}"))
+                };
+                Ok($crate::RegistryRevisions {
+                    vessels: part("vn", "vu", Some("vi"))?,
+                    places: part("pn", "pu", Some("pi"))?,
+                    reports: part("rn", "ri", None)?,
+                })
+            }
 
             async fn list_places(&self, scope: &Scope) -> Result<Vec<jinghai_domain::registry::Place>> {
                 let rows = sqlx::query(concat!(place_select!(), " WHERE region_code LIKE $1 ORDER BY code")).bind(scope.region_like()).fetch_all(&self.pool).await?;

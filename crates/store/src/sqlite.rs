@@ -57,3 +57,4 @@ impl_cases_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_live_map_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_risk_place_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
 impl_jobs_store!(SqliteStore, sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_guard_store!(SqliteStore, sqlx::Sqlite);

@@ -118,3 +118,72 @@ async fn concurrent_claims_postgres() {
     let db = jinghai_store::testkit::postgres().await;
     race(db.store.clone(), db.url.clone()).await;
 }
+
+/// The shared guards: attempts in windows, one-time challenges.
+async fn guards(store: Arc<dyn Store>) {
+    const MIN: i64 = 60_000;
+    assert_eq!(store.attempts_since("u:duty", 0).await.unwrap(), (0, None));
+    store
+        .record_attempts(&["u:duty", "a:10.0.0.1"], T)
+        .await
+        .unwrap();
+    store
+        .record_attempts(&["u:duty", "a:10.0.0.2"], T + MIN)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.attempts_since("u:duty", T - 15 * MIN).await.unwrap(),
+        (2, Some(T))
+    );
+    // The window slides past the first attempt.
+    assert_eq!(
+        store.attempts_since("u:duty", T).await.unwrap(),
+        (1, Some(T + MIN))
+    );
+    assert_eq!(
+        store.attempts_since("a:10.0.0.1", T - MIN).await.unwrap(),
+        (1, Some(T))
+    );
+    store.clear_attempts("u:duty").await.unwrap();
+    assert_eq!(store.attempts_since("u:duty", 0).await.unwrap(), (0, None));
+    assert_eq!(
+        store.attempts_since("a:10.0.0.2", 0).await.unwrap().0,
+        1,
+        "clearing one key keeps the others"
+    );
+    // Attempts older than a day are pruned when new ones arrive.
+    store
+        .record_attempts(
+            &["a:10.0.0.3"],
+            T + jinghai_store::guards::ATTEMPTS_KEPT + 2 * MIN,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.attempts_since("a:10.0.0.1", 0).await.unwrap(),
+        (0, None)
+    );
+
+    // A challenge is taken once, and only while fresh.
+    store.issue_challenge("c1", T, T - 10 * MIN).await.unwrap();
+    store.issue_challenge("c2", T, T - 10 * MIN).await.unwrap();
+    assert!(!store.take_challenge("nope", T - MIN).await.unwrap());
+    assert!(store.take_challenge("c1", T - MIN).await.unwrap());
+    assert!(
+        !store.take_challenge("c1", T - MIN).await.unwrap(),
+        "taken twice"
+    );
+    assert!(
+        !store.take_challenge("c2", T).await.unwrap(),
+        "issued at T is not after T: expired"
+    );
+    // Expired challenges are pruned when new ones are issued.
+    store
+        .issue_challenge("c3", T + 20 * MIN, T + 10 * MIN)
+        .await
+        .unwrap();
+    assert!(!store.take_challenge("c2", 0).await.unwrap());
+    assert!(store.take_challenge("c3", 0).await.unwrap());
+}
+
+both_backends!(shared_guards, guards);

@@ -86,6 +86,9 @@ async fn registry_story(store: Arc<dyn Store>) {
     }
     let (beilun, meishan, baifeng, zhenhai) = (ids[0], ids[1], ids[2], ids[3]);
 
+    // Revisions: what a stream worker polls to follow registry edits.
+    let rev0 = store.registry_revisions("330206").await.unwrap();
+
     // Vessels: created together or not at all; the MMSI is unique everywhere.
     let created = store
         .create_vessels(
@@ -222,6 +225,10 @@ async fn registry_story(store: Arc<dyn Store>) {
         Err(StoreError::NotFound)
     ));
 
+    let rev1 = store.registry_revisions("330206").await.unwrap();
+    assert_ne!(rev1.vessels, rev0.vessels, "vessels created and edited");
+    assert_eq!((&rev1.places, &rev1.reports), (&rev0.places, &rev0.reports));
+
     // Places: a code is unique within its district, and an import updates by code.
     let fp = store
         .create_place(&actor, t, &place(meishan, "FP1", "梅山渔港"))
@@ -271,6 +278,15 @@ async fn registry_story(store: Arc<dyn Store>) {
         Err(StoreError::NotFound)
     ));
 
+    let rev2 = store.registry_revisions("330206").await.unwrap();
+    assert_ne!(rev2.places, rev1.places, "places created");
+    assert_eq!(rev2.vessels, rev1.vessels);
+    assert_ne!(
+        store.registry_revisions("330211").await.unwrap().places,
+        rev2.places,
+        "another district's revisions are its own"
+    );
+
     // Port reports with persons; AIS port entries recorded once.
     let reports = store
         .create_port_reports(
@@ -296,6 +312,9 @@ async fn registry_story(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
+    let rev3 = store.registry_revisions("330206").await.unwrap();
+    assert_ne!(rev3.reports, rev2.reports, "a port report filed");
+    assert_eq!((&rev3.vessels, &rev3.places), (&rev2.vessels, &rev2.places));
     let got = store
         .get_port_report(&scope_at("330206008"), reports[0].id)
         .await

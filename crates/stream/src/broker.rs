@@ -19,9 +19,10 @@ use async_nats::jetstream::{self, consumer, context::Publish, stream};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::Deserialize;
+use tokio::sync::watch;
 
 use crate::grid::Grid;
-use crate::partition::{KeyedEvent, PartitionEngine};
+use crate::partition::{KeyedEvent, PartitionEngine, Registries};
 use crate::route::{message_id, Routed, END_OF_INPUT};
 use crate::sink::EventSink;
 
@@ -46,6 +47,10 @@ pub struct StreamConfig {
     /// How long messages stay: what a restarted worker replays.
     #[serde(default = "default_max_age_hours")]
     pub max_age_hours: f64,
+    /// How often a worker checks the database for registry edits (vessels,
+    /// places, port reports) made on any node, and takes them over.
+    #[serde(default = "default_registry_poll_secs")]
+    pub registry_poll_secs: f64,
     #[serde(default)]
     pub grid: Grid,
 }
@@ -62,6 +67,9 @@ fn default_replicas() -> usize {
 fn default_max_age_hours() -> f64 {
     26.0
 }
+fn default_registry_poll_secs() -> f64 {
+    10.0
+}
 
 impl StreamConfig {
     pub fn new(url: impl Into<String>, grid: Grid) -> StreamConfig {
@@ -72,6 +80,7 @@ impl StreamConfig {
             subject_prefix: default_prefix(),
             replicas: default_replicas(),
             max_age_hours: default_max_age_hours(),
+            registry_poll_secs: default_registry_poll_secs(),
             grid,
         }
     }
@@ -349,11 +358,22 @@ pub async fn run_partition(
     mut engine: PartitionEngine,
     sink: Arc<dyn EventSink>,
     progress: Arc<Progress>,
+    mut registries: Option<watch::Receiver<Arc<Registries>>>,
 ) -> Result<(), StreamError> {
     let partition = engine.partition;
     let subject = cfg.subject(partition);
     let mut next_seq: u64 = 1;
     let mut events: Vec<KeyedEvent> = Vec::new();
+    // Registry edits are taken over between messages (and when idle).
+    let mut follow = |engine: &mut PartitionEngine, events: &mut Vec<KeyedEvent>| {
+        if let Some(rx) = registries.as_mut() {
+            if rx.has_changed().unwrap_or(false) {
+                let r = rx.borrow_and_update().clone();
+                engine.follow_registries(&r, events);
+                tracing::info!(partition = engine.partition, "registry edits taken over");
+            }
+        }
+    };
     loop {
         let stream = match js.get_stream(&cfg.stream).await {
             Ok(s) => s,
@@ -398,6 +418,11 @@ pub async fn run_partition(
                 }
                 Ok(None) => break,
                 Err(_idle) => {
+                    follow(&mut engine, &mut events);
+                    if !events.is_empty() {
+                        store_all(&*sink, &events, partition).await;
+                        events.clear();
+                    }
                     // Quiet, or a consumer stranded on a broker node that
                     // went away (its own heartbeat check takes much longer):
                     // if the partition has messages past ours, resume.
@@ -420,6 +445,7 @@ pub async fn run_partition(
             if seq < next_seq {
                 continue; // already processed before a recovery
             }
+            follow(&mut engine, &mut events);
             let was_ended = engine.ended;
             engine.process(&message.payload, &mut events);
             next_seq = seq + 1;
@@ -458,6 +484,15 @@ pub async fn store_all(sink: &dyn EventSink, events: &[KeyedEvent], partition: u
     }
 }
 
+/// Registry edits for a worker's engines to follow (see
+/// [`Worker::start_following`]).
+pub struct Follow {
+    /// The revisions of the registries the engines were built from.
+    pub built_from: jinghai_store::RegistryRevisions,
+    /// Newer registries, as a poller of the database reads them.
+    pub updates: watch::Receiver<Arc<Registries>>,
+}
+
 /// A running worker: one task per partition.
 pub struct Worker {
     pub progress: Arc<Progress>,
@@ -475,16 +510,35 @@ impl Worker {
         make_engine: &mut dyn FnMut() -> jinghai_engine::Engine,
         sink: Arc<dyn EventSink>,
     ) -> Result<Worker, StreamError> {
+        Worker::start_following(cfg, index, count, feed, make_engine, sink, None).await
+    }
+
+    /// [`Worker::start`], with engines that follow registry edits: `follow`
+    /// names the revisions the engines were built from and the channel on
+    /// which newer registries arrive.
+    pub async fn start_following(
+        cfg: &StreamConfig,
+        index: u32,
+        count: u32,
+        feed: &str,
+        make_engine: &mut dyn FnMut() -> jinghai_engine::Engine,
+        sink: Arc<dyn EventSink>,
+        follow: Option<Follow>,
+    ) -> Result<Worker, StreamError> {
         let js = connect(cfg).await?;
         ensure_stream(&js, cfg).await?;
         let progress = Arc::new(Progress::default());
         let mut tasks = Vec::new();
         for partition in cfg.grid.partitions_of_worker(index, count) {
-            let engine = PartitionEngine::new(partition, feed, cfg.grid, make_engine());
+            let mut engine = PartitionEngine::new(partition, feed, cfg.grid, make_engine());
+            let updates = follow.as_ref().map(|f| {
+                engine.applied = f.built_from.clone();
+                f.updates.clone()
+            });
             let (js, cfg, sink, progress) =
                 (js.clone(), cfg.clone(), sink.clone(), progress.clone());
             tasks.push(tokio::spawn(async move {
-                if let Err(e) = run_partition(js, cfg, engine, sink, progress).await {
+                if let Err(e) = run_partition(js, cfg, engine, sink, progress, updates).await {
                     tracing::error!(partition, error = %e, "partition stopped");
                 }
             }));
@@ -501,5 +555,68 @@ impl Worker {
 
     pub fn partitions(&self) -> usize {
         self.tasks.len()
+    }
+}
+
+/// Follows every partition from `back` ago (then from where it left off,
+/// across broker fail-over) and hands each payload to `tx`: what a web node
+/// draws its live map from when the engines run in the workers. Halo copies
+/// arrive once per partition they went to. Returns when `tx` is closed.
+pub async fn tail(cfg: StreamConfig, back: Duration, tx: tokio::sync::mpsc::Sender<Bytes>) {
+    let subject = format!("{}.>", cfg.subject_prefix);
+    let mut next_seq: Option<u64> = None;
+    loop {
+        if tx.is_closed() {
+            return;
+        }
+        let js = match connect(&cfg).await {
+            Ok(js) => js,
+            Err(e) => {
+                tracing::warn!(error = %e, "stream not reachable for the map; retrying");
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                continue;
+            }
+        };
+        let deliver_policy = match next_seq {
+            Some(start_sequence) => consumer::DeliverPolicy::ByStartSequence { start_sequence },
+            None => consumer::DeliverPolicy::ByStartTime {
+                start_time: time::OffsetDateTime::now_utc()
+                    - time::Duration::milliseconds(back.as_millis() as i64),
+            },
+        };
+        let messages = async {
+            js.get_stream(&cfg.stream)
+                .await
+                .map_err(broker("find the stream"))?
+                .create_consumer(consumer::pull::OrderedConfig {
+                    filter_subject: subject.clone(),
+                    deliver_policy,
+                    ..Default::default()
+                })
+                .await
+                .map_err(broker("create the map's consumer"))?
+                .messages()
+                .await
+                .map_err(broker("read the stream"))
+        }
+        .await;
+        let mut messages = match messages {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %e, "map consumer not ready; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        while let Some(m) = messages.next().await {
+            let Ok(m) = m else { break };
+            if let Ok(info) = m.info() {
+                next_seq = Some(info.stream_sequence + 1);
+            }
+            if tx.send(m.payload.clone()).await.is_err() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }

@@ -53,10 +53,12 @@ pub mod route;
 pub mod sink;
 
 pub use broker::{
-    connect, ensure_stream, publish_lines, Progress, Publisher, StreamConfig, StreamError, Worker,
+    connect, ensure_stream, publish_lines, tail, Follow, Progress, Publisher, StreamConfig,
+    StreamError, Worker,
 };
+pub use bytes::Bytes;
 pub use grid::{Cell, Grid, GridError};
 pub use inproc::InProcess;
-pub use partition::{event_key, KeyedEvent, PartitionEngine};
+pub use partition::{event_key, KeyedEvent, PartitionEngine, Registries};
 pub use route::{Routed, Router, END_OF_INPUT};
 pub use sink::{EventSink, StoreSink};

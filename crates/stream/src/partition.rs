@@ -9,7 +9,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use jinghai_ais::Decoder;
-use jinghai_engine::{Engine, EngineOutput, Event, EventId, FastMap};
+use jinghai_engine::{
+    Engine, EngineOutput, Event, EventId, FastMap, PortReport, VesselRecord, ZoneSet,
+};
+
+use jinghai_store::RegistryRevisions;
 
 use crate::grid::Grid;
 use crate::route::{decode_payload, END_OF_INPUT};
@@ -43,6 +47,18 @@ pub fn event_key(feed: &str, e: &Event) -> String {
     )
 }
 
+/// A district's registries as the database holds them: what a worker's
+/// engines follow while running (vessels, places and port reports edited in
+/// the UI on any node). The revisions say which parts changed, so a
+/// partition applies only those.
+#[derive(Debug, Clone, Default)]
+pub struct Registries {
+    pub vessels: Vec<VesselRecord>,
+    pub zones: Option<ZoneSet>,
+    pub reports: Vec<PortReport>,
+    pub revisions: RegistryRevisions,
+}
+
 /// A partition's engine and the bookkeeping of which events it owns.
 pub struct PartitionEngine {
     pub partition: u32,
@@ -57,6 +73,8 @@ pub struct PartitionEngine {
     /// Messages taken, and whether the end-of-input marker was seen.
     pub messages: u64,
     pub ended: bool,
+    /// The registry revisions the engine reflects (see [`Registries`]).
+    pub applied: RegistryRevisions,
 }
 
 impl PartitionEngine {
@@ -71,6 +89,34 @@ impl PartitionEngine {
             out: Vec::new(),
             messages: 0,
             ended: false,
+            applied: RegistryRevisions::default(),
+        }
+    }
+
+    /// Takes registry edits over while running: vessels added or changed,
+    /// the zones replaced (events the change ends come out like others), port
+    /// reports counted (the engine ignores one it already has). Parts whose
+    /// revision the engine reflects already are skipped. A vessel deleted
+    /// from the registry stays known to the engine until the worker restarts.
+    pub fn follow_registries(&mut self, r: &Registries, events: &mut Vec<KeyedEvent>) {
+        if r.revisions.vessels != self.applied.vessels {
+            for v in &r.vessels {
+                self.engine.upsert_vessel(v.clone());
+            }
+            self.applied.vessels = r.revisions.vessels.clone();
+        }
+        if r.revisions.places != self.applied.places {
+            if let Some(zones) = &r.zones {
+                self.engine.replace_zones(zones.clone(), &mut self.out);
+                self.take(events);
+            }
+            self.applied.places = r.revisions.places.clone();
+        }
+        if r.revisions.reports != self.applied.reports {
+            for report in &r.reports {
+                self.engine.add_port_report(report);
+            }
+            self.applied.reports = r.revisions.reports.clone();
         }
     }
 

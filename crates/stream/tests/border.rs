@@ -135,3 +135,64 @@ fn an_encounter_on_a_cell_border_is_found_once() {
     let without = partitioned(grid(0.0));
     assert_eq!(encounters(&without), 0, "{without:?}");
 }
+
+/// A worker's partition takes registry edits over while running: only the
+/// parts whose revision changed, and a port report seen twice counts once.
+#[test]
+fn a_partition_follows_registry_edits() {
+    use jinghai_store::RegistryRevisions;
+    use jinghai_stream::{PartitionEngine, Registries};
+    let mut p = PartitionEngine::new(0, "t", grid(0.05), engine());
+    p.applied = RegistryRevisions {
+        vessels: "v1".into(),
+        places: "p1".into(),
+        reports: "r1".into(),
+    };
+    let shared = |f: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../../../shared/data/scenarios/example-1/{f}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+    let zones = ZoneSet::from_geojson(&shared("zones.geojson"), "zones.geojson").unwrap();
+    let vessel = jinghai_engine::VesselRecord {
+        mmsi: 412_555_001,
+        name: "浙北渔55".into(),
+        kind: jinghai_engine::VesselKind::Fishing,
+        flag: "CN".into(),
+        international: false,
+        home_port: "梅山".into(),
+        owner_kind: jinghai_engine::OwnerKind::Individual,
+        owner_name: "张三".into(),
+        registry_no: "浙北渔55".into(),
+    };
+    let mut edits = Registries {
+        vessels: vec![vessel.clone()],
+        zones: Some(zones.clone()),
+        reports: Vec::new(),
+        revisions: RegistryRevisions {
+            vessels: "v1".into(),
+            places: "p1".into(),
+            reports: "r1".into(),
+        },
+    };
+    let mut events = Vec::new();
+    // Same revisions as built from: nothing to take over.
+    p.follow_registries(&edits, &mut events);
+    assert!(p.engine.registry().get(412_555_001).is_none());
+    assert!(p.engine.zones().zones().is_empty());
+
+    // A vessel registered on some node: only the vessels are taken over.
+    edits.revisions.vessels = "v2".into();
+    p.follow_registries(&edits, &mut events);
+    assert_eq!(p.engine.registry().get(412_555_001), Some(&vessel));
+    assert!(p.engine.zones().zones().is_empty(), "places unchanged");
+
+    // Places edited: the zones are replaced.
+    edits.revisions.places = "p2".into();
+    p.follow_registries(&edits, &mut events);
+    assert_eq!(p.engine.zones().zones().len(), zones.zones().len());
+    assert_eq!(p.applied, edits.revisions);
+    assert!(events.is_empty(), "nothing was open, so nothing ends");
+}

@@ -7,8 +7,7 @@
 //! - The session cookie carries a random token; the store keeps only its
 //!   SHA-256, so a copy of the database does not let anyone sign in.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -80,48 +79,18 @@ impl Default for LoginLimits {
     }
 }
 
-/// Sliding-window failure counts, keyed by account or address.
-#[derive(Debug, Default)]
-pub(crate) struct FailureLog {
-    by_key: HashMap<String, VecDeque<Millis>>,
-}
-
-impl FailureLog {
-    /// Seconds until `key` may try again, if it is over `limit`.
-    pub(crate) fn blocked(
-        &mut self,
-        key: &str,
-        limit: usize,
-        now: Millis,
-        window: Millis,
-    ) -> Option<u64> {
-        let q = self.by_key.get_mut(key)?;
-        while q.front().is_some_and(|t| *t <= now - window) {
-            q.pop_front();
-        }
-        if q.len() >= limit {
-            let oldest = *q.front()?;
-            Some(((oldest + window - now).max(1000) / 1000) as u64)
-        } else {
-            None
-        }
-    }
-
-    pub(crate) fn record(&mut self, key: &str, now: Millis) {
-        self.by_key
-            .entry(key.to_string())
-            .or_default()
-            .push_back(now);
-        // Bound memory under a flood of distinct keys: drop empty/old entries.
-        if self.by_key.len() > 100_000 {
-            self.by_key
-                .retain(|_, q| q.back().is_some_and(|t| *t > now - HOUR));
-        }
-    }
-
-    fn clear(&mut self, key: &str) {
-        self.by_key.remove(key);
-    }
+/// Seconds until `key` may try again, if it made `limit` or more attempts
+/// in the `window` before `now`. Attempts are counted in the database
+/// ([`jinghai_store::GuardStore`]), so the limit holds across server nodes.
+pub(crate) async fn blocked(
+    store: &dyn Store,
+    key: &str,
+    limit: usize,
+    now: Millis,
+    window: Millis,
+) -> WorkflowResult<Option<u64>> {
+    let (n, oldest) = store.attempts_since(key, now - window).await?;
+    Ok((n >= limit).then(|| ((oldest.unwrap_or(now) + window - now).max(1000) / 1000) as u64))
 }
 
 /// A successful sign-in: the cookie token and the session's CSRF token.
@@ -137,7 +106,6 @@ pub struct Accounts {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     limits: LoginLimits,
-    failures: Mutex<FailureLog>,
 }
 
 impl Accounts {
@@ -146,7 +114,6 @@ impl Accounts {
             store,
             clock,
             limits,
-            failures: Mutex::new(FailureLog::default()),
         }
     }
 
@@ -161,15 +128,14 @@ impl Accounts {
         let username = username.trim();
         let account_key = format!("u:{}", username.to_lowercase());
         let address_key = format!("a:{address}");
-        {
-            let mut f = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-            let w = self.limits.window;
-            let blocked = f
-                .blocked(&account_key, self.limits.per_account, now, w)
-                .or_else(|| f.blocked(&address_key, self.limits.per_address, now, w));
-            if let Some(retry_after_secs) = blocked {
-                return Err(WorkflowError::RateLimited { retry_after_secs });
-            }
+        let w = self.limits.window;
+        let store = &*self.store;
+        let limited = match blocked(store, &account_key, self.limits.per_account, now, w).await? {
+            Some(secs) => Some(secs),
+            None => blocked(store, &address_key, self.limits.per_address, now, w).await?,
+        };
+        if let Some(retry_after_secs) = limited {
+            return Err(WorkflowError::RateLimited { retry_after_secs });
         }
         let found = self.store.find_login(username).await?;
         let ok = match &found {
@@ -180,14 +146,9 @@ impl Accounts {
             }
         };
         if !ok {
-            self.failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .record(&account_key, now);
-            self.failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .record(&address_key, now);
+            self.store
+                .record_attempts(&[&account_key, &address_key], now)
+                .await?;
             if let Some((user, _)) = &found {
                 self.audit(
                     AuditAction::LoginFailed,
@@ -202,10 +163,7 @@ impl Accounts {
             return Err(WorkflowError::BadCredentials);
         }
         let (user, _) = found.ok_or(WorkflowError::BadCredentials)?;
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear(&account_key);
+        self.store.clear_attempts(&account_key).await?;
         let token = random_token();
         let csrf_token = random_token();
         self.store
@@ -303,20 +261,5 @@ mod tests {
         assert!(verify_password("secret123", &a));
         assert!(!verify_password("secret124", &a));
         assert!(!verify_password("secret123", "not a hash"));
-    }
-
-    #[test]
-    fn failure_window_slides() {
-        let mut f = FailureLog::default();
-        for t in 0..5 {
-            f.record("k", t * 1000);
-        }
-        assert!(f.blocked("k", 5, 10_000, 60_000).is_some());
-        assert_eq!(
-            f.blocked("k", 5, 61_000, 60_000),
-            None,
-            "oldest left the window"
-        );
-        assert_eq!(f.blocked("other", 5, 0, 60_000), None);
     }
 }

@@ -612,6 +612,31 @@ impl FeedPicture {
         });
     }
 
+    /// Notes an alert that another process stored (a stream worker's), read
+    /// back from the database, for the live push. Kinds the engine does not
+    /// raise are not map alerts and are skipped.
+    pub fn note_stored_alert(&self, a: &jinghai_domain::alert::Alert) {
+        let Some(kind) = jinghai_engine::EventKind::parse(&a.kind) else {
+            return;
+        };
+        let mut st = write(&self.state);
+        let seq = self.next_seq();
+        if st.alerts.len() >= ALERT_NOTES_KEPT {
+            st.alerts.pop_front();
+        }
+        st.alerts.push_back(AlertNote {
+            id: a.id,
+            kind: kind.as_str(),
+            mmsi: a.mmsi as u32,
+            other_mmsi: a.other_mmsi.map(|m| m as u32),
+            start_ms: a.start_at,
+            lat: a.lat,
+            lon: a.lon,
+            zone_id: a.zone_id.clone(),
+            seq,
+        });
+    }
+
     /// Replaces the registry the map's vessel details read (after a registry edit).
     pub fn set_registry(&self, registry: Registry) {
         write(&self.state).registry = Arc::new(registry);

@@ -11,7 +11,7 @@
 //! restart.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use jinghai_domain::alert::Alert;
 use jinghai_domain::audit::Actor;
@@ -32,7 +32,7 @@ use jinghai_store::{
 };
 use serde_json::Value;
 
-use crate::accounts::FailureLog;
+use crate::accounts::blocked;
 use crate::{Clock, Ctx, WorkflowError, WorkflowResult};
 
 /// A change the live feeds apply to their engines.
@@ -158,7 +158,6 @@ pub struct Registries {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     sink: Option<ChangeSink>,
-    token_failures: Mutex<FailureLog>,
 }
 
 fn field(f: &str, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
@@ -530,7 +529,6 @@ impl Registries {
             store,
             clock,
             sink: None,
-            token_failures: Mutex::new(FailureLog::default()),
         }
     }
 
@@ -964,25 +962,36 @@ impl Registries {
     ) -> WorkflowResult<Vessel> {
         let now = self.clock.now();
         let (addr_key, vessel_key) = (format!("addr:{addr}"), format!("vessel:{vessel_id}"));
+        let store = &*self.store;
+        let limited = match blocked(
+            store,
+            &addr_key,
+            TOKEN_FAILURES_PER_ADDRESS,
+            now,
+            TOKEN_WINDOW,
+        )
+        .await?
         {
-            let mut log = self
-                .token_failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            let blocked = log
-                .blocked(&addr_key, TOKEN_FAILURES_PER_ADDRESS, now, TOKEN_WINDOW)
-                .or_else(|| log.blocked(&vessel_key, TOKEN_FAILURES_PER_VESSEL, now, TOKEN_WINDOW));
-            if let Some(retry_after_secs) = blocked {
-                return Err(WorkflowError::RateLimited { retry_after_secs });
+            Some(secs) => Some(secs),
+            None => {
+                blocked(
+                    store,
+                    &vessel_key,
+                    TOKEN_FAILURES_PER_VESSEL,
+                    now,
+                    TOKEN_WINDOW,
+                )
+                .await?
             }
+        };
+        if let Some(retry_after_secs) = limited {
+            return Err(WorkflowError::RateLimited { retry_after_secs });
         }
-        let fail = |zh: &str, en: &str| {
-            let mut log = self
-                .token_failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            log.record(&addr_key, now);
-            log.record(&vessel_key, now);
+        let keys = [addr_key.as_str(), vessel_key.as_str()];
+        let fail = |zh: &'static str, en: &'static str| async move {
+            if let Err(e) = store.record_attempts(&keys, now).await {
+                return WorkflowError::from(e);
+            }
             WorkflowError::forbidden(zh, en)
         };
         let stored = match self.store.vessel_token_unscoped(vessel_id).await {
@@ -991,7 +1000,8 @@ impl Registries {
                 return Err(fail(
                     "船舶码无效：请扫描船上张贴的最新船舶专属码",
                     "invalid vessel code: scan the current code posted on the vessel",
-                ))
+                )
+                .await)
             }
             Err(e) => return Err(e.into()),
         };
@@ -999,13 +1009,15 @@ impl Registries {
             return Err(fail(
                 "船舶码无效或已更换：请扫描船上张贴的最新船舶专属码，或联系渔港管理人员",
                 "invalid or replaced vessel code: scan the current code posted on the vessel, or ask the fishing-port office",
-            ));
+            )
+            .await);
         }
         if stored.expires_at <= now {
             return Err(fail(
                 "船舶码已过期：请联系渔港管理人员更换船舶专属码",
                 "this vessel code has expired: ask the fishing-port office for a new one",
-            ));
+            )
+            .await);
         }
         Ok(self.store.get_vessel_unscoped(vessel_id).await?)
     }

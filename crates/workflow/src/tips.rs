@@ -24,8 +24,7 @@
 //!
 //! Limits live in memory per server node, like the sign-in limits.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use jinghai_domain::audit::Actor;
 use jinghai_domain::cases::{
@@ -145,42 +144,10 @@ pub struct SpotCheckDetail {
     pub items: Vec<(SpotCheckItem, Option<Tip>, Vec<Reward>)>,
 }
 
-/// Sliding-window counters.
-#[derive(Debug, Default)]
-struct Windows(HashMap<String, VecDeque<Millis>>);
-
-impl Windows {
-    fn count(&mut self, key: &str, now: Millis, window: Millis) -> usize {
-        let Some(q) = self.0.get_mut(key) else {
-            return 0;
-        };
-        while q.front().is_some_and(|t| *t <= now - window) {
-            q.pop_front();
-        }
-        q.len()
-    }
-    fn add(&mut self, key: &str, now: Millis) {
-        self.0.entry(key.to_string()).or_default().push_back(now);
-        if self.0.len() > 100_000 {
-            self.0
-                .retain(|_, q| q.back().is_some_and(|t| *t > now - HOUR));
-        }
-    }
-}
-
-#[derive(Debug, Default)]
-struct Guard {
-    challenges: HashMap<String, Millis>,
-    submissions: Windows,
-    failures: Windows,
-    lookups: Windows,
-}
-
 pub struct Tips {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     limits: TipLimits,
-    guard: Mutex<Guard>,
 }
 
 fn field(f: &str, zh: impl Into<String>, en: impl Into<String>) -> FieldError {
@@ -272,7 +239,6 @@ impl Tips {
             store,
             clock,
             limits,
-            guard: Mutex::new(Guard::default()),
         }
     }
 
@@ -280,25 +246,18 @@ impl Tips {
         self.limits
     }
 
-    fn guard(&self) -> std::sync::MutexGuard<'_, Guard> {
-        // A panic while holding the lock leaves counters only: keep going.
-        self.guard.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// A new single-use challenge for the public form.
-    pub fn challenge(&self) -> Challenge {
+    /// A new single-use challenge for the public form. Stored in the
+    /// database, so any server node accepts the answer (once).
+    pub async fn challenge(&self) -> WorkflowResult<Challenge> {
         let now = self.clock.now();
         let token = hex::encode(rand::random::<[u8; 16]>());
-        let mut g = self.guard();
-        let ttl = self.limits.challenge_ttl;
-        if g.challenges.len() > 50_000 {
-            g.challenges.retain(|_, t| *t > now - ttl);
-        }
-        g.challenges.insert(token.clone(), now);
-        Challenge {
+        self.store
+            .issue_challenge(&token, now, now - self.limits.challenge_ttl)
+            .await?;
+        Ok(Challenge {
             token,
             bits: self.limits.pow_bits,
-        }
+        })
     }
 
     /// The district a public tip page serves, by its 6-digit code.
@@ -319,40 +278,43 @@ impl Tips {
 
     /// Checks a challenge without proof of work (the status look-up form,
     /// which the rate limits guard), consuming it.
-    pub fn check_token(&self, token: &str) -> WorkflowResult<()> {
+    pub async fn check_token(&self, token: &str) -> WorkflowResult<()> {
         let now = self.clock.now();
-        let mut g = self.guard();
-        match g.challenges.remove(token) {
-            Some(t) if t > now - self.limits.challenge_ttl => Ok(()),
-            _ => Err(WorkflowError::forbidden(
-                "页面已过期，请刷新页面后重试",
-                "the page has expired; reload it and try again",
-            )),
+        if self
+            .store
+            .take_challenge(token, now - self.limits.challenge_ttl)
+            .await?
+        {
+            return Ok(());
         }
+        Err(WorkflowError::forbidden(
+            "页面已过期，请刷新页面后重试",
+            "the page has expired; reload it and try again",
+        ))
     }
 
     /// Checks a challenge and its proof of work, consuming the challenge.
-    /// A missing or unknown token is refused like a missing CSRF token.
-    pub fn check_challenge(&self, token: &str, nonce: &str) -> WorkflowResult<()> {
+    /// A missing or unknown token is refused like a missing CSRF token. The
+    /// proof of work is checked first, so a page whose check did not finish
+    /// may send again with the same challenge.
+    pub async fn check_challenge(&self, token: &str, nonce: &str) -> WorkflowResult<()> {
         let now = self.clock.now();
-        let mut g = self.guard();
-        let issued = g.challenges.get(token).copied();
-        match issued {
-            Some(t) if t > now - self.limits.challenge_ttl => {}
-            _ => {
-                return Err(WorkflowError::forbidden(
-                    "页面已过期，请刷新页面后重新提交",
-                    "the page has expired; reload it and send again",
-                ))
-            }
-        }
         if pow_bits(token, nonce) < self.limits.pow_bits {
             return Err(WorkflowError::forbidden(
                 "页面校验未完成，请稍候片刻再提交（需启用 JavaScript）",
                 "the page's check did not finish; wait a moment and send again (JavaScript is needed)",
             ));
         }
-        g.challenges.remove(token);
+        if !self
+            .store
+            .take_challenge(token, now - self.limits.challenge_ttl)
+            .await?
+        {
+            return Err(WorkflowError::forbidden(
+                "页面已过期，请刷新页面后重新提交",
+                "the page has expired; reload it and send again",
+            ));
+        }
         Ok(())
     }
 
@@ -535,17 +497,15 @@ impl Tips {
         input: &TipInput,
         photos: &[(String, Vec<u8>)],
     ) -> WorkflowResult<(Tip, String)> {
-        self.check_challenge(token, nonce)?;
+        self.check_challenge(token, nonce).await?;
         let now = self.clock.now();
-        {
-            let mut g = self.guard();
-            if g.submissions.count(address, now, HOUR) >= self.limits.per_address_hour {
-                return Err(WorkflowError::RateLimited {
-                    retry_after_secs: 3600,
-                });
-            }
-            g.submissions.add(address, now);
+        let key = format!("tip:{address}");
+        if self.store.attempts_since(&key, now - HOUR).await?.0 >= self.limits.per_address_hour {
+            return Err(WorkflowError::RateLimited {
+                retry_after_secs: 3600,
+            });
         }
+        self.store.record_attempts(&[&key], now).await?;
         let district = self.district(district_code).await?;
         self.store_tip(
             &Actor::system("公众举报 public tip"),
@@ -597,19 +557,24 @@ impl Tips {
     pub async fn status(&self, address: &str, code: &str) -> WorkflowResult<PublicStatus> {
         let now = self.clock.now();
         let hash = code_hash(code);
+        let (failures_key, lookups_key) =
+            (format!("tip-miss:{address}"), format!("tip-code:{hash}"));
+        if self
+            .store
+            .attempts_since(&failures_key, now - 15 * MINUTE)
+            .await?
+            .0
+            >= self.limits.lookup_failures
+            || self.store.attempts_since(&lookups_key, now - HOUR).await?.0
+                >= self.limits.lookups_per_code
         {
-            let mut g = self.guard();
-            if g.failures.count(address, now, 15 * MINUTE) >= self.limits.lookup_failures
-                || g.lookups.count(&hash, now, HOUR) >= self.limits.lookups_per_code
-            {
-                return Err(WorkflowError::RateLimited {
-                    retry_after_secs: 900,
-                });
-            }
-            g.lookups.add(&hash, now);
+            return Err(WorkflowError::RateLimited {
+                retry_after_secs: 900,
+            });
         }
+        self.store.record_attempts(&[&lookups_key], now).await?;
         let Some(tip) = self.store.find_tip_by_code(&hash).await? else {
-            self.guard().failures.add(address, now);
+            self.store.record_attempts(&[&failures_key], now).await?;
             return Err(WorkflowError::invalid(field(
                 "code",
                 "查询码不正确，请核对后重试",

@@ -392,7 +392,7 @@ async fn story(db: jinghai_store::testkit::TestDb) {
         phone: "139 0000 0002".into(),
         ..Default::default()
     };
-    let ch = tips.challenge();
+    let ch = tips.challenge().await.unwrap();
     let unsolved = (0..)
         .map(|n: u32| n.to_string())
         .find(|n| jinghai_workflow::tips::pow_bits(&ch.token, n) < ch.bits)
@@ -405,7 +405,7 @@ async fn story(db: jinghai_store::testkit::TestDb) {
         ),
         "no proof of work"
     );
-    let ch = tips.challenge();
+    let ch = tips.challenge().await.unwrap();
     let (tip, code) = tips
         .submit_public(
             "330206",
@@ -547,7 +547,7 @@ async fn story(db: jinghai_store::testkit::TestDb) {
         .is_err());
 
     // Triage refusals: merge into itself, close without reason.
-    let ch = tips.challenge();
+    let ch = tips.challenge().await.unwrap();
     let (t2, _) = tips
         .submit_public(
             "330206",
@@ -570,7 +570,7 @@ async fn story(db: jinghai_store::testkit::TestDb) {
     );
     // Five tips an hour per address.
     for _ in 0..3 {
-        let ch = tips.challenge();
+        let ch = tips.challenge().await.unwrap();
         tips.submit_public(
             "330206",
             "1.2.3.4",
@@ -582,7 +582,7 @@ async fn story(db: jinghai_store::testkit::TestDb) {
         .await
         .unwrap();
     }
-    let ch = tips.challenge();
+    let ch = tips.challenge().await.unwrap();
     assert!(matches!(
         tips.submit_public(
             "330206",

@@ -99,7 +99,11 @@ async fn public_form(
         .district(district)
         .await
         .map_err(|e| ApiError::new(e, lang, Flavor::Html))?;
-    let ch = s.tips.challenge();
+    let ch = s
+        .tips
+        .challenge()
+        .await
+        .map_err(|e| ApiError::new(e, lang, Flavor::Html))?;
     Ok(public_layout(
         lang,
         lang.pick("举报走私和偷渡", "Report smuggling or illegal entry"),
@@ -220,9 +224,17 @@ pub async fn public_submit(
     }
 }
 
-fn status_form(s: &AppState, lang: Lang, err: Option<&WorkflowError>) -> Markup {
-    let ch = s.tips.challenge();
-    public_layout(
+async fn status_form(
+    s: &AppState,
+    lang: Lang,
+    err: Option<&WorkflowError>,
+) -> Result<Markup, ApiError> {
+    let ch = s
+        .tips
+        .challenge()
+        .await
+        .map_err(|e| ApiError::new(e, lang, Flavor::Html))?;
+    Ok(public_layout(
         lang,
         lang.pick("举报办理进度", "Tip progress"),
         html! {
@@ -234,11 +246,11 @@ fn status_form(s: &AppState, lang: Lang, err: Option<&WorkflowError>) -> Markup 
                 button type="submit" { (lang.pick("查询", "Check")) }
             }
         },
-    )
+    ))
 }
 
-pub async fn status_page(State(s): State<AppState>, UiLang(lang): UiLang) -> Markup {
-    status_form(&s, lang, None)
+pub async fn status_page(State(s): State<AppState>, UiLang(lang): UiLang) -> PageResult {
+    Ok(status_form(&s, lang, None).await?.into_response())
 }
 
 /// The tipster's view by code, posted (a code in a URL would end up in logs
@@ -257,8 +269,13 @@ pub async fn status_submit(
     if let Err(e) = s
         .tips
         .check_token(f.get("_challenge").map(String::as_str).unwrap_or(""))
+        .await
     {
-        return Ok((StatusCode::FORBIDDEN, status_form(&s, lang, Some(&e))).into_response());
+        return Ok((
+            StatusCode::FORBIDDEN,
+            status_form(&s, lang, Some(&e)).await?,
+        )
+            .into_response());
     }
     match s.tips.status(&addr, f.get("code").map(String::as_str).unwrap_or("")).await {
         Ok(st) => Ok(public_layout(lang, lang.pick("举报办理进度", "Tip progress"), html! {
@@ -275,7 +292,7 @@ pub async fn status_submit(
         }).into_response()),
         Err(e @ (WorkflowError::Invalid(_) | WorkflowError::RateLimited { .. })) => {
             let code = if matches!(e, WorkflowError::RateLimited { .. }) { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::BAD_REQUEST };
-            Ok((code, status_form(&s, lang, Some(&e))).into_response())
+            Ok((code, status_form(&s, lang, Some(&e)).await?).into_response())
         }
         Err(e) => Err(ApiError::new(e, lang, Flavor::Html)),
     }
