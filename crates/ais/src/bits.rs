@@ -345,6 +345,29 @@ fn unarmour8(x: u64) -> Option<u64> {
     Some(((t & 0xffff_ffff) << 24) | (t >> 32))
 }
 
+/// Group `k` of a payload of 8..=32 characters: characters 8k..8k+8
+/// de-armoured, the last group padded with '0' (value 0), 0 past the end.
+/// Written out for each k by the caller so that the groups stay in
+/// registers.
+#[inline(always)]
+fn group8(chars: &[u8], k: usize) -> Option<u64> {
+    let n = chars.len();
+    if 8 * k + 8 <= n {
+        let c: [u8; 8] = chars[8 * k..8 * k + 8].try_into().ok()?;
+        unarmour8(u64::from_le_bytes(c))
+    } else if 8 * k < n && n >= 8 {
+        // The last eight characters, shifted so that the `r` not yet read
+        // come first.
+        let r = n - 8 * k;
+        let c: [u8; 8] = chars[n - 8..].try_into().ok()?;
+        let x = u64::from_le_bytes(c) >> (8 * (8 - r));
+        let pad = (LO8 * b'0' as u64) << (8 * r);
+        unarmour8(x | pad)
+    } else {
+        Some(0)
+    }
+}
+
 impl Words {
     /// De-armour `chars` (8..=32 of them) less `fill` (0..=5) trailing bits;
     /// `None` when the payload is outside those bounds or holds a byte
@@ -356,21 +379,8 @@ impl Words {
         if !(8..=WORDS_MAX_CHARS).contains(&n) || fill > 5 {
             return None;
         }
-        let mut g = [0u64; 4];
-        let full = n / 8;
-        for (k, gk) in g.iter_mut().enumerate().take(full) {
-            let c: [u8; 8] = chars[8 * k..8 * k + 8].try_into().ok()?;
-            *gk = unarmour8(u64::from_le_bytes(c))?;
-        }
-        let r = n % 8;
-        if r != 0 {
-            // The last eight characters, shifted so that the `r` not yet
-            // read come first, then padded with '0' (value 0).
-            let c: [u8; 8] = chars[n - 8..].try_into().ok()?;
-            let x = u64::from_le_bytes(c) >> (8 * (8 - r));
-            let pad = (LO8 * b'0' as u64) << (8 * r);
-            g[full & 3] = unarmour8(x | pad)?;
-        }
+        let group = |k| group8(chars, k);
+        let g = [group(0)?, group(1)?, group(2)?, group(3)?];
         let len = 6 * n - fill as usize;
         let mut w = [
             (g[0] << 16) | (g[1] >> 32),

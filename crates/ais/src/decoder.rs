@@ -9,6 +9,8 @@
 //! the table is full are dropped and counted, so memory stays bounded
 //! whatever the input.
 
+use std::num::NonZeroU8;
+
 use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
 use crate::framing::{parse_line, parse_single_fast, Sentence};
@@ -17,25 +19,74 @@ use crate::messages::{self, Ctx, Message};
 /// Tag-block source (`s:`), stored inline (up to 31 bytes) so that a decoded
 /// message owns it without allocating.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(C, align(8))]
 pub struct Source {
-    len: u8,
     buf: [u8; 31],
+    /// The length plus one: the niche makes `Option<Source>` 32 bytes, with
+    /// no tag byte in front that would misalign the copy of every decoded
+    /// message.
+    len1: NonZeroU8,
 }
 
 impl Source {
     /// From bytes; `None` when not UTF-8. Longer sources are cut at 31 bytes
     /// (on a character boundary).
-    #[inline]
+    #[inline(always)]
     pub fn new(s: &[u8]) -> Option<Source> {
         if s.len() <= 31 && s.is_ascii() {
             // Fast path: every tag-blocked line carries one.
             let mut buf = [0; 31];
             copy_small(&mut buf, s);
             return Some(Source {
-                len: s.len() as u8,
                 buf,
+                len1: Self::len1(s.len()),
             });
         }
+        Self::new_cut(s)
+    }
+
+    /// The source `line[at..at + len]`, read as four words when the line
+    /// goes on for 32 bytes from `at` (it does on a tag-blocked line: the
+    /// sentence follows), so that there is no variable-length copy.
+    #[inline(always)]
+    fn from_line(line: &[u8], at: usize, len: usize) -> Option<Source> {
+        let whole: Option<&[u8; 32]> = line.get(at..at + 32).and_then(|b| b.try_into().ok());
+        if let (Some(b), true) = (whole, len <= 31) {
+            let mut w = [0u64; 4];
+            for (k, wk) in w.iter_mut().enumerate() {
+                let mut c = [0u8; 8];
+                c.copy_from_slice(&b[8 * k..8 * k + 8]);
+                // Bytes past the source are 0, as `new` leaves them.
+                let keep = len.saturating_sub(8 * k).min(8);
+                let mask = if keep == 8 {
+                    !0
+                } else {
+                    (1u64 << (8 * keep)) - 1
+                };
+                *wk = u64::from_le_bytes(c) & mask;
+            }
+            if (w[0] | w[1] | w[2] | w[3]) & 0x8080_8080_8080_8080 == 0 {
+                let mut buf = [0u8; 31];
+                buf[..8].copy_from_slice(&w[0].to_le_bytes());
+                buf[8..16].copy_from_slice(&w[1].to_le_bytes());
+                buf[16..24].copy_from_slice(&w[2].to_le_bytes());
+                buf[24..].copy_from_slice(&w[3].to_le_bytes()[..7]);
+                return Some(Source {
+                    buf,
+                    len1: Self::len1(len),
+                });
+            }
+        }
+        Self::new(line.get(at..at + len)?)
+    }
+
+    #[inline(always)]
+    fn len1(len: usize) -> NonZeroU8 {
+        NonZeroU8::new(len.min(31) as u8 + 1).unwrap_or(NonZeroU8::MIN)
+    }
+
+    #[inline(never)]
+    fn new_cut(s: &[u8]) -> Option<Source> {
         let s = std::str::from_utf8(s).ok()?;
         let mut end = s.len().min(31);
         while !s.is_char_boundary(end) {
@@ -44,15 +95,16 @@ impl Source {
         let mut buf = [0; 31];
         buf[..end].copy_from_slice(&s.as_bytes()[..end]);
         Some(Source {
-            len: end as u8,
             buf,
+            len1: Self::len1(end),
         })
     }
 
     /// The source as text.
     pub fn as_str(&self) -> &str {
         // Built from a &str cut at a char boundary.
-        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+        let len = (self.len1.get() - 1).min(31) as usize;
+        std::str::from_utf8(&self.buf[..len]).unwrap_or("")
     }
 }
 
@@ -249,16 +301,44 @@ impl Decoder {
     /// `Ok(Some(_))`: a complete message. `Ok(None)`: a fragment was stored,
     /// waiting for the rest. `Err(_)`: the line was counted and skipped; the
     /// stream can always continue. Never panics.
-    #[inline]
+    #[inline(always)]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         self.stats.lines += 1;
         if self.fast {
-            if let Some(s) = parse_single_fast(line) {
-                // The common case: a short single-sentence message, de-armoured
-                // into registers.
+            // The common case, inlined into the caller so that the decoded
+            // message is built where the caller keeps it: a short
+            // single-sentence message on a common line, de-armoured into
+            // registers.
+            if let Some((s, source_at)) = parse_single_fast(line) {
                 if let Some(w) = Words::new(s.payload, s.fill) {
-                    return single(&mut self.stats, &w, &s);
+                    let mut cx = Ctx::default();
+                    return match messages::decode_hot(&w, &mut cx) {
+                        Ok(message) => {
+                            tally(&mut self.stats, &message, &cx);
+                            Ok(Some(Decoded {
+                                message,
+                                received_at: s.time_ms,
+                                source: match s.source {
+                                    Some(v) => Source::from_line(line, source_at, v.len()),
+                                    None => None,
+                                },
+                                channel: s.channel,
+                                own_ship: s.own_ship,
+                            }))
+                        }
+                        Err(kind) => Err(self.count(kind)),
+                    };
                 }
+            }
+        }
+        self.decode_line_general(line)
+    }
+
+    /// Everything but the common case of [`Decoder::decode_line`].
+    #[inline(never)]
+    fn decode_line_general(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        if self.fast {
+            if let Some((s, _)) = parse_single_fast(line) {
                 // Longer (or odd) payloads through the byte buffer; a byte
                 // outside the alphabet goes to the general path below, which
                 // decides what the error is.
@@ -547,7 +627,7 @@ mod tests {
         let mut general = Decoder::new();
         general.fast = false;
         let mut check = |l: &[u8]| {
-            if let Some(s) = parse_single_fast(l) {
+            if let Some((s, _)) = parse_single_fast(l) {
                 let g = parse_line(l).unwrap_or_else(|e| {
                     panic!("fast path took {:?}: {e:?}", String::from_utf8_lossy(l))
                 });
@@ -603,6 +683,24 @@ mod tests {
         }
         assert_eq!(fast.stats(), general.stats());
         assert!(fast.stats().messages > 0 || seeds.is_empty());
+    }
+
+    /// The fast path does take the common lines.
+    #[test]
+    fn fast_path_taken() {
+        for l in [
+            &b"\\s:reencoded,c:1593475200*43\\!AIVDM,1,1,,A,15NgB3PP00JeG;PGBV>4Pa41P000,0*74"[..],
+            b"\\s:2573238,c:1733782034*0A\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
+            b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n",
+            b"!AIVDM,1,1,0,,13KFI200001eRdHREjw<RanB0@50,0*55",
+        ] {
+            let (s, at) = parse_single_fast(l).expect("fast framing");
+            assert!(Words::new(s.payload, s.fill).is_some());
+            if let Some(v) = s.source {
+                assert_eq!(&l[at..at + v.len()], v);
+                assert_eq!(Source::from_line(l, at, v.len()), Source::new(v));
+            }
+        }
     }
 
     #[test]

@@ -383,12 +383,13 @@ fn hex2(a: u8, b: u8) -> Option<u8> {
 ///
 /// Returns `Some` only when the line is such a line with valid checksums,
 /// and then exactly what [`parse_line`] returns for it (but for the tag
-/// group, which a single-sentence message does not use: `None`). Anything
+/// group, which a single-sentence message does not use: `None`), with the
+/// offset of the source (`s:`) in the line (0 without one). Anything
 /// else — errors included — is `None`, and the caller takes the general
 /// path, which decides. `decoder::tests::fast_path_is_the_general_path`
 /// checks this on the corpora and on mutated lines.
 #[inline(always)]
-pub(crate) fn parse_single_fast(line: &[u8]) -> Option<Sentence<'_>> {
+pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
     let mut n = line.len();
     while n > 0 && line[n - 1].is_ascii_whitespace() {
         n -= 1;
@@ -396,6 +397,7 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<Sentence<'_>> {
     let line = &line[..n];
     let mut time_ms = None;
     let mut source = None;
+    let mut source_at = 0;
     let mut at = 0;
     if line.first() == Some(&b'\\') {
         // Tag block: fields up to the first `*`, which must be followed by
@@ -412,7 +414,10 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<Sentence<'_>> {
             let v = &field[2..];
             match field[0] {
                 b'c' => time_ms = parse_epoch(v),
-                b's' => source = Some(v),
+                b's' => {
+                    source = Some(v);
+                    source_at = f + 2;
+                }
                 _ => {}
             }
             match line.get(e)? {
@@ -474,7 +479,7 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<Sentence<'_>> {
     // (the fields are split at the first four commas and the last), and
     // the de-armouring rejects it.
     let payload = s.get(p..m - 5)?;
-    Some(Sentence {
+    let sentence = Sentence {
         talker,
         own_ship,
         total: 1,
@@ -486,7 +491,8 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<Sentence<'_>> {
         time_ms,
         source,
         group: None,
-    })
+    };
+    Some((sentence, source_at))
 }
 
 #[cfg(test)]

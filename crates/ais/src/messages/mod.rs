@@ -433,6 +433,26 @@ const MIN_BITS: [u16; 28] = [
     272, 168, 160, 160, 40, 60, 96,
 ];
 
+/// [`decode`] with position reports (types 1/2/3 and 18, most of any feed)
+/// inlined into the caller and the other types out of line.
+#[inline(always)]
+pub(crate) fn decode_hot(b: &impl BitRead, cx: &mut Ctx) -> Result<Message, ErrorKind> {
+    // The checks of `decode` for these types: known type, ≥ 168 bits.
+    if b.len() >= 168 {
+        match b.u8(0, 6) {
+            1..=3 => return Ok(Message::Position(PositionReport::decode(b, cx))),
+            18 => return Ok(Message::ClassBPosition(ClassBPosition::decode(b, cx))),
+            _ => {}
+        }
+    }
+    decode_cold(b, cx)
+}
+
+#[inline(never)]
+fn decode_cold(b: &impl BitRead, cx: &mut Ctx) -> Result<Message, ErrorKind> {
+    decode(b, cx)
+}
+
 /// Decode a packed payload. Inlined into the decoder so that the message is
 /// built in place: returning it through a call costs a copy with a
 /// store-forwarding stall, a measurable part of a position report's time.
