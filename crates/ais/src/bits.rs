@@ -199,6 +199,85 @@ impl BitBuf {
     }
 }
 
+/// Field extraction from a payload, whatever holds its bits: the packed
+/// byte buffer ([`Bits`]) or, for the short single-sentence payloads that
+/// make up most of a feed, three registers ([`Words`]). The message decoders
+/// are generic over it, so both give the same messages.
+pub trait BitRead {
+    /// Payload length in bits.
+    fn len(&self) -> usize;
+
+    /// Unsigned field of `width` (1..=57) bits at bit `start`; bits past the
+    /// payload read as 0.
+    fn u(&self, start: usize, width: usize) -> u64;
+
+    /// Field as u32 (width ≤ 32).
+    #[inline(always)]
+    fn u32(&self, start: usize, width: usize) -> u32 {
+        self.u(start, width) as u32
+    }
+
+    /// Field as u8 (width ≤ 8).
+    #[inline(always)]
+    fn u8(&self, start: usize, width: usize) -> u8 {
+        self.u(start, width) as u8
+    }
+
+    /// One bit as bool.
+    #[inline(always)]
+    fn b(&self, start: usize) -> bool {
+        self.u(start, 1) != 0
+    }
+
+    /// Two's-complement signed field of `width` ≤ 57 bits.
+    #[inline(always)]
+    fn i(&self, start: usize, width: usize) -> i64 {
+        let v = self.u(start, width) as i64;
+        (v << (64 - width)) >> (64 - width)
+    }
+
+    /// 6-bit ASCII text of `chars` characters at `start`, ended at the first
+    /// `@` (the standard's padding: what follows it is filler, often `?`
+    /// garbage, as gpsd and pyais also read it) and trimmed of trailing
+    /// spaces. Stops at the end of the payload.
+    fn text(&self, start: usize, chars: usize) -> String {
+        clean_text(self.text_raw(start, chars))
+    }
+
+    /// 6-bit ASCII text as transmitted, padding included.
+    fn text_raw(&self, start: usize, chars: usize) -> String {
+        let mut s = String::with_capacity(chars);
+        let mut pos = start;
+        for _ in 0..chars {
+            if pos + 6 > self.len() {
+                break;
+            }
+            s.push(sixbit_char(self.u8(pos, 6)) as char);
+            pos += 6;
+        }
+        s
+    }
+
+    /// Text running to the end of the payload (whole characters only).
+    fn text_to_end(&self, start: usize) -> String {
+        self.text(start, self.len().saturating_sub(start) / 6)
+    }
+
+    /// Raw bits from `start` to `end` (exclusive), packed big-endian.
+    fn raw(&self, start: usize, end: usize) -> crate::messages::BinaryData {
+        let end = end.min(self.len());
+        let bits = end.saturating_sub(start);
+        let mut data = Vec::with_capacity(bits.div_ceil(8));
+        let mut pos = start;
+        while pos < end {
+            let w = (end - pos).min(8);
+            data.push((self.u(pos, w) << (8 - w)) as u8);
+            pos += w;
+        }
+        crate::messages::BinaryData { bits, data }
+    }
+}
+
 /// Field extraction over a packed payload. Bits past the payload read as 0.
 #[derive(Clone, Copy)]
 pub struct Bits<'a> {
@@ -206,17 +285,14 @@ pub struct Bits<'a> {
     len: usize,
 }
 
-#[allow(clippy::len_without_is_empty)]
-impl Bits<'_> {
-    /// Payload length in bits.
-    #[inline]
-    pub fn len(&self) -> usize {
+impl BitRead for Bits<'_> {
+    #[inline(always)]
+    fn len(&self) -> usize {
         self.len
     }
 
-    /// Unsigned field of `width` ≤ 57 bits at bit `start`.
     #[inline(always)]
-    pub fn u(&self, start: usize, width: usize) -> u64 {
+    fn u(&self, start: usize, width: usize) -> u64 {
         debug_assert!(width <= 57 && width > 0);
         let i = start / 8;
         if i + 8 > BUF_BYTES {
@@ -227,71 +303,117 @@ impl Bits<'_> {
         let w = u64::from_be_bytes(b);
         (w << (start % 8)) >> (64 - width)
     }
+}
 
-    /// Field as u32 (width ≤ 32).
+/// Most armoured characters [`Words`] holds: 4 groups of 8 characters, 192
+/// bits, three 64-bit words.
+pub(crate) const WORDS_MAX_CHARS: usize = 32;
+
+/// A short payload (8..=32 characters: position reports are 28) de-armoured
+/// into registers, eight characters at a time with SWAR arithmetic, instead
+/// of through the byte buffer: fields at constant offsets then compile to a
+/// shift or two, with no store to memory and load back in between.
+#[derive(Clone, Copy)]
+pub(crate) struct Words {
+    /// The payload's bits, big-endian: bit 0 is the MSB of `w[0]`; bits
+    /// past `len` are 0. `w[3]` is always 0 (read past the end).
+    w: [u64; 4],
+    len: usize,
+}
+
+const LO8: u64 = 0x0101_0101_0101_0101;
+const HI8: u64 = 0x8080_8080_8080_8080;
+
+/// Eight armoured characters (the first in the lowest byte) → their 48
+/// bits, the first character's in the most significant place; `None` when
+/// any byte is outside the alphabet (`'0'..='W'`, `` '`'..='w' ``).
+#[inline(always)]
+fn unarmour8(x: u64) -> Option<u64> {
+    // Per-byte comparisons without carries between bytes: every byte is
+    // below 0x80 once the first test has passed, so adding up to 0x50 to a
+    // byte never carries into the next, and its top bit answers "c ≥ k".
+    let ge = |k: u8| (x.wrapping_add(LO8 * (0x80 - k) as u64)) & HI8;
+    let bad = (x & HI8) | (!ge(0x30) & HI8) | (ge(0x58) & !ge(0x60)) | ge(0x78);
+    if bad != 0 {
+        return None;
+    }
+    // '0'..='W' → 0..=39, '`'..='w' → 40..=63: subtract 48, and 8 more above '_'.
+    let v = x - LO8 * 0x30 - (ge(0x60) >> 4);
+    // Pack: pairs of 6 into 12 bits, pairs of 12 into 24, then 24 + 24.
+    let t = ((v & 0x00ff_00ff_00ff_00ff) << 6) | ((v >> 8) & 0x00ff_00ff_00ff_00ff);
+    let t = ((t & 0x0000_ffff_0000_ffff) << 12) | ((t >> 16) & 0x0000_ffff_0000_ffff);
+    Some(((t & 0xffff_ffff) << 24) | (t >> 32))
+}
+
+/// Group `k` of a payload of 8..=32 characters: characters 8k..8k+8
+/// de-armoured, the last group padded with '0' (value 0), 0 past the end.
+/// Written out for each k by the caller so that the groups stay in
+/// registers.
+#[inline(always)]
+fn group8(chars: &[u8], k: usize) -> Option<u64> {
+    let n = chars.len();
+    if 8 * k + 8 <= n {
+        let c: [u8; 8] = chars[8 * k..8 * k + 8].try_into().ok()?;
+        unarmour8(u64::from_le_bytes(c))
+    } else if 8 * k < n && n >= 8 {
+        // The last eight characters, shifted so that the `r` not yet read
+        // come first.
+        let r = n - 8 * k;
+        let c: [u8; 8] = chars[n - 8..].try_into().ok()?;
+        let x = u64::from_le_bytes(c) >> (8 * (8 - r));
+        let pad = (LO8 * b'0' as u64) << (8 * r);
+        unarmour8(x | pad)
+    } else {
+        Some(0)
+    }
+}
+
+impl Words {
+    /// De-armour `chars` (8..=32 of them) less `fill` (0..=5) trailing bits;
+    /// `None` when the payload is outside those bounds or holds a byte
+    /// outside the alphabet (the caller then takes the general path, which
+    /// reports the error).
     #[inline(always)]
-    pub fn u32(&self, start: usize, width: usize) -> u32 {
-        self.u(start, width) as u32
-    }
-
-    /// Field as u8 (width ≤ 8).
-    #[inline(always)]
-    pub fn u8(&self, start: usize, width: usize) -> u8 {
-        self.u(start, width) as u8
-    }
-
-    /// One bit as bool.
-    #[inline(always)]
-    pub fn b(&self, start: usize) -> bool {
-        self.u(start, 1) != 0
-    }
-
-    /// Two's-complement signed field of `width` ≤ 57 bits.
-    #[inline(always)]
-    pub fn i(&self, start: usize, width: usize) -> i64 {
-        let v = self.u(start, width) as i64;
-        (v << (64 - width)) >> (64 - width)
-    }
-
-    /// 6-bit ASCII text of `chars` characters at `start`, ended at the first
-    /// `@` (the standard's padding: what follows it is filler, often `?`
-    /// garbage, as gpsd and pyais also read it) and trimmed of trailing
-    /// spaces. Stops at the end of the payload.
-    pub fn text(&self, start: usize, chars: usize) -> String {
-        clean_text(self.text_raw(start, chars))
-    }
-
-    /// 6-bit ASCII text as transmitted, padding included.
-    pub fn text_raw(&self, start: usize, chars: usize) -> String {
-        let mut s = String::with_capacity(chars);
-        let mut pos = start;
-        for _ in 0..chars {
-            if pos + 6 > self.len {
-                break;
-            }
-            s.push(sixbit_char(self.u8(pos, 6)) as char);
-            pos += 6;
+    pub(crate) fn new(chars: &[u8], fill: u8) -> Option<Words> {
+        let n = chars.len();
+        if !(8..=WORDS_MAX_CHARS).contains(&n) || fill > 5 {
+            return None;
         }
-        s
-    }
-
-    /// Text running to the end of the payload (whole characters only).
-    pub fn text_to_end(&self, start: usize) -> String {
-        self.text(start, self.len.saturating_sub(start) / 6)
-    }
-
-    /// Raw bits from `start` to `end` (exclusive), packed big-endian.
-    pub fn raw(&self, start: usize, end: usize) -> crate::messages::BinaryData {
-        let end = end.min(self.len);
-        let bits = end.saturating_sub(start);
-        let mut data = Vec::with_capacity(bits.div_ceil(8));
-        let mut pos = start;
-        while pos < end {
-            let w = (end - pos).min(8);
-            data.push((self.u(pos, w) << (8 - w)) as u8);
-            pos += w;
+        let group = |k| group8(chars, k);
+        let g = [group(0)?, group(1)?, group(2)?, group(3)?];
+        let len = 6 * n - fill as usize;
+        let mut w = [
+            (g[0] << 16) | (g[1] >> 32),
+            (g[1] << 32) | (g[2] >> 16),
+            (g[2] << 48) | g[3],
+            0,
+        ];
+        // Clear the fill bits (and so everything past `len`).
+        for (j, wj) in w.iter_mut().enumerate().take(3) {
+            let keep = len.saturating_sub(64 * j).min(64);
+            *wj &= if keep == 0 { 0 } else { !0u64 << (64 - keep) };
         }
-        crate::messages::BinaryData { bits, data }
+        Some(Words { w, len })
+    }
+}
+
+impl BitRead for Words {
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline(always)]
+    fn u(&self, start: usize, width: usize) -> u64 {
+        debug_assert!(width <= 57 && width > 0);
+        let i = start / 64;
+        if i >= 3 {
+            return 0;
+        }
+        let o = start % 64;
+        // `>> 1 >> (63 - o)`: no shift by 64 when `o` is 0.
+        let w = (self.w[i] << o) | ((self.w[i + 1] >> 1) >> (63 - o));
+        w >> (64 - width)
     }
 }
 
@@ -339,6 +461,53 @@ mod tests {
         assert_eq!(r.u(0, 6), 1);
         assert_eq!(r.u(8, 30), 371798000);
         assert_eq!(r.i(42, 8), -127);
+    }
+
+    /// Every field read from the registers equals the same read from the
+    /// byte buffer, for every payload length, fill and character.
+    #[test]
+    fn words_match_bits() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 8 + round % 25;
+            let chars: Vec<u8> = (0..n)
+                .map(|k| armour((x.rotate_left(k as u32 * 7) ^ k as u64) as u8))
+                .collect();
+            let fill = (x % 6) as u8;
+            let mut b = BitBuf::new();
+            b.push_armoured(&chars).unwrap();
+            b.finish(fill as usize).unwrap();
+            let (r, w) = (b.reader(), Words::new(&chars, fill).unwrap());
+            assert_eq!(r.len(), w.len());
+            for start in 0..200 {
+                for width in 1..=57 {
+                    assert_eq!(
+                        r.u(start, width),
+                        w.u(start, width),
+                        "{n} {fill} {start} {width}"
+                    );
+                }
+            }
+        }
+        // Outside the bounds or the alphabet: no register path.
+        assert!(Words::new(b"1234567", 0).is_none());
+        assert!(Words::new(&[b'0'; 33], 0).is_none());
+        assert!(Words::new(b"15RTgt0PAso;90TKcjM8h6g208CQ", 6).is_none());
+        for bad in [b'X', b'_', b'x', b',', b'*', b'/', 0x80, 0xff, 0] {
+            for at in 0..28 {
+                let mut c = *b"15RTgt0PAso;90TKcjM8h6g208CQ";
+                c[at] = bad;
+                assert!(Words::new(&c, 0).is_none(), "{bad} at {at}");
+            }
+        }
+        for c in 0..=255u8 {
+            let mut s = *b"00000000";
+            s[3] = c;
+            assert_eq!(Words::new(&s, 0).is_some(), unarmour(c).is_some(), "{c}");
+        }
     }
 
     #[test]

@@ -9,33 +9,84 @@
 //! the table is full are dropped and counted, so memory stays bounded
 //! whatever the input.
 
-use crate::bits::BitBuf;
+use std::num::NonZeroU8;
+
+use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
-use crate::framing::{parse_line, Sentence};
+use crate::framing::{parse_line, parse_single_fast, Sentence};
 use crate::messages::{self, Ctx, Message};
 
 /// Tag-block source (`s:`), stored inline (up to 31 bytes) so that a decoded
 /// message owns it without allocating.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(C, align(8))]
 pub struct Source {
-    len: u8,
     buf: [u8; 31],
+    /// The length plus one: the niche makes `Option<Source>` 32 bytes, with
+    /// no tag byte in front that would misalign the copy of every decoded
+    /// message.
+    len1: NonZeroU8,
 }
 
 impl Source {
     /// From bytes; `None` when not UTF-8. Longer sources are cut at 31 bytes
     /// (on a character boundary).
-    #[inline]
+    #[inline(always)]
     pub fn new(s: &[u8]) -> Option<Source> {
         if s.len() <= 31 && s.is_ascii() {
             // Fast path: every tag-blocked line carries one.
             let mut buf = [0; 31];
             copy_small(&mut buf, s);
             return Some(Source {
-                len: s.len() as u8,
                 buf,
+                len1: Self::len1(s.len()),
             });
         }
+        Self::new_cut(s)
+    }
+
+    /// The source `line[at..at + len]`, read as four words when the line
+    /// goes on for 32 bytes from `at` (it does on a tag-blocked line: the
+    /// sentence follows), so that there is no variable-length copy.
+    #[inline(always)]
+    fn from_line(line: &[u8], at: usize, len: usize) -> Option<Source> {
+        let whole: Option<&[u8; 32]> = line.get(at..at + 32).and_then(|b| b.try_into().ok());
+        if let (Some(b), true) = (whole, len <= 31) {
+            let mut w = [0u64; 4];
+            for (k, wk) in w.iter_mut().enumerate() {
+                let mut c = [0u8; 8];
+                c.copy_from_slice(&b[8 * k..8 * k + 8]);
+                // Bytes past the source are 0, as `new` leaves them.
+                let keep = len.saturating_sub(8 * k).min(8);
+                let mask = if keep == 8 {
+                    !0
+                } else {
+                    (1u64 << (8 * keep)) - 1
+                };
+                *wk = u64::from_le_bytes(c) & mask;
+            }
+            if (w[0] | w[1] | w[2] | w[3]) & 0x8080_8080_8080_8080 == 0 {
+                let mut buf = [0u8; 31];
+                buf[..8].copy_from_slice(&w[0].to_le_bytes());
+                buf[8..16].copy_from_slice(&w[1].to_le_bytes());
+                buf[16..24].copy_from_slice(&w[2].to_le_bytes());
+                buf[24..].copy_from_slice(&w[3].to_le_bytes()[..7]);
+                return Some(Source {
+                    buf,
+                    len1: Self::len1(len),
+                });
+            }
+        }
+        Self::new(line.get(at..at + len)?)
+    }
+
+    #[inline(always)]
+    fn len1(len: usize) -> NonZeroU8 {
+        NonZeroU8::new(len.min(31) as u8 + 1).unwrap_or(NonZeroU8::MIN)
+    }
+
+    #[inline(never)]
+    fn new_cut(s: &[u8]) -> Option<Source> {
         let s = std::str::from_utf8(s).ok()?;
         let mut end = s.len().min(31);
         while !s.is_char_boundary(end) {
@@ -44,15 +95,16 @@ impl Source {
         let mut buf = [0; 31];
         buf[..end].copy_from_slice(&s.as_bytes()[..end]);
         Some(Source {
-            len: end as u8,
             buf,
+            len1: Self::len1(end),
         })
     }
 
     /// The source as text.
     pub fn as_str(&self) -> &str {
         // Built from a &str cut at a char boundary.
-        std::str::from_utf8(&self.buf[..self.len as usize]).unwrap_or("")
+        let len = (self.len1.get() - 1).min(31) as usize;
+        std::str::from_utf8(&self.buf[..len]).unwrap_or("")
     }
 }
 
@@ -202,6 +254,9 @@ pub struct Decoder {
     slots: Vec<Slot>,
     free: Vec<Vec<u8>>,
     stats: Stats,
+    /// Whether the fast path for common single-sentence lines is tried
+    /// first (off only in the tests that compare it with the general path).
+    fast: bool,
 }
 
 impl Default for Decoder {
@@ -227,6 +282,7 @@ impl Decoder {
             slots: Vec::new(),
             free: Vec::new(),
             stats: Stats::default(),
+            fast: true,
         }
     }
 
@@ -245,9 +301,56 @@ impl Decoder {
     /// `Ok(Some(_))`: a complete message. `Ok(None)`: a fragment was stored,
     /// waiting for the rest. `Err(_)`: the line was counted and skipped; the
     /// stream can always continue. Never panics.
-    #[inline]
+    #[inline(always)]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         self.stats.lines += 1;
+        if self.fast {
+            // The common case, inlined into the caller so that the decoded
+            // message is built where the caller keeps it: a short
+            // single-sentence message on a common line, de-armoured into
+            // registers.
+            if let Some((s, source_at)) = parse_single_fast(line) {
+                if let Some(w) = Words::new(s.payload, s.fill) {
+                    let mut cx = Ctx::default();
+                    return match messages::decode_hot(&w, &mut cx) {
+                        Ok(message) => {
+                            tally(&mut self.stats, &message, &cx);
+                            Ok(Some(Decoded {
+                                message,
+                                received_at: s.time_ms,
+                                source: match s.source {
+                                    Some(v) => Source::from_line(line, source_at, v.len()),
+                                    None => None,
+                                },
+                                channel: s.channel,
+                                own_ship: s.own_ship,
+                            }))
+                        }
+                        Err(kind) => Err(self.count(kind)),
+                    };
+                }
+            }
+        }
+        self.decode_line_general(line)
+    }
+
+    /// Everything but the common case of [`Decoder::decode_line`].
+    #[inline(never)]
+    fn decode_line_general(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        if self.fast {
+            if let Some((s, _)) = parse_single_fast(line) {
+                // Longer (or odd) payloads through the byte buffer; a byte
+                // outside the alphabet goes to the general path below, which
+                // decides what the error is.
+                self.bits.clear();
+                if self.bits.push_armoured(s.payload).is_ok() {
+                    if let Err(kind) = self.bits.finish(s.fill as usize) {
+                        return Err(self.count(kind));
+                    }
+                    return single(&mut self.stats, &self.bits.reader(), &s);
+                }
+            }
+        }
         let s = match parse_line(line) {
             Ok(s) => s,
             Err(kind) => return Err(self.count(kind)),
@@ -255,7 +358,7 @@ impl Decoder {
         if s.total != 1 {
             return self.fragment_counted(s);
         }
-        // Single-sentence fast path, kept apart from reassembly so that the
+        // Single-sentence path, kept apart from reassembly so that the
         // message is built straight into the return value.
         self.bits.clear();
         if let Err(kind) = self
@@ -265,20 +368,7 @@ impl Decoder {
         {
             return Err(self.count(kind));
         }
-        let mut cx = Ctx::default();
-        match messages::decode(&self.bits.reader(), &mut cx) {
-            Ok(message) => {
-                self.tally(&message, &cx);
-                Ok(Some(Decoded {
-                    message,
-                    received_at: s.time_ms,
-                    source: s.source.and_then(Source::new),
-                    channel: s.channel,
-                    own_ship: s.own_ship,
-                }))
-            }
-            Err(kind) => Err(self.count(kind)),
-        }
+        single(&mut self.stats, &self.bits.reader(), &s)
     }
 
     #[inline]
@@ -289,9 +379,7 @@ impl Decoder {
 
     #[inline]
     fn tally(&mut self, message: &Message, cx: &Ctx) {
-        self.stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
-        self.stats.messages += 1;
-        self.stats.by_type[message.msg_type() as usize] += 1;
+        tally(&mut self.stats, message, cx);
     }
 
     #[inline(never)]
@@ -435,9 +523,185 @@ impl Decoder {
     }
 }
 
+#[inline(always)]
+fn tally(stats: &mut Stats, message: &Message, cx: &Ctx) {
+    stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+    stats.messages += 1;
+    stats.by_type[message.msg_type() as usize] += 1;
+}
+
+/// Decode a single-sentence message whose payload is in `b` (a free
+/// function so that `b` may borrow the decoder's buffer meanwhile).
+#[inline(always)]
+fn single(
+    stats: &mut Stats,
+    b: &impl BitRead,
+    s: &Sentence<'_>,
+) -> Result<Option<Decoded>, DecodeError> {
+    let mut cx = Ctx::default();
+    match messages::decode(b, &mut cx) {
+        Ok(message) => {
+            tally(stats, &message, &cx);
+            Ok(Some(Decoded {
+                message,
+                received_at: s.time_ms,
+                source: s.source.and_then(Source::new),
+                channel: s.channel,
+                own_ship: s.own_ship,
+            }))
+        }
+        Err(kind) => {
+            stats.errors[kind as usize] += 1;
+            Err(kind.into())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines of every shared sample file (none when the data is absent).
+    fn corpus_lines() -> Vec<Vec<u8>> {
+        use std::io::Read;
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/ais");
+        let mut out = Vec::new();
+        for dir in ["conformance", "nmea", "tracks"] {
+            let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                let name = p.to_string_lossy().to_string();
+                let Ok(raw) = std::fs::read(&p) else { continue };
+                let data = if name.ends_with(".gz") {
+                    let mut d = Vec::new();
+                    if flate2::read::GzDecoder::new(&raw[..])
+                        .read_to_end(&mut d)
+                        .is_err()
+                    {
+                        continue;
+                    }
+                    // The week: a slice is enough.
+                    d.truncate(2_000_000);
+                    d
+                } else {
+                    raw
+                };
+                out.extend(data.split(|&c| c == b'\n').map(<[u8]>::to_vec));
+            }
+        }
+        out
+    }
+
+    /// Recompute the tag-block and sentence checksums of a mutated line, so
+    /// that mutations reach past the checksum checks.
+    fn fix_checksums(l: &mut [u8]) {
+        let hex = b"0123456789ABCDEF";
+        let put = |l: &mut [u8], from: usize, star: usize| {
+            if star + 3 <= l.len() {
+                let x = l[from..star].iter().fold(0u8, |a, &b| a ^ b);
+                l[star + 1] = hex[(x >> 4) as usize];
+                l[star + 2] = hex[(x & 15) as usize];
+            }
+        };
+        if l.first() == Some(&b'\\') {
+            if let Some(star) = l.iter().position(|&c| c == b'*') {
+                put(l, 1, star);
+            }
+        }
+        if let Some(bang) = l.iter().position(|&c| c == b'!') {
+            if let Some(star) = l[bang..].iter().position(|&c| c == b'*') {
+                put(l, bang + 1, bang + star);
+            }
+        }
+    }
+
+    /// The fast path for common lines gives exactly what the general path
+    /// gives — messages, errors and counters — on every corpus line and on
+    /// mutations of them.
+    #[test]
+    fn fast_path_is_the_general_path() {
+        let seeds = corpus_lines();
+        let mut fast = Decoder::new();
+        let mut general = Decoder::new();
+        general.fast = false;
+        let mut check = |l: &[u8]| {
+            if let Some((s, _)) = parse_single_fast(l) {
+                let g = parse_line(l).unwrap_or_else(|e| {
+                    panic!("fast path took {:?}: {e:?}", String::from_utf8_lossy(l))
+                });
+                assert_eq!(
+                    s,
+                    crate::framing::Sentence { group: None, ..g },
+                    "{}",
+                    String::from_utf8_lossy(l)
+                );
+            }
+            assert_eq!(
+                fast.decode_line(l),
+                general.decode_line(l),
+                "{}",
+                String::from_utf8_lossy(l)
+            );
+        };
+        for l in &seeds {
+            check(l);
+        }
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = move || {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let alphabet = b",*\\!:0159AVDMOsc@`wWx_ \r";
+        let iters = if seeds.is_empty() { 0 } else { 300_000 };
+        for _ in 0..iters {
+            let mut l = seeds[(rng() % seeds.len() as u64) as usize].clone();
+            for _ in 0..1 + rng() % 2 {
+                let n = l.len();
+                let at = (rng() % (n as u64 + 1)) as usize;
+                let c = if rng() % 2 == 0 {
+                    alphabet[(rng() % alphabet.len() as u64) as usize]
+                } else {
+                    rng() as u8
+                };
+                match rng() % 4 {
+                    0 if at < n => l[at] = c,
+                    1 => l.insert(at, c),
+                    2 if at < n => {
+                        l.remove(at);
+                    }
+                    _ => l.truncate(at),
+                }
+            }
+            if rng() % 4 != 0 {
+                fix_checksums(&mut l);
+            }
+            check(&l);
+        }
+        assert_eq!(fast.stats(), general.stats());
+        assert!(fast.stats().messages > 0 || seeds.is_empty());
+    }
+
+    /// The fast path does take the common lines.
+    #[test]
+    fn fast_path_taken() {
+        for l in [
+            &b"\\s:reencoded,c:1593475200*43\\!AIVDM,1,1,,A,15NgB3PP00JeG;PGBV>4Pa41P000,0*74"[..],
+            b"\\s:2573238,c:1733782034*0A\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
+            b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n",
+            b"!AIVDM,1,1,0,,13KFI200001eRdHREjw<RanB0@50,0*55",
+        ] {
+            let (s, at) = parse_single_fast(l).expect("fast framing");
+            assert!(Words::new(s.payload, s.fill).is_some());
+            if let Some(v) = s.source {
+                assert_eq!(&l[at..at + v.len()], v);
+                assert_eq!(Source::from_line(l, at, v.len()), Source::new(v));
+            }
+        }
+    }
 
     #[test]
     fn source_inline() {

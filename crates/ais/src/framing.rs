@@ -320,6 +320,181 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
     })
 }
 
+/// Position of the first `,`, `*` or `\\` at or after `from`, eight bytes at
+/// a time; `line.len()` when there is none.
+#[inline(always)]
+fn find_delim(line: &[u8], from: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut i = from;
+    while let Some(c) = line.get(i..i + 8) {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // The first byte found is exact: a false positive can only follow a
+        // true one (the borrow runs towards later bytes).
+        let z = zero(x ^ (LO * b',' as u64))
+            | zero(x ^ (LO * b'*' as u64))
+            | zero(x ^ (LO * b'\\' as u64));
+        if z != 0 {
+            return i + (z.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < line.len() && !matches!(line[i], b',' | b'*' | b'\\') {
+        i += 1;
+    }
+    i
+}
+
+/// XOR of all bytes, as [`xor`], or `None` when a `*` is among them: the
+/// fast path's one pass over the sentence both checks it and makes sure
+/// that its checksum `*` is the first one, as the general path reads it.
+#[inline(always)]
+fn xor_no_star(bytes: &[u8]) -> Option<u8> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let (mut acc, mut star) = (0u64, 0u64);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        acc ^= x;
+        let y = x ^ (LO * b'*' as u64);
+        star |= y.wrapping_sub(LO) & !y & HI;
+    }
+    let mut x = acc.to_le_bytes().iter().fold(0, |a, &b| a ^ b);
+    for &b in chunks.remainder() {
+        x ^= b;
+        star |= (b == b'*') as u64;
+    }
+    (star == 0).then_some(x)
+}
+
+/// The two hex digits of a checksum.
+#[inline(always)]
+fn hex2(a: u8, b: u8) -> Option<u8> {
+    Some(hexval(a)? << 4 | hexval(b)?)
+}
+
+/// The common line, framed without the general machinery: an optional
+/// single tag block whose fields are all `key:value` and that ends in
+/// `*hh\`, then `!xxVDM,1,1,` or `!xxVDO,1,1,`, a sequence id and a channel
+/// of at most one character each, the payload, and `,f*hh` (fill 0..=5) at
+/// the end of the line, with nothing after the checksum.
+///
+/// Returns `Some` only when the line is such a line with valid checksums,
+/// and then exactly what [`parse_line`] returns for it (but for the tag
+/// group, which a single-sentence message does not use: `None`), with the
+/// offset of the source (`s:`) in the line (0 without one). Anything
+/// else — errors included — is `None`, and the caller takes the general
+/// path, which decides. `decoder::tests::fast_path_is_the_general_path`
+/// checks this on the corpora and on mutated lines.
+#[inline(always)]
+pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
+    let mut n = line.len();
+    while n > 0 && line[n - 1].is_ascii_whitespace() {
+        n -= 1;
+    }
+    let line = &line[..n];
+    let mut time_ms = None;
+    let mut source = None;
+    let mut source_at = 0;
+    let mut at = 0;
+    if line.first() == Some(&b'\\') {
+        // Tag block: fields up to the first `*`, which must be followed by
+        // two hex digits and the closing `\`.
+        let mut x = 0u8;
+        let mut f = 1;
+        loop {
+            let e = find_delim(line, f);
+            let field = line.get(f..e)?;
+            x ^= xor(field);
+            if field.len() < 2 || field[1] != b':' {
+                return None;
+            }
+            let v = &field[2..];
+            match field[0] {
+                b'c' => time_ms = parse_epoch(v),
+                b's' => {
+                    source = Some(v);
+                    source_at = f + 2;
+                }
+                _ => {}
+            }
+            match line.get(e)? {
+                b',' => {
+                    x ^= b',';
+                    f = e + 1;
+                }
+                b'*' => {
+                    let t = line.get(e + 1..e + 4)?;
+                    if t[2] != b'\\' || hex2(t[0], t[1])? != x {
+                        return None;
+                    }
+                    at = e + 4;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    let s = &line[at..];
+    // `!xxVDM,1,1,` … `,f*hh`
+    if s.len() < 20 || s[0] != b'!' || &s[3..5] != b"VD" || &s[6..11] != b",1,1," {
+        return None;
+    }
+    let own_ship = match s[5] {
+        b'M' => false,
+        b'O' => true,
+        _ => return None,
+    };
+    let talker = [s[1], s[2]];
+    let m = s.len();
+    let fill = s[m - 4].wrapping_sub(b'0');
+    if s[m - 5] != b',' || fill > 5 || s[m - 3] != b'*' {
+        return None;
+    }
+    if hex2(s[m - 2], s[m - 1])? != xor_no_star(&s[1..m - 3])? {
+        return None;
+    }
+    let mut p = 11;
+    let seq_id = match (s[p], s[p + 1]) {
+        (b',', _) => None,
+        (d @ b'0'..=b'9', b',') => {
+            p += 1;
+            Some(d - b'0')
+        }
+        _ => return None,
+    };
+    p += 1;
+    let channel = match (s[p], s[p + 1]) {
+        (b',', _) => None,
+        (c, b',') if c.is_ascii_alphanumeric() => {
+            p += 1;
+            Some(c)
+        }
+        _ => return None,
+    };
+    p += 1;
+    // A `,` inside the payload: the general path takes the same payload
+    // (the fields are split at the first four commas and the last), and
+    // the de-armouring rejects it.
+    let payload = s.get(p..m - 5)?;
+    let sentence = Sentence {
+        talker,
+        own_ship,
+        total: 1,
+        number: 1,
+        seq_id,
+        channel,
+        payload,
+        fill,
+        time_ms,
+        source,
+        group: None,
+    };
+    Some((sentence, source_at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Types 4 and 11: base station report / UTC date response.
 
 use super::{epfd4, lat27, lon28, Ctx};
-use crate::bits::Bits;
+use crate::bits::BitRead;
 
 /// Types 4 (base station report) and 11 (UTC/date response).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,7 +33,7 @@ pub struct BaseStationReport {
 }
 
 impl BaseStationReport {
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         let nz = |v: u64| if v == 0 { None } else { Some(v) };
         BaseStationReport {
             msg_type: b.u8(0, 6),

@@ -2,7 +2,7 @@
 //! decoded, the application data is kept raw for whoever understands it.
 
 use super::BinaryData;
-use crate::bits::Bits;
+use crate::bits::BitRead;
 
 /// Type 6: addressed binary message.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +22,7 @@ pub struct BinaryAddressed {
 }
 
 impl BinaryAddressed {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         BinaryAddressed {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -49,7 +49,7 @@ pub struct BinaryBroadcast {
 }
 
 impl BinaryBroadcast {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         BinaryBroadcast {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -61,7 +61,7 @@ impl BinaryBroadcast {
 }
 
 /// Header shared by 25 and 26: optional destination, optional application id.
-fn header(b: &Bits) -> (bool, bool, Option<u32>, Option<(u16, u8)>, usize) {
+fn header(b: &impl BitRead) -> (bool, bool, Option<u32>, Option<(u16, u8)>, usize) {
     let addressed = b.b(38);
     let structured = b.b(39);
     let mut at = 40;
@@ -97,7 +97,7 @@ pub struct SingleSlotBinary {
 }
 
 impl SingleSlotBinary {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         let (_, _, dest_mmsi, app_id, at) = header(b);
         SingleSlotBinary {
             repeat: b.u8(6, 2),
@@ -124,7 +124,7 @@ pub struct MultiSlotBinary {
 }
 
 impl MultiSlotBinary {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         let (_, _, dest_mmsi, app_id, at) = header(b);
         let end = b.len().saturating_sub(20).max(at);
         MultiSlotBinary {

@@ -22,7 +22,7 @@ pub use position::{
 };
 pub use static_data::{Eta, StaticAndVoyage, StaticDataReport, StaticPart};
 
-use crate::bits::Bits;
+use crate::bits::BitRead;
 use crate::error::ErrorKind;
 
 /// Raw binary application data, packed big-endian, with its exact bit length.
@@ -338,7 +338,7 @@ impl Ctx {
 
 /// Longitude, 28 bits, 1/10000 minute.
 #[inline(always)]
-pub(crate) fn lon28(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
+pub(crate) fn lon28(b: &impl BitRead, at: usize, cx: &mut Ctx) -> Option<f64> {
     let raw = b.i(at, 28);
     match raw {
         108_600_000 => None,
@@ -349,7 +349,7 @@ pub(crate) fn lon28(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
 
 /// Latitude, 27 bits, 1/10000 minute.
 #[inline(always)]
-pub(crate) fn lat27(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
+pub(crate) fn lat27(b: &impl BitRead, at: usize, cx: &mut Ctx) -> Option<f64> {
     let raw = b.i(at, 27);
     match raw {
         54_600_000 => None,
@@ -359,7 +359,7 @@ pub(crate) fn lat27(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
 }
 
 /// Longitude, 18 bits, 1/10 minute (types 17, 22, 23, 27).
-pub(crate) fn lon18(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
+pub(crate) fn lon18(b: &impl BitRead, at: usize, cx: &mut Ctx) -> Option<f64> {
     let raw = b.i(at, 18);
     match raw {
         108_600 => None,
@@ -369,7 +369,7 @@ pub(crate) fn lon18(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
 }
 
 /// Latitude, 17 bits, 1/10 minute.
-pub(crate) fn lat17(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
+pub(crate) fn lat17(b: &impl BitRead, at: usize, cx: &mut Ctx) -> Option<f64> {
     let raw = b.i(at, 17);
     match raw {
         54_600 => None,
@@ -380,7 +380,7 @@ pub(crate) fn lat17(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f64> {
 
 /// Speed over ground, 10 bits, 0.1 knot (1023 = not available, 1022 = ≥102.2).
 #[inline(always)]
-pub(crate) fn sog10(b: &Bits, at: usize) -> Option<f32> {
+pub(crate) fn sog10(b: &impl BitRead, at: usize) -> Option<f32> {
     match b.u32(at, 10) {
         1023 => None,
         v => Some(v as f32 / 10.0),
@@ -389,7 +389,7 @@ pub(crate) fn sog10(b: &Bits, at: usize) -> Option<f32> {
 
 /// Course over ground, 12 bits, 0.1° (3600 = not available).
 #[inline(always)]
-pub(crate) fn cog12(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f32> {
+pub(crate) fn cog12(b: &impl BitRead, at: usize, cx: &mut Ctx) -> Option<f32> {
     match b.u32(at, 12) {
         3600 => None,
         v @ 0..=3599 => Some(v as f32 / 10.0),
@@ -399,7 +399,7 @@ pub(crate) fn cog12(b: &Bits, at: usize, cx: &mut Ctx) -> Option<f32> {
 
 /// True heading, 9 bits, degrees (511 = not available).
 #[inline(always)]
-pub(crate) fn heading9(b: &Bits, at: usize, cx: &mut Ctx) -> Option<u16> {
+pub(crate) fn heading9(b: &impl BitRead, at: usize, cx: &mut Ctx) -> Option<u16> {
     match b.u32(at, 9) {
         511 => None,
         v @ 0..=359 => Some(v as u16),
@@ -409,7 +409,7 @@ pub(crate) fn heading9(b: &Bits, at: usize, cx: &mut Ctx) -> Option<u16> {
 
 /// UTC second, 6 bits (60 = not available, 61–63 = positioning system modes).
 #[inline(always)]
-pub(crate) fn second6(b: &Bits, at: usize) -> Option<u8> {
+pub(crate) fn second6(b: &impl BitRead, at: usize) -> Option<u8> {
     match b.u8(at, 6) {
         v @ 0..=59 => Some(v),
         _ => None,
@@ -417,7 +417,7 @@ pub(crate) fn second6(b: &Bits, at: usize) -> Option<u8> {
 }
 
 /// EPFD type, 4 bits (0 = undefined).
-pub(crate) fn epfd4(b: &Bits, at: usize) -> Option<u8> {
+pub(crate) fn epfd4(b: &impl BitRead, at: usize) -> Option<u8> {
     match b.u8(at, 4) {
         0 => None,
         v => Some(v),
@@ -433,11 +433,31 @@ const MIN_BITS: [u16; 28] = [
     272, 168, 160, 160, 40, 60, 96,
 ];
 
+/// [`decode`] with position reports (types 1/2/3 and 18, most of any feed)
+/// inlined into the caller and the other types out of line.
+#[inline(always)]
+pub(crate) fn decode_hot(b: &impl BitRead, cx: &mut Ctx) -> Result<Message, ErrorKind> {
+    // The checks of `decode` for these types: known type, ≥ 168 bits.
+    if b.len() >= 168 {
+        match b.u8(0, 6) {
+            1..=3 => return Ok(Message::Position(PositionReport::decode(b, cx))),
+            18 => return Ok(Message::ClassBPosition(ClassBPosition::decode(b, cx))),
+            _ => {}
+        }
+    }
+    decode_cold(b, cx)
+}
+
+#[inline(never)]
+fn decode_cold(b: &impl BitRead, cx: &mut Ctx) -> Result<Message, ErrorKind> {
+    decode(b, cx)
+}
+
 /// Decode a packed payload. Inlined into the decoder so that the message is
 /// built in place: returning it through a call costs a copy with a
 /// store-forwarding stall, a measurable part of a position report's time.
 #[inline(always)]
-pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Result<Message, ErrorKind> {
+pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Result<Message, ErrorKind> {
     if b.len() < 6 {
         return Err(ErrorKind::TruncatedPayload);
     }

@@ -4,7 +4,7 @@
 //! group assignment (23).
 
 use super::{epfd4, lat17, lat27, lon18, lon28, second6, BinaryData, Ctx};
-use crate::bits::Bits;
+use crate::bits::BitRead;
 
 /// Types 7 (binary acknowledge) and 13 (safety acknowledge).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub struct BinaryAck {
 }
 
 impl BinaryAck {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         let acks = (0..4)
             .map(|i| 40 + 32 * i)
             // An entry counts when its MMSI is complete (some stations drop
@@ -48,7 +48,7 @@ pub struct UtcInquiry {
 }
 
 impl UtcInquiry {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         UtcInquiry {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -71,7 +71,7 @@ pub struct SafetyAddressed {
 }
 
 impl SafetyAddressed {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         SafetyAddressed {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -94,7 +94,7 @@ pub struct SafetyBroadcast {
 }
 
 impl SafetyBroadcast {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         SafetyBroadcast {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -123,7 +123,7 @@ pub struct Interrogation {
 impl Interrogation {
     // The standard allows 88, 110/112 and 160 bits; like gpsd and libais we
     // take every field whose start lies inside the payload (zeros past it).
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         Interrogation {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -157,7 +157,7 @@ pub struct AssignedMode {
 }
 
 impl AssignedMode {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         let one = |at: usize| Assignment {
             mmsi: b.u32(at, 30),
             offset: b.u(at + 30, 12) as u16,
@@ -189,7 +189,7 @@ pub struct DgnssBroadcast {
 }
 
 impl DgnssBroadcast {
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         DgnssBroadcast {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -223,7 +223,7 @@ pub struct DataLinkManagement {
 }
 
 impl DataLinkManagement {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         let reservations = (0..4)
             .map(|i| 40 + 30 * i)
             .take_while(|&at| b.len() >= at + 30)
@@ -270,7 +270,7 @@ pub struct AidToNavigation {
 }
 
 impl AidToNavigation {
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         // The extension (bits 272..) continues the name only when the
         // 20-character name field is full (no `@` padding in it).
         let raw = b.text_raw(43, 20);
@@ -327,7 +327,7 @@ pub struct ChannelManagement {
 }
 
 impl ChannelManagement {
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         let addressed = b.b(139);
         let (dest_mmsi, ne, sw) = if addressed {
             (Some((b.u32(69, 30), b.u32(104, 30))), None, None)
@@ -375,7 +375,7 @@ pub struct GroupAssignment {
 }
 
 impl GroupAssignment {
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         GroupAssignment {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),

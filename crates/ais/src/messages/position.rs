@@ -1,7 +1,7 @@
 //! Position reports: Class A (1/2/3), Class B (18, 19), long range (27), SAR aircraft (9).
 
 use super::{cog12, epfd4, heading9, lat17, lat27, lon18, lon28, second6, sog10, Ctx};
-use crate::bits::Bits;
+use crate::bits::BitRead;
 
 /// Types 1, 2, 3: Class A position report.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,7 +41,7 @@ pub struct PositionReport {
 
 impl PositionReport {
     #[inline(always)]
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         PositionReport {
             msg_type: b.u8(0, 6),
             repeat: b.u8(6, 2),
@@ -113,7 +113,7 @@ pub struct ClassBPosition {
 
 impl ClassBPosition {
     #[inline(always)]
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         ClassBPosition {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -169,7 +169,7 @@ pub struct ClassBExtended {
 }
 
 impl ClassBExtended {
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         ClassBExtended {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -221,7 +221,7 @@ pub struct LongRangePosition {
 }
 
 impl LongRangePosition {
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         LongRangePosition {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -274,7 +274,7 @@ pub struct SarAircraft {
 }
 
 impl SarAircraft {
-    pub(crate) fn decode(b: &Bits, cx: &mut Ctx) -> Self {
+    pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         SarAircraft {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),

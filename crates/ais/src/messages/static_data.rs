@@ -1,7 +1,7 @@
 //! Static and voyage data: type 5 (Class A) and type 24 (Class B, parts A/B).
 
 use super::epfd4;
-use crate::bits::Bits;
+use crate::bits::BitRead;
 use crate::error::ErrorKind;
 
 /// Estimated time of arrival (month/day/hour/minute UTC, no year).
@@ -47,7 +47,7 @@ pub struct StaticAndVoyage {
 }
 
 impl StaticAndVoyage {
-    pub(crate) fn decode(b: &Bits) -> Self {
+    pub(crate) fn decode(b: &impl BitRead) -> Self {
         StaticAndVoyage {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -123,7 +123,7 @@ pub(crate) fn is_auxiliary(mmsi: u32) -> bool {
 }
 
 impl StaticDataReport {
-    pub(crate) fn decode(b: &Bits) -> Result<Self, ErrorKind> {
+    pub(crate) fn decode(b: &impl BitRead) -> Result<Self, ErrorKind> {
         let mmsi = b.u32(8, 30);
         let part = match b.u8(38, 2) {
             0 => StaticPart::A {

@@ -1,0 +1,55 @@
+//! Profiling aid: decode the `peers` bench's mixed input (NY harbour hour +
+//! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny` or `dma`, then print the
+//! decoder's counters. For `perf record` / `valgrind --tool=callgrind`:
+//! `cargo build --release -p jinghai-ais-bench --example mix`.
+
+use std::hint::black_box;
+
+fn main() {
+    let root = format!("{}/../../../shared/data/ais", env!("CARGO_MANIFEST_DIR"));
+    // Which part of the input: `mix` (default), `ny` or `dma`.
+    let which = std::env::args().nth(2).unwrap_or_else(|| "mix".into());
+    let mut text = String::new();
+    if which != "dma" {
+        text = std::fs::read_to_string(format!(
+            "{root}/tracks/nyharbor_2020-06-30_1h_reencoded.nmea"
+        ))
+        .unwrap();
+    }
+    if which != "ny" {
+        text.push_str(&String::from_utf8_lossy(
+            &std::fs::read(format!("{root}/nmea/dma_stream_example.txt")).unwrap(),
+        ));
+    }
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let passes: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(50);
+    let mut dec = jinghai_ais::Decoder::new();
+    for _ in 0..passes {
+        for l in &lines {
+            if let Ok(Some(d)) = dec.decode_line(l.as_bytes()) {
+                black_box(d.message.mmsi());
+            }
+        }
+    }
+    println!("{}", dec.stats());
+    // As the benches time: per 4,096-line chunk the best of 7 runs.
+    let mut total = 0.0;
+    for chunk in lines.chunks(4096) {
+        let mut best = f64::MAX;
+        for _ in 0..7 {
+            let mut dec = jinghai_ais::Decoder::new();
+            let t = std::time::Instant::now();
+            for l in chunk {
+                if let Ok(Some(d)) = dec.decode_line(l.as_bytes()) {
+                    black_box(d.message.mmsi());
+                }
+            }
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        total += best;
+    }
+    println!("{:.1} ns/line", total / lines.len() as f64 * 1e9);
+}
