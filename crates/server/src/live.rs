@@ -500,7 +500,9 @@ pub async fn show_stream_on_map(
                     let newest = ids.last().map(|a| a.id).unwrap_or(0);
                     last = Some(last.unwrap_or(0).max(newest));
                 }
-                Err(e) => tracing::warn!(feed = %name, error = %e, "stored alerts not read for the map"),
+                Err(e) => {
+                    tracing::warn!(feed = %name, error = %e, "stored alerts not read for the map")
+                }
             }
         }
     });

@@ -167,10 +167,9 @@ async fn a_stream_feed_is_drawn_on_the_map_from_the_stream() {
         format!("nats://127.0.0.1:{}", nats.port),
         jinghai_stream::Grid::default(),
     );
-    let feed_cfg: jinghai_server::live::FeedConfig = toml::from_str(
-        "name = \"beilun\"\ndistrict = \"330206\"\nzones = \"z\"\nvessels = \"v\"",
-    )
-    .unwrap();
+    let feed_cfg: jinghai_server::live::FeedConfig =
+        toml::from_str("name = \"beilun\"\ndistrict = \"330206\"\nzones = \"z\"\nvessels = \"v\"")
+            .unwrap();
     let picture = Picture::new();
     // The broker may still be starting: the map waits for the stream.
     let mut tries = 0;
@@ -224,13 +223,20 @@ async fn a_stream_feed_is_drawn_on_the_map_from_the_stream() {
     drop(tx);
     publisher.await.unwrap().unwrap();
 
-    let feed = picture.feeds().into_iter().next().expect("the feed is on the map");
+    let feed = picture
+        .feeds()
+        .into_iter()
+        .next()
+        .expect("the feed is on the map");
     let started = std::time::Instant::now();
     while expected.iter().any(|m| feed.vessel(*m).is_none()) {
         assert!(
             started.elapsed() < std::time::Duration::from_secs(60),
             "vessels on the map: {} of {}",
-            expected.iter().filter(|m| feed.vessel(**m).is_some()).count(),
+            expected
+                .iter()
+                .filter(|m| feed.vessel(**m).is_some())
+                .count(),
             expected.len()
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -242,7 +248,11 @@ async fn a_stream_feed_is_drawn_on_the_map_from_the_stream() {
     // An alert a worker stores reaches the map's push.
     let region = db
         .store
-        .find_region_by_code(jinghai_domain::RegionCode::parse("330206").unwrap().as_str())
+        .find_region_by_code(
+            jinghai_domain::RegionCode::parse("330206")
+                .unwrap()
+                .as_str(),
+        )
         .await
         .unwrap()
         .unwrap();
