@@ -654,6 +654,12 @@ macro_rules! impl_cases_store {
         /// tells a hub from a full list), other than `exclude`, in ONE round
         /// trip: a UNION ALL of per-key index probes, each with its own LIMIT.
         /// Keys keep their order; keys nobody else holds are left out.
+        /// Per key, the newest [`LINKS_PER_KEY`](jinghai_domain::entity::LINKS_PER_KEY)
+        /// clues holding it (but `exclude`); keys held by more than
+        /// `hub_limit` clues are hubs and left out. One round trip: per key, a
+        /// limited index probe for the newest holders and one for a marker row
+        /// when a holder exists past `hub_limit`, so a hub costs a skip over the
+        /// index, never `hub_limit` rows sent back.
         async fn key_holders<'e, E>(exec: E, keys: &[String], exclude: i64, hub_limit: usize) -> Result<Vec<(String, Vec<i64>)>>
         where
             E: sqlx::Executor<'e, Database = $db>,
@@ -661,35 +667,49 @@ macro_rules! impl_cases_store {
             if keys.is_empty() {
                 return Ok(Vec::new());
             }
+            let newest = jinghai_domain::entity::LINKS_PER_KEY as i64;
             let mut q = sqlx::QueryBuilder::<$db>::new("");
             for (i, key) in keys.iter().enumerate() {
                 if i > 0 {
                     q.push(" UNION ALL ");
                 }
-                q.push("SELECT * FROM (SELECT key, clue_id FROM clue_keys WHERE key = ");
+                q.push(format!("SELECT CAST({i} AS BIGINT) AS k, clue_id, CAST(0 AS BIGINT) AS hub FROM (SELECT clue_id FROM clue_keys WHERE key = "));
                 q.push_bind(key.clone());
                 q.push(" AND clue_id <> ");
                 q.push_bind(exclude);
                 q.push(" ORDER BY clue_id DESC LIMIT ");
-                q.push_bind(hub_limit as i64 + 1);
-                q.push(format!(") AS k{i}"));
+                q.push_bind(newest);
+                q.push(format!(") AS n{i} UNION ALL SELECT CAST({i} AS BIGINT) AS k, CAST(0 AS BIGINT) AS clue_id, CAST(1 AS BIGINT) AS hub FROM (SELECT clue_id FROM clue_keys WHERE key = "));
+                q.push_bind(key.clone());
+                q.push(" AND clue_id <> ");
+                q.push_bind(exclude);
+                q.push(" ORDER BY clue_id DESC LIMIT 1 OFFSET ");
+                q.push_bind(hub_limit as i64);
+                q.push(format!(") AS h{i}"));
             }
             let rows = q.build().fetch_all(exec).await?;
-            // Grouped by key, in key order (UNION ALL promises no order).
-            let mut by_key: std::collections::BTreeMap<String, Vec<i64>> = std::collections::BTreeMap::new();
+            let mut holders: Vec<Vec<i64>> = vec![Vec::new(); keys.len()];
+            let mut hub = vec![false; keys.len()];
             for r in &rows {
-                by_key.entry(r.try_get("key")?).or_default().push(r.try_get("clue_id")?);
-            }
-            let mut out: Vec<(String, Vec<i64>)> = by_key.into_iter().collect();
-            for (_, ids) in &mut out {
-                ids.sort_unstable_by(|a, b| b.cmp(a));
-                if ids.len() <= hub_limit {
-                    // Earlier holders are already linked to one another, so the
-                    // newest few keep the cluster connected.
-                    ids.truncate(jinghai_domain::entity::LINKS_PER_KEY);
+                let k: i64 = r.try_get("k")?;
+                let k = usize::try_from(k).ok().filter(|k| *k < keys.len()).ok_or_else(|| corrupt("key index", &k.to_string()))?;
+                if r.try_get::<i64, _>("hub")? == 1 {
+                    hub[k] = true;
+                } else {
+                    holders[k].push(r.try_get("clue_id")?);
                 }
             }
-            Ok(out)
+            Ok(keys
+                .iter()
+                .zip(holders)
+                .zip(hub)
+                .filter(|((_, ids), hub)| !hub && !ids.is_empty())
+                .map(|((key, mut ids), _)| {
+                    // UNION ALL promises no order.
+                    ids.sort_unstable_by(|a, b| b.cmp(a));
+                    (key.clone(), ids)
+                })
+                .collect())
         }
 
         async fn link_in_tx(tx: &mut Tx<'_>, a: i64, b: i64) -> Result<jinghai_domain::cases::ClueLink> {
