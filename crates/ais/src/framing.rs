@@ -375,6 +375,142 @@ fn hex2(a: u8, b: u8) -> Option<u8> {
     Some(hexval(a)? << 4 | hexval(b)?)
 }
 
+/// Per-byte equality with `c`, exact (no false positives, unlike the
+/// borrow trick of [`find`]): the top bit of each byte of `x` equal to `c`.
+#[inline(always)]
+fn eq_bytes(x: u64, c: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let y = x ^ (LO * c as u64);
+    // Bit 7 of a byte of `(y & 0x7f) + 0x7f | y` is set iff the byte is
+    // non-zero; the sum stays within the byte.
+    !(((y & !HI).wrapping_add(!HI)) | y) & HI
+}
+
+/// The common tag block — its `*` among the first 32 bytes after the
+/// opening `\\`, one or two fields (`s:…,c:…`, `c:…,s:…`, or one alone) —
+/// read as four words: the checksum, the `*`, the `,` and any stray `\\` are
+/// found with word arithmetic instead of a field-by-field scan. The same
+/// result as [`tag_fields`] or `None` (then [`tag_fields`] decides).
+#[inline(always)]
+fn tag_fast(line: &[u8]) -> Option<TagFast<'_>> {
+    let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
+    let mut w = [0u64; 4];
+    for (k, wk) in w.iter_mut().enumerate() {
+        let mut c = [0u8; 8];
+        c.copy_from_slice(&b[8 * k..8 * k + 8]);
+        *wk = u64::from_le_bytes(c);
+    }
+    // The tag's length: bytes before the first `*`.
+    let stars = w.map(|x| eq_bytes(x, b'*'));
+    let n = if stars[0] != 0 {
+        (stars[0].trailing_zeros() / 8) as usize
+    } else if stars[1] != 0 {
+        8 + (stars[1].trailing_zeros() / 8) as usize
+    } else if stars[2] != 0 {
+        16 + (stars[2].trailing_zeros() / 8) as usize
+    } else if stars[3] != 0 {
+        24 + (stars[3].trailing_zeros() / 8) as usize
+    } else {
+        return None;
+    };
+    let (mut x, mut backslash, mut commas) = (0u64, 0u64, [0u64; 4]);
+    for k in 0..4 {
+        let keep = n.saturating_sub(8 * k).min(8);
+        let mask = if keep == 8 {
+            !0
+        } else {
+            (1u64 << (8 * keep)) - 1
+        };
+        let v = w[k] & mask;
+        x ^= v;
+        backslash |= eq_bytes(w[k], b'\\') & mask;
+        commas[k] = eq_bytes(w[k], b',') & mask;
+    }
+    let x = x ^ (x >> 32);
+    let x = x ^ (x >> 16);
+    let x = (x ^ (x >> 8)) as u8;
+    let e = 1 + n;
+    let t = line.get(e + 1..e + 4)?;
+    if backslash != 0 || t[2] != b'\\' || hex2(t[0], t[1])? != x {
+        return None;
+    }
+    let ncommas: u32 = commas.iter().map(|c| c.count_ones()).sum();
+    let comma = match ncommas {
+        0 => e,
+        1 => {
+            let k = commas.iter().position(|&c| c != 0)?;
+            1 + 8 * k + (commas[k].trailing_zeros() / 8) as usize
+        }
+        _ => return None,
+    };
+    let (mut time_ms, mut source, mut source_at) = (None, None, 0);
+    for (f, end) in [(1, comma), (comma + 1, e)] {
+        if f > e {
+            break;
+        }
+        let field = line.get(f..end)?;
+        if field.len() < 2 || field[1] != b':' {
+            return None;
+        }
+        let v = &field[2..];
+        match field[0] {
+            b'c' => time_ms = parse_epoch(v),
+            b's' => {
+                source = Some(v);
+                source_at = f + 2;
+            }
+            _ => {}
+        }
+    }
+    Some((time_ms, source, source_at, e + 4))
+}
+
+/// What a tag block gives the fast path: the receive time, the source with
+/// its offset in the line (0 without one), and where the sentence starts.
+type TagFast<'a> = (Option<i64>, Option<&'a [u8]>, usize, usize);
+
+/// The tag block of `line` (which starts with `\\`), field by field: fields
+/// up to the first `*`, which must be followed by two hex digits and the
+/// closing `\\`. `None` sends the line to the general path.
+#[inline(never)]
+fn tag_fields(line: &[u8]) -> Option<TagFast<'_>> {
+    let (mut time_ms, mut source, mut source_at) = (None, None, 0);
+    let mut x = 0u8;
+    let mut f = 1;
+    loop {
+        let e = find_delim(line, f);
+        let field = line.get(f..e)?;
+        x ^= xor(field);
+        if field.len() < 2 || field[1] != b':' {
+            return None;
+        }
+        let v = &field[2..];
+        match field[0] {
+            b'c' => time_ms = parse_epoch(v),
+            b's' => {
+                source = Some(v);
+                source_at = f + 2;
+            }
+            _ => {}
+        }
+        match line.get(e)? {
+            b',' => {
+                x ^= b',';
+                f = e + 1;
+            }
+            b'*' => {
+                let t = line.get(e + 1..e + 4)?;
+                if t[2] != b'\\' || hex2(t[0], t[1])? != x {
+                    return None;
+                }
+                return Some((time_ms, source, source_at, e + 4));
+            }
+            _ => return None,
+        }
+    }
+}
+
 /// The common line, framed without the general machinery: an optional
 /// single tag block whose fields are all `key:value` and that ends in
 /// `*hh\`, then `!xxVDM,1,1,` or `!xxVDO,1,1,`, a sequence id and a channel
@@ -400,41 +536,10 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
     let mut source_at = 0;
     let mut at = 0;
     if line.first() == Some(&b'\\') {
-        // Tag block: fields up to the first `*`, which must be followed by
-        // two hex digits and the closing `\`.
-        let mut x = 0u8;
-        let mut f = 1;
-        loop {
-            let e = find_delim(line, f);
-            let field = line.get(f..e)?;
-            x ^= xor(field);
-            if field.len() < 2 || field[1] != b':' {
-                return None;
-            }
-            let v = &field[2..];
-            match field[0] {
-                b'c' => time_ms = parse_epoch(v),
-                b's' => {
-                    source = Some(v);
-                    source_at = f + 2;
-                }
-                _ => {}
-            }
-            match line.get(e)? {
-                b',' => {
-                    x ^= b',';
-                    f = e + 1;
-                }
-                b'*' => {
-                    let t = line.get(e + 1..e + 4)?;
-                    if t[2] != b'\\' || hex2(t[0], t[1])? != x {
-                        return None;
-                    }
-                    at = e + 4;
-                    break;
-                }
-                _ => return None,
-            }
+        if let Some(t) = tag_fast(line) {
+            (time_ms, source, source_at, at) = t;
+        } else {
+            (time_ms, source, source_at, at) = tag_fields(line)?;
         }
     }
     let s = &line[at..];
@@ -508,6 +613,67 @@ mod tests {
         for i in 0..s.len() {
             assert_eq!(xor(&s[..i]), s[..i].iter().fold(0, |a, &b| a ^ b));
         }
+    }
+
+    /// The word-at-a-time tag block gives what the field-by-field one
+    /// gives, whenever it answers, on tag blocks of every shape and
+    /// mutations of them (checksums recomputed).
+    #[test]
+    fn tag_fast_is_tag_fields() {
+        let hex = b"0123456789ABCDEF";
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let shapes: [&[u8]; 8] = [
+            b"s:reencoded,c:1593475200",
+            b"c:1593475200,s:2573238",
+            b"c:1593475200",
+            b"s:rORBCOMM104",
+            b"g:1-2-3,s:x",
+            b"s:,c:1",
+            b"c:1593475200123,s:a-rather-long-source-name",
+            b"x:1,y:2,c:1593475200",
+        ];
+        let alphabet = b",*\\:cs0139g";
+        let (mut fast, mut agreed) = (0, 0);
+        for i in 0..200_000 {
+            let mut tag = shapes[i % shapes.len()].to_vec();
+            for _ in 0..rng() % 3 {
+                let at = (rng() % (tag.len() as u64 + 1)) as usize;
+                let c = alphabet[(rng() % alphabet.len() as u64) as usize];
+                match rng() % 3 {
+                    0 if at < tag.len() => tag[at] = c,
+                    1 => tag.insert(at, c),
+                    _ if at < tag.len() => {
+                        tag.remove(at);
+                    }
+                    _ => {}
+                }
+            }
+            let sum = tag.iter().fold(0u8, |a, &b| a ^ b);
+            let mut line = b"\\".to_vec();
+            line.extend_from_slice(&tag);
+            line.extend_from_slice(&[b'*', hex[(sum >> 4) as usize], hex[(sum & 15) as usize]]);
+            if rng() % 8 == 0 {
+                line[tag.len() + 2] ^= 1;
+            }
+            line.extend_from_slice(b"\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A");
+            if let Some(t) = tag_fast(&line) {
+                fast += 1;
+                assert_eq!(
+                    Some(t),
+                    tag_fields(&line),
+                    "{}",
+                    String::from_utf8_lossy(&line)
+                );
+                agreed += 1;
+            }
+        }
+        assert!(fast > 50_000 && agreed == fast, "{fast}");
     }
 
     #[test]
