@@ -361,11 +361,24 @@ fn xor_no_star(bytes: &[u8]) -> Option<u8> {
         let y = x ^ (LO * b'*' as u64);
         star |= y.wrapping_sub(LO) & !y & HI;
     }
-    let mut x = acc.to_le_bytes().iter().fold(0, |a, &b| a ^ b);
-    for &b in chunks.remainder() {
-        x ^= b;
-        star |= (b == b'*') as u64;
+    let r = chunks.remainder().len();
+    if r > 0 && bytes.len() >= 8 {
+        // The last 1..=7 bytes: the final eight, shifted so that only
+        // those not yet read remain (zeros shifted in are neither `*` nor
+        // change the XOR).
+        let c = &bytes[bytes.len() - 8..];
+        let x =
+            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) >> (8 * (8 - r));
+        acc ^= x;
+        let y = x ^ (LO * b'*' as u64);
+        star |= y.wrapping_sub(LO) & !y & HI;
+    } else {
+        for &b in chunks.remainder() {
+            acc ^= b as u64;
+            star |= (b == b'*') as u64;
+        }
     }
+    let x = acc.to_le_bytes().iter().fold(0, |a, &b| a ^ b);
     (star == 0).then_some(x)
 }
 
@@ -612,6 +625,14 @@ mod tests {
         }
         for i in 0..s.len() {
             assert_eq!(xor(&s[..i]), s[..i].iter().fold(0, |a, &b| a ^ b));
+        }
+        let t = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A*";
+        for i in 0..t.len() {
+            for j in i..=t.len() {
+                let b = &t[i..j];
+                let want = (!b.contains(&b'*')).then(|| b.iter().fold(0, |a, &c| a ^ c));
+                assert_eq!(xor_no_star(b), want, "{i} {j}");
+            }
         }
     }
 
