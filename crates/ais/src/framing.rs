@@ -388,74 +388,102 @@ fn hex2(a: u8, b: u8) -> Option<u8> {
     Some(hexval(a)? << 4 | hexval(b)?)
 }
 
-/// Per-byte equality with `c`, exact (no false positives, unlike the
-/// borrow trick of [`find`]): the top bit of each byte of `x` equal to `c`.
+/// What [`tag_fast`] needs of the 32 bytes after a tag block's opening
+/// `\\`: bit `i` of each mask is set when byte `i` is a `*`, a `\\`, a `,`.
+struct Scan32 {
+    star: u32,
+    backslash: u32,
+    comma: u32,
+}
+
+/// The three masks of [`Scan32`], and then the XOR of the first `n` bytes.
+/// SSE2 (baseline on x86_64, so no runtime detection) compares and folds 16
+/// bytes at a time; elsewhere a byte loop. `tag_fast_is_tag_fields` and
+/// `scan32_is_bytewise` check them.
 #[inline(always)]
-fn eq_bytes(x: u64, c: u8) -> u64 {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let y = x ^ (LO * c as u64);
-    // Bit 7 of a byte of `(y & 0x7f) + 0x7f | y` is set iff the byte is
-    // non-zero; the sum stays within the byte.
-    !(((y & !HI).wrapping_add(!HI)) | y) & HI
+fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the intrinsics below need SSE2, which this block is compiled
+    // only with (`target_feature = "sse2"`, on by default for every x86_64
+    // target); the two unaligned loads read `b[0..16]` and `b[16..32]`,
+    // inside the 32-byte array.
+    unsafe {
+        use std::arch::x86_64::*;
+        let lo = _mm_loadu_si128(b.as_ptr().cast());
+        let hi = _mm_loadu_si128(b.as_ptr().add(16).cast());
+        let mask = |c: u8| {
+            let c = _mm_set1_epi8(c as i8);
+            let l = _mm_movemask_epi8(_mm_cmpeq_epi8(lo, c)) as u32;
+            let h = _mm_movemask_epi8(_mm_cmpeq_epi8(hi, c)) as u32;
+            l | h << 16
+        };
+        let scan = Scan32 {
+            star: mask(b'*'),
+            backslash: mask(b'\\'),
+            comma: mask(b','),
+        };
+        let xor = move |n: usize| {
+            // Keep bytes whose index is below `n` (≤ 32: a signed compare).
+            let n = _mm_set1_epi8(n as i8);
+            let idx_lo = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
+            let x = _mm_xor_si128(
+                _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
+                _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
+            );
+            let x = _mm_xor_si128(x, _mm_srli_si128::<8>(x));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<4>(x));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<2>(x));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<1>(x));
+            _mm_cvtsi128_si32(x) as u8
+        };
+        (scan, xor)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let mask = |c: u8| {
+            b.iter()
+                .enumerate()
+                .fold(0u32, |m, (i, &x)| m | ((x == c) as u32) << i)
+        };
+        let scan = Scan32 {
+            star: mask(b'*'),
+            backslash: mask(b'\\'),
+            comma: mask(b','),
+        };
+        (scan, move |n: usize| xor(&b[..n.min(32)]))
+    }
 }
 
 /// The common tag block — its `*` among the first 32 bytes after the
 /// opening `\\`, one or two fields (`s:…,c:…`, `c:…,s:…`, or one alone) —
-/// read as four words: the checksum, the `*`, the `,` and any stray `\\` are
-/// found with word arithmetic instead of a field-by-field scan. The same
+/// read as one 32-byte block: the checksum, the `*`, the `,` and any stray
+/// `\\` are found with masks instead of a field-by-field scan. The same
 /// result as [`tag_fields`] or `None` (then [`tag_fields`] decides).
 #[inline(always)]
 fn tag_fast(line: &[u8]) -> Option<TagFast<'_>> {
     let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
-    let mut w = [0u64; 4];
-    for (k, wk) in w.iter_mut().enumerate() {
-        let mut c = [0u8; 8];
-        c.copy_from_slice(&b[8 * k..8 * k + 8]);
-        *wk = u64::from_le_bytes(c);
-    }
-    // The tag's length: bytes before the first `*`.
-    let stars = w.map(|x| eq_bytes(x, b'*'));
-    let n = if stars[0] != 0 {
-        (stars[0].trailing_zeros() / 8) as usize
-    } else if stars[1] != 0 {
-        8 + (stars[1].trailing_zeros() / 8) as usize
-    } else if stars[2] != 0 {
-        16 + (stars[2].trailing_zeros() / 8) as usize
-    } else if stars[3] != 0 {
-        24 + (stars[3].trailing_zeros() / 8) as usize
-    } else {
+    let (scan, xor_first) = scan32(b);
+    if scan.star == 0 {
         return None;
-    };
-    let (mut x, mut backslash, mut commas) = (0u64, 0u64, [0u64; 4]);
-    for k in 0..4 {
-        let keep = n.saturating_sub(8 * k).min(8);
-        let mask = if keep == 8 {
-            !0
-        } else {
-            (1u64 << (8 * keep)) - 1
-        };
-        let v = w[k] & mask;
-        x ^= v;
-        backslash |= eq_bytes(w[k], b'\\') & mask;
-        commas[k] = eq_bytes(w[k], b',') & mask;
     }
-    let x = x ^ (x >> 32);
-    let x = x ^ (x >> 16);
-    let x = (x ^ (x >> 8)) as u8;
+    // The tag is the `n` bytes before the first `*`.
+    let n = scan.star.trailing_zeros() as usize;
+    let inside = (1u32 << n) - 1;
+    let commas = scan.comma & inside;
     let e = 1 + n;
     let t = line.get(e + 1..e + 4)?;
-    if backslash != 0 || t[2] != b'\\' || hex2(t[0], t[1])? != x {
+    if scan.backslash & inside != 0
+        || commas.count_ones() > 1
+        || t[2] != b'\\'
+        || hex2(t[0], t[1])? != xor_first(n)
+    {
         return None;
     }
-    let ncommas: u32 = commas.iter().map(|c| c.count_ones()).sum();
-    let comma = match ncommas {
-        0 => e,
-        1 => {
-            let k = commas.iter().position(|&c| c != 0)?;
-            1 + 8 * k + (commas[k].trailing_zeros() / 8) as usize
-        }
-        _ => return None,
+    let comma = if commas == 0 {
+        e
+    } else {
+        1 + commas.trailing_zeros() as usize
     };
     let (mut time_ms, mut source, mut source_at) = (None, None, 0);
     for (f, end) in [(1, comma), (comma + 1, e)] {
@@ -632,6 +660,32 @@ mod tests {
                 let b = &t[i..j];
                 let want = (!b.contains(&b'*')).then(|| b.iter().fold(0, |a, &c| a ^ c));
                 assert_eq!(xor_no_star(b), want, "{i} {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn scan32_is_bytewise() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let mut b = [0u8; 32];
+            for c in b.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *c = if x.is_multiple_of(3) {
+                    b",*\\"[(x >> 8) as usize % 3]
+                } else {
+                    (x >> 16) as u8
+                };
+            }
+            let (scan, xor_first) = scan32(&b);
+            let mask = |c: u8| (0..32).fold(0u32, |m, i| m | ((b[i] == c) as u32) << i);
+            assert_eq!(scan.star, mask(b'*'));
+            assert_eq!(scan.backslash, mask(b'\\'));
+            assert_eq!(scan.comma, mask(b','));
+            for n in 0..=32 {
+                assert_eq!(xor_first(n), xor(&b[..n]), "{n}");
             }
         }
     }
