@@ -472,7 +472,12 @@ impl Words {
             (g[2] << 48) | g[3],
             0,
         ];
-        // Clear the fill bits (and so everything past `len`).
+        // Clear the fill bits (and so everything past `len`). Bits past
+        // the characters are 0 already (groups are padded with '0'), so
+        // there is nothing to do without fill bits, as in position reports.
+        if fill == 0 {
+            return Some(Words { w, len });
+        }
         for (j, wj) in w.iter_mut().enumerate().take(3) {
             let keep = len.saturating_sub(64 * j).min(64);
             *wj &= if keep == 0 { 0 } else { !0u64 << (64 - keep) };

@@ -61,6 +61,35 @@ impl Source {
         let whole: Option<&[u8; SOURCE_MAX]> = line
             .get(at..at + SOURCE_MAX)
             .and_then(|b| b.try_into().ok());
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        if let (Some(b), true) = (whole, len <= SOURCE_MAX) {
+            // SAFETY: the intrinsics below need SSE2, which this block is
+            // compiled only with (`target_feature = "sse2"`, on by default
+            // for every x86_64 target); the unaligned 16-byte loads and
+            // stores are at 0 and 12 of 28-byte arrays, inside them.
+            unsafe {
+                use std::arch::x86_64::*;
+                // Bytes 0..16 and 12..28 (overlapping), each kept where its
+                // index is below `len` (≤ 28: a signed compare).
+                let n = _mm_set1_epi8(len as i8);
+                let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+                let lo = _mm_loadu_si128(b.as_ptr().cast());
+                let hi = _mm_loadu_si128(b.as_ptr().add(12).cast());
+                let lo = _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx));
+                let hi = _mm_and_si128(hi, _mm_cmpgt_epi8(n, _mm_add_epi8(idx, _mm_set1_epi8(12))));
+                // ASCII only (as `new` requires); else `new` decides.
+                if _mm_movemask_epi8(_mm_or_si128(lo, hi)) == 0 {
+                    let mut buf = [0u8; SOURCE_MAX];
+                    _mm_storeu_si128(buf.as_mut_ptr().cast(), lo);
+                    _mm_storeu_si128(buf.as_mut_ptr().add(12).cast(), hi);
+                    return Some(Source {
+                        buf,
+                        len1: Self::len1(len),
+                    });
+                }
+            }
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
         if let (Some(b), true) = (whole, len <= SOURCE_MAX) {
             // Three words and a half: bytes 0..8, 8..16, 16..24, 20..28
             // (the last overlapping), each masked to the source's length.
@@ -730,6 +759,26 @@ mod tests {
     fn decoded_is_128_bytes() {
         assert_eq!(std::mem::size_of::<Option<Source>>(), 29);
         assert!(std::mem::size_of::<Decoded>() <= 128);
+    }
+
+    #[test]
+    fn source_from_line_is_new() {
+        let mut line = b"\\s:abcdefghijklmnopqrstuvwxyz0123456789,c:1*00\\!AIVDM".to_vec();
+        for hi in [false, true] {
+            if hi {
+                line[10] = 0xc3;
+                line[11] = 0xa9;
+            }
+            for at in 0..line.len() {
+                for len in 0..=32.min(line.len() - at) {
+                    assert_eq!(
+                        Source::from_line(&line, at, len),
+                        Source::new(&line[at..at + len]),
+                        "{at} {len}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
