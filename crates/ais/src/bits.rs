@@ -246,16 +246,21 @@ pub trait BitRead {
 
     /// 6-bit ASCII text as transmitted, padding included.
     fn text_raw(&self, start: usize, chars: usize) -> String {
-        let mut s = String::with_capacity(chars);
+        // Whole characters within the payload.
+        let n = chars.min(self.len().saturating_sub(start) / 6);
+        let mut v = Vec::with_capacity(chars);
         let mut pos = start;
-        for _ in 0..chars {
-            if pos + 6 > self.len() {
-                break;
-            }
-            s.push(sixbit_char(self.u8(pos, 6)) as char);
+        // Eight characters per 48-bit read.
+        while v.len() + 8 <= n {
+            v.extend_from_slice(&sixbit8(self.u(pos, 48)));
+            pos += 48;
+        }
+        while v.len() < n {
+            v.push(sixbit_char(self.u8(pos, 6)));
             pos += 6;
         }
-        s
+        // 6-bit ASCII is ASCII: this never fails.
+        String::from_utf8(v).unwrap_or_default()
     }
 
     /// Text running to the end of the payload (whole characters only).
@@ -368,6 +373,86 @@ fn group8(chars: &[u8], k: usize) -> Option<u64> {
     }
 }
 
+/// Sixteen armoured characters (the first in the lowest byte) → the two
+/// groups of eight that [`unarmour8`] gives for each half, or `None` when
+/// any byte is outside the alphabet. SSE2 (baseline on x86_64, so no
+/// runtime detection) does both halves at once; elsewhere, two
+/// [`unarmour8`]. `words_match_bits` checks both against the byte buffer.
+#[inline(always)]
+fn unarmour16(x: u128) -> Option<(u64, u64)> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the intrinsics below need SSE2, which this block is compiled
+    // only with (`target_feature = "sse2"`, on by default for every x86_64
+    // target); they only compute on values in registers, with no memory
+    // access.
+    unsafe {
+        use std::arch::x86_64::*;
+        let v = _mm_set_epi64x((x >> 64) as i64, x as i64);
+        // Signed byte compares: bytes from 0x80 are negative, so below '0'.
+        let below = _mm_cmplt_epi8(v, _mm_set1_epi8(b'0' as i8));
+        let above = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'w' as i8));
+        let past_w = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'W' as i8));
+        let before_tick = _mm_cmplt_epi8(v, _mm_set1_epi8(b'`' as i8));
+        let bad = _mm_or_si128(
+            _mm_or_si128(below, above),
+            _mm_and_si128(past_w, before_tick),
+        );
+        if _mm_movemask_epi8(bad) != 0 {
+            return None;
+        }
+        // '0'..='W' → 0..=39, '`'..='w' → 40..=63.
+        let v = _mm_sub_epi8(
+            _mm_sub_epi8(v, _mm_set1_epi8(0x30)),
+            _mm_and_si128(past_w, _mm_set1_epi8(8)),
+        );
+        // Pairs of 6 bits into 12 (16-bit lanes: the earlier character is
+        // the low byte), pairs of 12 into 24 (32-bit lanes, a multiply-add
+        // by 4096 and 1), pairs of 24 into 48 (64-bit lanes).
+        let t = _mm_or_si128(
+            _mm_slli_epi16::<6>(_mm_and_si128(v, _mm_set1_epi16(0xff))),
+            _mm_srli_epi16::<8>(v),
+        );
+        let u = _mm_madd_epi16(t, _mm_set1_epi32(0x0001_1000));
+        let g = _mm_or_si128(
+            _mm_slli_epi64::<24>(_mm_and_si128(u, _mm_set1_epi64x(0xff_ffff))),
+            _mm_srli_epi64::<32>(u),
+        );
+        let lo = _mm_cvtsi128_si64(g) as u64;
+        let hi = _mm_cvtsi128_si64(_mm_unpackhi_epi64(g, g)) as u64;
+        Some((lo, hi))
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        Some((unarmour8(x as u64)?, unarmour8((x >> 64) as u64)?))
+    }
+}
+
+/// The four groups of eight characters of a payload of 8..=32 characters
+/// (as [`group8`] gives them): sixteen at a time from 16 characters on.
+#[inline(always)]
+fn groups(chars: &[u8]) -> Option<[u64; 4]> {
+    let n = chars.len();
+    if n < 16 {
+        return Some([group8(chars, 0)?, group8(chars, 1)?, 0, 0]);
+    }
+    let first: [u8; 16] = chars[..16].try_into().ok()?;
+    let (g0, g1) = unarmour16(u128::from_le_bytes(first))?;
+    let r = n - 16;
+    let (g2, g3) = if r == 0 {
+        (0, 0)
+    } else {
+        // The last sixteen, shifted so that the `r` not yet read come
+        // first, padded with '0' (value 0).
+        let last: [u8; 16] = chars[n - 16..].try_into().ok()?;
+        let x = u128::from_le_bytes(last) >> (8 * (16 - r));
+        let pad = u128::from_le_bytes([b'0'; 16])
+            .checked_shl(8 * r as u32)
+            .unwrap_or(0);
+        unarmour16(x | pad)?
+    };
+    Some([g0, g1, g2, g3])
+}
+
 impl Words {
     /// De-armour `chars` (8..=32 of them) less `fill` (0..=5) trailing bits;
     /// `None` when the payload is outside those bounds or holds a byte
@@ -379,8 +464,7 @@ impl Words {
         if !(8..=WORDS_MAX_CHARS).contains(&n) || fill > 5 {
             return None;
         }
-        let group = |k| group8(chars, k);
-        let g = [group(0)?, group(1)?, group(2)?, group(3)?];
+        let g = groups(chars)?;
         let len = 6 * n - fill as usize;
         let mut w = [
             (g[0] << 16) | (g[1] >> 32),
@@ -388,7 +472,12 @@ impl Words {
             (g[2] << 48) | g[3],
             0,
         ];
-        // Clear the fill bits (and so everything past `len`).
+        // Clear the fill bits (and so everything past `len`). Bits past
+        // the characters are 0 already (groups are padded with '0'), so
+        // there is nothing to do without fill bits, as in position reports.
+        if fill == 0 {
+            return Some(Words { w, len });
+        }
         for (j, wj) in w.iter_mut().enumerate().take(3) {
             let keep = len.saturating_sub(64 * j).min(64);
             *wj &= if keep == 0 { 0 } else { !0u64 << (64 - keep) };
@@ -425,6 +514,19 @@ pub(crate) fn clean_text(mut s: String) -> String {
     let t = s.trim_end_matches(' ').len();
     s.truncate(t);
     s
+}
+
+/// Eight 6-bit ASCII characters (48 bits, the first most significant) →
+/// their bytes, as [`sixbit_char`] gives them, spread eight at a time.
+#[inline]
+fn sixbit8(w: u64) -> [u8; 8] {
+    // 24 + 24 bits into the two halves, 12 + 12 into 16-bit lanes, 6 + 6
+    // into bytes (the first character ends up in the lowest byte).
+    let y = ((w >> 24) & 0xff_ffff) | ((w & 0xff_ffff) << 32);
+    let y = ((y >> 12) & 0x0000_0fff_0000_0fff) | ((y & 0x0000_0fff_0000_0fff) << 16);
+    let y = ((y >> 6) & 0x003f_003f_003f_003f) | ((y & 0x003f_003f_003f_003f) << 8);
+    // Values below 32 are letters: + 64, which sets bit 6 (bit 5 clear).
+    (y | ((!y & 0x2020_2020_2020_2020) << 1)).to_le_bytes()
 }
 
 /// The character for a 6-bit ASCII value (`@A..Z[\]^_ !"#..?`).
@@ -503,10 +605,54 @@ mod tests {
                 assert!(Words::new(&c, 0).is_none(), "{bad} at {at}");
             }
         }
-        for c in 0..=255u8 {
-            let mut s = *b"00000000";
-            s[3] = c;
-            assert_eq!(Words::new(&s, 0).is_some(), unarmour(c).is_some(), "{c}");
+        for n in [8, 15, 16, 17, 20, 28, 31, 32] {
+            for at in [0, 3, n / 2, n - 4, n - 1] {
+                for c in 0..=255u8 {
+                    let mut s = vec![b'w'; n];
+                    s[at] = c;
+                    let ok = unarmour(c).is_some();
+                    assert_eq!(Words::new(&s, 0).is_some(), ok, "{n} {at} {c}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sixbit8_is_sixbit_char() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let w = x & 0xffff_ffff_ffff;
+            let want: Vec<u8> = (0..8)
+                .map(|k| sixbit_char(((w >> (42 - 6 * k)) & 63) as u8))
+                .collect();
+            assert_eq!(sixbit8(w).to_vec(), want);
+        }
+    }
+
+    /// Sixteen at a time (SSE2 on x86_64) is eight at a time twice.
+    #[test]
+    fn unarmour16_is_unarmour8_twice() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..200_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mut b = [0u8; 16];
+            for (k, c) in b.iter_mut().enumerate() {
+                let r = x.rotate_left(5 * k as u32);
+                // Mostly valid characters, some of any value.
+                *c = if (r >> 8).is_multiple_of(16) && round.is_multiple_of(2) {
+                    r as u8
+                } else {
+                    armour(r as u8)
+                };
+            }
+            let v = u128::from_le_bytes(b);
+            let two = unarmour8(v as u64).zip(unarmour8((v >> 64) as u64));
+            assert_eq!(unarmour16(v), two, "{b:?}");
         }
     }
 

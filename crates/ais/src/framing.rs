@@ -48,13 +48,29 @@ pub struct Sentence<'a> {
     pub group: Option<TagGroup>,
 }
 
+/// Hex digit → value, 0xff for other bytes: two lookups per checksum
+/// instead of two three-way range matches.
+static HEX: [u8; 256] = {
+    let mut t = [0xff; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'A'..=b'F' => b - b'A' + 10,
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => 0xff,
+        };
+        c += 1;
+    }
+    t
+};
+
 #[inline]
 fn hexval(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+    match HEX[c as usize] {
+        0xff => None,
+        v => Some(v),
     }
 }
 
@@ -351,6 +367,45 @@ fn find_delim(line: &[u8], from: usize) -> usize {
 /// that its checksum `*` is the first one, as the general path reads it.
 #[inline(always)]
 fn xor_no_star(bytes: &[u8]) -> Option<u8> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if bytes.len() >= 16 {
+        // SAFETY: the intrinsics below need SSE2, which this block is
+        // compiled only with (`target_feature = "sse2"`, on by default for
+        // every x86_64 target); every unaligned 16-byte load starts at `i`
+        // with `i + 16 <= bytes.len()` or at `bytes.len() - 16 >= 0`, inside
+        // `bytes`.
+        unsafe {
+            use std::arch::x86_64::*;
+            let n = bytes.len();
+            let star = _mm_set1_epi8(b'*' as i8);
+            let (mut acc, mut hit) = (_mm_setzero_si128(), _mm_setzero_si128());
+            let mut i = 0;
+            while i + 16 <= n {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(i).cast());
+                acc = _mm_xor_si128(acc, v);
+                hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, star));
+                i += 16;
+            }
+            if i < n {
+                // The last sixteen bytes, less the ones already read
+                // (zeroed: neither `*` nor a change to the XOR).
+                let v = _mm_loadu_si128(bytes.as_ptr().add(n - 16).cast());
+                let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+                let read = (16 - (n - i)) as i8;
+                let v = _mm_and_si128(v, _mm_cmpgt_epi8(idx, _mm_set1_epi8(read - 1)));
+                acc = _mm_xor_si128(acc, v);
+                hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, star));
+            }
+            if _mm_movemask_epi8(hit) != 0 {
+                return None;
+            }
+            let x = _mm_xor_si128(acc, _mm_srli_si128::<8>(acc));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<4>(x));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<2>(x));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<1>(x));
+            return Some(_mm_cvtsi128_si32(x) as u8);
+        }
+    }
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let mut chunks = bytes.chunks_exact(8);
@@ -361,18 +416,196 @@ fn xor_no_star(bytes: &[u8]) -> Option<u8> {
         let y = x ^ (LO * b'*' as u64);
         star |= y.wrapping_sub(LO) & !y & HI;
     }
-    let mut x = acc.to_le_bytes().iter().fold(0, |a, &b| a ^ b);
-    for &b in chunks.remainder() {
-        x ^= b;
-        star |= (b == b'*') as u64;
+    let r = chunks.remainder().len();
+    if r > 0 && bytes.len() >= 8 {
+        // The last 1..=7 bytes: the final eight, shifted so that only
+        // those not yet read remain (zeros shifted in are neither `*` nor
+        // change the XOR).
+        let c = &bytes[bytes.len() - 8..];
+        let x =
+            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) >> (8 * (8 - r));
+        acc ^= x;
+        let y = x ^ (LO * b'*' as u64);
+        star |= y.wrapping_sub(LO) & !y & HI;
+    } else {
+        for &b in chunks.remainder() {
+            acc ^= b as u64;
+            star |= (b == b'*') as u64;
+        }
     }
+    let x = acc.to_le_bytes().iter().fold(0, |a, &b| a ^ b);
     (star == 0).then_some(x)
 }
 
 /// The two hex digits of a checksum.
 #[inline(always)]
 fn hex2(a: u8, b: u8) -> Option<u8> {
-    Some(hexval(a)? << 4 | hexval(b)?)
+    let (a, b) = (HEX[a as usize], HEX[b as usize]);
+    ((a | b) & 0xf0 == 0).then_some(a << 4 | b)
+}
+
+/// What [`tag_fast`] needs of the 32 bytes after a tag block's opening
+/// `\\`: bit `i` of each mask is set when byte `i` is a `*`, a `\\`, a `,`.
+struct Scan32 {
+    star: u32,
+    backslash: u32,
+    comma: u32,
+}
+
+/// The three masks of [`Scan32`], and then the XOR of the first `n` bytes.
+/// SSE2 (baseline on x86_64, so no runtime detection) compares and folds 16
+/// bytes at a time; elsewhere a byte loop. `tag_fast_is_tag_fields` and
+/// `scan32_is_bytewise` check them.
+#[inline(always)]
+fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the intrinsics below need SSE2, which this block is compiled
+    // only with (`target_feature = "sse2"`, on by default for every x86_64
+    // target); the two unaligned loads read `b[0..16]` and `b[16..32]`,
+    // inside the 32-byte array.
+    unsafe {
+        use std::arch::x86_64::*;
+        let lo = _mm_loadu_si128(b.as_ptr().cast());
+        let hi = _mm_loadu_si128(b.as_ptr().add(16).cast());
+        let mask = |c: u8| {
+            let c = _mm_set1_epi8(c as i8);
+            let l = _mm_movemask_epi8(_mm_cmpeq_epi8(lo, c)) as u32;
+            let h = _mm_movemask_epi8(_mm_cmpeq_epi8(hi, c)) as u32;
+            l | h << 16
+        };
+        let scan = Scan32 {
+            star: mask(b'*'),
+            backslash: mask(b'\\'),
+            comma: mask(b','),
+        };
+        let xor = move |n: usize| {
+            // Keep bytes whose index is below `n` (≤ 32: a signed compare).
+            let n = _mm_set1_epi8(n as i8);
+            let idx_lo = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
+            let x = _mm_xor_si128(
+                _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
+                _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
+            );
+            let x = _mm_xor_si128(x, _mm_srli_si128::<8>(x));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<4>(x));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<2>(x));
+            let x = _mm_xor_si128(x, _mm_srli_si128::<1>(x));
+            _mm_cvtsi128_si32(x) as u8
+        };
+        (scan, xor)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let mask = |c: u8| {
+            b.iter()
+                .enumerate()
+                .fold(0u32, |m, (i, &x)| m | ((x == c) as u32) << i)
+        };
+        let scan = Scan32 {
+            star: mask(b'*'),
+            backslash: mask(b'\\'),
+            comma: mask(b','),
+        };
+        (scan, move |n: usize| xor(&b[..n.min(32)]))
+    }
+}
+
+/// The common tag block — its `*` among the first 32 bytes after the
+/// opening `\\`, one or two fields (`s:…,c:…`, `c:…,s:…`, or one alone) —
+/// read as one 32-byte block: the checksum, the `*`, the `,` and any stray
+/// `\\` are found with masks instead of a field-by-field scan. The same
+/// result as [`tag_fields`] or `None` (then [`tag_fields`] decides).
+#[inline(always)]
+fn tag_fast(line: &[u8]) -> Option<TagFast<'_>> {
+    let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
+    let (scan, xor_first) = scan32(b);
+    if scan.star == 0 {
+        return None;
+    }
+    // The tag is the `n` bytes before the first `*`.
+    let n = scan.star.trailing_zeros() as usize;
+    let inside = (1u32 << n) - 1;
+    let commas = scan.comma & inside;
+    let e = 1 + n;
+    let t = line.get(e + 1..e + 4)?;
+    if scan.backslash & inside != 0
+        || commas.count_ones() > 1
+        || t[2] != b'\\'
+        || hex2(t[0], t[1])? != xor_first(n)
+    {
+        return None;
+    }
+    let comma = if commas == 0 {
+        e
+    } else {
+        1 + commas.trailing_zeros() as usize
+    };
+    let (mut time_ms, mut source, mut source_at) = (None, None, 0);
+    for (f, end) in [(1, comma), (comma + 1, e)] {
+        if f > e {
+            break;
+        }
+        let field = line.get(f..end)?;
+        if field.len() < 2 || field[1] != b':' {
+            return None;
+        }
+        let v = &field[2..];
+        match field[0] {
+            b'c' => time_ms = parse_epoch(v),
+            b's' => {
+                source = Some(v);
+                source_at = f + 2;
+            }
+            _ => {}
+        }
+    }
+    Some((time_ms, source, source_at, e + 4))
+}
+
+/// What a tag block gives the fast path: the receive time, the source with
+/// its offset in the line (0 without one), and where the sentence starts.
+type TagFast<'a> = (Option<i64>, Option<&'a [u8]>, usize, usize);
+
+/// The tag block of `line` (which starts with `\\`), field by field: fields
+/// up to the first `*`, which must be followed by two hex digits and the
+/// closing `\\`. `None` sends the line to the general path.
+#[inline(never)]
+fn tag_fields(line: &[u8]) -> Option<TagFast<'_>> {
+    let (mut time_ms, mut source, mut source_at) = (None, None, 0);
+    let mut x = 0u8;
+    let mut f = 1;
+    loop {
+        let e = find_delim(line, f);
+        let field = line.get(f..e)?;
+        x ^= xor(field);
+        if field.len() < 2 || field[1] != b':' {
+            return None;
+        }
+        let v = &field[2..];
+        match field[0] {
+            b'c' => time_ms = parse_epoch(v),
+            b's' => {
+                source = Some(v);
+                source_at = f + 2;
+            }
+            _ => {}
+        }
+        match line.get(e)? {
+            b',' => {
+                x ^= b',';
+                f = e + 1;
+            }
+            b'*' => {
+                let t = line.get(e + 1..e + 4)?;
+                if t[2] != b'\\' || hex2(t[0], t[1])? != x {
+                    return None;
+                }
+                return Some((time_ms, source, source_at, e + 4));
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// The common line, framed without the general machinery: an optional
@@ -400,41 +633,10 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
     let mut source_at = 0;
     let mut at = 0;
     if line.first() == Some(&b'\\') {
-        // Tag block: fields up to the first `*`, which must be followed by
-        // two hex digits and the closing `\`.
-        let mut x = 0u8;
-        let mut f = 1;
-        loop {
-            let e = find_delim(line, f);
-            let field = line.get(f..e)?;
-            x ^= xor(field);
-            if field.len() < 2 || field[1] != b':' {
-                return None;
-            }
-            let v = &field[2..];
-            match field[0] {
-                b'c' => time_ms = parse_epoch(v),
-                b's' => {
-                    source = Some(v);
-                    source_at = f + 2;
-                }
-                _ => {}
-            }
-            match line.get(e)? {
-                b',' => {
-                    x ^= b',';
-                    f = e + 1;
-                }
-                b'*' => {
-                    let t = line.get(e + 1..e + 4)?;
-                    if t[2] != b'\\' || hex2(t[0], t[1])? != x {
-                        return None;
-                    }
-                    at = e + 4;
-                    break;
-                }
-                _ => return None,
-            }
+        if let Some(t) = tag_fast(line) {
+            (time_ms, source, source_at, at) = t;
+        } else {
+            (time_ms, source, source_at, at) = tag_fields(line)?;
         }
     }
     let s = &line[at..];
@@ -508,6 +710,101 @@ mod tests {
         for i in 0..s.len() {
             assert_eq!(xor(&s[..i]), s[..i].iter().fold(0, |a, &b| a ^ b));
         }
+        let t = b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A*";
+        for i in 0..t.len() {
+            for j in i..=t.len() {
+                let b = &t[i..j];
+                let want = (!b.contains(&b'*')).then(|| b.iter().fold(0, |a, &c| a ^ c));
+                assert_eq!(xor_no_star(b), want, "{i} {j}");
+            }
+        }
+    }
+
+    #[test]
+    fn scan32_is_bytewise() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let mut b = [0u8; 32];
+            for c in b.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *c = if x.is_multiple_of(3) {
+                    b",*\\"[(x >> 8) as usize % 3]
+                } else {
+                    (x >> 16) as u8
+                };
+            }
+            let (scan, xor_first) = scan32(&b);
+            let mask = |c: u8| (0..32).fold(0u32, |m, i| m | ((b[i] == c) as u32) << i);
+            assert_eq!(scan.star, mask(b'*'));
+            assert_eq!(scan.backslash, mask(b'\\'));
+            assert_eq!(scan.comma, mask(b','));
+            for n in 0..=32 {
+                assert_eq!(xor_first(n), xor(&b[..n]), "{n}");
+            }
+        }
+    }
+
+    /// The word-at-a-time tag block gives what the field-by-field one
+    /// gives, whenever it answers, on tag blocks of every shape and
+    /// mutations of them (checksums recomputed).
+    #[test]
+    fn tag_fast_is_tag_fields() {
+        let hex = b"0123456789ABCDEF";
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let shapes: [&[u8]; 8] = [
+            b"s:reencoded,c:1593475200",
+            b"c:1593475200,s:2573238",
+            b"c:1593475200",
+            b"s:rORBCOMM104",
+            b"g:1-2-3,s:x",
+            b"s:,c:1",
+            b"c:1593475200123,s:a-rather-long-source-name",
+            b"x:1,y:2,c:1593475200",
+        ];
+        let alphabet = b",*\\:cs0139g";
+        let (mut fast, mut agreed) = (0, 0);
+        for i in 0..200_000 {
+            let mut tag = shapes[i % shapes.len()].to_vec();
+            for _ in 0..rng() % 3 {
+                let at = (rng() % (tag.len() as u64 + 1)) as usize;
+                let c = alphabet[(rng() % alphabet.len() as u64) as usize];
+                match rng() % 3 {
+                    0 if at < tag.len() => tag[at] = c,
+                    1 => tag.insert(at, c),
+                    _ if at < tag.len() => {
+                        tag.remove(at);
+                    }
+                    _ => {}
+                }
+            }
+            let sum = tag.iter().fold(0u8, |a, &b| a ^ b);
+            let mut line = b"\\".to_vec();
+            line.extend_from_slice(&tag);
+            line.extend_from_slice(&[b'*', hex[(sum >> 4) as usize], hex[(sum & 15) as usize]]);
+            if rng() % 8 == 0 {
+                line[tag.len() + 2] ^= 1;
+            }
+            line.extend_from_slice(b"\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A");
+            if let Some(t) = tag_fast(&line) {
+                fast += 1;
+                assert_eq!(
+                    Some(t),
+                    tag_fields(&line),
+                    "{}",
+                    String::from_utf8_lossy(&line)
+                );
+                agreed += 1;
+            }
+        }
+        assert!(fast > 50_000 && agreed == fast, "{fast}");
     }
 
     #[test]

@@ -45,7 +45,7 @@ mod json;
 pub mod messages;
 mod time;
 
-pub use decoder::{Decoded, Decoder, DecoderConfig, Source, Stats};
+pub use decoder::{Decoded, Decoder, DecoderConfig, Source, Stats, SOURCE_MAX};
 pub use error::{DecodeError, ErrorKind};
 pub use framing::{parse_line, Sentence};
 pub use json::{message_json, to_json};
