@@ -33,6 +33,11 @@
 //!   by default: the engine's longest memory is a day) with ordered
 //!   consumers; what it raises again has the same keys. Snapshotting engine
 //!   state to skip the replay is left for later.
+//! - **Registry edits**: a worker polls the district's registry revisions
+//!   and hands changed registries ([`Registries`]) to its partitions, which
+//!   take them over between messages ([`Worker::start_following`]).
+//! - **The map**: web nodes follow every partition with [`tail`] (from a
+//!   few minutes back) to draw the vessels; alerts come from the database.
 //! - **Limits**: an event whose evidence spans more than the halo across a
 //!   border (an AIS gap whose two ends are further apart than the halo, in
 //!   different cells; a position jump between far cells) is missed by the
