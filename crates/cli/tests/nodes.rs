@@ -43,8 +43,18 @@ fn jinghai(args: &[&str], env: &[(&str, &str)], stdin: &str) {
     );
 }
 
-/// Starts `jinghai serve` on a free port; returns the child and its address.
-fn serve(env: &[(&str, &str)]) -> (Child, String) {
+/// A `jinghai serve` process, killed when dropped (also when the test fails).
+struct Node(Child);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `jinghai serve` on a free port; returns the node and its address.
+fn serve(env: &[(&str, &str)]) -> (Node, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_jinghai"))
         .arg("serve")
         .envs(env.iter().copied())
@@ -65,7 +75,7 @@ fn serve(env: &[(&str, &str)]) -> (Child, String) {
     };
     // Keep reading so the node never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (child, addr)
+    (Node(child), addr)
 }
 
 /// One HTTP/1.1 request on a fresh connection. `None` when the node went
@@ -200,7 +210,7 @@ fn a_node_killed_mid_request_loses_no_committed_record() {
         "duty-pass-2021\n",
     );
     let (mut node_a, addr_a) = serve(&env_a);
-    let (mut node_b, addr_b) = serve(&env_a);
+    let (node_b, addr_b) = serve(&env_a);
 
     // Signed in on node A; the session is in the database.
     let auth = login(&addr_a);
@@ -261,8 +271,8 @@ fn a_node_killed_mid_request_loses_no_committed_record() {
     while answered.lock().unwrap().len() < 60 && t.elapsed() < Duration::from_secs(60) {
         std::thread::sleep(Duration::from_millis(5));
     }
-    node_a.kill().unwrap(); // SIGKILL: no shutdown, no flushing
-    node_a.wait().unwrap();
+    node_a.0.kill().unwrap(); // SIGKILL: no shutdown, no flushing
+    node_a.0.wait().unwrap();
     stop.store(true, Ordering::Relaxed);
     for c in clients {
         c.join().unwrap();
@@ -341,6 +351,5 @@ fn a_node_killed_mid_request_loses_no_committed_record() {
     )
     .unwrap();
     assert_eq!(status, 201, "{reply}");
-    node_b.kill().unwrap();
-    node_b.wait().unwrap();
+    drop(node_b);
 }
