@@ -728,6 +728,7 @@ macro_rules! impl_cases_store {
             clue: &jinghai_domain::cases::Clue,
             entities: &[jinghai_domain::entity::NormalEntity],
             hub_limit: usize,
+            fresh: bool,
         ) -> Result<Vec<jinghai_domain::cases::ClueLink>> {
             // One statement for the entities and one for their keys: linking
             // is on the path of every new clue.
@@ -751,9 +752,15 @@ macro_rules! impl_cases_store {
                 .bind(clue.id).fetch_all(&mut **tx).await?
                 .iter().map(|r| r.try_get("key")).collect::<std::result::Result<_, _>>()?;
             let hits = key_holders(&mut **tx, &keys, clue.id, hub_limit).await?;
-            let existing: Vec<jinghai_domain::cases::ClueLink> = sqlx::query("SELECT id, clue_a, clue_b, reasons, status, decided_by, created_at FROM clue_links WHERE clue_a = $1 OR clue_b = $1")
-                .bind(clue.id).fetch_all(&mut **tx).await?
-                .iter().map(cases_rows::link).collect::<Result<_>>()?;
+            // A clue registered in this transaction has no links yet: one
+            // round trip fewer on the path of every new clue.
+            let existing: Vec<jinghai_domain::cases::ClueLink> = if fresh {
+                Vec::new()
+            } else {
+                sqlx::query("SELECT id, clue_a, clue_b, reasons, status, decided_by, created_at FROM clue_links WHERE clue_a = $1 OR clue_b = $1")
+                    .bind(clue.id).fetch_all(&mut **tx).await?
+                    .iter().map(cases_rows::link).collect::<Result<_>>()?
+            };
             let mut rows: Vec<(i64, i64, String)> = Vec::new();
             for (other, reasons) in jinghai_domain::entity::suggest_links(&hits, hub_limit) {
                 let (a, b) = if other < clue.id { (other, clue.id) } else { (clue.id, other) };
@@ -795,7 +802,7 @@ macro_rules! impl_cases_store {
                     .fetch_one(&mut *tx).await.map_err(|e| map_err(e, "the unit does not exist"))?.try_get("id")?;
                 let clue = clue_in_tx(&mut tx, id).await?;
                 write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Create, "clue", id, &clue.region_code).after(snapshot(&(&clue, entities)))).await?;
-                let links = index_and_link(&mut tx, actor, at, &clue, entities, hub_limit).await?;
+                let links = index_and_link(&mut tx, actor, at, &clue, entities, hub_limit, true).await?;
                 tx.commit().await?;
                 Ok((clue, links))
             }
@@ -813,7 +820,7 @@ macro_rules! impl_cases_store {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let clue = clue_in_tx(&mut tx, clue_id).await?;
                 write_audit(&mut tx, &NewAudit::of(actor, at, AuditAction::Update, "clue_entities", clue_id, &clue.region_code).after(snapshot(&entities))).await?;
-                let links = index_and_link(&mut tx, actor, at, &clue, entities, hub_limit).await?;
+                let links = index_and_link(&mut tx, actor, at, &clue, entities, hub_limit, false).await?;
                 sqlx::query("UPDATE clues SET updated_at = $1 WHERE id = $2").bind(at).bind(clue_id).execute(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(links)
