@@ -359,17 +359,17 @@ async fn serve(store: Arc<dyn Store>, config: Config, demo_speed: Option<f64>) -
     for feed in &feeds {
         // The stream's feed goes to the broker; its workers raise the alerts.
         if let Some(stream) = stream.clone().filter(|s| s.feed == feed.name) {
-            jinghai_server::live::start_published(store.clone(), clock(), feed, stream.clone())
-                .await?;
+            let loaded =
+                jinghai_server::live::start_published(store.clone(), clock(), feed, stream.clone())
+                    .await?;
             // Every web node draws the stream feed on its map, from the stream.
             jinghai_server::live::show_stream_on_map(
                 store.clone(),
                 clock(),
-                feed,
+                &loaded,
                 stream.clone(),
                 &state.picture,
-            )
-            .await?;
+            );
             println!(
                 "maritime feed {} (district {}): {} receiver(s) published to the stream at {}; its vessels and alerts drawn on the map from the stream",
                 feed.name,

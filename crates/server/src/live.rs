@@ -346,15 +346,16 @@ async fn spawn_sources(cfg: &FeedConfig) -> Result<mpsc::Receiver<RawLine>, Live
 /// Starts a feed whose engine runs in the stream's workers (`[stream]`,
 /// issue #10): its registries are imported as for a local feed (the workers
 /// read them from the database), and its receivers' lines are published to
-/// the broker instead of a local engine.
+/// the broker instead of a local engine. Returns the feed as loaded (its
+/// district, zones and registry), for [`show_stream_on_map`].
 pub async fn start_published(
     store: Arc<dyn Store>,
     clock: Arc<dyn jinghai_workflow::Clock>,
     cfg: &FeedConfig,
     stream: jinghai_stream::StreamConfig,
-) -> Result<(), LiveError> {
+) -> Result<Feed, LiveError> {
     let files = Feed::read_files(cfg)?;
-    Feed::from_store(
+    let feed = Feed::from_store(
         &store,
         &clock,
         &cfg.name,
@@ -370,7 +371,7 @@ pub async fn start_published(
             tracing::error!(feed = %name, error = %e, "publishing to the stream stopped");
         }
     });
-    Ok(())
+    Ok(feed)
 }
 
 /// How far back a web node reads the stream when it starts drawing a
@@ -384,31 +385,19 @@ pub const STREAM_MAP_BACK: std::time::Duration = std::time::Duration::from_secs(
 /// the database). Any number of web nodes draw the same picture, whichever
 /// node publishes the receivers. Open episodes the engines follow are not
 /// drawn (they live in the workers' memory); stored alerts are.
-pub async fn show_stream_on_map(
+pub fn show_stream_on_map(
     store: Arc<dyn Store>,
     clock: Arc<dyn jinghai_workflow::Clock>,
-    cfg: &FeedConfig,
+    loaded: &Feed,
     stream: jinghai_stream::StreamConfig,
     picture: &Picture,
-) -> Result<(), LiveError> {
-    let invalid = |message: String| LiveError::Invalid {
-        feed: cfg.name.clone(),
-        message,
-    };
-    let code = jinghai_domain::RegionCode::parse(&cfg.district).map_err(|e| invalid(e.en))?;
-    let region = store
-        .find_region_by_code(code.as_str())
-        .await
-        .map_err(|source| LiveError::Store {
-            feed: cfg.name.clone(),
-            source,
-        })?
-        .ok_or_else(|| invalid(format!("district {} does not exist", cfg.district)))?;
-    let district_code = code.as_str()[..6].to_string();
-    let data = jinghai_workflow::registry::load_feed(&store, &district_code)
-        .await
-        .map_err(|e| invalid(e.user_message(jinghai_domain::Lang::En)))?;
-    let feed = picture.attach(&cfg.name, region, data.zones, data.registry);
+) {
+    let feed = picture.attach(
+        &loaded.name,
+        loaded.district.clone(),
+        loaded.engine.zones().clone(),
+        loaded.engine.registry().clone(),
+    );
     let (tx, mut rx) = mpsc::channel::<jinghai_stream::Bytes>(4096);
     tokio::spawn(jinghai_stream::tail(stream, STREAM_MAP_BACK, tx));
     let vessels_feed = feed.clone();
@@ -471,13 +460,8 @@ pub async fn show_stream_on_map(
         }
     });
     // Alerts the workers store, pushed to the map as they appear.
-    let scope = jinghai_domain::Scope {
-        user_id: 0,
-        role: jinghai_domain::Role::Admin,
-        region_prefix: district_code,
-        unit_id: None,
-    };
-    let name = cfg.name.clone();
+    let scope = jinghai_workflow::registry::system_scope(&loaded.district_code);
+    let name = loaded.name.clone();
     tokio::spawn(async move {
         let mut last: Option<i64> = None;
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
@@ -506,7 +490,6 @@ pub async fn show_stream_on_map(
             }
         }
     });
-    Ok(())
 }
 
 // --- registries from the database, followed live -------------------------
@@ -670,12 +653,7 @@ async fn reload_zones(
     feed: &mut Feed,
     out: &mut Vec<EngineOutput>,
 ) -> Result<(), jinghai_store::StoreError> {
-    let scope = jinghai_domain::Scope {
-        user_id: 0,
-        role: jinghai_domain::Role::Admin,
-        region_prefix: feed.district_code.clone(),
-        unit_id: None,
-    };
+    let scope = jinghai_workflow::registry::system_scope(&feed.district_code);
     let places = store.list_places(&scope).await?;
     match jinghai_workflow::registry::zone_set(&places) {
         Ok(zones) => {

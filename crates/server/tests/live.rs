@@ -167,9 +167,10 @@ async fn a_stream_feed_is_drawn_on_the_map_from_the_stream() {
         format!("nats://127.0.0.1:{}", nats.port),
         jinghai_stream::Grid::default(),
     );
-    let feed_cfg: jinghai_server::live::FeedConfig =
-        toml::from_str("name = \"beilun\"\ndistrict = \"330206\"\nzones = \"z\"\nvessels = \"v\"")
-            .unwrap();
+    // The district's registries as the node loads them (nothing imported).
+    let loaded = Feed::from_store(&db.store, &clock, "beilun", "330206", None, 0)
+        .await
+        .unwrap();
     let picture = Picture::new();
     // The broker may still be starting: the map waits for the stream.
     let mut tries = 0;
@@ -188,12 +189,10 @@ async fn a_stream_feed_is_drawn_on_the_map_from_the_stream() {
     jinghai_server::live::show_stream_on_map(
         db.store.clone(),
         clock.clone(),
-        &feed_cfg,
+        &loaded,
         cfg.clone(),
         &picture,
-    )
-    .await
-    .unwrap();
+    );
 
     // A receiver's lines, published by another node.
     let nmea = shared("ais.nmea");

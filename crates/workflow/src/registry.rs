@@ -173,7 +173,8 @@ pub fn district_of(code: &str) -> &str {
     &code[..code.len().min(6)]
 }
 
-fn system_scope(prefix: &str) -> Scope {
+/// The scope of the system itself over a region prefix (feeds, workers).
+pub fn system_scope(prefix: &str) -> Scope {
     Scope {
         user_id: 0,
         role: Role::Admin,
