@@ -156,7 +156,9 @@ async fn worker(config: Config, stream: StreamConfig, index: u32, count: u32) ->
     let files = jinghai_server::live::Feed::read_files(feed)?;
     // Read before the engines are built: an edit made while they are built
     // shows as a newer revision at the first poll, and is taken over then.
-    let district_code = feed.district.get(..6).unwrap_or(&feed.district).to_string();
+    let district = jinghai_domain::RegionCode::parse(&feed.district)
+        .map_err(|e| anyhow!("maritime feed {}: district: {}", feed.name, e.en))?;
+    let district_code = jinghai_workflow::registry::district_of(district.as_str()).to_string();
     let built_from = store.registry_revisions(&district_code).await?;
     // One engine per partition, from the district's registries in the database.
     let partitions = stream.grid.partitions_of_worker(index, count);

@@ -383,22 +383,13 @@ pub async fn run_partition(
                 continue;
             }
         };
-        let consumer = async {
-            let consumer = stream
-                .create_consumer(consumer::pull::OrderedConfig {
-                    filter_subject: subject.clone(),
-                    deliver_policy: consumer::DeliverPolicy::ByStartSequence {
-                        start_sequence: next_seq,
-                    },
-                    ..Default::default()
-                })
-                .await
-                .map_err(broker("create the consumer"))?;
-            consumer
-                .messages()
-                .await
-                .map_err(broker("read the partition"))
-        }
+        let consumer = ordered_messages(
+            &stream,
+            &subject,
+            consumer::DeliverPolicy::ByStartSequence {
+                start_sequence: next_seq,
+            },
+        )
         .await;
         let mut messages = match consumer {
             Ok(m) => m,
@@ -468,6 +459,26 @@ pub async fn run_partition(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The messages of `subject` (wildcards allowed) through an ordered
+/// consumer: gap-free and in order, recreated by the caller after a failure.
+async fn ordered_messages(
+    stream: &stream::Stream,
+    subject: &str,
+    deliver_policy: consumer::DeliverPolicy,
+) -> Result<consumer::pull::Ordered, StreamError> {
+    stream
+        .create_consumer(consumer::pull::OrderedConfig {
+            filter_subject: subject.to_string(),
+            deliver_policy,
+            ..Default::default()
+        })
+        .await
+        .map_err(broker("create the consumer"))?
+        .messages()
+        .await
+        .map_err(broker("read the stream"))
 }
 
 /// How long a partition waits for a message before checking it is not
@@ -584,22 +595,10 @@ pub async fn tail(cfg: StreamConfig, back: Duration, tx: tokio::sync::mpsc::Send
                     - time::Duration::milliseconds(back.as_millis() as i64),
             },
         };
-        let messages = async {
-            js.get_stream(&cfg.stream)
-                .await
-                .map_err(broker("find the stream"))?
-                .create_consumer(consumer::pull::OrderedConfig {
-                    filter_subject: subject.clone(),
-                    deliver_policy,
-                    ..Default::default()
-                })
-                .await
-                .map_err(broker("create the map's consumer"))?
-                .messages()
-                .await
-                .map_err(broker("read the stream"))
-        }
-        .await;
+        let messages = match js.get_stream(&cfg.stream).await {
+            Ok(stream) => ordered_messages(&stream, &subject, deliver_policy).await,
+            Err(e) => Err(broker("find the stream")(e)),
+        };
         let mut messages = match messages {
             Ok(m) => m,
             Err(e) => {
