@@ -547,20 +547,35 @@ fn tag_fast(line: &[u8]) -> Option<TagFast<'_>> {
             break;
         }
         let field = line.get(f..end)?;
-        if field.len() < 2 || field[1] != b':' {
-            return None;
-        }
-        let v = &field[2..];
-        match field[0] {
-            b'c' => time_ms = parse_epoch(v),
-            b's' => {
-                source = Some(v);
-                source_at = f + 2;
-            }
-            _ => {}
-        }
+        tag_field(field, f, &mut time_ms, &mut source, &mut source_at)?;
     }
     Some((time_ms, source, source_at, e + 4))
+}
+
+/// One `k:value` tag field at offset `f` of the line: `c:` sets the
+/// receive time, `s:` the source and its offset; other keys are skipped.
+/// `None` (not `k:…`) sends the line to the general path.
+#[inline(always)]
+fn tag_field<'a>(
+    field: &'a [u8],
+    f: usize,
+    time_ms: &mut Option<i64>,
+    source: &mut Option<&'a [u8]>,
+    source_at: &mut usize,
+) -> Option<()> {
+    if field.len() < 2 || field[1] != b':' {
+        return None;
+    }
+    let v = &field[2..];
+    match field[0] {
+        b'c' => *time_ms = parse_epoch(v),
+        b's' => {
+            *source = Some(v);
+            *source_at = f + 2;
+        }
+        _ => {}
+    }
+    Some(())
 }
 
 /// What a tag block gives the fast path: the receive time, the source with
@@ -579,18 +594,7 @@ fn tag_fields(line: &[u8]) -> Option<TagFast<'_>> {
         let e = find_delim(line, f);
         let field = line.get(f..e)?;
         x ^= xor(field);
-        if field.len() < 2 || field[1] != b':' {
-            return None;
-        }
-        let v = &field[2..];
-        match field[0] {
-            b'c' => time_ms = parse_epoch(v),
-            b's' => {
-                source = Some(v);
-                source_at = f + 2;
-            }
-            _ => {}
-        }
+        tag_field(field, f, &mut time_ms, &mut source, &mut source_at)?;
         match line.get(e)? {
             b',' => {
                 x ^= b',';
