@@ -18,6 +18,7 @@ use crate::time::format_rfc3339;
 use crate::zones::{AppliesTo, Geometry, ZoneIdx, ZoneKind, ZoneSet};
 use crate::FastMap;
 use serde_json::json;
+use smallvec::SmallVec;
 use std::collections::VecDeque;
 
 const SWEEP_INTERVAL_MS: i64 = 60_000;
@@ -63,7 +64,7 @@ impl Fix {
         if dt_s <= 0.0 || self.velocity == [0.0; 2] {
             return self.pos;
         }
-        let cos_lat = self.pos.lat.to_radians().cos().max(1e-6);
+        let cos_lat = geo::cos_lat(self.pos.lat.to_radians()).max(1e-6);
         LatLon::new(
             self.pos.lat + f64::from(self.velocity[1]) * dt_s / geo::M_PER_DEG_LAT,
             self.pos.lon + f64::from(self.velocity[0]) * dt_s / (geo::M_PER_DEG_LAT * cos_lat),
@@ -202,6 +203,9 @@ struct PendingCrossing {
     pos: LatLon,
 }
 
+/// The zones a vessel is in: up to six without a heap block.
+type ZoneList = SmallVec<[ZoneIdx; 6]>;
+
 #[derive(Debug)]
 struct Track {
     mmsi: u32,
@@ -218,15 +222,17 @@ struct Track {
     history: VecDeque<HistoryPoint>,
     /// The last two points kept in `history` (newest first).
     kept: [Option<HistoryPoint>; 2],
-    /// Polygon zones the vessel is in (with exit hysteresis).
-    inside: Vec<ZoneIdx>,
+    /// Polygon zones the vessel is in (with exit hysteresis). Inline: read on every
+    /// position, and a separate heap block there was a cache miss per message.
+    inside: ZoneList,
     // Boxed: rare, and a track's inline size is paid by every vessel.
     landing: Option<Box<LandingEpisode>>,
     jump: Option<Box<JumpEpisode>>,
     crossings: Vec<PendingCrossing>,
     unregistered_raised_ms: Option<i64>,
-    /// Tracks this one has an encounter episode with.
-    partners: Vec<Partner>,
+    /// Tracks this one has an encounter episode with (inline for the usual one
+    /// or two, for the same reason as `inside`).
+    partners: SmallVec<[Partner; 2]>,
     cell: u64,
     /// Receive time of the last message of any kind.
     seen_ms: i64,
@@ -247,12 +253,12 @@ impl Track {
             max_interval_s: 0.0,
             history: VecDeque::new(),
             kept: [None; 2],
-            inside: Vec::new(),
+            inside: ZoneList::new(),
             landing: None,
             jump: None,
             crossings: Vec::new(),
             unregistered_raised_ms: None,
-            partners: Vec::new(),
+            partners: SmallVec::new(),
             cell: NO_CELL,
             seen_ms: i64::MIN,
         }
@@ -349,6 +355,11 @@ pub struct Engine {
     #[allow(clippy::vec_box)]
     tracks: Vec<Box<Track>>,
     by_mmsi: FastMap<u32, u32>,
+    /// Per track slot, a time before which the sweep has nothing to do for it (a
+    /// lower bound: checked early is harmless, late would not be). The sweep runs
+    /// every minute of message time and reads this dense array instead of every
+    /// track, which with thousands of vessels cost a cache miss per vessel a minute.
+    sweep_due_ms: Vec<i64>,
     /// Encounter grid: cell → tracks whose last fix is in it.
     /// The entries carry what the scan needs of each last fix, so scanning a cell
     /// reads one contiguous block (and act as time buckets: entries older than
@@ -414,6 +425,7 @@ impl Engine {
             arrivals: ArrivalIndex::default(),
             tracks: Vec::new(),
             by_mmsi: FastMap::default(),
+            sweep_due_ms: Vec::new(),
             cells: EncounterGrid::default(),
             cell_lat_deg,
             cell_lon_deg: cell_lat_deg * 2.0,
@@ -608,8 +620,16 @@ impl Engine {
             + self.tracks.len() * size_of::<Track>();
         for t in &self.tracks {
             bytes += t.history.capacity() * size_of::<HistoryPoint>()
-                + t.inside.capacity() * size_of::<ZoneIdx>()
-                + t.partners.capacity() * size_of::<Partner>()
+                + if t.inside.spilled() {
+                    t.inside.capacity() * size_of::<ZoneIdx>()
+                } else {
+                    0
+                }
+                + if t.partners.spilled() {
+                    t.partners.capacity() * size_of::<Partner>()
+                } else {
+                    0
+                }
                 + t.crossings.capacity() * size_of::<PendingCrossing>()
                 + t.name.as_ref().map_or(0, |n| n.len());
         }
@@ -633,6 +653,11 @@ impl Engine {
         let t = &mut self.tracks[ti as usize];
         t.messages += 1;
         t.seen_ms = t.seen_ms.max(obs.time_ms);
+        // Whatever this message starts (an episode, a grid entry) is due no earlier
+        // than its time plus the shortest of the sweep's windows.
+        let soonest = obs.time_ms.saturating_add(self.sweep_min_window_ms());
+        let due = &mut self.sweep_due_ms[ti as usize];
+        *due = (*due).min(soonest);
         match &obs.kind {
             ObservationKind::Position(p) => self.on_position(ti, obs.time_ms, p, out),
             ObservationKind::Static(s) => self.on_static(ti, s),
@@ -662,10 +687,12 @@ impl Engine {
         let ti = match self.free_tracks.pop() {
             Some(ti) => {
                 self.tracks[ti as usize] = track;
+                self.sweep_due_ms[ti as usize] = i64::MIN;
                 ti
             }
             None => {
                 self.tracks.push(track);
+                self.sweep_due_ms.push(i64::MIN);
                 (self.tracks.len() - 1) as u32
             }
         };
@@ -1116,9 +1143,7 @@ impl Engine {
     ) {
         // scratch_zones holds the zones at fix.pos (from flags_at).
         let hysteresis = self.config.zones.exit_hysteresis_m;
-        let mut now_inside = std::mem::take(&mut self.scratch_inside);
-        now_inside.clear();
-        now_inside.extend_from_slice(&self.scratch_zones);
+        let mut now_inside = ZoneList::from_slice(&self.scratch_zones);
         let old_inside = std::mem::take(&mut self.tracks[ti as usize].inside);
         for &z in &old_inside {
             if !now_inside.contains(&z)
@@ -1193,7 +1218,6 @@ impl Engine {
             }
         }
         self.tracks[ti as usize].inside = now_inside;
-        self.scratch_inside = old_inside;
         self.detect_landing(ti, fix, out);
     }
 
@@ -1366,8 +1390,8 @@ impl Engine {
 
     fn cell_of(&self, pos: LatLon) -> (i32, i32) {
         (
-            (pos.lat / self.cell_lat_deg).floor() as i32,
-            (pos.lon / self.cell_lon_deg).floor() as i32,
+            geo::floor_i32(pos.lat / self.cell_lat_deg),
+            geo::floor_i32(pos.lon / self.cell_lon_deg),
         )
     }
 
@@ -1418,7 +1442,7 @@ impl Engine {
         let cfg = self.config.encounter.clone();
         let max_age_ms = (cfg.max_position_age_s * 1000.0) as i64;
         let (row, col) = self.cell_of(fix.pos);
-        let m_per_deg_lon = geo::M_PER_DEG_LAT * fix.pos.lat.to_radians().cos();
+        let m_per_deg_lon = geo::M_PER_DEG_LAT * geo::cos_lat(fix.pos.lat.to_radians());
         let mut close = std::mem::take(&mut self.scratch_close);
         close.clear();
         let mmsi = self.tracks[ti as usize].mmsi;
@@ -1654,6 +1678,9 @@ impl Engine {
         let max_age_ms = (self.config.encounter.max_position_age_s * 1000.0) as i64;
         let forget_ms = (self.config.tracks.forget_after_h * 3_600_000.0) as i64;
         for ti in 0..self.tracks.len() as u32 {
+            if !final_ && self.sweep_due_ms[ti as usize] > now {
+                continue;
+            }
             let t = &self.tracks[ti as usize];
             if t.jump
                 .as_ref()
@@ -1687,7 +1714,37 @@ impl Engine {
             if idle && !self.port_checks.iter().any(|c| c.track == ti) {
                 self.forget(ti, out);
             }
+            // When the next of the checks above can first fire (they fire strictly
+            // after `last + window`); at least the next sweep if one is overdue but
+            // held back (an idle vessel with an open port check or partner).
+            let t = &self.tracks[ti as usize];
+            let mut due = i64::MAX;
+            if let Some(ep) = &t.jump {
+                due = due.min(ep.last_ms.saturating_add(merge_ms));
+            }
+            if let Some(ep) = &t.landing {
+                due = due.min(ep.last_ms.saturating_add(landing_silence_ms));
+            }
+            if let (true, Some(f)) = (t.cell != NO_CELL, t.last) {
+                due = due.min(f.time_ms.saturating_add(max_age_ms));
+            }
+            if t.mmsi != FREE_SLOT {
+                due = due.min(t.seen_ms.saturating_add(forget_ms));
+            }
+            self.sweep_due_ms[ti as usize] = due.saturating_add(1).max(now + 1);
         }
+    }
+
+    /// The shortest of the windows after which [`Engine::sweep`] acts on a track.
+    fn sweep_min_window_ms(&self) -> i64 {
+        let c = &self.config;
+        let windows = [
+            c.position_jump.merge_gap_min * 60_000.0,
+            c.landing_stop.max_silence_min * 60_000.0,
+            c.encounter.max_position_age_s * 1000.0,
+            c.tracks.forget_after_h * 3_600_000.0,
+        ];
+        windows.into_iter().fold(f64::INFINITY, f64::min).max(0.0) as i64
     }
 }
 

@@ -465,12 +465,12 @@ impl ZoneSet {
     pub fn zones_at(&self, p: LatLon, out: &mut Vec<ZoneIdx>) {
         out.clear();
         let g = &self.grid;
-        if g.cells.is_empty() {
+        if g.cells.is_empty() || !(p.lat.is_finite() && p.lon.is_finite()) {
             return;
         }
-        let col = ((p.lon - g.origin_lon) / g.cell_deg).floor();
-        let row = ((p.lat - g.origin_lat) / g.cell_deg).floor();
-        if !(col >= 0.0 && row >= 0.0 && (col as usize) < g.cols && (row as usize) < g.rows) {
+        let col = crate::geo::floor_i32((p.lon - g.origin_lon) / g.cell_deg);
+        let row = crate::geo::floor_i32((p.lat - g.origin_lat) / g.cell_deg);
+        if !(col >= 0 && row >= 0 && (col as usize) < g.cols && (row as usize) < g.rows) {
             return;
         }
         let (start, len) = g.cells[row as usize * g.cols + col as usize];
