@@ -81,6 +81,8 @@ type GridChunk = [Vec<ScanEntry>; 64];
 #[derive(Default)]
 struct EncounterGrid {
     chunks: FastMap<u64, Box<GridChunk>>,
+    /// Chunks where a cell list became empty since the last sweep.
+    emptied: Vec<u64>,
 }
 
 impl EncounterGrid {
@@ -111,8 +113,25 @@ impl EncounterGrid {
         if let Some(i) = list.iter().position(|e| e.track == track) {
             list.swap_remove(i);
         }
-        if list.is_empty() && chunk.iter().all(Vec::is_empty) {
-            self.chunks.remove(&key);
+        if list.is_empty() {
+            self.emptied.push(key);
+        }
+    }
+
+    /// Drops the chunks that have emptied since the last call. Done by the sweep
+    /// rather than on each removal: a vessel moving back and forth across a chunk's
+    /// edge would otherwise free and allocate the chunk again and again.
+    fn drop_empty_chunks(&mut self) {
+        self.emptied.sort_unstable();
+        self.emptied.dedup();
+        for key in self.emptied.drain(..) {
+            if self
+                .chunks
+                .get(&key)
+                .is_some_and(|c| c.iter().all(Vec::is_empty))
+            {
+                self.chunks.remove(&key);
+            }
         }
     }
 
@@ -1649,6 +1668,7 @@ impl Engine {
     /// Settles what ends by the passing of time; `final_` closes everything.
     fn sweep(&mut self, out: &mut Vec<EngineOutput>, final_: bool) {
         let now = self.now_ms;
+        self.cells.drop_empty_chunks();
         // Port entries whose report window has closed, in entry order.
         let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.port_checks)
             .into_iter()
