@@ -95,9 +95,27 @@ impl BitBuf {
         let mut pos = self.len;
         let end_byte = (pos + chars.len() * 6).div_ceil(8);
         if pos.is_multiple_of(8) {
-            // Aligned (every first sentence): whole bytes are assigned, four
-            // characters (24 bits) at a time.
-            let mut chunks = chars.chunks_exact(4);
+            // Aligned (every first sentence, every reassembled message):
+            // whole bytes are assigned, sixteen characters (96 bits) at a
+            // time as two 8-byte stores (the second overwriting the first's
+            // two zero bytes; the length check above keeps both inside the
+            // buffer), then four (24 bits) at a time.
+            let mut sixteens = chars.chunks_exact(16);
+            for ch in &mut sixteens {
+                let Some((g0, g1)) = ch
+                    .try_into()
+                    .ok()
+                    .and_then(|c: [u8; 16]| unarmour16(u128::from_le_bytes(c)))
+                else {
+                    self.dirty = self.dirty.max(pos / 8);
+                    return Err(ErrorKind::BadArmour);
+                };
+                let i = pos / 8;
+                self.buf[i..i + 8].copy_from_slice(&(g0 << 16).to_be_bytes());
+                self.buf[i + 6..i + 14].copy_from_slice(&(g1 << 16).to_be_bytes());
+                pos += 96;
+            }
+            let mut chunks = sixteens.remainder().chunks_exact(4);
             for ch in &mut chunks {
                 let (a, b, c, d) = (
                     UNARMOUR[ch[0] as usize],
@@ -241,7 +259,39 @@ pub trait BitRead {
     /// garbage, as gpsd and pyais also read it) and trimmed of trailing
     /// spaces. Stops at the end of the payload.
     fn text(&self, start: usize, chars: usize) -> String {
-        clean_text(self.text_raw(start, chars))
+        // Whole characters within the payload.
+        let n = chars.min(self.len().saturating_sub(start) / 6);
+        if n > TEXT_INLINE {
+            return clean_text(self.text_raw(start, chars));
+        }
+        // Names, call signs, destinations: decoded on the stack eight
+        // characters at a time, cut at the first `@` as it is found, and
+        // only the cleaned text copied to the heap (nothing for an empty
+        // one), instead of a padded `String` searched and trimmed after.
+        let mut buf = [0u8; TEXT_INLINE + 8];
+        let mut end = n;
+        let mut k = 0;
+        while k < n {
+            let group = sixbit8(self.u(start + 6 * k, 48));
+            buf[k..k + 8].copy_from_slice(&group);
+            // The first `@` (value 0) of the group: a zero byte of the XOR
+            // (the first one found is exact); characters from `n` on are
+            // past the text.
+            let x = u64::from_le_bytes(group) ^ (LO8 * b'@' as u64);
+            let z = x.wrapping_sub(LO8) & !x & HI8;
+            if z != 0 {
+                end = end.min(k + (z.trailing_zeros() / 8) as usize);
+                break;
+            }
+            k += 8;
+        }
+        while end > 0 && buf[end - 1] == b' ' {
+            end -= 1;
+        }
+        // 6-bit ASCII is ASCII: this never fails.
+        std::str::from_utf8(&buf[..end])
+            .map(String::from)
+            .unwrap_or_default()
     }
 
     /// 6-bit ASCII text as transmitted, padding included.
@@ -282,6 +332,10 @@ pub trait BitRead {
         crate::messages::BinaryData { bits, data }
     }
 }
+
+/// Longest text [`BitRead::text`] decodes on the stack (longer texts, the
+/// free text of types 12 and 14, go through [`BitRead::text_raw`]).
+const TEXT_INLINE: usize = 64;
 
 /// Field extraction over a packed payload. Bits past the payload read as 0.
 #[derive(Clone, Copy)]
@@ -617,6 +671,52 @@ mod tests {
         }
     }
 
+    /// The stack-decoded text is the raw text cut at `@` and trimmed, for
+    /// every start, length and fill, from the byte buffer and registers.
+    #[test]
+    fn text_is_clean_text_raw() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        // Mostly letters, spaces and `@`, so that both cuts happen.
+        let alphabet = [0u8, 0, 32, 32, 1, 2, 26, 33, 63, 48];
+        for round in 0..4000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 8 + round % 70;
+            let chars: Vec<u8> = (0..n)
+                .map(|k| {
+                    let r = x.rotate_left(k as u32 * 7) ^ (k as u64).wrapping_mul(0x9e37);
+                    armour(if r.is_multiple_of(3) {
+                        r as u8
+                    } else {
+                        alphabet[(r >> 8) as usize % 10]
+                    })
+                })
+                .collect();
+            let fill = (x % 6) as usize;
+            let mut b = BitBuf::new();
+            b.push_armoured(&chars).unwrap();
+            b.finish(fill).unwrap();
+            let r = b.reader();
+            for start in [0, 3, 6, 40, 70, 112, 143, 302] {
+                for len in [0, 1, 3, 7, 8, 9, 20, 30, 64, 65, 80] {
+                    assert_eq!(
+                        r.text(start, len),
+                        clean_text(r.text_raw(start, len)),
+                        "{n} {fill} {start} {len}"
+                    );
+                }
+            }
+            if let Some(w) = Words::new(&chars, fill as u8) {
+                for start in [0, 6, 40, 100] {
+                    for len in [1, 7, 8, 20] {
+                        assert_eq!(w.text(start, len), clean_text(w.text_raw(start, len)));
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn sixbit8_is_sixbit_char() {
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
@@ -653,6 +753,50 @@ mod tests {
             let v = u128::from_le_bytes(b);
             let two = unarmour8(v as u64).zip(unarmour8((v >> 64) as u64));
             assert_eq!(unarmour16(v), two, "{b:?}");
+        }
+    }
+
+    /// Sixteen (and four) characters at a time give the bits of one
+    /// character at a time, and the same error, for every length, with
+    /// bad bytes anywhere.
+    #[test]
+    fn push_armoured_is_per_character() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..20_000usize {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = round % 200;
+            let mut chars: Vec<u8> = (0..n)
+                .map(|k| armour(x.rotate_left(k as u32 * 5) as u8 ^ k as u8))
+                .collect();
+            if round % 3 == 0 && n > 0 {
+                chars[(x >> 20) as usize % n] = [b'X', b',', b'*', 0x80, b'x'][round % 5];
+            }
+            let mut b = BitBuf::new();
+            // A previous, longer payload leaves bytes behind.
+            b.push_armoured(&[b'w'; 190]).unwrap();
+            b.finish(0).unwrap();
+            b.clear();
+            let got = b.push_armoured(&chars);
+            let want: Option<Vec<u8>> = chars.iter().map(|&c| unarmour(c)).collect();
+            if n * 6 > MAX_BITS {
+                assert_eq!(got, Err(ErrorKind::PayloadTooLong));
+                continue;
+            }
+            let Some(want) = want else {
+                assert_eq!(got, Err(ErrorKind::BadArmour), "{n}");
+                continue;
+            };
+            assert_eq!(got, Ok(()));
+            b.finish(0).unwrap();
+            let r = b.reader();
+            assert_eq!(r.len(), 6 * n);
+            for (k, v) in want.iter().enumerate() {
+                assert_eq!(r.u(6 * k, 6), *v as u64, "{n} {k}");
+            }
+            // Zero past the end.
+            assert_eq!(r.u(6 * n, 57), 0);
         }
     }
 
