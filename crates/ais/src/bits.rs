@@ -441,7 +441,24 @@ fn unarmour16(x: u128) -> Option<(u64, u64)> {
     // access.
     unsafe {
         use std::arch::x86_64::*;
-        let v = _mm_set_epi64x((x >> 64) as i64, x as i64);
+        unarmour16_sse2(_mm_set_epi64x((x >> 64) as i64, x as i64))
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        Some((unarmour8(x as u64)?, unarmour8((x >> 64) as u64)?))
+    }
+}
+
+/// [`unarmour16`] of a vector (the first character in the lowest byte).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn unarmour16_sse2(v: std::arch::x86_64::__m128i) -> Option<(u64, u64)> {
+    // SAFETY: the intrinsics below need SSE2, which this function is
+    // compiled only with (`target_feature = "sse2"`, on by default for
+    // every x86_64 target); they only compute on values in registers,
+    // with no memory access.
+    unsafe {
+        use std::arch::x86_64::*;
         // Signed byte compares: bytes from 0x80 are negative, so below '0'.
         let below = _mm_cmplt_epi8(v, _mm_set1_epi8(b'0' as i8));
         let above = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'w' as i8));
@@ -475,10 +492,6 @@ fn unarmour16(x: u128) -> Option<(u64, u64)> {
         let hi = _mm_cvtsi128_si64(_mm_unpackhi_epi64(g, g)) as u64;
         Some((lo, hi))
     }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    {
-        Some((unarmour8(x as u64)?, unarmour8((x >> 64) as u64)?))
-    }
 }
 
 /// The four groups of eight characters of a payload of 8..=32 characters
@@ -507,7 +520,58 @@ fn groups(chars: &[u8]) -> Option<[u64; 4]> {
     Some([g0, g1, g2, g3])
 }
 
+/// The last two groups of a payload of 17..=32 characters (as [`groups`]
+/// gives them) from `b`, the sixteen bytes from its 17th character on, of
+/// which the first `r` = `n` − 16 are the payload's and the rest (what
+/// follows the payload on the line) is replaced with '0' (value 0): one
+/// load and a mask instead of moving the last sixteen characters into
+/// place. SSE2 (baseline on x86_64) masks with a compare; elsewhere, the
+/// same bytes are masked and padded in a `u128`.
+/// `in_line_is_new` checks both against [`groups`].
+#[inline(always)]
+fn tail16(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the intrinsics below need SSE2, which this block is compiled
+    // only with (`target_feature = "sse2"`, on by default for every x86_64
+    // target); the one unaligned 16-byte load reads the 16-byte array `b`.
+    unsafe {
+        use std::arch::x86_64::*;
+        let v = _mm_loadu_si128(b.as_ptr().cast());
+        let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        // Bytes whose index is below `r` (≤ 16: a signed compare).
+        let keep = _mm_cmpgt_epi8(_mm_set1_epi8(r as i8), idx);
+        let v = _mm_or_si128(
+            _mm_and_si128(keep, v),
+            _mm_andnot_si128(keep, _mm_set1_epi8(b'0' as i8)),
+        );
+        unarmour16_sse2(v)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let keep = u128::MAX.checked_shr(8 * (16 - r as u32)).unwrap_or(0);
+        let pad = u128::from_le_bytes([b'0'; 16]);
+        unarmour16((u128::from_le_bytes(*b) & keep) | (pad & !keep))
+    }
+}
+
 impl Words {
+    /// [`Words::new`] for the payload `line[..n]`, where `line` goes on
+    /// past the payload (the fast path's line from the payload on): with
+    /// 32 bytes there, the last group is read with one load from the line.
+    #[inline(always)]
+    pub(crate) fn in_line(line: &[u8], n: usize, fill: u8) -> Option<Words> {
+        if let (Some(head), Some(tail), true) = (
+            line.get(..16),
+            line.get(16..32),
+            (17..=WORDS_MAX_CHARS).contains(&n) && fill <= 5,
+        ) {
+            let (g0, g1) = unarmour16(u128::from_le_bytes(head.try_into().ok()?))?;
+            let (g2, g3) = tail16(tail.try_into().ok()?, n - 16)?;
+            return Some(Words::from_groups([g0, g1, g2, g3], n, fill));
+        }
+        Words::new(line.get(..n)?, fill)
+    }
+
     /// De-armour `chars` (8..=32 of them) less `fill` (0..=5) trailing bits;
     /// `None` when the payload is outside those bounds or holds a byte
     /// outside the alphabet (the caller then takes the general path, which
@@ -518,7 +582,12 @@ impl Words {
         if !(8..=WORDS_MAX_CHARS).contains(&n) || fill > 5 {
             return None;
         }
-        let g = groups(chars)?;
+        Some(Words::from_groups(groups(chars)?, n, fill))
+    }
+
+    /// From the four groups of `n` characters, less `fill` bits.
+    #[inline(always)]
+    fn from_groups(g: [u64; 4], n: usize, fill: u8) -> Words {
         let len = 6 * n - fill as usize;
         let mut w = [
             (g[0] << 16) | (g[1] >> 32),
@@ -530,13 +599,13 @@ impl Words {
         // the characters are 0 already (groups are padded with '0'), so
         // there is nothing to do without fill bits, as in position reports.
         if fill == 0 {
-            return Some(Words { w, len });
+            return Words { w, len };
         }
         for (j, wj) in w.iter_mut().enumerate().take(3) {
             let keep = len.saturating_sub(64 * j).min(64);
             *wj &= if keep == 0 { 0 } else { !0u64 << (64 - keep) };
         }
-        Some(Words { w, len })
+        Words { w, len }
     }
 }
 
@@ -729,6 +798,35 @@ mod tests {
                 .map(|k| sixbit_char(((w >> (42 - 6 * k)) & 63) as u8))
                 .collect();
             assert_eq!(sixbit8(w).to_vec(), want);
+        }
+    }
+
+    /// Reading the payload's last group from the line gives the same
+    /// words as the payload alone, whatever follows it on the line.
+    #[test]
+    fn in_line_is_new() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..100_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 1 + (round as usize % 34);
+            let extra = (x >> 40) as usize % 24;
+            let line: Vec<u8> = (0..n + extra)
+                .map(|k| {
+                    let r = x.rotate_left(k as u32 * 3) ^ k as u64;
+                    // Mostly valid characters; now and then any byte.
+                    if (r >> 9).is_multiple_of(29) {
+                        r as u8
+                    } else {
+                        armour(r as u8)
+                    }
+                })
+                .collect();
+            let fill = (x % 7) as u8;
+            let a = Words::in_line(&line, n, fill).map(|w| (w.w, w.len));
+            let b = Words::new(&line[..n], fill).map(|w| (w.w, w.len));
+            assert_eq!(a, b, "{n} {extra} {fill}");
         }
     }
 

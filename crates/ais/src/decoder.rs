@@ -13,7 +13,7 @@ use std::num::NonZeroU8;
 
 use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
-use crate::framing::{parse_line, parse_single_fast, Sentence};
+use crate::framing::{parse_fragment_fast, parse_line, parse_single_fast, Sentence};
 use crate::messages::{self, Ctx, Message};
 
 /// Longest source kept, in bytes; longer ones are cut (on a character
@@ -345,8 +345,8 @@ impl Decoder {
             // message is built where the caller keeps it: a short
             // single-sentence message on a common line, de-armoured into
             // registers.
-            if let Some((s, source_at)) = parse_single_fast(line) {
-                if let Some(w) = Words::new(s.payload, s.fill) {
+            if let Some((s, source_at, tail)) = parse_single_fast(line) {
+                if let Some(w) = Words::in_line(tail, s.payload.len(), s.fill) {
                     let mut cx = Ctx::default();
                     // The type field is the decoded message's `msg_type()`:
                     // counted from the bits, with no jump on the variant.
@@ -387,7 +387,7 @@ impl Decoder {
             }
         }
         if self.fast {
-            if let Some((s, _)) = parse_single_fast(line) {
+            if let Some((s, _, _)) = parse_single_fast(line) {
                 // Longer (or odd) payloads through the byte buffer; a byte
                 // outside the alphabet goes to the general path below, which
                 // decides what the error is.
@@ -398,6 +398,8 @@ impl Decoder {
                     }
                     return single(&mut self.stats, &self.bits.reader(), &s);
                 }
+            } else if let Some(s) = parse_fragment_fast(line) {
+                return self.fragment_counted(s);
             }
         }
         let s = match parse_line(line) {
@@ -685,8 +687,15 @@ mod tests {
         let mut fast = Decoder::new();
         let mut general = Decoder::new();
         general.fast = false;
+        let mut fragments_fast = 0;
         let mut check = |l: &[u8]| {
-            if let Some((s, _)) = parse_single_fast(l) {
+            if let Some(s) = parse_fragment_fast(l) {
+                fragments_fast += 1;
+                assert!(s.total > 1);
+                assert_eq!(Ok(s), parse_line(l), "{}", String::from_utf8_lossy(l));
+            }
+            if let Some((s, _, tail)) = parse_single_fast(l) {
+                assert_eq!(&tail[..s.payload.len()], s.payload);
                 let g = parse_line(l).unwrap_or_else(|e| {
                     panic!("fast path took {:?}: {e:?}", String::from_utf8_lossy(l))
                 });
@@ -742,6 +751,10 @@ mod tests {
         }
         assert_eq!(fast.stats(), general.stats());
         assert!(fast.stats().messages > 0 || seeds.is_empty());
+        assert!(
+            fragments_fast > 1000 || seeds.is_empty(),
+            "{fragments_fast}"
+        );
     }
 
     /// The fast path does take the common lines.
@@ -753,8 +766,8 @@ mod tests {
             b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A\r\n",
             b"!AIVDM,1,1,0,,13KFI200001eRdHREjw<RanB0@50,0*55",
         ] {
-            let (s, at) = parse_single_fast(l).expect("fast framing");
-            assert!(Words::new(s.payload, s.fill).is_some());
+            let (s, at, tail) = parse_single_fast(l).expect("fast framing");
+            assert!(Words::in_line(tail, s.payload.len(), s.fill).is_some());
             if let Some(v) = s.source {
                 assert_eq!(&l[at..at + v.len()], v);
                 assert_eq!(Source::from_line(l, at, v.len()), Source::new(v));

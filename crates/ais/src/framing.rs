@@ -621,12 +621,34 @@ fn tag_fields(line: &[u8]) -> Option<TagFast<'_>> {
 /// Returns `Some` only when the line is such a line with valid checksums,
 /// and then exactly what [`parse_line`] returns for it (but for the tag
 /// group, which a single-sentence message does not use: `None`), with the
-/// offset of the source (`s:`) in the line (0 without one). Anything
+/// offset of the source (`s:`) in the line (0 without one) and the line
+/// from the payload on (the payload, then at least `,f*hh`). Anything
 /// else — errors included — is `None`, and the caller takes the general
 /// path, which decides. `decoder::tests::fast_path_is_the_general_path`
 /// checks this on the corpora and on mutated lines.
 #[inline(always)]
-pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
+pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize, &[u8])> {
+    parse_fast::<false>(line)
+}
+
+/// The fragment of a multi-sentence message (`!xxVDM,n,k,` with
+/// 2 ≤ `n` ≤ 9, 1 ≤ `k` ≤ `n`) on a line without a tag block, otherwise
+/// as [`parse_single_fast`]: `Some` only when the line is such a line with
+/// a valid checksum, and then exactly what [`parse_line`] returns for it
+/// (without a tag block there is no group). Anything else is `None`, and
+/// [`parse_line`] decides.
+#[inline(never)]
+pub(crate) fn parse_fragment_fast(line: &[u8]) -> Option<Sentence<'_>> {
+    if line.first() != Some(&b'!') {
+        return None;
+    }
+    parse_fast::<true>(line).map(|(s, _, _)| s)
+}
+
+/// [`parse_single_fast`] (`MULTI` false) and [`parse_fragment_fast`]
+/// (`MULTI` true, called only on lines without a tag block).
+#[inline(always)]
+fn parse_fast<const MULTI: bool>(line: &[u8]) -> Option<(Sentence<'_>, usize, &[u8])> {
     let mut n = line.len();
     while n > 0 && line[n - 1].is_ascii_whitespace() {
         n -= 1;
@@ -644,10 +666,23 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
         }
     }
     let s = &line[at..];
-    // `!xxVDM,1,1,` … `,f*hh`
-    if s.len() < 20 || s[0] != b'!' || &s[3..5] != b"VD" || &s[6..11] != b",1,1," {
+    // `!xxVDM,1,1,` (or `,n,k,`) … `,f*hh`
+    if s.len() < 20 || s[0] != b'!' || &s[3..5] != b"VD" {
         return None;
     }
+    let (total, number) = if MULTI {
+        let (t, k) = (s[7].wrapping_sub(b'0'), s[9].wrapping_sub(b'0'));
+        if s[6] != b',' || s[8] != b',' || s[10] != b',' || !(2..=9).contains(&t) || k == 0 || k > t
+        {
+            return None;
+        }
+        (t, k)
+    } else {
+        if &s[6..11] != b",1,1," {
+            return None;
+        }
+        (1, 1)
+    };
     let own_ship = match s[5] {
         b'M' => false,
         b'O' => true,
@@ -688,8 +723,8 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
     let sentence = Sentence {
         talker,
         own_ship,
-        total: 1,
-        number: 1,
+        total,
+        number,
         seq_id,
         channel,
         payload,
@@ -698,7 +733,7 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
         source,
         group: None,
     };
-    Some((sentence, source_at))
+    Some((sentence, source_at, &s[p..]))
 }
 
 #[cfg(test)]
