@@ -548,13 +548,100 @@ fn tail16(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     {
-        let keep = u128::MAX.checked_shr(8 * (16 - r as u32)).unwrap_or(0);
-        let pad = u128::from_le_bytes([b'0'; 16]);
-        unarmour16((u128::from_le_bytes(*b) & keep) | (pad & !keep))
+        tail16_portable(b, r)
+    }
+}
+
+/// [`tail16`] without SSE2: the bytes masked and padded in a `u128`.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn tail16_portable(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
+    let keep = u128::MAX.checked_shr(8 * (16 - r as u32)).unwrap_or(0);
+    let pad = u128::from_le_bytes([b'0'; 16]);
+    unarmour16((u128::from_le_bytes(*b) & keep) | (pad & !keep))
+}
+
+/// XOR of all bytes of a vector.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn fold_xor(x: std::arch::x86_64::__m128i) -> u8 {
+    // SAFETY: the intrinsics below need SSE2, which this function is
+    // compiled only with (`target_feature = "sse2"`, on by default for
+    // every x86_64 target); they only compute on values in registers.
+    unsafe {
+        use std::arch::x86_64::*;
+        let x = _mm_xor_si128(x, _mm_srli_si128::<8>(x));
+        let x = _mm_xor_si128(x, _mm_srli_si128::<4>(x));
+        let x = _mm_xor_si128(x, _mm_srli_si128::<2>(x));
+        let x = _mm_xor_si128(x, _mm_srli_si128::<1>(x));
+        _mm_cvtsi128_si32(x) as u8
     }
 }
 
 impl Words {
+    /// [`Words::in_line`] for a payload of 27..=32 characters (the line
+    /// goes on for 32 bytes from it), with the XOR of the payload's bytes
+    /// and of the first `h` (< 16) bytes of `head`: the sentence checksum
+    /// reads the payload's two loads instead of loading it again. `None`
+    /// outside those bounds or the alphabet. SSE2 (baseline on x86_64);
+    /// elsewhere [`Words::in_line`] and a byte XOR. `in_line_xor_is_in_line`
+    /// checks both.
+    #[inline(always)]
+    pub(crate) fn in_line_xor(
+        line: &[u8],
+        n: usize,
+        fill: u8,
+        head: &[u8; 16],
+        h: usize,
+    ) -> Option<(Words, u8)> {
+        if !(27..=WORDS_MAX_CHARS).contains(&n) || fill > 5 || h >= 16 {
+            return None;
+        }
+        let b: &[u8; 32] = line.get(..32)?.try_into().ok()?;
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        // SAFETY: the intrinsics below need SSE2, which this block is
+        // compiled only with (`target_feature = "sse2"`, on by default for
+        // every x86_64 target); the unaligned 16-byte loads read `b[0..16]`
+        // and `b[16..32]` of the 32-byte array `b` and the 16-byte array
+        // `head`.
+        unsafe {
+            use std::arch::x86_64::*;
+            let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            let v0 = _mm_loadu_si128(b.as_ptr().cast());
+            // The last `r` = `n` − 16 characters, and `h` bytes of `head`
+            // (≤ 16: signed compares).
+            let keep = _mm_cmpgt_epi8(_mm_set1_epi8((n - 16) as i8), idx);
+            let t1 = _mm_and_si128(keep, _mm_loadu_si128(b.as_ptr().add(16).cast()));
+            let hv = _mm_and_si128(
+                _mm_cmpgt_epi8(_mm_set1_epi8(h as i8), idx),
+                _mm_loadu_si128(head.as_ptr().cast()),
+            );
+            let x = fold_xor(_mm_xor_si128(_mm_xor_si128(v0, t1), hv));
+            let (g0, g1) = unarmour16_sse2(v0)?;
+            // Past the payload: '0' (value 0), as `groups` pads.
+            let v1 = _mm_or_si128(t1, _mm_andnot_si128(keep, _mm_set1_epi8(b'0' as i8)));
+            let (g2, g3) = unarmour16_sse2(v1)?;
+            Some((Words::from_groups([g0, g1, g2, g3], n, fill), x))
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        {
+            Words::in_line_xor_portable(b, n, fill, head, h)
+        }
+    }
+
+    /// [`Words::in_line_xor`] without SSE2 (its bounds checked by the
+    /// caller): [`Words::in_line`] and a byte XOR.
+    #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+    fn in_line_xor_portable(
+        b: &[u8; 32],
+        n: usize,
+        fill: u8,
+        head: &[u8; 16],
+        h: usize,
+    ) -> Option<(Words, u8)> {
+        let x = b[..n].iter().chain(&head[..h]).fold(0, |a, &c| a ^ c);
+        Some((Words::in_line(b, n, fill)?, x))
+    }
+
     /// [`Words::new`] for the payload `line[..n]`, where `line` goes on
     /// past the payload (the fast path's line from the payload on): with
     /// 32 bytes there, the last group is read with one load from the line.
@@ -827,6 +914,56 @@ mod tests {
             let a = Words::in_line(&line, n, fill).map(|w| (w.w, w.len));
             let b = Words::new(&line[..n], fill).map(|w| (w.w, w.len));
             assert_eq!(a, b, "{n} {extra} {fill}");
+        }
+    }
+
+    /// The payload loaded once for the words and the checksum gives the
+    /// words of [`Words::in_line`] and the XOR of the bytes (SSE2 on
+    /// x86_64 against the portable code, and that against the definition).
+    #[test]
+    fn in_line_xor_is_in_line() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..100_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 24 + (round as usize % 10);
+            let extra = (x >> 40) as usize % 12;
+            let line: Vec<u8> = (0..n + extra)
+                .map(|k| {
+                    let r = x.rotate_left(k as u32 * 3) ^ k as u64;
+                    if (r >> 9).is_multiple_of(37) {
+                        r as u8
+                    } else {
+                        armour(r as u8)
+                    }
+                })
+                .collect();
+            let mut head = [0u8; 16];
+            for (k, c) in head.iter_mut().enumerate() {
+                *c = x.rotate_right(5 * k as u32) as u8;
+            }
+            let h = (x >> 50) as usize % 17;
+            let fill = (x % 7) as u8;
+            let got = Words::in_line_xor(&line, n, fill, &head, h).map(|(w, x)| (w.w, w.len, x));
+            let fits = (27..=32).contains(&n) && fill <= 5 && h < 16 && line.len() >= 32;
+            let want = if fits {
+                let b: &[u8; 32] = line[..32].try_into().unwrap();
+                Words::in_line_xor_portable(b, n, fill, &head, h).map(|(w, x)| (w.w, w.len, x))
+            } else {
+                None
+            };
+            assert_eq!(got, want, "{n} {extra} {fill} {h}");
+            // The portable code is the byte-at-a-time definition.
+            if let Some((w, len, x)) = want {
+                let words = Words::new(&line[..n], fill).unwrap();
+                let bytes = line[..n].iter().chain(&head[..h]).fold(0, |a, &c| a ^ c);
+                assert_eq!((w, len, x), (words.w, words.len, bytes));
+            }
+            if (17..=32).contains(&n) && line.len() >= 32 {
+                let t: &[u8; 16] = line[16..32].try_into().unwrap();
+                assert_eq!(tail16(t, n - 16), tail16_portable(t, n - 16));
+            }
         }
     }
 

@@ -13,7 +13,9 @@ use std::num::NonZeroU8;
 
 use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
-use crate::framing::{parse_fragment_fast, parse_line, parse_single_fast, Sentence};
+use crate::framing::{
+    parse_fragment_fast, parse_line, parse_single_fast, parse_single_unchecked, Sentence,
+};
 use crate::messages::{self, Ctx, Message};
 
 /// Longest source kept, in bytes; longer ones are cut (on a character
@@ -345,8 +347,29 @@ impl Decoder {
             // message is built where the caller keeps it: a short
             // single-sentence message on a common line, de-armoured into
             // registers.
-            if let Some((s, source_at, tail)) = parse_single_fast(line) {
-                if let Some(w) = Words::in_line(tail, s.payload.len(), s.fill) {
+            if let Some(u) = parse_single_unchecked(line) {
+                let (s, source_at, tail) = (u.sentence, u.source_at, u.tail);
+                let n = s.payload.len();
+                // The sentence checksum: with the payload's loads when the
+                // payload is a position report's (no `*` in it then: it is
+                // armoured; nor elsewhere but maybe in the talker, checked
+                // here), else over the sentence as `parse_single_fast`.
+                let fused = match u.body.get(..16) {
+                    Some(h) if u.body[0] != b'*' && u.body[1] != b'*' => Words::in_line_xor(
+                        tail,
+                        n,
+                        s.fill,
+                        h.try_into().unwrap_or(&[0; 16]),
+                        u.head,
+                    ),
+                    _ => None,
+                };
+                let words = match fused {
+                    // The payload, then `,f` before the `*`.
+                    Some((w, x)) => (x ^ b',' ^ (b'0' + s.fill) == u.want).then_some(w),
+                    None => u.checked().and_then(|_| Words::in_line(tail, n, s.fill)),
+                };
+                if let Some(w) = words {
                     let mut cx = Ctx::default();
                     // The type field is the decoded message's `msg_type()`:
                     // counted from the bits, with no jump on the variant.
@@ -769,6 +792,19 @@ mod tests {
         ] {
             let (s, at, tail) = parse_single_fast(l).expect("fast framing");
             assert!(Words::in_line(tail, s.payload.len(), s.fill).is_some());
+            // The checksum from the payload's loads, and a wrong one.
+            let u = parse_single_unchecked(l).expect("fast framing");
+            let head: &[u8; 16] = u.body[..16].try_into().unwrap();
+            let (_, x) = Words::in_line_xor(u.tail, s.payload.len(), s.fill, head, u.head)
+                .expect("fused checksum");
+            assert_eq!(x ^ b',' ^ (b'0' + s.fill), u.want);
+            let mut bad = l.to_vec();
+            let star = bad.iter().rposition(|&c| c == b'*').unwrap();
+            bad[star + 2] = if bad[star + 2] == b'0' { b'1' } else { b'0' };
+            assert_eq!(
+                Decoder::new().decode_line(&bad).unwrap_err().kind,
+                ErrorKind::BadChecksum
+            );
             if let Some(v) = s.source {
                 assert_eq!(&l[at..at + v.len()], v);
                 assert_eq!(Source::from_line(l, at, v.len()), Source::new(v));
