@@ -285,13 +285,36 @@ pub trait BitRead {
             }
             k += 8;
         }
-        while end > 0 && buf[end - 1] == b' ' {
-            end -= 1;
+        // Trailing spaces, eight bytes at a time from the end: the last
+        // byte that is not a space is the highest non-zero one of the XOR.
+        while end >= 8 {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&buf[end - 8..end]);
+            let x = u64::from_le_bytes(w) ^ (LO8 * b' ' as u64);
+            end -= (x.leading_zeros() / 8) as usize;
+            if x != 0 {
+                break;
+            }
+        }
+        if end < 8 {
+            while end > 0 && buf[end - 1] == b' ' {
+                end -= 1;
+            }
+        }
+        if end == 0 {
+            return String::new();
+        }
+        // A short text is copied as a fixed 24 bytes (the smallest heap
+        // block holds that many anyway) and cut, with no `memcpy` call.
+        let mut v = Vec::with_capacity(end.max(24));
+        if end <= 24 {
+            v.extend_from_slice(&buf[..24]);
+            v.truncate(end);
+        } else {
+            v.extend_from_slice(&buf[..end]);
         }
         // 6-bit ASCII is ASCII: this never fails.
-        std::str::from_utf8(&buf[..end])
-            .map(String::from)
-            .unwrap_or_default()
+        String::from_utf8(v).unwrap_or_default()
     }
 
     /// 6-bit ASCII text as transmitted, padding included.
