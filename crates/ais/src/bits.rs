@@ -95,9 +95,27 @@ impl BitBuf {
         let mut pos = self.len;
         let end_byte = (pos + chars.len() * 6).div_ceil(8);
         if pos.is_multiple_of(8) {
-            // Aligned (every first sentence): whole bytes are assigned, four
-            // characters (24 bits) at a time.
-            let mut chunks = chars.chunks_exact(4);
+            // Aligned (every first sentence, every reassembled message):
+            // whole bytes are assigned, sixteen characters (96 bits) at a
+            // time as two 8-byte stores (the second overwriting the first's
+            // two zero bytes; the length check above keeps both inside the
+            // buffer), then four (24 bits) at a time.
+            let mut sixteens = chars.chunks_exact(16);
+            for ch in &mut sixteens {
+                let Some((g0, g1)) = ch
+                    .try_into()
+                    .ok()
+                    .and_then(|c: [u8; 16]| unarmour16(u128::from_le_bytes(c)))
+                else {
+                    self.dirty = self.dirty.max(pos / 8);
+                    return Err(ErrorKind::BadArmour);
+                };
+                let i = pos / 8;
+                self.buf[i..i + 8].copy_from_slice(&(g0 << 16).to_be_bytes());
+                self.buf[i + 6..i + 14].copy_from_slice(&(g1 << 16).to_be_bytes());
+                pos += 96;
+            }
+            let mut chunks = sixteens.remainder().chunks_exact(4);
             for ch in &mut chunks {
                 let (a, b, c, d) = (
                     UNARMOUR[ch[0] as usize],
@@ -241,7 +259,62 @@ pub trait BitRead {
     /// garbage, as gpsd and pyais also read it) and trimmed of trailing
     /// spaces. Stops at the end of the payload.
     fn text(&self, start: usize, chars: usize) -> String {
-        clean_text(self.text_raw(start, chars))
+        // Whole characters within the payload.
+        let n = chars.min(self.len().saturating_sub(start) / 6);
+        if n > TEXT_INLINE {
+            return clean_text(self.text_raw(start, chars));
+        }
+        // Names, call signs, destinations: decoded on the stack eight
+        // characters at a time, cut at the first `@` as it is found, and
+        // only the cleaned text copied to the heap (nothing for an empty
+        // one), instead of a padded `String` searched and trimmed after.
+        let mut buf = [0u8; TEXT_INLINE + 8];
+        let mut end = n;
+        let mut k = 0;
+        while k < n {
+            let group = sixbit8(self.u(start + 6 * k, 48));
+            buf[k..k + 8].copy_from_slice(&group);
+            // The first `@` (value 0) of the group: a zero byte of the XOR
+            // (the first one found is exact); characters from `n` on are
+            // past the text.
+            let x = u64::from_le_bytes(group) ^ (LO8 * b'@' as u64);
+            let z = x.wrapping_sub(LO8) & !x & HI8;
+            if z != 0 {
+                end = end.min(k + (z.trailing_zeros() / 8) as usize);
+                break;
+            }
+            k += 8;
+        }
+        // Trailing spaces, eight bytes at a time from the end: the last
+        // byte that is not a space is the highest non-zero one of the XOR.
+        while end >= 8 {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&buf[end - 8..end]);
+            let x = u64::from_le_bytes(w) ^ (LO8 * b' ' as u64);
+            end -= (x.leading_zeros() / 8) as usize;
+            if x != 0 {
+                break;
+            }
+        }
+        if end < 8 {
+            while end > 0 && buf[end - 1] == b' ' {
+                end -= 1;
+            }
+        }
+        if end == 0 {
+            return String::new();
+        }
+        // A short text is copied as a fixed 24 bytes (the smallest heap
+        // block holds that many anyway) and cut, with no `memcpy` call.
+        let mut v = Vec::with_capacity(end.max(24));
+        if end <= 24 {
+            v.extend_from_slice(&buf[..24]);
+            v.truncate(end);
+        } else {
+            v.extend_from_slice(&buf[..end]);
+        }
+        // 6-bit ASCII is ASCII: this never fails.
+        String::from_utf8(v).unwrap_or_default()
     }
 
     /// 6-bit ASCII text as transmitted, padding included.
@@ -282,6 +355,10 @@ pub trait BitRead {
         crate::messages::BinaryData { bits, data }
     }
 }
+
+/// Longest text [`BitRead::text`] decodes on the stack (longer texts, the
+/// free text of types 12 and 14, go through [`BitRead::text_raw`]).
+const TEXT_INLINE: usize = 64;
 
 /// Field extraction over a packed payload. Bits past the payload read as 0.
 #[derive(Clone, Copy)]
@@ -387,7 +464,24 @@ fn unarmour16(x: u128) -> Option<(u64, u64)> {
     // access.
     unsafe {
         use std::arch::x86_64::*;
-        let v = _mm_set_epi64x((x >> 64) as i64, x as i64);
+        unarmour16_sse2(_mm_set_epi64x((x >> 64) as i64, x as i64))
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        Some((unarmour8(x as u64)?, unarmour8((x >> 64) as u64)?))
+    }
+}
+
+/// [`unarmour16`] of a vector (the first character in the lowest byte).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn unarmour16_sse2(v: std::arch::x86_64::__m128i) -> Option<(u64, u64)> {
+    // SAFETY: the intrinsics below need SSE2, which this function is
+    // compiled only with (`target_feature = "sse2"`, on by default for
+    // every x86_64 target); they only compute on values in registers,
+    // with no memory access.
+    unsafe {
+        use std::arch::x86_64::*;
         // Signed byte compares: bytes from 0x80 are negative, so below '0'.
         let below = _mm_cmplt_epi8(v, _mm_set1_epi8(b'0' as i8));
         let above = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'w' as i8));
@@ -421,10 +515,6 @@ fn unarmour16(x: u128) -> Option<(u64, u64)> {
         let hi = _mm_cvtsi128_si64(_mm_unpackhi_epi64(g, g)) as u64;
         Some((lo, hi))
     }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    {
-        Some((unarmour8(x as u64)?, unarmour8((x >> 64) as u64)?))
-    }
 }
 
 /// The four groups of eight characters of a payload of 8..=32 characters
@@ -453,7 +543,145 @@ fn groups(chars: &[u8]) -> Option<[u64; 4]> {
     Some([g0, g1, g2, g3])
 }
 
+/// The last two groups of a payload of 17..=32 characters (as [`groups`]
+/// gives them) from `b`, the sixteen bytes from its 17th character on, of
+/// which the first `r` = `n` − 16 are the payload's and the rest (what
+/// follows the payload on the line) is replaced with '0' (value 0): one
+/// load and a mask instead of moving the last sixteen characters into
+/// place. SSE2 (baseline on x86_64) masks with a compare; elsewhere, the
+/// same bytes are masked and padded in a `u128`.
+/// `in_line_is_new` checks both against [`groups`].
+#[inline(always)]
+fn tail16(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the intrinsics below need SSE2, which this block is compiled
+    // only with (`target_feature = "sse2"`, on by default for every x86_64
+    // target); the one unaligned 16-byte load reads the 16-byte array `b`.
+    unsafe {
+        use std::arch::x86_64::*;
+        let v = _mm_loadu_si128(b.as_ptr().cast());
+        let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        // Bytes whose index is below `r` (≤ 16: a signed compare).
+        let keep = _mm_cmpgt_epi8(_mm_set1_epi8(r as i8), idx);
+        let v = _mm_or_si128(
+            _mm_and_si128(keep, v),
+            _mm_andnot_si128(keep, _mm_set1_epi8(b'0' as i8)),
+        );
+        unarmour16_sse2(v)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        tail16_portable(b, r)
+    }
+}
+
+/// [`tail16`] without SSE2: the bytes masked and padded in a `u128`.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn tail16_portable(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
+    let keep = u128::MAX.checked_shr(8 * (16 - r as u32)).unwrap_or(0);
+    let pad = u128::from_le_bytes([b'0'; 16]);
+    unarmour16((u128::from_le_bytes(*b) & keep) | (pad & !keep))
+}
+
+/// XOR of all bytes of a vector.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn fold_xor(x: std::arch::x86_64::__m128i) -> u8 {
+    // SAFETY: the intrinsics below need SSE2, which this function is
+    // compiled only with (`target_feature = "sse2"`, on by default for
+    // every x86_64 target); they only compute on values in registers.
+    unsafe {
+        use std::arch::x86_64::*;
+        let x = _mm_xor_si128(x, _mm_srli_si128::<8>(x));
+        let x = _mm_xor_si128(x, _mm_srli_si128::<4>(x));
+        let x = _mm_xor_si128(x, _mm_srli_si128::<2>(x));
+        let x = _mm_xor_si128(x, _mm_srli_si128::<1>(x));
+        _mm_cvtsi128_si32(x) as u8
+    }
+}
+
 impl Words {
+    /// [`Words::in_line`] for a payload of 27..=32 characters (the line
+    /// goes on for 32 bytes from it), with the XOR of the payload's bytes
+    /// and of the first `h` (< 16) bytes of `head`: the sentence checksum
+    /// reads the payload's two loads instead of loading it again. `None`
+    /// outside those bounds or the alphabet. SSE2 (baseline on x86_64);
+    /// elsewhere [`Words::in_line`] and a byte XOR. `in_line_xor_is_in_line`
+    /// checks both.
+    #[inline(always)]
+    pub(crate) fn in_line_xor(
+        line: &[u8],
+        n: usize,
+        fill: u8,
+        head: &[u8; 16],
+        h: usize,
+    ) -> Option<(Words, u8)> {
+        if !(27..=WORDS_MAX_CHARS).contains(&n) || fill > 5 || h >= 16 {
+            return None;
+        }
+        let b: &[u8; 32] = line.get(..32)?.try_into().ok()?;
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        // SAFETY: the intrinsics below need SSE2, which this block is
+        // compiled only with (`target_feature = "sse2"`, on by default for
+        // every x86_64 target); the unaligned 16-byte loads read `b[0..16]`
+        // and `b[16..32]` of the 32-byte array `b` and the 16-byte array
+        // `head`.
+        unsafe {
+            use std::arch::x86_64::*;
+            let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            let v0 = _mm_loadu_si128(b.as_ptr().cast());
+            // The last `r` = `n` − 16 characters, and `h` bytes of `head`
+            // (≤ 16: signed compares).
+            let keep = _mm_cmpgt_epi8(_mm_set1_epi8((n - 16) as i8), idx);
+            let t1 = _mm_and_si128(keep, _mm_loadu_si128(b.as_ptr().add(16).cast()));
+            let hv = _mm_and_si128(
+                _mm_cmpgt_epi8(_mm_set1_epi8(h as i8), idx),
+                _mm_loadu_si128(head.as_ptr().cast()),
+            );
+            let x = fold_xor(_mm_xor_si128(_mm_xor_si128(v0, t1), hv));
+            let (g0, g1) = unarmour16_sse2(v0)?;
+            // Past the payload: '0' (value 0), as `groups` pads.
+            let v1 = _mm_or_si128(t1, _mm_andnot_si128(keep, _mm_set1_epi8(b'0' as i8)));
+            let (g2, g3) = unarmour16_sse2(v1)?;
+            Some((Words::from_groups([g0, g1, g2, g3], n, fill), x))
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        {
+            Words::in_line_xor_portable(b, n, fill, head, h)
+        }
+    }
+
+    /// [`Words::in_line_xor`] without SSE2 (its bounds checked by the
+    /// caller): [`Words::in_line`] and a byte XOR.
+    #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+    fn in_line_xor_portable(
+        b: &[u8; 32],
+        n: usize,
+        fill: u8,
+        head: &[u8; 16],
+        h: usize,
+    ) -> Option<(Words, u8)> {
+        let x = b[..n].iter().chain(&head[..h]).fold(0, |a, &c| a ^ c);
+        Some((Words::in_line(b, n, fill)?, x))
+    }
+
+    /// [`Words::new`] for the payload `line[..n]`, where `line` goes on
+    /// past the payload (the fast path's line from the payload on): with
+    /// 32 bytes there, the last group is read with one load from the line.
+    #[inline(always)]
+    pub(crate) fn in_line(line: &[u8], n: usize, fill: u8) -> Option<Words> {
+        if let (Some(head), Some(tail), true) = (
+            line.get(..16),
+            line.get(16..32),
+            (17..=WORDS_MAX_CHARS).contains(&n) && fill <= 5,
+        ) {
+            let (g0, g1) = unarmour16(u128::from_le_bytes(head.try_into().ok()?))?;
+            let (g2, g3) = tail16(tail.try_into().ok()?, n - 16)?;
+            return Some(Words::from_groups([g0, g1, g2, g3], n, fill));
+        }
+        Words::new(line.get(..n)?, fill)
+    }
+
     /// De-armour `chars` (8..=32 of them) less `fill` (0..=5) trailing bits;
     /// `None` when the payload is outside those bounds or holds a byte
     /// outside the alphabet (the caller then takes the general path, which
@@ -464,7 +692,12 @@ impl Words {
         if !(8..=WORDS_MAX_CHARS).contains(&n) || fill > 5 {
             return None;
         }
-        let g = groups(chars)?;
+        Some(Words::from_groups(groups(chars)?, n, fill))
+    }
+
+    /// From the four groups of `n` characters, less `fill` bits.
+    #[inline(always)]
+    fn from_groups(g: [u64; 4], n: usize, fill: u8) -> Words {
         let len = 6 * n - fill as usize;
         let mut w = [
             (g[0] << 16) | (g[1] >> 32),
@@ -476,13 +709,13 @@ impl Words {
         // the characters are 0 already (groups are padded with '0'), so
         // there is nothing to do without fill bits, as in position reports.
         if fill == 0 {
-            return Some(Words { w, len });
+            return Words { w, len };
         }
         for (j, wj) in w.iter_mut().enumerate().take(3) {
             let keep = len.saturating_sub(64 * j).min(64);
             *wj &= if keep == 0 { 0 } else { !0u64 << (64 - keep) };
         }
-        Some(Words { w, len })
+        Words { w, len }
     }
 }
 
@@ -617,6 +850,52 @@ mod tests {
         }
     }
 
+    /// The stack-decoded text is the raw text cut at `@` and trimmed, for
+    /// every start, length and fill, from the byte buffer and registers.
+    #[test]
+    fn text_is_clean_text_raw() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        // Mostly letters, spaces and `@`, so that both cuts happen.
+        let alphabet = [0u8, 0, 32, 32, 1, 2, 26, 33, 63, 48];
+        for round in 0..4000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 8 + round % 70;
+            let chars: Vec<u8> = (0..n)
+                .map(|k| {
+                    let r = x.rotate_left(k as u32 * 7) ^ (k as u64).wrapping_mul(0x9e37);
+                    armour(if r.is_multiple_of(3) {
+                        r as u8
+                    } else {
+                        alphabet[(r >> 8) as usize % 10]
+                    })
+                })
+                .collect();
+            let fill = (x % 6) as usize;
+            let mut b = BitBuf::new();
+            b.push_armoured(&chars).unwrap();
+            b.finish(fill).unwrap();
+            let r = b.reader();
+            for start in [0, 3, 6, 40, 70, 112, 143, 302] {
+                for len in [0, 1, 3, 7, 8, 9, 20, 30, 64, 65, 80] {
+                    assert_eq!(
+                        r.text(start, len),
+                        clean_text(r.text_raw(start, len)),
+                        "{n} {fill} {start} {len}"
+                    );
+                }
+            }
+            if let Some(w) = Words::new(&chars, fill as u8) {
+                for start in [0, 6, 40, 100] {
+                    for len in [1, 7, 8, 20] {
+                        assert_eq!(w.text(start, len), clean_text(w.text_raw(start, len)));
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn sixbit8_is_sixbit_char() {
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
@@ -629,6 +908,85 @@ mod tests {
                 .map(|k| sixbit_char(((w >> (42 - 6 * k)) & 63) as u8))
                 .collect();
             assert_eq!(sixbit8(w).to_vec(), want);
+        }
+    }
+
+    /// Reading the payload's last group from the line gives the same
+    /// words as the payload alone, whatever follows it on the line.
+    #[test]
+    fn in_line_is_new() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for round in 0..100_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 1 + (round as usize % 34);
+            let extra = (x >> 40) as usize % 24;
+            let line: Vec<u8> = (0..n + extra)
+                .map(|k| {
+                    let r = x.rotate_left(k as u32 * 3) ^ k as u64;
+                    // Mostly valid characters; now and then any byte.
+                    if (r >> 9).is_multiple_of(29) {
+                        r as u8
+                    } else {
+                        armour(r as u8)
+                    }
+                })
+                .collect();
+            let fill = (x % 7) as u8;
+            let a = Words::in_line(&line, n, fill).map(|w| (w.w, w.len));
+            let b = Words::new(&line[..n], fill).map(|w| (w.w, w.len));
+            assert_eq!(a, b, "{n} {extra} {fill}");
+        }
+    }
+
+    /// The payload loaded once for the words and the checksum gives the
+    /// words of [`Words::in_line`] and the XOR of the bytes (SSE2 on
+    /// x86_64 against the portable code, and that against the definition).
+    #[test]
+    fn in_line_xor_is_in_line() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..100_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = 24 + (round as usize % 10);
+            let extra = (x >> 40) as usize % 12;
+            let line: Vec<u8> = (0..n + extra)
+                .map(|k| {
+                    let r = x.rotate_left(k as u32 * 3) ^ k as u64;
+                    if (r >> 9).is_multiple_of(37) {
+                        r as u8
+                    } else {
+                        armour(r as u8)
+                    }
+                })
+                .collect();
+            let mut head = [0u8; 16];
+            for (k, c) in head.iter_mut().enumerate() {
+                *c = x.rotate_right(5 * k as u32) as u8;
+            }
+            let h = (x >> 50) as usize % 17;
+            let fill = (x % 7) as u8;
+            let got = Words::in_line_xor(&line, n, fill, &head, h).map(|(w, x)| (w.w, w.len, x));
+            let fits = (27..=32).contains(&n) && fill <= 5 && h < 16 && line.len() >= 32;
+            let want = if fits {
+                let b: &[u8; 32] = line[..32].try_into().unwrap();
+                Words::in_line_xor_portable(b, n, fill, &head, h).map(|(w, x)| (w.w, w.len, x))
+            } else {
+                None
+            };
+            assert_eq!(got, want, "{n} {extra} {fill} {h}");
+            // The portable code is the byte-at-a-time definition.
+            if let Some((w, len, x)) = want {
+                let words = Words::new(&line[..n], fill).unwrap();
+                let bytes = line[..n].iter().chain(&head[..h]).fold(0, |a, &c| a ^ c);
+                assert_eq!((w, len, x), (words.w, words.len, bytes));
+            }
+            if (17..=32).contains(&n) && line.len() >= 32 {
+                let t: &[u8; 16] = line[16..32].try_into().unwrap();
+                assert_eq!(tail16(t, n - 16), tail16_portable(t, n - 16));
+            }
         }
     }
 
@@ -653,6 +1011,50 @@ mod tests {
             let v = u128::from_le_bytes(b);
             let two = unarmour8(v as u64).zip(unarmour8((v >> 64) as u64));
             assert_eq!(unarmour16(v), two, "{b:?}");
+        }
+    }
+
+    /// Sixteen (and four) characters at a time give the bits of one
+    /// character at a time, and the same error, for every length, with
+    /// bad bytes anywhere.
+    #[test]
+    fn push_armoured_is_per_character() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..20_000usize {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = round % 200;
+            let mut chars: Vec<u8> = (0..n)
+                .map(|k| armour(x.rotate_left(k as u32 * 5) as u8 ^ k as u8))
+                .collect();
+            if round % 3 == 0 && n > 0 {
+                chars[(x >> 20) as usize % n] = [b'X', b',', b'*', 0x80, b'x'][round % 5];
+            }
+            let mut b = BitBuf::new();
+            // A previous, longer payload leaves bytes behind.
+            b.push_armoured(&[b'w'; 190]).unwrap();
+            b.finish(0).unwrap();
+            b.clear();
+            let got = b.push_armoured(&chars);
+            let want: Option<Vec<u8>> = chars.iter().map(|&c| unarmour(c)).collect();
+            if n * 6 > MAX_BITS {
+                assert_eq!(got, Err(ErrorKind::PayloadTooLong));
+                continue;
+            }
+            let Some(want) = want else {
+                assert_eq!(got, Err(ErrorKind::BadArmour), "{n}");
+                continue;
+            };
+            assert_eq!(got, Ok(()));
+            b.finish(0).unwrap();
+            let r = b.reader();
+            assert_eq!(r.len(), 6 * n);
+            for (k, v) in want.iter().enumerate() {
+                assert_eq!(r.u(6 * k, 6), *v as u64, "{n} {k}");
+            }
+            // Zero past the end.
+            assert_eq!(r.u(6 * n, 57), 0);
         }
     }
 

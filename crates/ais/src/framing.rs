@@ -621,12 +621,66 @@ fn tag_fields(line: &[u8]) -> Option<TagFast<'_>> {
 /// Returns `Some` only when the line is such a line with valid checksums,
 /// and then exactly what [`parse_line`] returns for it (but for the tag
 /// group, which a single-sentence message does not use: `None`), with the
-/// offset of the source (`s:`) in the line (0 without one). Anything
+/// offset of the source (`s:`) in the line (0 without one) and the line
+/// from the payload on (the payload, then at least `,f*hh`). Anything
 /// else — errors included — is `None`, and the caller takes the general
 /// path, which decides. `decoder::tests::fast_path_is_the_general_path`
 /// checks this on the corpora and on mutated lines.
 #[inline(always)]
-pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
+pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize, &[u8])> {
+    parse_fast::<false>(line)?.checked()
+}
+
+/// [`parse_single_fast`] without the sentence checksum: the caller checks
+/// it ([`Unchecked::checked`], or as `Decoder::decode_line` does, with
+/// the payload it loads anyway).
+#[inline(always)]
+pub(crate) fn parse_single_unchecked(line: &[u8]) -> Option<Unchecked<'_>> {
+    parse_fast::<false>(line)
+}
+
+/// A line framed by the fast framing but for the sentence checksum.
+pub(crate) struct Unchecked<'a> {
+    /// The sentence, the offset of its source (0 without one) and the line
+    /// from the payload on, as [`parse_single_fast`] gives them.
+    pub sentence: Sentence<'a>,
+    pub source_at: usize,
+    pub tail: &'a [u8],
+    /// The bytes the checksum covers (between `!` and `*`): `head` bytes
+    /// before the payload, the payload, then `,f`.
+    pub body: &'a [u8],
+    pub head: usize,
+    /// The checksum after the `*`.
+    pub want: u8,
+}
+
+impl<'a> Unchecked<'a> {
+    /// What [`parse_single_fast`] returns: `Some` when the checksum
+    /// matches and there is no other `*`.
+    #[inline(always)]
+    pub(crate) fn checked(self) -> Option<(Sentence<'a>, usize, &'a [u8])> {
+        (xor_no_star(self.body)? == self.want).then_some((self.sentence, self.source_at, self.tail))
+    }
+}
+
+/// The fragment of a multi-sentence message (`!xxVDM,n,k,` with
+/// 2 ≤ `n` ≤ 9, 1 ≤ `k` ≤ `n`) on a line without a tag block, otherwise
+/// as [`parse_single_fast`]: `Some` only when the line is such a line with
+/// a valid checksum, and then exactly what [`parse_line`] returns for it
+/// (without a tag block there is no group). Anything else is `None`, and
+/// [`parse_line`] decides.
+#[inline(never)]
+pub(crate) fn parse_fragment_fast(line: &[u8]) -> Option<Sentence<'_>> {
+    if line.first() != Some(&b'!') {
+        return None;
+    }
+    parse_fast::<true>(line)?.checked().map(|(s, _, _)| s)
+}
+
+/// [`parse_single_fast`] (`MULTI` false) and [`parse_fragment_fast`]
+/// (`MULTI` true, called only on lines without a tag block).
+#[inline(always)]
+fn parse_fast<const MULTI: bool>(line: &[u8]) -> Option<Unchecked<'_>> {
     let mut n = line.len();
     while n > 0 && line[n - 1].is_ascii_whitespace() {
         n -= 1;
@@ -644,10 +698,23 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
         }
     }
     let s = &line[at..];
-    // `!xxVDM,1,1,` … `,f*hh`
-    if s.len() < 20 || s[0] != b'!' || &s[3..5] != b"VD" || &s[6..11] != b",1,1," {
+    // `!xxVDM,1,1,` (or `,n,k,`) … `,f*hh`
+    if s.len() < 20 || s[0] != b'!' || &s[3..5] != b"VD" {
         return None;
     }
+    let (total, number) = if MULTI {
+        let (t, k) = (s[7].wrapping_sub(b'0'), s[9].wrapping_sub(b'0'));
+        if s[6] != b',' || s[8] != b',' || s[10] != b',' || !(2..=9).contains(&t) || k == 0 || k > t
+        {
+            return None;
+        }
+        (t, k)
+    } else {
+        if &s[6..11] != b",1,1," {
+            return None;
+        }
+        (1, 1)
+    };
     let own_ship = match s[5] {
         b'M' => false,
         b'O' => true,
@@ -659,9 +726,7 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
     if s[m - 5] != b',' || fill > 5 || s[m - 3] != b'*' {
         return None;
     }
-    if hex2(s[m - 2], s[m - 1])? != xor_no_star(&s[1..m - 3])? {
-        return None;
-    }
+    let want = hex2(s[m - 2], s[m - 1])?;
     let mut p = 11;
     let seq_id = match (s[p], s[p + 1]) {
         (b',', _) => None,
@@ -688,8 +753,8 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
     let sentence = Sentence {
         talker,
         own_ship,
-        total: 1,
-        number: 1,
+        total,
+        number,
         seq_id,
         channel,
         payload,
@@ -698,7 +763,14 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize)> {
         source,
         group: None,
     };
-    Some((sentence, source_at))
+    Some(Unchecked {
+        sentence,
+        source_at,
+        tail: &s[p..],
+        body: &s[1..m - 3],
+        head: p - 1,
+        want,
+    })
 }
 
 #[cfg(test)]
