@@ -3,49 +3,13 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
-use common::webdriver::Driver;
-use jinghai_server::{AppState, Config};
-use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
-use jinghai_workflow::{Clock, SystemClock};
-
-struct Server {
-    base: String,
-    _db: jinghai_store::testkit::TestDb,
-}
-
-async fn start_server() -> Server {
-    let db = jinghai_store::testkit::sqlite().await;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    seed_demo(&db.store, &clock).await.unwrap();
-    let state = AppState::new(db.store.clone(), clock, Config::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(jinghai_server::serve(state, listener));
-    Server { base, _db: db }
-}
-
-fn shots() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-}
-
-fn login(d: &Driver, base: &str, user: &str) {
-    d.delete_cookies();
-    d.goto(&format!("{base}/login"));
-    d.type_into("input[name=username]", user);
-    d.type_into("input[name=password]", DEMO_PASSWORD);
-    d.click("button[type=submit]");
-    d.find("[data-testid=current-user]");
-}
+use common::browser::{demo_server, in_browser, login, shots};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_role_signs_in_and_sees_only_its_scope() {
-    let server = start_server().await;
+    let server = demo_server().await;
     let base = server.base.clone();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         // (user, text the home page shows as scope, region names that must not appear on the regions page)
         let cases = [
             ("admin", "北仑区", &["镇海区", "定海区"][..]),
@@ -80,16 +44,14 @@ async fn each_role_signs_in_and_sees_only_its_scope() {
         d.click("a.lang");
         assert!(d.page_text().contains("工作台"), "Chinese again");
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
-    let server = start_server().await;
+    let server = demo_server().await;
     let base = server.base.clone();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "admin");
 
         d.goto(&format!("{base}/admin/regions"));
@@ -183,8 +145,7 @@ async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
             .text("[data-testid=scope-region]")
             .contains("浏览器测试街道"));
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 /// (user, section, [(indicator, value)])
@@ -196,10 +157,9 @@ type Fill = (
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_group_fills_its_section_and_the_office_sees_the_day() {
-    let server = start_server().await;
+    let server = demo_server().await;
     let base = server.base.clone();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         let fills: &[Fill] = &[
             (
                 "haijing",
@@ -301,6 +261,5 @@ async fn every_group_fills_its_section_and_the_office_sees_the_day() {
             "yesterday's missing customs section is listed"
         );
     })
-    .await
-    .unwrap();
+    .await;
 }

@@ -8,20 +8,12 @@ mod common;
 
 use std::sync::Arc;
 
+use common::browser::{in_browser, login, serve};
 use common::webdriver::Driver;
 use jinghai_server::{AppState, Config};
 use jinghai_store::AlertWrite;
-use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
+use jinghai_workflow::seed::seed_demo;
 use jinghai_workflow::{Clock, SystemClock};
-
-fn login(d: &Driver, base: &str, user: &str) {
-    d.delete_cookies();
-    d.goto(&format!("{base}/login"));
-    d.type_into("input[name=username]", user);
-    d.type_into("input[name=password]", DEMO_PASSWORD);
-    d.click("button[type=submit]");
-    d.find("[data-testid=current-user]");
-}
 
 fn alert(region_id: i64, n: i64, kind: &str, zone: &str, start_at: i64) -> AlertWrite {
     AlertWrite {
@@ -70,14 +62,11 @@ async fn office_and_unit_work_the_alert_desk() {
         .await
         .unwrap();
     let state = AppState::new(db.store.clone(), clock, Config::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(jinghai_server::serve(state, listener));
+    let base = serve(state).await;
     let store = db.store.clone();
     let rt = tokio::runtime::Handle::current();
 
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "office");
         d.goto(&format!("{base}/alerts"));
         // (The demo's week of alerts is on the desk too.)
@@ -144,6 +133,5 @@ async fn office_and_unit_work_the_alert_desk() {
         d.click(&format!("{row} button[value=dismiss]"));
         d.find(&format!("{row}[data-status=dismissed]"));
     })
-    .await
-    .unwrap();
+    .await;
 }

@@ -7,12 +7,12 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
+use common::browser::{in_browser, login, serve, shots};
 use common::webdriver::Driver;
 use jinghai_server::{AppState, Config};
-use jinghai_workflow::seed::{seed_demo, DEMO_CLUE_MMSI, DEMO_PASSWORD};
+use jinghai_workflow::seed::{seed_demo, DEMO_CLUE_MMSI};
 use jinghai_workflow::{Clock, SystemClock};
 
 struct Server {
@@ -48,27 +48,12 @@ async fn start_server() -> Server {
         .await
         .unwrap();
     let state = AppState::new(db.store.clone(), clock, Config::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(jinghai_server::serve(state, listener));
+    let base = serve(state).await;
     Server {
         base,
         alert,
         _db: db,
     }
-}
-
-fn shots() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-}
-
-fn login(d: &Driver, base: &str, user: &str) {
-    d.delete_cookies();
-    d.goto(&format!("{base}/login"));
-    d.type_into("input[name=username]", user);
-    d.type_into("input[name=password]", DEMO_PASSWORD);
-    d.click("button[type=submit]");
-    d.find("[data-testid=current-user]");
 }
 
 /// The id at the end of the current URL's path (`/clues/12?saved=1` → 12).
@@ -82,8 +67,7 @@ fn id_in_url(d: &Driver) -> i64 {
 async fn alert_becomes_a_linked_clue_a_case_and_is_handed_over() {
     let server = start_server().await;
     let (base, alert) = (server.base.clone(), server.alert);
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "office");
         d.goto(&format!("{base}/alerts"));
         d.click(&format!("tr[data-alert='{alert}'] form[data-testid=to-clue] button"));
@@ -156,16 +140,14 @@ async fn alert_becomes_a_linked_clue_a_case_and_is_handed_over() {
         d.goto(&format!("{base}/daily"));
         assert_eq!(prefill("as_vessels"), serde_json::json!("1"));
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling() {
     let server = start_server().await;
     let base = server.base.clone();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         d.delete_cookies();
         d.goto(&format!("{base}/report/330206"));
         d.select("form[data-testid=tip-form] select[name=topic]", "走私");
@@ -242,6 +224,5 @@ async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling()
         assert_eq!(check(&d), ("verified".into(), "paid".into()));
         d.screenshot(&shots().join("tip-status.png"));
     })
-    .await
-    .unwrap();
+    .await;
 }

@@ -12,13 +12,13 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
+use common::browser::{in_browser, login, serve, shots};
 use common::webdriver::Driver;
 use jinghai_domain::time::DAY;
 use jinghai_server::{AppState, Config};
-use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
+use jinghai_workflow::seed::seed_demo;
 use jinghai_workflow::{Clock, ManualClock, SystemClock};
 
 struct Server {
@@ -33,27 +33,12 @@ async fn start_server() -> Server {
     let c: Arc<dyn Clock> = clock.clone();
     seed_demo(&db.store, &c).await.unwrap();
     let state = AppState::new(db.store.clone(), c, Config::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(jinghai_server::serve(state, listener));
+    let base = serve(state).await;
     Server {
         base,
         clock,
         _db: db,
     }
-}
-
-fn shots() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-}
-
-fn login(d: &Driver, base: &str, user: &str) {
-    d.delete_cookies();
-    d.goto(&format!("{base}/login"));
-    d.type_into("input[name=username]", user);
-    d.type_into("input[name=password]", DEMO_PASSWORD);
-    d.click("button[type=submit]");
-    d.find("[data-testid=current-user]");
 }
 
 /// Records a step on the case page.
@@ -81,8 +66,7 @@ async fn an_illegal_entrant_goes_from_report_to_release() {
     let server = start_server().await;
     let base = server.base.clone();
     let clock = server.clock.clone();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "haijing");
         d.goto(&format!("{base}/individual"));
         d.click("details.panel summary");
@@ -183,16 +167,14 @@ async fn an_illegal_entrant_goes_from_report_to_release() {
         assert!(d.text("#country-unmatched").contains("乌有国"));
         d.screenshot(&shots().join("key-country-map.png"));
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_testing_category_ship_is_blocked_until_its_crew_is_negative() {
     let server = start_server().await;
     let base = server.base.clone();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "bianjian");
         d.goto(&format!("{base}/intl"));
         let href = d.run_js("return [...document.querySelectorAll('table[data-testid=ships] a')].find(a => a.textContent.includes('OCEAN STAR')).getAttribute('href')");
@@ -230,6 +212,5 @@ async fn a_testing_category_ship_is_blocked_until_its_crew_is_negative() {
             serde_json::json!(true)
         );
     })
-    .await
-    .unwrap();
+    .await;
 }

@@ -5,15 +5,15 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::browser::{in_browser, login, serve, shots};
 use common::webdriver::Driver;
 use jinghai_engine::exercise::{generate, ExerciseOptions, Origin};
 use jinghai_server::live::{replay, FeedFiles, Replay};
 use jinghai_server::{AppState, Config};
-use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
+use jinghai_workflow::seed::seed_demo;
 use jinghai_workflow::{Clock, SystemClock};
 use serde_json::Value;
 
@@ -65,23 +65,8 @@ async fn start_server() -> Server {
         .await
         .unwrap();
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(jinghai_server::serve(state, listener));
+    let base = serve(state).await;
     Server { base, db }
-}
-
-fn shots() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-}
-
-fn login(d: &Driver, base: &str, user: &str) {
-    d.delete_cookies();
-    d.goto(&format!("{base}/login"));
-    d.type_into("input[name=username]", user);
-    d.type_into("input[name=password]", DEMO_PASSWORD);
-    d.click("button[type=submit]");
-    d.find("[data-testid=current-user]");
 }
 
 /// Waits up to `secs` for a script to return something truthy.
@@ -127,8 +112,7 @@ async fn the_map_shows_vessels_moving_a_panel_and_alert_evidence() {
     let base = server.base.clone();
     let store = server.db.store.clone();
     let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "office");
         d.goto(&format!("{base}/map"));
         d.find("[data-testid=map] .leaflet-pane");
@@ -259,6 +243,5 @@ async fn the_map_shows_vessels_moving_a_panel_and_alert_evidence() {
         assert!(drawn["lines"].as_u64().unwrap() >= 1, "the track is drawn: {drawn}");
         d.screenshot(&shots().join("alert-evidence.png"));
     })
-    .await
-    .unwrap();
+    .await;
 }

@@ -13,44 +13,12 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::browser::{demo_server, in_browser, login, shots};
 use common::webdriver::Driver;
 use jinghai_domain::report::{day_of, format_day};
-use jinghai_server::{AppState, Config};
-use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
 use jinghai_workflow::{Clock, SystemClock};
-
-struct Server {
-    base: String,
-    _db: jinghai_store::testkit::TestDb,
-}
-
-async fn start_server() -> Server {
-    let db = jinghai_store::testkit::sqlite().await;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    seed_demo(&db.store, &clock).await.unwrap();
-    let state = AppState::new(db.store.clone(), clock, Config::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(jinghai_server::serve(state, listener));
-    Server { base, _db: db }
-}
-
-fn shots() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-}
-
-fn login(d: &Driver, base: &str, user: &str) {
-    d.delete_cookies();
-    d.goto(&format!("{base}/login"));
-    d.type_into("input[name=username]", user);
-    d.type_into("input[name=password]", DEMO_PASSWORD);
-    d.click("button[type=submit]");
-    d.find("[data-testid=current-user]");
-}
 
 /// Runs `script` (which returns a value) until it is truthy, up to 10 s.
 fn wait_js(d: &Driver, script: &str, what: &str) -> serde_json::Value {
@@ -75,10 +43,9 @@ fn tick_layer(d: &Driver, name: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
-    let server = start_server().await;
+    let server = demo_server().await;
     let base = server.base.clone();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "meishan");
         d.goto(&format!("{base}/risks"));
         d.click("details.panel summary");
@@ -135,13 +102,12 @@ async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
         tick_layer(&d, "风险点");
         wait_js(&d, "return document.querySelectorAll('.risk-pin').length === 0", "layer off");
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_patrol_track_shows_coverage_and_blind_spots_and_prefills_the_daily_report() {
-    let server = start_server().await;
+    let server = demo_server().await;
     let base = server.base.clone();
     let today = format_day(day_of(SystemClock.now()));
     let dir = tempfile::tempdir().unwrap();
@@ -157,8 +123,7 @@ async fn a_patrol_track_shows_coverage_and_blind_spots_and_prefills_the_daily_re
         ),
     )
     .unwrap();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "haijing");
         d.goto(&format!("{base}/patrols"));
         d.click("details.panel summary");
@@ -225,6 +190,5 @@ async fn a_patrol_track_shows_coverage_and_blind_spots_and_prefills_the_daily_re
         assert!(reasons.contains("出动人力") && reasons.contains("另有 2 名民警随船") && reasons.contains("填报 10"), "{reasons}");
         d.screenshot(&shots().join("daily-correction.png"));
     })
-    .await
-    .unwrap();
+    .await;
 }

@@ -6,57 +6,21 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
-use common::webdriver::Driver;
-use jinghai_server::{AppState, Config};
-use jinghai_workflow::seed::{seed_demo, DEMO_PASSWORD};
-use jinghai_workflow::{Clock, SystemClock};
-
-struct Server {
-    base: String,
-    _db: jinghai_store::testkit::TestDb,
-}
-
-async fn start_server() -> Server {
-    let db = jinghai_store::testkit::sqlite().await;
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    seed_demo(&db.store, &clock).await.unwrap();
-    let state = AppState::new(db.store.clone(), clock, Config::default());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(jinghai_server::serve(state, listener));
-    Server { base, _db: db }
-}
-
-fn shots() -> PathBuf {
-    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots")
-}
-
-fn login(d: &Driver, base: &str, user: &str) {
-    d.delete_cookies();
-    d.goto(&format!("{base}/login"));
-    d.type_into("input[name=username]", user);
-    d.type_into("input[name=password]", DEMO_PASSWORD);
-    d.click("button[type=submit]");
-    d.find("[data-testid=current-user]");
-}
+use common::browser::{demo_server, in_browser, login, shots};
 
 const HEADER: &str =
     "mmsi,name,kind,flag,international,home_port,owner_kind,owner_name,registry_no\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
-    let server = start_server().await;
+    let server = demo_server().await;
     let base = server.base.clone();
     let dir = tempfile::tempdir().unwrap();
     let bad_csv = dir.path().join("bad.csv");
     let good_csv = dir.path().join("good.csv");
     std::fs::write(&bad_csv, format!("{HEADER}412500001,浙北渔501,fishing,CN,false,FP1,individual,王某,ZJ501\n412500002,浙北渔502,fishing,CN,false,FP1,nobody,李某,ZJ502\n")).unwrap();
     std::fs::write(&good_csv, format!("{HEADER}412500001,浙北渔501,fishing,CN,false,FP1,individual,王某,ZJ501\n412500002,浙北渔502,fishing,CN,false,FP1,individual,李某,ZJ502\n")).unwrap();
-    tokio::task::spawn_blocking(move || {
-        let d = Driver::start();
+    in_browser(move |d| {
         login(&d, &base, "office");
 
         // A CSV with one bad row: refused, the line named, nothing imported.
@@ -176,6 +140,5 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         }
         d.screenshot(&shots().join("places-saved.png"));
     })
-    .await
-    .unwrap();
+    .await;
 }
