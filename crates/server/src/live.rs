@@ -279,16 +279,7 @@ pub async fn start(
     changes: Option<broadcast::Receiver<RegistryChange>>,
     picture: &Picture,
 ) -> Result<(), LiveError> {
-    let files = Feed::read_files(cfg)?;
-    let mut feed = Feed::from_store(
-        &store,
-        &clock,
-        &cfg.name,
-        &cfg.district,
-        Some(&files),
-        clock.now(),
-    )
-    .await?;
+    let mut feed = load(&store, &clock, cfg).await?;
     if let Some(rx) = changes {
         feed.follow_registry(rx);
     }
@@ -301,6 +292,27 @@ pub async fn start(
         }
     });
     Ok(())
+}
+
+/// Loads a configured feed: its files, then its engine from the district's
+/// registries (see [`Feed::from_store`]), its run starting now. [`start`]
+/// and [`start_published`] share it so that a feed loads alike whether its
+/// engine runs here or in the stream's workers.
+async fn load(
+    store: &Arc<dyn Store>,
+    clock: &Arc<dyn jinghai_workflow::Clock>,
+    cfg: &FeedConfig,
+) -> Result<Feed, LiveError> {
+    let files = Feed::read_files(cfg)?;
+    Feed::from_store(
+        store,
+        clock,
+        &cfg.name,
+        &cfg.district,
+        Some(&files),
+        clock.now(),
+    )
+    .await
 }
 
 /// Starts a configured feed's receivers; their lines arrive on the channel.
@@ -354,16 +366,7 @@ pub async fn start_published(
     cfg: &FeedConfig,
     stream: jinghai_stream::StreamConfig,
 ) -> Result<Feed, LiveError> {
-    let files = Feed::read_files(cfg)?;
-    let feed = Feed::from_store(
-        &store,
-        &clock,
-        &cfg.name,
-        &cfg.district,
-        Some(&files),
-        clock.now(),
-    )
-    .await?;
+    let feed = load(&store, &clock, cfg).await?;
     let rx = spawn_sources(cfg).await?;
     let name = cfg.name.clone();
     tokio::spawn(async move {
