@@ -1161,6 +1161,11 @@ impl Engine {
         out: &mut Vec<EngineOutput>,
     ) {
         // scratch_zones holds the zones at fix.pos (from flags_at).
+        if self.scratch_zones[..] == self.tracks[ti as usize].inside[..] {
+            // Still in the same zones (most reports): nothing entered, nothing left.
+            self.detect_landing(ti, fix, out);
+            return;
+        }
         let hysteresis = self.config.zones.exit_hysteresis_m;
         let mut now_inside = ZoneList::from_slice(&self.scratch_zones);
         let old_inside = std::mem::take(&mut self.tracks[ti as usize].inside);
