@@ -98,6 +98,8 @@ mod tests {
         ("postgres", 11, "7d7edadf7d7a5b57"),
         ("sqlite", 13, "f953015d006c9a31"),
         ("postgres", 13, "f953015d006c9a31"),
+        ("sqlite", 14, "48815a747b18d157"),
+        ("postgres", 14, "48815a747b18d157"),
     ];
 
     #[test]
