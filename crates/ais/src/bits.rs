@@ -560,7 +560,7 @@ fn tail16(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
     unsafe {
         use std::arch::x86_64::*;
         let v = _mm_loadu_si128(b.as_ptr().cast());
-        let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        let idx = lane_index();
         // Bytes whose index is below `r` (≤ 16: a signed compare).
         let keep = _mm_cmpgt_epi8(_mm_set1_epi8(r as i8), idx);
         let v = _mm_or_si128(
@@ -583,10 +583,24 @@ fn tail16_portable(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
     unarmour16((u128::from_le_bytes(*b) & keep) | (pad & !keep))
 }
 
+/// The lane numbers 0..16, byte `i` holding `i`: compared with a count
+/// (`_mm_cmpgt_epi8(_mm_set1_epi8(n), lane_index())`) it masks the first `n`
+/// bytes of a vector.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+pub(crate) fn lane_index() -> std::arch::x86_64::__m128i {
+    // SAFETY: needs SSE2, which this function is compiled only with
+    // (`target_feature = "sse2"`, on by default for every x86_64 target);
+    // no memory access.
+    unsafe {
+        std::arch::x86_64::_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    }
+}
+
 /// XOR of all bytes of a vector.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
-fn fold_xor(x: std::arch::x86_64::__m128i) -> u8 {
+pub(crate) fn fold_xor(x: std::arch::x86_64::__m128i) -> u8 {
     // SAFETY: the intrinsics below need SSE2, which this function is
     // compiled only with (`target_feature = "sse2"`, on by default for
     // every x86_64 target); they only compute on values in registers.
@@ -628,7 +642,7 @@ impl Words {
         // `head`.
         unsafe {
             use std::arch::x86_64::*;
-            let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            let idx = lane_index();
             let v0 = _mm_loadu_si128(b.as_ptr().cast());
             // The last `r` = `n` − 16 characters, and `h` bytes of `head`
             // (≤ 16: signed compares).
@@ -804,9 +818,7 @@ mod tests {
     fn words_match_bits() {
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for round in 0..3000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             let n = 8 + round % 25;
             let chars: Vec<u8> = (0..n)
                 .map(|k| armour((x.rotate_left(k as u32 * 7) ^ k as u64) as u8))
@@ -858,9 +870,7 @@ mod tests {
         // Mostly letters, spaces and `@`, so that both cuts happen.
         let alphabet = [0u8, 0, 32, 32, 1, 2, 26, 33, 63, 48];
         for round in 0..4000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             let n = 8 + round % 70;
             let chars: Vec<u8> = (0..n)
                 .map(|k| {
@@ -900,9 +910,7 @@ mod tests {
     fn sixbit8_is_sixbit_char() {
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             let w = x & 0xffff_ffff_ffff;
             let want: Vec<u8> = (0..8)
                 .map(|k| sixbit_char(((w >> (42 - 6 * k)) & 63) as u8))
@@ -917,9 +925,7 @@ mod tests {
     fn in_line_is_new() {
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for round in 0..100_000u32 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             let n = 1 + (round as usize % 34);
             let extra = (x >> 40) as usize % 24;
             let line: Vec<u8> = (0..n + extra)
@@ -947,9 +953,7 @@ mod tests {
     fn in_line_xor_is_in_line() {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for round in 0..100_000u32 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             let n = 24 + (round as usize % 10);
             let extra = (x >> 40) as usize % 12;
             let line: Vec<u8> = (0..n + extra)
@@ -995,9 +999,7 @@ mod tests {
     fn unarmour16_is_unarmour8_twice() {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for round in 0..200_000u32 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             let mut b = [0u8; 16];
             for (k, c) in b.iter_mut().enumerate() {
                 let r = x.rotate_left(5 * k as u32);
@@ -1021,9 +1023,7 @@ mod tests {
     fn push_armoured_is_per_character() {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for round in 0..20_000usize {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             let n = round % 200;
             let mut chars: Vec<u8> = (0..n)
                 .map(|k| armour(x.rotate_left(k as u32 * 5) as u8 ^ k as u8))

@@ -75,7 +75,7 @@ impl Source {
                 // Bytes 0..16 and 12..28 (overlapping), each kept where its
                 // index is below `len` (≤ 28: a signed compare).
                 let n = _mm_set1_epi8(len as i8);
-                let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+                let idx = crate::bits::lane_index();
                 let lo = _mm_loadu_si128(b.as_ptr().cast());
                 let hi = _mm_loadu_si128(b.as_ptr().add(12).cast());
                 let lo = _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx));

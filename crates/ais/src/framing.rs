@@ -390,7 +390,7 @@ fn xor_no_star(bytes: &[u8]) -> Option<u8> {
                 // The last sixteen bytes, less the ones already read
                 // (zeroed: neither `*` nor a change to the XOR).
                 let v = _mm_loadu_si128(bytes.as_ptr().add(n - 16).cast());
-                let idx = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+                let idx = crate::bits::lane_index();
                 let read = (16 - (n - i)) as i8;
                 let v = _mm_and_si128(v, _mm_cmpgt_epi8(idx, _mm_set1_epi8(read - 1)));
                 acc = _mm_xor_si128(acc, v);
@@ -399,11 +399,7 @@ fn xor_no_star(bytes: &[u8]) -> Option<u8> {
             if _mm_movemask_epi8(hit) != 0 {
                 return None;
             }
-            let x = _mm_xor_si128(acc, _mm_srli_si128::<8>(acc));
-            let x = _mm_xor_si128(x, _mm_srli_si128::<4>(x));
-            let x = _mm_xor_si128(x, _mm_srli_si128::<2>(x));
-            let x = _mm_xor_si128(x, _mm_srli_si128::<1>(x));
-            return Some(_mm_cvtsi128_si32(x) as u8);
+            return Some(crate::bits::fold_xor(acc));
         }
     }
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -481,17 +477,12 @@ fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
         let xor = move |n: usize| {
             // Keep bytes whose index is below `n` (≤ 32: a signed compare).
             let n = _mm_set1_epi8(n as i8);
-            let idx_lo = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            let idx_lo = crate::bits::lane_index();
             let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
-            let x = _mm_xor_si128(
+            crate::bits::fold_xor(_mm_xor_si128(
                 _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
                 _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
-            );
-            let x = _mm_xor_si128(x, _mm_srli_si128::<8>(x));
-            let x = _mm_xor_si128(x, _mm_srli_si128::<4>(x));
-            let x = _mm_xor_si128(x, _mm_srli_si128::<2>(x));
-            let x = _mm_xor_si128(x, _mm_srli_si128::<1>(x));
-            _mm_cvtsi128_si32(x) as u8
+            ))
         };
         (scan, xor)
     }
@@ -802,9 +793,7 @@ mod tests {
         for _ in 0..20_000 {
             let mut b = [0u8; 32];
             for c in b.iter_mut() {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                crate::xorshift(&mut x);
                 *c = if x.is_multiple_of(3) {
                     b",*\\"[(x >> 8) as usize % 3]
                 } else {
@@ -830,9 +819,7 @@ mod tests {
         let hex = b"0123456789ABCDEF";
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         let mut rng = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             x
         };
         let shapes: [&[u8]; 8] = [

@@ -51,3 +51,13 @@ pub use framing::{parse_line, Sentence};
 pub use json::{message_json, to_json};
 pub use messages::{Fix, Message, StaticInfo};
 pub use time::format_rfc3339;
+
+/// The xorshift64 step the randomised tests draw their inputs from (several
+/// modules; deterministic, no dependency).
+#[cfg(test)]
+pub(crate) fn xorshift(x: &mut u64) -> u64 {
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    *x
+}

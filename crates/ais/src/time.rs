@@ -198,9 +198,7 @@ mod tests {
     fn eight_digits_matches_naive() {
         let mut x = 0x1234_5678_9abc_def0u64;
         for i in 0..200_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            crate::xorshift(&mut x);
             let mut b = if i % 2 == 0 {
                 // Digits, sometimes one byte disturbed.
                 let mut b = [0u8; 8];

@@ -379,6 +379,9 @@ pub struct Engine {
     /// every minute of message time and reads this dense array instead of every
     /// track, which with thousands of vessels cost a cache miss per vessel a minute.
     sweep_due_ms: Vec<i64>,
+    /// The shortest of the windows after which the sweep acts on a track (from
+    /// the configuration, which does not change; read on every message).
+    sweep_min_window_ms: i64,
     /// Encounter grid: cell → tracks whose last fix is in it.
     /// The entries carry what the scan needs of each last fix, so scanning a cell
     /// reads one contiguous block (and act as time buckets: entries older than
@@ -445,6 +448,7 @@ impl Engine {
             tracks: Vec::new(),
             by_mmsi: FastMap::default(),
             sweep_due_ms: Vec::new(),
+            sweep_min_window_ms: 0,
             cells: EncounterGrid::default(),
             cell_lat_deg,
             cell_lon_deg: cell_lat_deg * 2.0,
@@ -461,6 +465,7 @@ impl Engine {
             scratch_inside: Vec::new(),
             scratch_close: Vec::new(),
         };
+        engine.sweep_min_window_ms = Self::sweep_min_window_ms(&engine.config);
         for report in reports {
             engine.add_port_report(&report);
         }
@@ -674,7 +679,7 @@ impl Engine {
         t.seen_ms = t.seen_ms.max(obs.time_ms);
         // Whatever this message starts (an episode, a grid entry) is due no earlier
         // than its time plus the shortest of the sweep's windows.
-        let soonest = obs.time_ms.saturating_add(self.sweep_min_window_ms());
+        let soonest = obs.time_ms.saturating_add(self.sweep_min_window_ms);
         let due = &mut self.sweep_due_ms[ti as usize];
         *due = (*due).min(soonest);
         match &obs.kind {
@@ -1761,8 +1766,7 @@ impl Engine {
     }
 
     /// The shortest of the windows after which [`Engine::sweep`] acts on a track.
-    fn sweep_min_window_ms(&self) -> i64 {
-        let c = &self.config;
+    fn sweep_min_window_ms(c: &EngineConfig) -> i64 {
         let windows = [
             c.position_jump.merge_gap_min * 60_000.0,
             c.landing_stop.max_silence_min * 60_000.0,
