@@ -72,7 +72,7 @@ async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
             "form[data-testid=region-form] input[name=name]",
             "浏览器测试街道",
         );
-        d.click("form[data-testid=region-form] button[type=submit]");
+        d.submit("form[data-testid=region-form] button[type=submit]");
         d.find("[data-testid=saved]");
         assert!(d.text("[data-testid=regions]").contains("浏览器测试街道"));
 
@@ -87,7 +87,7 @@ async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
             "form[data-testid=unit-form] select[name=region_id]",
             "浏览器测试街道",
         );
-        d.click("form[data-testid=unit-form] button[type=submit]");
+        d.submit("form[data-testid=unit-form] button[type=submit]");
         d.find("[data-testid=saved]");
 
         d.goto(&format!("{base}/admin/users"));
@@ -110,7 +110,7 @@ async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
             "form[data-testid=user-form] select[name=unit_id]",
             "浏览器测试街道办事处",
         );
-        d.click("form[data-testid=user-form] button[type=submit]");
+        d.submit("form[data-testid=user-form] button[type=submit]");
         // A bad password is refused with a clear message and loses nothing typed.
         assert!(d
             .text("[data-testid=form-errors]")
@@ -123,7 +123,7 @@ async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
             "form[data-testid=user-form] select[name=unit_id]",
             "浏览器测试街道办事处",
         );
-        d.click("form[data-testid=user-form] button[type=submit]");
+        d.submit("form[data-testid=user-form] button[type=submit]");
         d.find("[data-testid=saved]");
         assert!(d.text("[data-testid=users]").contains("浏览器测试网格员"));
 
@@ -196,7 +196,7 @@ async fn every_group_fills_its_section_and_the_office_sees_the_day() {
             if *section == "maritime_patrol" {
                 // Seized more than inspected: refused with a clear message, nothing lost.
                 d.type_into(&format!("{form} input[name='v.mp_ships_seized']"), "10");
-                d.click(&format!("{form} button[value=submit]"));
+                d.submit(&format!("{form} button[value=submit]"));
                 assert!(d.text("[data-testid=form-errors]").contains("不能大于"));
                 assert_eq!(
                     d.run_js("return document.querySelector(\"input[name='v.mp_area']\").value"),

@@ -127,7 +127,7 @@ async fn office_and_unit_work_the_alert_desk() {
         d.goto(&format!("{base}/alerts"));
         d.click(&format!("{row} form[action$='/ack'] button"));
         d.find(&format!("{row}[data-status=acknowledged]"));
-        d.click(&format!("{row} button[value=dismiss]"));
+        d.submit(&format!("{row} button[value=dismiss]"));
         d.find("[data-testid=form-errors]");
         d.type_into(&format!("{row} input[name=reason]"), "核查为本港渔船避风");
         d.click(&format!("{row} button[value=dismiss]"));

@@ -70,7 +70,7 @@ async fn alert_becomes_a_linked_clue_a_case_and_is_handed_over() {
     in_browser(move |d| {
         login(&d, &base, "office");
         d.goto(&format!("{base}/alerts"));
-        d.click(&format!("tr[data-alert='{alert}'] form[data-testid=to-clue] button"));
+        d.submit(&format!("tr[data-alert='{alert}'] form[data-testid=to-clue] button"));
         d.find("[data-testid=saved]");
         let clue = id_in_url(&d);
         assert!(d.text("[data-testid=clue-summary]").contains(&DEMO_CLUE_MMSI.to_string()));
@@ -78,7 +78,7 @@ async fn alert_becomes_a_linked_clue_a_case_and_is_handed_over() {
         let links = d.text("[data-testid=links]");
         assert!(links.contains(&format!("船舶 MMSI {DEMO_CLUE_MMSI}（精确匹配）")), "{links}");
         assert!(links.contains("快艇夜间在梅山岛东侧岙口停靠"), "{links}");
-        d.click("[data-testid=links] button[value=confirm]");
+        d.submit("[data-testid=links] button[value=confirm]");
         d.find("[data-testid=saved]");
         assert!(d.text("[data-testid=links]").contains("已确认"));
         d.goto(&format!("{base}/clues/{clue}/graph"));
@@ -87,32 +87,32 @@ async fn alert_becomes_a_linked_clue_a_case_and_is_handed_over() {
         // Verification, then the case.
         d.goto(&format!("{base}/clues/{clue}"));
         d.select("form[data-testid=status-form] select[name=status]", "核查中");
-        d.click("form[data-testid=status-form] button");
+        d.submit("form[data-testid=status-form] button");
         d.find("[data-testid=saved]");
         d.select("form[data-testid=status-form] select[name=status]", "查证属实");
-        d.click("form[data-testid=status-form] button");
+        d.submit("form[data-testid=status-form] button");
         d.find("[data-testid=saved]");
         d.type_into("form[data-testid=case-form] input[name=case_no]", "北仑立〔2021〕21号");
         d.type_into("form[data-testid=case-form] input[name=title]", "快艇接驳偷渡案");
-        d.click("form[data-testid=case-form] button");
+        d.submit("form[data-testid=case-form] button");
         d.find("[data-testid=saved]");
         let case = id_in_url(&d);
         assert!(d.url().contains("/cases/"));
         d.select("form[data-testid=seizure-form] select[name=category]", "船舶");
         d.type_into("form[data-testid=seizure-form] input[name=quantity]", "1");
         d.type_into("form[data-testid=seizure-form] input[name=description]", "无名快艇");
-        d.click("form[data-testid=seizure-form] button");
+        d.submit("form[data-testid=seizure-form] button");
         d.find("[data-testid=saved]");
         assert!(d.text("[data-testid=seizures]").contains("无名快艇"));
         // A bad quantity is refused with a message, nothing lost.
         d.select("form[data-testid=seizure-form] select[name=category]", "冻品");
         d.type_into("form[data-testid=seizure-form] input[name=quantity]", "1.23456");
-        d.click("form[data-testid=seizure-form] button");
+        d.submit("form[data-testid=seizure-form] button");
         assert!(d.text("[data-testid=form-errors]").contains("小数"), "a clear message about decimals");
         // Hand-over to border inspection.
         d.select("form[data-testid=handover-form] select[name=to_unit_id]", "北仑出入境边防检查站");
         d.type_into("form[data-testid=handover-form] input[name=reason]", "涉及非法入境人员，移交边检");
-        d.click("form[data-testid=handover-form] button");
+        d.submit("form[data-testid=handover-form] button");
         d.find("[data-testid=saved]");
         assert!(d.text("[data-testid=handovers]").contains("待签收"));
         // Border inspection could not see the case before; now it may answer.
@@ -120,7 +120,7 @@ async fn alert_becomes_a_linked_clue_a_case_and_is_handed_over() {
         d.goto(&format!("{base}/cases/{case}"));
         d.find("[data-testid=to-answer]");
         d.type_into("[data-testid=to-answer] input[name=response]", "已签收，立即处置");
-        d.click("[data-testid=to-answer] button[value=accept]");
+        d.submit("[data-testid=to-answer] button[value=accept]");
         d.find("[data-testid=saved]");
         assert_eq!(d.text("[data-testid=holder]"), "北仑出入境边防检查站");
         assert!(d.text("[data-testid=handovers]").contains("已签收"));
@@ -172,7 +172,7 @@ async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling()
         // A wrong code is refused with a message.
         d.goto(&format!("{base}/report/status"));
         d.type_into("form[data-testid=status-form] input[name=code]", "AAAA-BBBB-CCCC-DDDD");
-        d.click("form[data-testid=status-form] button");
+        d.submit("form[data-testid=status-form] button");
         assert!(d.text("[data-testid=form-errors]").contains("查询码不正确"));
 
         // The office triages it into a clue; the text typed was never run as script.
@@ -184,7 +184,7 @@ async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling()
         assert!(d.text("[data-testid=tip-what]").contains("<script>"), "shown as text");
         assert!(d.text("[data-testid=tipster]").contains("13900000009"), "the office is a reward officer");
         d.type_into("form[data-testid=triage-form] textarea[name=entities]", "地点: 春晓昆亭村岙口");
-        d.click("form[data-testid=triage-form] button");
+        d.submit("form[data-testid=triage-form] button");
         d.find("[data-testid=saved]");
         assert_eq!(check(&d).0, "checking");
         // The clue is verified.
@@ -192,10 +192,10 @@ async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling()
         d.goto(&format!("{base}/tips/{tip}"));
         d.click("[data-testid=tip] a[href^='/clues/']");
         d.select("form[data-testid=status-form] select[name=status]", "核查中");
-        d.click("form[data-testid=status-form] button");
+        d.submit("form[data-testid=status-form] button");
         d.find("[data-testid=saved]");
         d.select("form[data-testid=status-form] select[name=status]", "查证属实");
-        d.click("form[data-testid=status-form] button");
+        d.submit("form[data-testid=status-form] button");
         d.find("[data-testid=saved]");
         assert_eq!(check(&d).0, "verified");
         // An administrator sees the tip but not who sent it.
@@ -207,17 +207,17 @@ async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling()
         d.goto(&format!("{base}/tips/{tip}"));
         d.type_into("form[data-testid=reward-form] input[name=amount]", "500");
         d.type_into("form[data-testid=reward-form] input[name=basis]", "举报查证属实，按举报奖励办法");
-        d.click("form[data-testid=reward-form] button");
+        d.submit("form[data-testid=reward-form] button");
         d.find("[data-testid=saved]");
         assert_eq!(check(&d).1, "proposed");
         login(&d, &base, "office");
         d.goto(&format!("{base}/tips/{tip}"));
-        d.click("form[data-testid=decide-form] button[value=approve]");
+        d.submit("form[data-testid=decide-form] button[value=approve]");
         d.find("[data-testid=saved]");
         assert_eq!(check(&d).1, "approved");
         login(&d, &base, "dasi");
         d.goto(&format!("{base}/tips/{tip}"));
-        d.click("form[data-testid=pay-form] button");
+        d.submit("form[data-testid=pay-form] button");
         d.find("[data-testid=saved]");
         assert!(d.text("[data-testid=rewards]").contains("已发放"));
         d.delete_cookies();

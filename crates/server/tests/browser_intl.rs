@@ -49,7 +49,7 @@ fn step(d: &Driver, step_name: &str, owner: &str, site: Option<&str>) {
     if let Some(site) = site {
         d.type_into("form[data-testid=step-form] input[name=site]", site);
     }
-    d.click("form[data-testid=step-form] button[type=submit]");
+    d.submit("form[data-testid=step-form] button[type=submit]");
     d.find("[data-testid=saved]");
 }
 
@@ -57,7 +57,7 @@ fn test(d: &Driver, kind: &str) {
     eprintln!("test {kind} on {}", d.url());
     d.select("form[data-testid=test-form] select[name=kind]", kind);
     d.select("form[data-testid=test-form] select[name=result]", "阴性");
-    d.click("form[data-testid=test-form] button[type=submit]");
+    d.submit("form[data-testid=test-form] button[type=submit]");
     d.find("[data-testid=saved]");
 }
 
@@ -77,14 +77,14 @@ async fn an_illegal_entrant_goes_from_report_to_release() {
         d.type_into(&format!("{form} textarea[name=summary]"), "巡查发现一人登陆");
         // A person line without a name is refused, and what was typed stays.
         d.type_into(&format!("{form} textarea[name=persons]"), ",男,越南,,正常,梅山派出所");
-        d.click(&format!("{form} button[type=submit]"));
+        d.submit(&format!("{form} button[type=submit]"));
         assert!(d.text("[data-testid=form-errors]").contains("缺少姓名"));
         assert_eq!(
             d.run_js("return document.querySelector('input[name=place]').value"),
             serde_json::json!("梅山浏览器测试岙口")
         );
         d.type_into(&format!("{form} textarea[name=persons]"), "浏览器甲,男,越南,,正常,梅山派出所");
-        d.click(&format!("{form} button[type=submit]"));
+        d.submit(&format!("{form} button[type=submit]"));
         d.find("[data-testid=saved]");
         let case_url = d.url();
         // Steps, each with its owner; out of order is not offered.
@@ -122,7 +122,7 @@ async fn an_illegal_entrant_goes_from_report_to_release() {
         // Release before the 14 days are out is refused with the reason.
         d.select("form[data-testid=step-form] select[name=step]", "解除隔离放行");
         d.type_into("form[data-testid=step-form] input[name=owner]", "赵隔离点");
-        d.click("form[data-testid=step-form] button[type=submit]");
+        d.submit("form[data-testid=step-form] button[type=submit]");
         assert!(d.text("[data-testid=form-errors]").contains("隔离期未满"));
         clock.advance(DAY);
         // Sessions last 12 hours: a day later, sign in again.
@@ -161,7 +161,7 @@ async fn an_illegal_entrant_goes_from_report_to_release() {
             );
         }
         d.type_into("form[data-testid=country-form] input[name=name]", "乌有国");
-        d.click("form[data-testid=country-form] button");
+        d.submit("form[data-testid=country-form] button");
         d.find("[data-testid=saved]");
         d.find("#country-map[data-matched]");
         assert!(d.text("#country-unmatched").contains("乌有国"));
@@ -182,20 +182,22 @@ async fn a_testing_category_ship_is_blocked_until_its_crew_is_negative() {
         assert!(d.text("[data-testid=categories]").contains("换班货船"));
         assert!(d.text("[data-testid=blocks]").contains("核酸结果未出"));
         // "Work allowed" is refused while a result is pending.
-        d.click("form[data-testid=work-form] button[value=allow]");
+        d.submit("form[data-testid=work-form] button[value=allow]");
         assert!(d.text("[data-testid=form-errors]").contains("全员阴性前禁止作业"));
         assert_eq!(
             d.run_js("return document.querySelector('[data-work]').dataset.work"),
             serde_json::json!("blocked")
         );
         // The pending crew member's result comes in negative.
-        d.run_js("const row = document.querySelector('[data-result=pending]').closest('tr'); row.querySelector('select[name=result]').value = 'negative'; row.querySelector('form').submit(); return true;");
+        d.navigating(|| {
+            d.run_js("const row = document.querySelector('[data-result=pending]').closest('tr'); row.querySelector('select[name=result]').value = 'negative'; row.querySelector('form').submit(); return true;");
+        });
         d.find("[data-testid=saved]");
         assert_eq!(
             d.run_js("return document.querySelector('[data-result=pending]') === null"),
             serde_json::json!(true)
         );
-        d.click("form[data-testid=work-form] button[value=allow]");
+        d.submit("form[data-testid=work-form] button[value=allow]");
         d.find("[data-testid=saved]");
         assert_eq!(
             d.run_js("return document.querySelector('[data-work]').dataset.work"),

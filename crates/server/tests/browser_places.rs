@@ -73,7 +73,7 @@ async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
         assert!((29.0..31.0).contains(&lat) && (121.0..123.0).contains(&lon), "{lat},{lon}");
         assert!(d.text("form[data-testid=risk-form] [data-testid=pick-error]").is_empty());
         d.screenshot(&shots().join("risk-picker.png"));
-        d.click("form[data-testid=risk-form] button[type=submit]");
+        d.submit("form[data-testid=risk-form] button[type=submit]");
         d.find("[data-testid=saved]");
         let url = d.url();
         let id: i64 = url.split("/risks/").nth(1).unwrap().split('?').next().unwrap().parse().unwrap();
@@ -173,11 +173,11 @@ async fn a_patrol_track_shows_coverage_and_blind_spots_and_prefills_the_daily_re
         assert_eq!(link, serde_json::json!(format!("/patrols?behind=patrols&region=330206&day={today}")));
         // A corrected number without a reason is refused, naming the indicator.
         d.type_into("section[data-section=maritime_patrol] input[name='v.mp_personnel']", "10");
-        d.click("section[data-section=maritime_patrol] button[value=submit]");
+        d.submit("section[data-section=maritime_patrol] button[value=submit]");
         let errors = d.text("[data-testid=form-errors]");
         assert!(errors.contains("出动人力") && errors.contains("更正理由"), "{errors}");
         d.type_into("section[data-section=maritime_patrol] input[name='r.mp_personnel']", "另有 2 名民警随船");
-        d.click("section[data-section=maritime_patrol] button[value=submit]");
+        d.submit("section[data-section=maritime_patrol] button[value=submit]");
         d.find("[data-testid=saved]");
         // The link opens the records behind the number: this plan.
         d.goto(&format!("{base}{}", link.as_str().unwrap()));

@@ -34,7 +34,7 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
             "form[data-testid=import-form] input[name=file]",
             bad_csv.to_str().unwrap(),
         );
-        d.click("form[data-testid=import-form] button[type=submit]");
+        d.submit("form[data-testid=import-form] button[type=submit]");
         let errors = d.text("[data-testid=form-errors]");
         assert!(
             errors.contains("第 3 行") && errors.contains("owner_kind"),
@@ -101,7 +101,9 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         assert!(d.url().ends_with("/places"), "not sent");
         d.screenshot(&shots().join("places-refused-in-browser.png"));
         // … and by the server when sent anyway.
-        d.run_js("document.querySelector('form[data-testid=place-form]').submit()");
+        d.navigating(|| {
+            d.run_js("document.querySelector('form[data-testid=place-form]').submit()");
+        });
         let errors = d.text("[data-testid=form-errors]");
         assert!(errors.contains("自相交"), "{errors}");
         // A good polygon is saved and listed.
@@ -125,7 +127,7 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         ] {
             d.run_js(&format!("window.placesEditor.addVertex({lat}, {lon})"));
         }
-        d.click("[data-testid=place-save]");
+        d.submit("[data-testid=place-save]");
         d.find("[data-testid=saved]");
         d.goto(&format!("{base}/places"));
         assert!(d.text("[data-testid=places]").contains("浏览器岙口"));

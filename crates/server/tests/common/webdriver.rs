@@ -178,6 +178,35 @@ impl Driver {
         self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
     }
 
+    /// Clicks `css` (a form's button) and waits for the page the server
+    /// answers with. Waiting for an element of the answer is not enough: the
+    /// page the form was on may carry the same element (`?saved=1` from the
+    /// save before), and would be read before the new one arrives.
+    pub fn submit(&self, css: &str) {
+        self.navigating(|| self.click(css));
+    }
+
+    /// Runs `act`, which makes the browser load a page, and waits until the
+    /// page has been replaced and the new one has loaded (up to 10 s).
+    pub fn navigating(&self, act: impl FnOnce()) {
+        self.run_js("window.__jinghaiOldPage = true; return true;");
+        act();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let p = format!("/session/{}/execute/sync", self.session);
+        let probe = json!({
+            "script": "return window.__jinghaiOldPage === undefined && document.readyState === 'complete';",
+            "args": []
+        });
+        loop {
+            // Mid-navigation the probe may fail (no document yet): not loaded.
+            if let Ok(Value::Bool(true)) = http(self.port, "POST", &p, Some(&probe)) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no new page within 10 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn text(&self, css: &str) -> String {
         let el = self.find(css);
         self.cmd("GET", &format!("/element/{el}/text"), None)
