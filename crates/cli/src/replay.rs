@@ -97,7 +97,6 @@ pub fn replay_stream(
     let mut order = FinalEvents::new();
     let mut ready = Vec::new();
     let mut summary = ReplaySummary::default();
-    let mut line = Vec::with_capacity(256);
     let mut drain = |outputs: &mut Vec<EngineOutput>, summary: &mut ReplaySummary| -> Result<()> {
         for output in outputs.drain(..) {
             order.push(output, &mut ready);
@@ -108,35 +107,63 @@ pub fn replay_stream(
         }
         Ok(())
     };
-    loop {
-        line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .context("reading the AIS input")?
-            == 0
-        {
-            break;
-        }
-        summary.lines += 1;
-        pipeline.feed_line(&line, &mut outputs);
-        if !outputs.is_empty() {
-            drain(&mut outputs, &mut summary)?;
-        }
-        if summary.lines & 0xFFFF == 0 {
-            if let Some(bar) = progress {
-                let stats = pipeline.engine.stats();
-                let secs = started.elapsed().as_secs_f64().max(1e-9);
-                bar.set_position(summary.lines);
-                bar.set_message(format!(
-                    "{} msgs · {} vessels · {} events · {:.0} msg/s",
-                    stats.messages,
-                    stats.vessels,
-                    summary.events_by_kind.values().sum::<u64>(),
-                    stats.messages as f64 / secs
-                ));
+    {
+        let mut line_in = |line: &[u8]| -> Result<()> {
+            summary.lines += 1;
+            pipeline.push_line(line, &mut outputs);
+            if !outputs.is_empty() {
+                drain(&mut outputs, &mut summary)?;
             }
+            if summary.lines & 0xFFFF == 0 {
+                if let Some(bar) = progress {
+                    let stats = pipeline.engine.stats();
+                    let secs = started.elapsed().as_secs_f64().max(1e-9);
+                    bar.set_position(summary.lines);
+                    bar.set_message(format!(
+                        "{} msgs · {} vessels · {} events · {:.0} msg/s",
+                        stats.messages,
+                        stats.vessels,
+                        summary.events_by_kind.values().sum::<u64>(),
+                        stats.messages as f64 / secs
+                    ));
+                }
+            }
+            Ok(())
+        };
+        // Lines are cut out of the reader's buffer in place (`read_until` copied
+        // each one and searched it a word at a time); a line split across two
+        // fills is put together in `carry`.
+        let mut carry: Vec<u8> = Vec::with_capacity(256);
+        loop {
+            let block = input.fill_buf().context("reading the AIS input")?;
+            if block.is_empty() {
+                if !carry.is_empty() {
+                    line_in(&carry)?;
+                }
+                break;
+            }
+            let filled = block.len();
+            let mut rest = block;
+            if !carry.is_empty() {
+                let Some(end) = memchr::memchr(b'\n', rest) else {
+                    carry.extend_from_slice(rest);
+                    input.consume(filled);
+                    continue;
+                };
+                carry.extend_from_slice(&rest[..=end]);
+                line_in(&carry)?;
+                carry.clear();
+                rest = &rest[end + 1..];
+            }
+            while let Some(end) = memchr::memchr(b'\n', rest) {
+                line_in(&rest[..=end])?;
+                rest = &rest[end + 1..];
+            }
+            carry.extend_from_slice(rest);
+            input.consume(filled);
         }
     }
+    pipeline.flush(&mut outputs);
     pipeline.engine.finish(&mut outputs);
     drain(&mut outputs, &mut summary)?;
     let stats = pipeline.engine.stats();
@@ -187,4 +214,83 @@ pub fn run(args: ReplayArgs) -> Result<()> {
         eprintln!("  {:<22} {n}", kind.as_str());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{encode_transmission, Pipeline};
+    use jinghai_engine::exercise::{generate_with, Exercise, ExerciseOptions};
+
+    fn exercise() -> Exercise {
+        let options = ExerciseOptions {
+            seed: 11,
+            background: 60,
+            ..Default::default()
+        };
+        generate_with(&options, &mut encode_transmission)
+    }
+
+    fn engine(ex: &Exercise) -> Engine {
+        let zones = ZoneSet::from_geojson(&ex.zones_geojson, "zones").unwrap();
+        let registry = Registry::from_csv(&ex.vessels_csv, "vessels").unwrap();
+        let reports = parse_port_reports(&ex.port_reports_csv, "reports", &zones).unwrap();
+        Engine::new(EngineConfig::default(), zones, registry, reports)
+    }
+
+    fn replayed(ex: &Exercise, capacity: usize) -> (Vec<String>, ReplaySummary) {
+        let mut input = BufReader::with_capacity(capacity, ex.nmea.as_bytes());
+        let mut events = Vec::new();
+        let summary = replay_stream(engine(ex), &mut input, None, &mut |e| {
+            events.push(e.to_json_line());
+            Ok(())
+        })
+        .unwrap();
+        (events, summary)
+    }
+
+    /// The replay batches lines and cuts them out of the reader's buffer: the
+    /// events must be those of running the engine line by line, whatever the
+    /// buffer size (7 bytes: every line is split across fills).
+    #[test]
+    fn batched_replay_gives_the_events_of_line_by_line() {
+        let ex = exercise();
+        let mut p = Pipeline::new(engine(&ex));
+        let mut outputs = Vec::new();
+        let mut order = FinalEvents::new();
+        let mut expected = Vec::new();
+        let mut lines = 0;
+        for line in ex.nmea.split_inclusive('\n') {
+            lines += 1;
+            p.push_line(line.as_bytes(), &mut outputs);
+            p.flush(&mut outputs);
+            outputs.drain(..).for_each(|o| order.push(o, &mut expected));
+        }
+        p.engine.finish(&mut outputs);
+        outputs.drain(..).for_each(|o| order.push(o, &mut expected));
+        let expected: Vec<String> = expected.iter().map(Event::to_json_line).collect();
+        assert!(expected.len() > 10, "{} events", expected.len());
+
+        for capacity in [7, 4096, 1 << 20] {
+            let (events, summary) = replayed(&ex, capacity);
+            assert_eq!(summary.lines, lines, "capacity {capacity}");
+            assert_eq!(summary.messages, p.engine.stats().messages);
+            assert_eq!(events, expected, "capacity {capacity}");
+        }
+    }
+
+    /// A last line without a newline is still replayed.
+    #[test]
+    fn a_last_line_without_newline_counts() {
+        let ex = exercise();
+        let trimmed = Exercise {
+            nmea: ex.nmea.trim_end().to_string(),
+            ..ex.clone()
+        };
+        let (full, a) = replayed(&ex, 1 << 20);
+        let (cut, b) = replayed(&trimmed, 5);
+        assert_eq!(a.lines, b.lines);
+        assert_eq!(a.messages, b.messages);
+        assert_eq!(full, cut);
+    }
 }

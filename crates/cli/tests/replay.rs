@@ -92,7 +92,8 @@ fn example_1_scores_perfectly() {
         .contains("total                      21     21      21    1.00      1.00"));
 }
 
-/// Runs a generated exercise in-process (decoder + engine) and scores it.
+/// Runs a generated exercise in-process (decoder + engine, batched as `jinghai
+/// replay` runs it) and scores it.
 fn run_exercise(seed: u64) -> jinghai_engine::exercise::Score {
     let options = ExerciseOptions {
         seed,
@@ -112,9 +113,10 @@ fn run_exercise(seed: u64) -> jinghai_engine::exercise::Score {
     let mut order = FinalEvents::new();
     let mut events = Vec::new();
     for line in ex.nmea.lines() {
-        p.feed_line(line.as_bytes(), &mut outputs);
+        p.push_line(line.as_bytes(), &mut outputs);
         outputs.drain(..).for_each(|o| order.push(o, &mut events));
     }
+    p.flush(&mut outputs);
     p.engine.finish(&mut outputs);
     outputs.drain(..).for_each(|o| order.push(o, &mut events));
     let text: String = events.iter().map(|e| e.to_json_line() + "\n").collect();
