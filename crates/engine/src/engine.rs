@@ -226,35 +226,45 @@ struct PendingCrossing {
 type ZoneList = SmallVec<[ZoneIdx; 6]>;
 
 #[derive(Debug)]
+// `repr(C)` and 64-byte alignment so the fields every position report reads sit
+// together in the first four cache lines, and the rarely read ones (name, history
+// buffer) in the fifth: with the compiler's order, a report touched six lines of
+// its track, and once the fleet outgrows the caches each is a miss.
+#[repr(C, align(64))]
 struct Track {
+    // Line 0.
     mmsi: u32,
-    last: Option<Fix>,
-    identity: Identity,
-    name: Option<Box<str>>,
-    ship_type: Option<u8>,
-    class: AisClass,
     messages: u32,
-    positions: u32,
-    /// Exponentially weighted mean of the interval between positions, seconds.
-    mean_interval_s: f32,
-    max_interval_s: f32,
-    history: VecDeque<HistoryPoint>,
-    /// The last two points kept in `history` (newest first).
-    kept: [Option<HistoryPoint>; 2],
+    /// Receive time of the last message of any kind.
+    seen_ms: i64,
+    last: Option<Fix>,
+    // Line 1.
     /// Polygon zones the vessel is in (with exit hysteresis). Inline: read on every
     /// position, and a separate heap block there was a cache miss per message.
     inside: ZoneList,
-    // Boxed: rare, and a track's inline size is paid by every vessel.
-    landing: Option<Box<LandingEpisode>>,
-    jump: Option<Box<JumpEpisode>>,
-    crossings: Vec<PendingCrossing>,
-    unregistered_raised_ms: Option<i64>,
+    /// The last two points kept in `history` (newest first).
+    kept: [Option<HistoryPoint>; 2],
+    // Line 2.
     /// Tracks this one has an encounter episode with (inline for the usual one
     /// or two, for the same reason as `inside`).
     partners: SmallVec<[Partner; 2]>,
     cell: u64,
-    /// Receive time of the last message of any kind.
-    seen_ms: i64,
+    crossings: Vec<PendingCrossing>,
+    // Line 3.
+    identity: Identity,
+    class: AisClass,
+    ship_type: Option<u8>,
+    positions: u32,
+    /// Exponentially weighted mean of the interval between positions, seconds.
+    mean_interval_s: f32,
+    max_interval_s: f32,
+    // Boxed: rare, and a track's inline size is paid by every vessel.
+    landing: Option<Box<LandingEpisode>>,
+    jump: Option<Box<JumpEpisode>>,
+    unregistered_raised_ms: Option<i64>,
+    // Line 4: read for the map and the API, written when a point is kept.
+    name: Option<Box<str>>,
+    history: VecDeque<HistoryPoint>,
 }
 
 impl Track {
@@ -391,6 +401,10 @@ pub struct Engine {
     cell_lon_deg: f64,
     /// Encounter episodes in a slab, addressed from both tracks' `partners`.
     pairs: Vec<Option<Pair>>,
+    /// Each slot's `last_close_ms` again, densely (`i64::MAX` for a free slot):
+    /// whether a partner has been apart too long is asked on every report and by
+    /// every sweep, and reading it from the larger `Pair`s missed the cache.
+    pair_close_ms: Vec<i64>,
     free_pairs: Vec<u32>,
     /// Slots of forgotten tracks, reused for new vessels.
     free_tracks: Vec<u32>,
@@ -453,6 +467,7 @@ impl Engine {
             cell_lat_deg,
             cell_lon_deg: cell_lat_deg * 2.0,
             pairs: Vec::new(),
+            pair_close_ms: Vec::new(),
             free_pairs: Vec::new(),
             free_tracks: Vec::new(),
             port_checks: Vec::new(),
@@ -659,7 +674,9 @@ impl Engine {
         }
         bytes += self.by_mmsi.capacity() * (size_of::<(u32, u32)>() + 1);
         bytes += self.cells.bytes();
-        bytes += self.pairs.capacity() * size_of::<Option<Pair>>() + self.free_pairs.capacity() * 4;
+        bytes += self.pairs.capacity() * size_of::<Option<Pair>>()
+            + self.pair_close_ms.capacity() * 8
+            + self.free_pairs.capacity() * 4;
         bytes
     }
 
@@ -1571,10 +1588,12 @@ impl Engine {
                     let slot = match self.free_pairs.pop() {
                         Some(slot) => {
                             self.pairs[slot as usize] = Some(pair);
+                            self.pair_close_ms[slot as usize] = fix.time_ms;
                             slot
                         }
                         None => {
                             self.pairs.push(Some(pair));
+                            self.pair_close_ms.push(fix.time_ms);
                             (self.pairs.len() - 1) as u32
                         }
                     };
@@ -1593,6 +1612,7 @@ impl Engine {
                 .as_mut()
                 .expect("a partner's pair is live");
             pair.last_close_ms = fix.time_ms;
+            self.pair_close_ms[slot as usize] = fix.time_ms;
             if d < pair.min_distance_m {
                 pair.min_distance_m = d;
                 pair.meet_pos = meet;
@@ -1635,10 +1655,9 @@ impl Engine {
             if close.chunks_exact(3).any(|c| c[0] == partner.track) {
                 continue;
             }
-            if let Some(pair) = &self.pairs[partner.pair as usize] {
-                if (fix.time_ms - pair.last_close_ms) as f64 > cfg.max_interruption_s * 1000.0 {
-                    ended.push(partner.pair);
-                }
+            let last_close_ms = self.pair_close_ms[partner.pair as usize];
+            if (fix.time_ms - last_close_ms) as f64 > cfg.max_interruption_s * 1000.0 {
+                ended.push(partner.pair);
             }
         }
         self.tracks[ti as usize].partners = partners;
@@ -1652,6 +1671,7 @@ impl Engine {
         let Some(mut pair) = self.pairs[slot as usize].take() else {
             return;
         };
+        self.pair_close_ms[slot as usize] = i64::MAX;
         self.free_pairs.push(slot);
         for x in [pair.a, pair.b] {
             let partners = &mut self.tracks[x as usize].partners;
@@ -1692,12 +1712,14 @@ impl Engine {
         // Encounters apart for longer than the allowed interruption.
         let interruption_ms = (self.config.encounter.max_interruption_s * 1000.0) as i64;
         let mut ended: Vec<(i64, u32)> = self
-            .pairs
+            .pair_close_ms
             .iter()
             .enumerate()
-            .filter_map(|(slot, p)| p.as_ref().map(|p| (slot, p)))
-            .filter(|(_, p)| final_ || now - p.last_close_ms > interruption_ms)
-            .map(|(slot, p)| (p.start_ms, slot as u32))
+            .filter(|&(_, &close_ms)| final_ || now.saturating_sub(close_ms) > interruption_ms)
+            .filter_map(|(slot, _)| {
+                let p = self.pairs[slot].as_ref()?;
+                Some((p.start_ms, slot as u32))
+            })
             .collect();
         ended.sort_unstable();
         for (_, slot) in ended {
@@ -1810,5 +1832,23 @@ fn line_side_m(zone: &crate::zones::Zone, p: LatLon) -> f64 {
         best.0
     } else {
         -best.0
+    }
+}
+
+#[cfg(test)]
+mod layout {
+    use super::*;
+    use std::mem::{align_of, offset_of, size_of};
+
+    /// The hot fields of a track stay in its first four cache lines (see
+    /// `Track`): a field added or grown in the wrong place fails here.
+    #[test]
+    fn a_tracks_hot_fields_fill_its_first_four_cache_lines() {
+        assert_eq!(align_of::<Track>(), 64);
+        assert_eq!(offset_of!(Track, inside), 64);
+        assert_eq!(offset_of!(Track, partners), 128);
+        assert_eq!(offset_of!(Track, identity), 192);
+        assert!(offset_of!(Track, unregistered_raised_ms) + size_of::<Option<i64>>() <= 256);
+        assert_eq!(size_of::<Track>(), 320);
     }
 }
