@@ -262,6 +262,9 @@ struct Track {
     landing: Option<Box<LandingEpisode>>,
     jump: Option<Box<JumpEpisode>>,
     unregistered_raised_ms: Option<i64>,
+    /// This track's `Engine::sweep_due_ms`, read here on each message (that array
+    /// is for the sweep's pass over all tracks; reading it per message missed).
+    sweep_due_ms: i64,
     // Line 4: read for the map and the API, written when a point is kept.
     name: Option<Box<str>>,
     history: VecDeque<HistoryPoint>,
@@ -290,6 +293,7 @@ impl Track {
             partners: SmallVec::new(),
             cell: NO_CELL,
             seen_ms: i64::MIN,
+            sweep_due_ms: i64::MIN,
         }
     }
 }
@@ -697,8 +701,10 @@ impl Engine {
         // Whatever this message starts (an episode, a grid entry) is due no earlier
         // than its time plus the shortest of the sweep's windows.
         let soonest = obs.time_ms.saturating_add(self.sweep_min_window_ms);
-        let due = &mut self.sweep_due_ms[ti as usize];
-        *due = (*due).min(soonest);
+        if soonest < t.sweep_due_ms {
+            t.sweep_due_ms = soonest;
+            self.sweep_due_ms[ti as usize] = soonest;
+        }
         match &obs.kind {
             ObservationKind::Position(p) => self.on_position(ti, obs.time_ms, p, out),
             ObservationKind::Static(s) => self.on_static(ti, s),
@@ -1783,7 +1789,9 @@ impl Engine {
             if t.mmsi != FREE_SLOT {
                 due = due.min(t.seen_ms.saturating_add(forget_ms));
             }
-            self.sweep_due_ms[ti as usize] = due.saturating_add(1).max(now + 1);
+            let due = due.saturating_add(1).max(now + 1);
+            self.sweep_due_ms[ti as usize] = due;
+            self.tracks[ti as usize].sweep_due_ms = due;
         }
     }
 
@@ -1848,7 +1856,7 @@ mod layout {
         assert_eq!(offset_of!(Track, inside), 64);
         assert_eq!(offset_of!(Track, partners), 128);
         assert_eq!(offset_of!(Track, identity), 192);
-        assert!(offset_of!(Track, unregistered_raised_ms) + size_of::<Option<i64>>() <= 256);
+        assert!(offset_of!(Track, sweep_due_ms) + size_of::<i64>() <= 256);
         assert_eq!(size_of::<Track>(), 320);
     }
 }
