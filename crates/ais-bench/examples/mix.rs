@@ -1,5 +1,6 @@
 //! Profiling aid: decode the `peers` bench's mixed input (NY harbour hour +
-//! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny` or `dma`, then print the
+//! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny` or `dma` (optionally a subset:
+//! `bare`, `single`, `multi`, `pghp`), then print the
 //! decoder's counters. For `perf record` / `valgrind --tool=callgrind`:
 //! `cargo build --release -p jinghai-ais-bench --example mix`.
 
@@ -21,7 +22,30 @@ fn main() {
             &std::fs::read(format!("{root}/nmea/dma_stream_example.txt")).unwrap(),
         ));
     }
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    // Subsets for per-kind instruction counts (third argument): `bare`
+    // (tag blocks cut off), `single` (`!` single-sentence lines), `multi`
+    // (fragments of multi-sentence messages), `pghp` (`$PGHP` lines).
+    let subset = std::env::args().nth(3).unwrap_or_default();
+    let frag = |l: &str| {
+        l.find('!').is_some_and(|i| {
+            !l[i..].starts_with("!AIVDM,1,")
+                && !l[i..].starts_with("!BSVDM,1,")
+                && !l[i..].contains(",1,1,")
+        })
+    };
+    match subset.as_str() {
+        "bare" => {
+            lines = lines
+                .iter()
+                .map(|l| l.find('!').map_or(*l, |i| &l[i..]))
+                .collect()
+        }
+        "single" => lines.retain(|l| l.contains('!') && !frag(l)),
+        "multi" => lines.retain(|l| frag(l)),
+        "pghp" => lines.retain(|l| l.starts_with("$PGHP")),
+        _ => {}
+    }
     let passes: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
