@@ -13,8 +13,11 @@ use std::num::NonZeroU8;
 
 use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
+#[cfg(test)]
+use crate::framing::parse_single_unchecked;
 use crate::framing::{
-    parse_fragment_fast, parse_line, parse_single_fast, parse_single_unchecked, Sentence,
+    parse_fragment_fast, parse_line, parse_single_fast, parse_single_unchecked_with, tag_block,
+    Sentence, TagFast, TagReader,
 };
 use crate::messages::{self, Ctx, Message};
 
@@ -292,6 +295,115 @@ struct Slot {
     line: u64,
 }
 
+/// The last tag block the fast path read, when it lies within the line's
+/// first 33 bytes (`\\s:…,c:…*hh\\` of up to 31 characters inside): a
+/// line whose first bytes are the same carries the same tag block, and
+/// [`tag_block`] gives the same for it, so it is not read again. Feeds
+/// repeat it (the same receiver and second) on about half their lines.
+#[derive(Clone, Copy, Default)]
+struct TagCache {
+    /// `line[1..33]` of the line it was read from, as four little-endian
+    /// words, each masked with `mask` (the bytes `line[1..at]`, which hold
+    /// the whole tag block); all-zero masks when empty.
+    words: [u64; 4],
+    mask: [u64; 4],
+    /// What [`tag_block`] gave, the source as an offset and a length.
+    time_ms: Option<i64>,
+    source: Option<(usize, usize)>,
+    source_at: usize,
+    at: usize,
+    /// The source as `Source::from_line` gives it.
+    built: Option<Source>,
+    /// Whether the fields above are the last line's (a line whose tag
+    /// block went past the compared bytes leaves the cache as it was).
+    current: bool,
+}
+
+impl TagCache {
+    #[inline(always)]
+    fn load(b: &[u8; 32]) -> [u64; 4] {
+        let w = |i: usize| {
+            let mut c = [0u8; 8];
+            c.copy_from_slice(&b[8 * i..8 * i + 8]);
+            u64::from_le_bytes(c)
+        };
+        [w(0), w(1), w(2), w(3)]
+    }
+
+    /// The mask of the first `n` (≤ 32) bytes of four words.
+    #[inline(always)]
+    fn mask(n: usize) -> [u64; 4] {
+        // 0xff bytes, then zeros: the 32 bytes from 32 − n on.
+        static ONES: [u8; 64] = {
+            let mut t = [0u8; 64];
+            let mut i = 0;
+            while i < 32 {
+                t[i] = 0xff;
+                i += 1;
+            }
+            t
+        };
+        let from = 32 - n.min(32);
+        match ONES.get(from..from + 32).and_then(|b| b.try_into().ok()) {
+            Some(b) => Self::load(b),
+            None => [0; 4],
+        }
+    }
+
+    /// [`tag_block`], and the cache filled with it when the tag block is
+    /// inside the bytes compared.
+    #[inline(never)]
+    fn fill<'a>(&mut self, line: &'a [u8], w: [u64; 4]) -> Option<TagFast<'a>> {
+        let t = tag_block(line);
+        self.current = false;
+        if let Some((time_ms, source, source_at, at)) = t {
+            // The tag block is `line[..at]`; bytes 1..at compared.
+            if (2..=33).contains(&at) {
+                let mask = Self::mask(at - 1);
+                *self = TagCache {
+                    words: std::array::from_fn(|i| w[i] & mask[i]),
+                    mask,
+                    time_ms,
+                    source: source.map(|v| (source_at, v.len())),
+                    source_at,
+                    at,
+                    built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
+                    current: true,
+                };
+            }
+        }
+        t
+    }
+}
+
+impl TagReader for TagCache {
+    /// [`tag_block`] of `line` (which starts with `\\`), from the cache
+    /// when its bytes are the cached ones.
+    #[inline(always)]
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
+        let b: Option<&[u8; 32]> = line.get(1..33).and_then(|b| b.try_into().ok());
+        let Some(b) = b else {
+            self.current = false;
+            return tag_block(line);
+        };
+        let w = Self::load(b);
+        let m = self.mask;
+        let diff = ((w[0] & m[0]) ^ self.words[0])
+            | ((w[1] & m[1]) ^ self.words[1])
+            | ((w[2] & m[2]) ^ self.words[2])
+            | ((w[3] & m[3]) ^ self.words[3]);
+        if diff == 0 && m[0] != 0 {
+            self.current = true;
+            let source = match self.source {
+                Some((at, len)) => Some(line.get(at..at + len)?),
+                None => None,
+            };
+            return Some((self.time_ms, source, self.source_at, self.at));
+        }
+        self.fill(line, w)
+    }
+}
+
 /// Streaming AIS decoder. Feed it lines with [`Decoder::decode_line`].
 pub struct Decoder {
     cfg: DecoderConfig,
@@ -299,6 +411,7 @@ pub struct Decoder {
     slots: Vec<Slot>,
     free: Vec<Vec<u8>>,
     stats: Stats,
+    tag: TagCache,
     /// Whether the fast path for common single-sentence lines is tried
     /// first (off only in the tests that compare it with the general path).
     fast: bool,
@@ -327,6 +440,7 @@ impl Decoder {
             slots: Vec::new(),
             free: Vec::new(),
             stats: Stats::default(),
+            tag: TagCache::default(),
             fast: true,
         }
     }
@@ -354,7 +468,7 @@ impl Decoder {
             // message is built where the caller keeps it: a short
             // single-sentence message on a common line, de-armoured into
             // registers.
-            if let Some(u) = parse_single_unchecked(line) {
+            if let Some(u) = parse_single_unchecked_with(line, &mut self.tag) {
                 let (s, source_at, tail) = (u.sentence, u.source_at, u.tail);
                 let n = s.payload.len();
                 // The sentence checksum: with the payload's loads when the
@@ -381,6 +495,7 @@ impl Decoder {
                     // no longer live while the message is decoded (fewer
                     // spills; measured: a fifth less time per NY line).
                     let source = match s.source {
+                        Some(_) if self.tag.current => self.tag.built,
                         Some(v) => Source::from_line(line, source_at, v.len()),
                         None => None,
                     };
@@ -830,6 +945,58 @@ mod tests {
     fn decoded_is_128_bytes() {
         assert_eq!(std::mem::size_of::<Option<Source>>(), 29);
         assert!(std::mem::size_of::<Decoded>() <= 128);
+    }
+
+    /// The tag-block cache gives what [`tag_block`] gives, line after line,
+    /// on tag blocks that repeat, differ in one byte, grow or shrink.
+    #[test]
+    fn tag_cache_is_tag_block() {
+        let mut cache = TagCache::default();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let hex = b"0123456789ABCDEF";
+        let bases: [&[u8]; 4] = [
+            b"s:reencoded,c:1593475200",
+            b"c:1593475200,s:rORBCOMM000",
+            b"c:1593475200",
+            b"s:r,c:1",
+        ];
+        let (mut hits, mut n) = (0, 0);
+        let mut tag = bases[0].to_vec();
+        for _ in 0..100_000 {
+            crate::xorshift(&mut x);
+            match x % 8 {
+                0 => tag = bases[(x >> 8) as usize % bases.len()].to_vec(),
+                1 if !tag.is_empty() => {
+                    let at = (x >> 8) as usize % tag.len();
+                    tag[at] = b",*\\:cs09\xc3"[(x >> 16) as usize % 9];
+                }
+                2 => tag.push(b'7'),
+                3 if !tag.is_empty() => {
+                    tag.pop();
+                }
+                _ => {}
+            }
+            let sum = tag.iter().fold(0u8, |a, &b| a ^ b);
+            let mut line = b"\\".to_vec();
+            line.extend_from_slice(&tag);
+            line.extend_from_slice(&[b'*', hex[(sum >> 4) as usize], hex[(sum & 15) as usize]]);
+            if x % 16 == 5 {
+                line[1 + tag.len() + 1] ^= 1;
+            }
+            line.extend_from_slice(b"\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A");
+            if x % 32 == 7 {
+                line.truncate((x >> 24) as usize % line.len());
+            }
+            let before = cache.words;
+            let got = cache.read(&line);
+            hits += (before == cache.words && cache.current) as u32;
+            n += 1;
+            assert_eq!(got, tag_block(&line), "{}", String::from_utf8_lossy(&line));
+            if let (true, Some((_, Some(v), at, _))) = (cache.current, got) {
+                assert_eq!(cache.built, Source::from_line(&line, at, v.len()));
+            }
+        }
+        assert!(hits > n / 4, "{hits} of {n}");
     }
 
     #[test]

@@ -571,7 +571,7 @@ fn tag_field<'a>(
 
 /// What a tag block gives the fast path: the receive time, the source with
 /// its offset in the line (0 without one), and where the sentence starts.
-type TagFast<'a> = (Option<i64>, Option<&'a [u8]>, usize, usize);
+pub(crate) type TagFast<'a> = (Option<i64>, Option<&'a [u8]>, usize, usize);
 
 /// The tag block of `line` (which starts with `\\`), field by field: fields
 /// up to the first `*`, which must be followed by two hex digits and the
@@ -625,9 +625,20 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize, &[u
 /// [`parse_single_fast`] without the sentence checksum: the caller checks
 /// it ([`Unchecked::checked`], or as `Decoder::decode_line` does, with
 /// the payload it loads anyway).
+#[cfg(test)]
 #[inline(always)]
 pub(crate) fn parse_single_unchecked(line: &[u8]) -> Option<Unchecked<'_>> {
     parse_fast::<false>(line)
+}
+
+/// [`parse_single_unchecked`] with the tag block read by `tag` (see
+/// [`parse_fast_with`]).
+#[inline(always)]
+pub(crate) fn parse_single_unchecked_with<'a>(
+    line: &'a [u8],
+    tag: &mut impl TagReader,
+) -> Option<Unchecked<'a>> {
+    parse_fast_with::<false>(line, tag)
 }
 
 /// A line framed by the fast framing but for the sentence checksum.
@@ -672,6 +683,43 @@ pub(crate) fn parse_fragment_fast(line: &[u8]) -> Option<Sentence<'_>> {
 /// (`MULTI` true, called only on lines without a tag block).
 #[inline(always)]
 fn parse_fast<const MULTI: bool>(line: &[u8]) -> Option<Unchecked<'_>> {
+    parse_fast_with::<MULTI>(line, &mut PlainTag)
+}
+
+/// How the fast framing reads a tag block (given the line, trimmed of
+/// trailing blanks, which starts with `\\`): it must give what
+/// [`tag_block`] gives.
+pub(crate) trait TagReader {
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>>;
+}
+
+/// [`tag_block`] itself.
+pub(crate) struct PlainTag;
+
+impl TagReader for PlainTag {
+    #[inline(always)]
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
+        tag_block(line)
+    }
+}
+
+/// The tag block of `line` (which starts with `\\`): [`tag_fast`], else
+/// [`tag_fields`]. `None` sends the line to the general path.
+#[inline(always)]
+pub(crate) fn tag_block(line: &[u8]) -> Option<TagFast<'_>> {
+    match tag_fast(line) {
+        Some(t) => Some(t),
+        None => tag_fields(line),
+    }
+}
+
+/// [`parse_fast`] with the tag block read by `tag`: [`tag_block`] or a
+/// cache of it (`Decoder`'s).
+#[inline(always)]
+pub(crate) fn parse_fast_with<'a, const MULTI: bool>(
+    line: &'a [u8],
+    tag: &mut impl TagReader,
+) -> Option<Unchecked<'a>> {
     let mut n = line.len();
     while n > 0 && line[n - 1].is_ascii_whitespace() {
         n -= 1;
@@ -682,11 +730,7 @@ fn parse_fast<const MULTI: bool>(line: &[u8]) -> Option<Unchecked<'_>> {
     let mut source_at = 0;
     let mut at = 0;
     if line.first() == Some(&b'\\') {
-        if let Some(t) = tag_fast(line) {
-            (time_ms, source, source_at, at) = t;
-        } else {
-            (time_ms, source, source_at, at) = tag_fields(line)?;
-        }
+        (time_ms, source, source_at, at) = tag.read(line)?;
     }
     let s = &line[at..];
     // `!xxVDM,1,1,` (or `,n,k,`) … `,f*hh`
