@@ -537,6 +537,20 @@ impl Decoder {
     #[inline(never)]
     fn decode_line_general(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         if self.fast {
+            // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
+            // block) is framed as one first; the two fast framings take
+            // lines apart (`,1,1,` and not), so the order changes nothing.
+            let bang = if line.first() == Some(&b'!') {
+                Some(0)
+            } else {
+                line.iter().take(64).position(|&c| c == b'!')
+            };
+            let multi = bang.and_then(|b| line.get(b + 6..b + 11)) != Some(&b",1,1,"[..]);
+            if multi {
+                if let Some(s) = parse_fragment_fast(line) {
+                    return self.fragment_counted(s);
+                }
+            }
             if let Some((s, _, _)) = parse_single_fast(line) {
                 // Longer (or odd) payloads through the byte buffer; a byte
                 // outside the alphabet goes to the general path below, which
@@ -548,8 +562,6 @@ impl Decoder {
                     }
                     return single(&mut self.stats, &self.bits.reader(), &s);
                 }
-            } else if let Some(s) = parse_fragment_fast(line) {
-                return self.fragment_counted(s);
             }
         }
         let s = match parse_line(line) {

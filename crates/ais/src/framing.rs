@@ -666,17 +666,36 @@ impl<'a> Unchecked<'a> {
 }
 
 /// The fragment of a multi-sentence message (`!xxVDM,n,k,` with
-/// 2 ≤ `n` ≤ 9, 1 ≤ `k` ≤ `n`) on a line without a tag block, otherwise
-/// as [`parse_single_fast`]: `Some` only when the line is such a line with
-/// a valid checksum, and then exactly what [`parse_line`] returns for it
-/// (without a tag block there is no group). Anything else is `None`, and
-/// [`parse_line`] decides.
+/// 2 ≤ `n` ≤ 9, 1 ≤ `k` ≤ `n`), with or without a tag block (but one
+/// without a `g:` group field), otherwise as [`parse_single_fast`]: `Some`
+/// only when the line is such a line with a valid checksum, and then
+/// exactly what [`parse_line`] returns for it (there is no group). Anything
+/// else is `None`, and [`parse_line`] decides.
 #[inline(never)]
 pub(crate) fn parse_fragment_fast(line: &[u8]) -> Option<Sentence<'_>> {
-    if line.first() != Some(&b'!') {
-        return None;
+    parse_fast_with::<true>(line, &mut GrouplessTag)?
+        .checked()
+        .map(|(s, _, _)| s)
+}
+
+/// [`tag_block`] of a tag block without a `g:` (or `G:`) field: the fast
+/// framing does not read groups, which matter to fragments.
+struct GrouplessTag;
+
+impl TagReader for GrouplessTag {
+    #[inline(always)]
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
+        let t = tag_block(line)?;
+        let tag = line.get(1..t.3)?;
+        let mut field_start = true;
+        for w in tag.windows(2) {
+            if field_start && matches!(w[0], b'g' | b'G') && w[1] == b':' {
+                return None;
+            }
+            field_start = w[0] == b',';
+        }
+        Some(t)
     }
-    parse_fast::<true>(line)?.checked().map(|(s, _, _)| s)
 }
 
 /// [`parse_single_fast`] (`MULTI` false) and [`parse_fragment_fast`]
@@ -912,6 +931,36 @@ mod tests {
             }
         }
         assert!(fast > 50_000 && agreed == fast, "{fast}");
+    }
+
+    /// Fragments with a tag block take the fast framing unless the tag
+    /// block has a group (`g:`), and then give what `parse_line` gives.
+    #[test]
+    fn tagged_fragments() {
+        let line = |tag: &str| {
+            let body =
+                "AIVDM,2,1,3,B,55NBjP01mtGIL@CW;SM<D60P5Ld000000000000P0000000000000000000000,0";
+            let x = body.bytes().fold(0u8, |a, b| a ^ b);
+            let t = tag.bytes().fold(0u8, |a, b| a ^ b);
+            format!("\\{tag}*{t:02X}\\!{body}*{x:02X}")
+        };
+        for (tag, fast) in [
+            ("c:1593475200", true),
+            ("c:1593475200,s:rORBCOMM000", true),
+            ("s:a,x:g:1,c:1", true),
+            ("g:1-2-3,c:1593475200", false),
+            ("c:1593475200,G:1-2-3", false),
+            ("s:2573238,c:1733782034,g:1-2-77", false),
+        ] {
+            let l = line(tag);
+            let s = parse_fragment_fast(l.as_bytes());
+            assert_eq!(s.is_some(), fast, "{l}");
+            let g = parse_line(l.as_bytes()).unwrap();
+            assert_eq!(g.group.is_none(), fast, "{l}");
+            if let Some(s) = s {
+                assert_eq!(s, g, "{l}");
+            }
+        }
     }
 
     #[test]
