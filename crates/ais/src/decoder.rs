@@ -13,12 +13,12 @@ use std::num::NonZeroU8;
 
 use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
-#[cfg(test)]
-use crate::framing::parse_single_unchecked;
 use crate::framing::{
-    parse_fragment_fast, parse_line, parse_single_fast, parse_single_unchecked_with, tag_block,
-    Sentence, TagFast, TagReader,
+    has_group, parse_fragment_fast_with, parse_line, parse_single_fast_with,
+    parse_single_unchecked_with, tag_block, Sentence, TagFast, TagReader,
 };
+#[cfg(test)]
+use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
 use crate::messages::{self, Ctx, Message};
 
 /// Longest source kept, in bytes; longer ones are cut (on a character
@@ -314,6 +314,8 @@ struct TagCache {
     at: usize,
     /// The source as `Source::from_line` gives it.
     built: Option<Source>,
+    /// Whether the tag block has a `g:` field, once asked.
+    group: Option<bool>,
     /// Whether the fields above are the last line's (a line whose tag
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
@@ -368,6 +370,7 @@ impl TagCache {
                     source_at,
                     at,
                     built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
+                    group: None,
                     current: true,
                 };
             }
@@ -401,6 +404,13 @@ impl TagReader for TagCache {
             return Some((self.time_ms, source, self.source_at, self.at));
         }
         self.fill(line, w)
+    }
+
+    fn group(&mut self, line: &[u8], at: usize) -> bool {
+        if !self.current {
+            return has_group(line, at);
+        }
+        *self.group.get_or_insert_with(|| has_group(line, at))
     }
 }
 
@@ -540,18 +550,11 @@ impl Decoder {
             // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
             // block) is framed as one first; the two fast framings take
             // lines apart (`,1,1,` and not), so the order changes nothing.
-            let bang = if line.first() == Some(&b'!') {
-                Some(0)
-            } else {
-                line.iter().take(64).position(|&c| c == b'!')
-            };
-            let multi = bang.and_then(|b| line.get(b + 6..b + 11)) != Some(&b",1,1,"[..]);
-            if multi {
-                if let Some(s) = parse_fragment_fast(line) {
-                    return self.fragment_counted(s);
-                }
+            // The tag block, read by `decode_line`, is in the cache.
+            if let Some(s) = parse_fragment_fast_with(line, &mut self.tag) {
+                return self.fragment_counted(s);
             }
-            if let Some((s, _, _)) = parse_single_fast(line) {
+            if let Some((s, _, _)) = parse_single_fast_with(line, &mut self.tag) {
                 // Longer (or odd) payloads through the byte buffer; a byte
                 // outside the alphabet goes to the general path below, which
                 // decides what the error is.

@@ -448,12 +448,11 @@ struct Scan32 {
     comma: u32,
 }
 
-/// The three masks of [`Scan32`], and then the XOR of the first `n` bytes.
-/// SSE2 (baseline on x86_64, so no runtime detection) compares and folds 16
-/// bytes at a time; elsewhere a byte loop. `tag_fast_is_tag_fields` and
-/// `scan32_is_bytewise` check them.
+/// The three masks of [`Scan32`]. SSE2 (baseline on x86_64, so no runtime
+/// detection) compares 16 bytes at a time; elsewhere a byte loop.
+/// `tag_fast_is_tag_fields` and `scan32_is_bytewise` check them.
 #[inline(always)]
-fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
+fn scan32(b: &[u8; 32]) -> Scan32 {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     // SAFETY: the intrinsics below need SSE2, which this block is compiled
     // only with (`target_feature = "sse2"`, on by default for every x86_64
@@ -469,22 +468,11 @@ fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
             let h = _mm_movemask_epi8(_mm_cmpeq_epi8(hi, c)) as u32;
             l | h << 16
         };
-        let scan = Scan32 {
+        Scan32 {
             star: mask(b'*'),
             backslash: mask(b'\\'),
             comma: mask(b','),
-        };
-        let xor = move |n: usize| {
-            // Keep bytes whose index is below `n` (≤ 32: a signed compare).
-            let n = _mm_set1_epi8(n as i8);
-            let idx_lo = crate::bits::lane_index();
-            let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
-            crate::bits::fold_xor(_mm_xor_si128(
-                _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
-                _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
-            ))
-        };
-        (scan, xor)
+        }
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     {
@@ -493,12 +481,39 @@ fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
                 .enumerate()
                 .fold(0u32, |m, (i, &x)| m | ((x == c) as u32) << i)
         };
-        let scan = Scan32 {
+        Scan32 {
             star: mask(b'*'),
             backslash: mask(b'\\'),
             comma: mask(b','),
-        };
-        (scan, move |n: usize| xor(&b[..n.min(32)]))
+        }
+    }
+}
+
+/// The XOR of the first `n` (≤ 32) bytes of `b`: with SSE2 two loads,
+/// masked and folded; elsewhere [`xor`].
+#[inline(always)]
+fn xor32_first(b: &[u8; 32], n: usize) -> u8 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the intrinsics below need SSE2, which this block is compiled
+    // only with (`target_feature = "sse2"`, on by default for every x86_64
+    // target); the two unaligned loads read `b[0..16]` and `b[16..32]`,
+    // inside the 32-byte array.
+    unsafe {
+        use std::arch::x86_64::*;
+        let lo = _mm_loadu_si128(b.as_ptr().cast());
+        let hi = _mm_loadu_si128(b.as_ptr().add(16).cast());
+        // Keep bytes whose index is below `n` (≤ 32: a signed compare).
+        let n = _mm_set1_epi8(n.min(32) as i8);
+        let idx_lo = crate::bits::lane_index();
+        let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
+        crate::bits::fold_xor(_mm_xor_si128(
+            _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
+            _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
+        ))
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        xor(&b[..n.min(32)])
     }
 }
 
@@ -510,7 +525,7 @@ fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
 #[inline(always)]
 fn tag_fast(line: &[u8]) -> Option<TagFast<'_>> {
     let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
-    let (scan, xor_first) = scan32(b);
+    let scan = scan32(b);
     if scan.star == 0 {
         return None;
     }
@@ -523,9 +538,25 @@ fn tag_fast(line: &[u8]) -> Option<TagFast<'_>> {
     if scan.backslash & inside != 0
         || commas.count_ones() > 1
         || t[2] != b'\\'
-        || hex2(t[0], t[1])? != xor_first(n)
+        || hex2(t[0], t[1])? != xor32_first(b, n)
     {
         return None;
+    }
+    if commas != 0 {
+        // The usual two fields, `s:` and `c:` in either order, read in
+        // place (what the loop below gives for them).
+        let c = 1 + commas.trailing_zeros() as usize;
+        match (line.get(1..3)?, line.get(c + 1..c + 3)?) {
+            (b"s:", b"c:") => {
+                let time = parse_epoch(line.get(c + 3..e)?);
+                return Some((time, Some(line.get(3..c)?), 3, e + 4));
+            }
+            (b"c:", b"s:") => {
+                let time = parse_epoch(line.get(3..c)?);
+                return Some((time, Some(line.get(c + 3..e)?), c + 3, e + 4));
+            }
+            _ => {}
+        }
     }
     let comma = if commas == 0 {
         e
@@ -617,6 +648,7 @@ fn tag_fields(line: &[u8]) -> Option<TagFast<'_>> {
 /// else — errors included — is `None`, and the caller takes the general
 /// path, which decides. `decoder::tests::fast_path_is_the_general_path`
 /// checks this on the corpora and on mutated lines.
+#[cfg(test)]
 #[inline(always)]
 pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize, &[u8])> {
     parse_fast::<false>(line)?.checked()
@@ -671,35 +703,61 @@ impl<'a> Unchecked<'a> {
 /// only when the line is such a line with a valid checksum, and then
 /// exactly what [`parse_line`] returns for it (there is no group). Anything
 /// else is `None`, and [`parse_line`] decides.
+#[cfg(test)]
 #[inline(never)]
 pub(crate) fn parse_fragment_fast(line: &[u8]) -> Option<Sentence<'_>> {
-    parse_fast_with::<true>(line, &mut GrouplessTag)?
+    parse_fragment_fast_with(line, &mut PlainTag)
+}
+
+/// [`parse_fragment_fast`] with the tag block read by `tag` (see
+/// [`parse_fast_with`]).
+#[inline(always)]
+pub(crate) fn parse_fragment_fast_with<'a>(
+    line: &'a [u8],
+    tag: &mut impl TagReader,
+) -> Option<Sentence<'a>> {
+    parse_fast_with::<true>(line, &mut Groupless(tag))?
         .checked()
         .map(|(s, _, _)| s)
 }
 
-/// [`tag_block`] of a tag block without a `g:` (or `G:`) field: the fast
-/// framing does not read groups, which matter to fragments.
-struct GrouplessTag;
+/// [`parse_single_fast`] with the tag block read by `tag` (see
+/// [`parse_fast_with`]).
+#[inline(always)]
+pub(crate) fn parse_single_fast_with<'a>(
+    line: &'a [u8],
+    tag: &mut impl TagReader,
+) -> Option<(Sentence<'a>, usize, &'a [u8])> {
+    parse_fast_with::<false>(line, tag)?.checked()
+}
 
-impl TagReader for GrouplessTag {
+/// Whether the tag block `line[..at]` has a `g:` (or `G:`) field.
+pub(crate) fn has_group(line: &[u8], at: usize) -> bool {
+    let mut field_start = true;
+    for w in line.get(1..at).unwrap_or(&[]).windows(2) {
+        if field_start && matches!(w[0], b'g' | b'G') && w[1] == b':' {
+            return true;
+        }
+        field_start = w[0] == b',';
+    }
+    false
+}
+
+/// A tag block without a `g:` (or `G:`) field, as the inner reader gives
+/// it: the fast framing does not read groups, which matter to fragments.
+struct Groupless<'r, R>(&'r mut R);
+
+impl<R: TagReader> TagReader for Groupless<'_, R> {
     #[inline(always)]
     fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
-        let t = tag_block(line)?;
-        let tag = line.get(1..t.3)?;
-        let mut field_start = true;
-        for w in tag.windows(2) {
-            if field_start && matches!(w[0], b'g' | b'G') && w[1] == b':' {
-                return None;
-            }
-            field_start = w[0] == b',';
-        }
-        Some(t)
+        let t = self.0.read(line)?;
+        (!self.0.group(line, t.3)).then_some(t)
     }
 }
 
 /// [`parse_single_fast`] (`MULTI` false) and [`parse_fragment_fast`]
 /// (`MULTI` true, called only on lines without a tag block).
+#[cfg(test)]
 #[inline(always)]
 fn parse_fast<const MULTI: bool>(line: &[u8]) -> Option<Unchecked<'_>> {
     parse_fast_with::<MULTI>(line, &mut PlainTag)
@@ -710,11 +768,19 @@ fn parse_fast<const MULTI: bool>(line: &[u8]) -> Option<Unchecked<'_>> {
 /// [`tag_block`] gives.
 pub(crate) trait TagReader {
     fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>>;
+
+    /// Whether the tag block `line[..at]`, the one last read, has a `g:`
+    /// field ([`has_group`], which a reader may keep).
+    fn group(&mut self, line: &[u8], at: usize) -> bool {
+        has_group(line, at)
+    }
 }
 
 /// [`tag_block`] itself.
+#[cfg(test)]
 pub(crate) struct PlainTag;
 
+#[cfg(test)]
 impl TagReader for PlainTag {
     #[inline(always)]
     fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
@@ -863,13 +929,13 @@ mod tests {
                     (x >> 16) as u8
                 };
             }
-            let (scan, xor_first) = scan32(&b);
+            let scan = scan32(&b);
             let mask = |c: u8| (0..32).fold(0u32, |m, i| m | ((b[i] == c) as u32) << i);
             assert_eq!(scan.star, mask(b'*'));
             assert_eq!(scan.backslash, mask(b'\\'));
             assert_eq!(scan.comma, mask(b','));
             for n in 0..=32 {
-                assert_eq!(xor_first(n), xor(&b[..n]), "{n}");
+                assert_eq!(xor32_first(&b, n), xor(&b[..n]), "{n}");
             }
         }
     }

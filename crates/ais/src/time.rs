@@ -53,7 +53,7 @@ fn digits(s: &[u8]) -> Option<i64> {
 /// Eight ASCII digits as a number, or `None` if any byte is not a digit
 /// (SWAR: three multiply-and-shift steps instead of eight dependent ones;
 /// every tag-blocked line carries a 10-digit `c:`).
-#[inline]
+#[inline(always)]
 fn eight_digits(b: [u8; 8]) -> Option<u32> {
     let x = u64::from_le_bytes(b);
     let d = x.wrapping_sub(0x3030_3030_3030_3030);
