@@ -550,9 +550,18 @@ impl Decoder {
             // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
             // block) is framed as one first; the two fast framings take
             // lines apart (`,1,1,` and not), so the order changes nothing.
-            // The tag block, read by `decode_line`, is in the cache.
-            if let Some(s) = parse_fragment_fast_with(line, &mut self.tag) {
-                return self.fragment_counted(s);
+            // The tag block, read by `decode_line`, is in the cache, and
+            // with it where the sentence starts: a total of `1` there is
+            // no fragment.
+            let at = match line.first() {
+                Some(b'!') => Some(0),
+                Some(b'\\') if self.tag.current => Some(self.tag.at),
+                _ => None,
+            };
+            if at.and_then(|a| line.get(a + 7)) != Some(&b'1') {
+                if let Some(s) = parse_fragment_fast_with(line, &mut self.tag) {
+                    return self.fragment_counted(s);
+                }
             }
             if let Some((s, _, _)) = parse_single_fast_with(line, &mut self.tag) {
                 // Longer (or odd) payloads through the byte buffer; a byte

@@ -733,12 +733,16 @@ pub(crate) fn parse_single_fast_with<'a>(
 
 /// Whether the tag block `line[..at]` has a `g:` (or `G:`) field.
 pub(crate) fn has_group(line: &[u8], at: usize) -> bool {
-    let mut field_start = true;
-    for w in line.get(1..at).unwrap_or(&[]).windows(2) {
-        if field_start && matches!(w[0], b'g' | b'G') && w[1] == b':' {
+    // From one `:` to the next (eight bytes at a time): a field starting
+    // `g:` has its `:` after a `g` that starts the tag or follows a `,`.
+    let tag = line.get(1..at).unwrap_or(&[]);
+    let mut from = 0;
+    while let Some(p) = tag.get(from..).and_then(|t| find(t, b':')) {
+        let k = from + p;
+        if k >= 1 && matches!(tag[k - 1], b'g' | b'G') && (k == 1 || tag[k - 2] == b',') {
             return true;
         }
-        field_start = w[0] == b',';
+        from = k + 1;
     }
     false
 }
@@ -997,6 +1001,31 @@ mod tests {
             }
         }
         assert!(fast > 50_000 && agreed == fast, "{fast}");
+    }
+
+    #[test]
+    fn has_group_is_bytewise() {
+        let bytewise = |tag: &[u8]| {
+            let mut field_start = true;
+            for w in tag.windows(2) {
+                if field_start && matches!(w[0], b'g' | b'G') && w[1] == b':' {
+                    return true;
+                }
+                field_start = w[0] == b',';
+            }
+            false
+        };
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..50_000 {
+            crate::xorshift(&mut x);
+            let n = (x % 24) as usize;
+            let tag: Vec<u8> = (0..n)
+                .map(|i| b"gG:,cs1"[((x >> (2 * i)) % 7) as usize])
+                .collect();
+            let mut line = b"\\".to_vec();
+            line.extend_from_slice(&tag);
+            assert_eq!(has_group(&line, line.len()), bytewise(&tag), "{tag:?}");
+        }
     }
 
     /// Fragments with a tag block take the fast framing unless the tag
