@@ -14,8 +14,8 @@ use std::num::NonZeroU8;
 use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
 use crate::framing::{
-    has_group, parse_fragment_fast_with, parse_line, parse_single_fast_with,
-    parse_single_unchecked_with, tag_block, Sentence, TagFast, TagReader,
+    c_digits, has_group, hex2, parse_fragment_fast_with, parse_line, parse_single_fast_with,
+    parse_single_unchecked_with, tag_block, xor32_first, Sentence, TagFast, TagReader,
 };
 #[cfg(test)]
 use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
@@ -316,6 +316,13 @@ struct TagCache {
     built: Option<Source>,
     /// Whether the tag block has a `g:` field, once asked.
     group: Option<bool>,
+    /// When the first `c:` field's value is ten digits at `line[d..]`: `d`,
+    /// and `mask` less those digits and the two checksum digits. A line
+    /// that differs from the cached one only there (a new second from the
+    /// same receiver) has the same tag block but for the time, if its
+    /// checksum matches.
+    time_at: Option<usize>,
+    shape: [u64; 4],
     /// Whether the fields above are the last line's (a line whose tag
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
@@ -356,6 +363,9 @@ impl TagCache {
     /// inside the bytes compared.
     #[inline(never)]
     fn fill<'a>(&mut self, line: &'a [u8], w: [u64; 4]) -> Option<TagFast<'a>> {
+        if let Some(t) = self.new_time(line, w) {
+            return Some(t);
+        }
         let t = tag_block(line);
         self.current = false;
         if let Some((time_ms, source, source_at, at)) = t {
@@ -371,11 +381,56 @@ impl TagCache {
                     at,
                     built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
                     group: None,
+                    time_at: None,
+                    shape: [0; 4],
                     current: true,
                 };
+                if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
+                    // Bytes of the window `line[1..33]`: the digits at
+                    // d - 1.., the checksum's at at - 4 and at - 3.
+                    let mut keep = [0u8; 32];
+                    keep[..at - 1].fill(0xff);
+                    keep[d - 1..d + 9].fill(0);
+                    keep[at - 4..at - 2].fill(0);
+                    self.time_at = Some(d);
+                    self.shape = Self::load(&keep);
+                }
             }
         }
         t
+    }
+
+    /// The cached tag block with a new `c:` time, when `line` differs from
+    /// the cached one only in the ten digits of the time and the checksum,
+    /// the digits are digits and the checksum matches; the cache then
+    /// holds the line's tag block.
+    #[inline(always)]
+    fn new_time<'a>(&mut self, line: &'a [u8], w: [u64; 4]) -> Option<TagFast<'a>> {
+        let d = self.time_at?;
+        let m = self.shape;
+        let diff = ((w[0] ^ self.words[0]) & m[0])
+            | ((w[1] ^ self.words[1]) & m[1])
+            | ((w[2] ^ self.words[2]) & m[2])
+            | ((w[3] ^ self.words[3]) & m[3]);
+        if diff != 0 {
+            return None;
+        }
+        let time_ms = Some(crate::time::epoch10(line.get(d..d + 10)?)?);
+        let at = self.at;
+        let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
+        // The tag block's bytes between `\\` and `*`: `at` − 5 of them.
+        if hex2(line[at - 3], line[at - 2])? != xor32_first(b, at - 5) {
+            return None;
+        }
+        let mask = self.mask;
+        self.words = std::array::from_fn(|i| w[i] & mask[i]);
+        self.time_ms = time_ms;
+        self.current = true;
+        let source = match self.source {
+            Some((at, len)) => Some(line.get(at..at + len)?),
+            None => None,
+        };
+        Some((time_ms, source, self.source_at, at))
     }
 }
 
@@ -988,8 +1043,17 @@ mod tests {
         let mut tag = bases[0].to_vec();
         for _ in 0..100_000 {
             crate::xorshift(&mut x);
-            match x % 8 {
+            match x % 10 {
                 0 => tag = bases[(x >> 8) as usize % bases.len()].to_vec(),
+                8 | 9 => {
+                    // A new time: one digit of the `c:` value changed.
+                    if let Some(c) = tag.windows(2).position(|w| w == b"c:") {
+                        let at = c + 2 + (x >> 8) as usize % 12;
+                        if at < tag.len() {
+                            tag[at] = b"0123456789,"[(x >> 16) as usize % 11];
+                        }
+                    }
+                }
                 1 if !tag.is_empty() => {
                     let at = (x >> 8) as usize % tag.len();
                     tag[at] = b",*\\:cs09\xc3"[(x >> 16) as usize % 9];
@@ -1021,6 +1085,43 @@ mod tests {
             }
         }
         assert!(hits > n / 4, "{hits} of {n}");
+    }
+
+    /// A new second from the same receiver takes the cache's new-time
+    /// path, and a wrong checksum, a non-digit or another byte changed does
+    /// not.
+    #[test]
+    fn tag_cache_new_time() {
+        let line = |tag: &str, fix: bool| {
+            let t = tag.bytes().fold(0u8, |a, b| a ^ b) ^ (!fix as u8);
+            format!("\\{tag}*{t:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
+        };
+        let words = |l: &str| TagCache::load(l.as_bytes()[1..33].try_into().unwrap());
+        let mut cache = TagCache::default();
+        let a = line("s:reencoded,c:1593475200", true);
+        assert!(cache.read(a.as_bytes()).is_some());
+        assert_eq!(cache.time_at, Some(15));
+        for (tag, fix, takes) in [
+            ("s:reencoded,c:1593475201", true, true),
+            ("s:reencoded,c:1693475299", true, true),
+            ("s:reencoded,c:1593475202", false, false),
+            ("s:reencoded,c:15934752x2", true, false),
+            ("s:reencodee,c:1593475203", true, false),
+        ] {
+            let b = line(tag, fix);
+            let mut probe = cache;
+            let got = probe.new_time(b.as_bytes(), words(&b));
+            assert_eq!(got.is_some(), takes, "{b}");
+            if takes {
+                assert_eq!(got, tag_block(b.as_bytes()), "{b}");
+            }
+            assert_eq!(cache.read(b.as_bytes()), tag_block(b.as_bytes()), "{b}");
+        }
+        // Two `c:` fields: no new-time path (the last one counts).
+        let mut cache = TagCache::default();
+        let a = line("c:1593475200,c:1593475201", true);
+        assert!(cache.read(a.as_bytes()).is_some());
+        assert_eq!(cache.time_at, None);
     }
 
     #[test]

@@ -435,7 +435,7 @@ fn xor_no_star(bytes: &[u8]) -> Option<u8> {
 
 /// The two hex digits of a checksum.
 #[inline(always)]
-fn hex2(a: u8, b: u8) -> Option<u8> {
+pub(crate) fn hex2(a: u8, b: u8) -> Option<u8> {
     let (a, b) = (HEX[a as usize], HEX[b as usize]);
     ((a | b) & 0xf0 == 0).then_some(a << 4 | b)
 }
@@ -492,7 +492,7 @@ fn scan32(b: &[u8; 32]) -> Scan32 {
 /// The XOR of the first `n` (≤ 32) bytes of `b`: with SSE2 two loads,
 /// masked and folded; elsewhere [`xor`].
 #[inline(always)]
-fn xor32_first(b: &[u8; 32], n: usize) -> u8 {
+pub(crate) fn xor32_first(b: &[u8; 32], n: usize) -> u8 {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     // SAFETY: the intrinsics below need SSE2, which this block is compiled
     // only with (`target_feature = "sse2"`, on by default for every x86_64
@@ -729,6 +729,33 @@ pub(crate) fn parse_single_fast_with<'a>(
     tag: &mut impl TagReader,
 ) -> Option<(Sentence<'a>, usize, &'a [u8])> {
     parse_fast_with::<false>(line, tag)?.checked()
+}
+
+/// Where the value of the tag block's `c:` field starts, when there is one
+/// such field and its value is ten digits (`c:<epoch s>` of this century):
+/// `line[d..d + 10]`, followed by `,` or `*`, inside the tag block
+/// `line[..at]`.
+pub(crate) fn c_digits(line: &[u8], at: usize) -> Option<usize> {
+    let tag = line.get(..at)?;
+    let (mut start, mut found) = (1, None);
+    loop {
+        if tag.get(start..start + 2) == Some(&b"c:"[..]) {
+            if found.is_some() {
+                return None;
+            }
+            let d = start + 2;
+            let digits = tag.get(d..d + 10)?.iter().all(u8::is_ascii_digit);
+            if !(digits && matches!(tag.get(d + 10), Some(b',' | b'*'))) {
+                return None;
+            }
+            found = Some(d);
+        }
+        // The next field; the last one ends at the `*`.
+        match tag.get(start..).and_then(|t| find(t, b',')) {
+            Some(p) if start + p + 4 < at => start += p + 1,
+            _ => return found,
+        }
+    }
 }
 
 /// Whether the tag block `line[..at]` has a `g:` (or `G:`) field.
