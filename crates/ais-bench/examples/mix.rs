@@ -1,5 +1,6 @@
 //! Profiling aid: decode the `peers` bench's mixed input (NY harbour hour +
-//! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny` or `dma`, then print the
+//! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny`, `dma` or `t5` (optionally a subset:
+//! `bare`, `single`, `multi`, `pghp`), then print the
 //! decoder's counters. For `perf record` / `valgrind --tool=callgrind`:
 //! `cargo build --release -p jinghai-ais-bench --example mix`.
 
@@ -7,7 +8,8 @@ use std::hint::black_box;
 
 fn main() {
     let root = format!("{}/../../../shared/data/ais", env!("CARGO_MANIFEST_DIR"));
-    // Which part of the input: `mix` (default), `ny` or `dma`.
+    // Which part of the input: `mix` (default), `ny`, `dma` or `t5`
+    // (generated two-sentence type 5 messages).
     let which = std::env::args().nth(2).unwrap_or_else(|| "mix".into());
     let mut text = String::new();
     if which != "dma" {
@@ -21,7 +23,35 @@ fn main() {
             &std::fs::read(format!("{root}/nmea/dma_stream_example.txt")).unwrap(),
         ));
     }
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if which == "t5" {
+        // Two-sentence type 5 messages as the exercise generator writes
+        // them (a `c:` tag block on the first sentence only).
+        text = type5_lines(1000);
+    }
+    let mut lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    // Subsets for per-kind instruction counts (third argument): `bare`
+    // (tag blocks cut off), `single` (`!` single-sentence lines), `multi`
+    // (fragments of multi-sentence messages), `pghp` (`$PGHP` lines).
+    let subset = std::env::args().nth(3).unwrap_or_default();
+    let frag = |l: &str| {
+        l.find('!').is_some_and(|i| {
+            !l[i..].starts_with("!AIVDM,1,")
+                && !l[i..].starts_with("!BSVDM,1,")
+                && !l[i..].contains(",1,1,")
+        })
+    };
+    match subset.as_str() {
+        "bare" => {
+            lines = lines
+                .iter()
+                .map(|l| l.find('!').map_or(*l, |i| &l[i..]))
+                .collect()
+        }
+        "single" => lines.retain(|l| l.contains('!') && !frag(l)),
+        "multi" => lines.retain(|l| frag(l)),
+        "pghp" => lines.retain(|l| l.starts_with("$PGHP")),
+        _ => {}
+    }
     let passes: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
@@ -52,4 +82,43 @@ fn main() {
         total += best;
     }
     println!("{:.1} ns/line", total / lines.len() as f64 * 1e9);
+}
+
+/// `n` two-sentence type 5 messages, as `jinghai exercise` writes them.
+fn type5_lines(n: u32) -> String {
+    use jinghai_ais::encode::{to_sentences, SentenceOptions};
+    use jinghai_ais::messages::StaticAndVoyage;
+    let mut out = String::new();
+    let names = ["EVER GIVEN", "MAERSK ESSEX", "HAI YANG 7", "SEA ENTERPRISE"];
+    for k in 0..n {
+        let m = jinghai_ais::Message::StaticAndVoyage(Box::new(StaticAndVoyage {
+            repeat: 0,
+            mmsi: 412_000_000 + k,
+            ais_version: 0,
+            imo: Some(9_000_000 + k),
+            callsign: "BXYZ".into(),
+            shipname: names[k as usize % names.len()].into(),
+            shiptype: Some(70),
+            to_bow: 20,
+            to_stern: 10,
+            to_port: 3,
+            to_starboard: 3,
+            epfd: Some(1),
+            eta: Default::default(),
+            draught: Some(7.5),
+            destination: "SHANGHAI".into(),
+            dte: false,
+        }));
+        let opts = SentenceOptions {
+            channel: Some(if k % 2 == 0 { 'A' } else { 'B' }),
+            seq_id: (k % 10) as u8,
+            time_ms: Some(1_593_475_200_000 + 1000 * k as i64),
+            ..Default::default()
+        };
+        for l in to_sentences(&m, &opts).unwrap() {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    out
 }

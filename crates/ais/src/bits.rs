@@ -5,6 +5,7 @@
 //! 64-bit load and two shifts, which is what makes position reports cheap.
 
 use crate::error::ErrorKind;
+use crate::messages::AisText;
 
 /// Longest payload we accept, in bits. A message occupies at most 5 slots
 /// (1008 bits of data in ITU-R M.1371); some receivers append a few extra
@@ -264,10 +265,43 @@ pub trait BitRead {
         if n > TEXT_INLINE {
             return clean_text(self.text_raw(start, chars));
         }
-        // Names, call signs, destinations: decoded on the stack eight
-        // characters at a time, cut at the first `@` as it is found, and
-        // only the cleaned text copied to the heap (nothing for an empty
-        // one), instead of a padded `String` searched and trimmed after.
+        let (buf, end) = self.text_stack(start, n);
+        if end == 0 {
+            return String::new();
+        }
+        // A short text is copied as a fixed 24 bytes (the smallest heap
+        // block holds that many anyway) and cut, with no `memcpy` call.
+        let mut v = Vec::with_capacity(end.max(24));
+        if end <= 24 {
+            v.extend_from_slice(&buf[..24]);
+            v.truncate(end);
+        } else {
+            v.extend_from_slice(&buf[..end]);
+        }
+        // 6-bit ASCII is ASCII: this never fails.
+        String::from_utf8(v).unwrap_or_default()
+    }
+
+    /// [`BitRead::text`] of `N` (≤ 64) characters at `start`, held inline:
+    /// no allocation.
+    #[inline]
+    fn text_inline<const N: usize>(&self, start: usize) -> AisText<N> {
+        let n = N.min(TEXT_INLINE).min(self.len().saturating_sub(start) / 6);
+        let (buf, end) = self.text_stack(start, n);
+        let mut out = [0u8; N];
+        if let Some(b) = buf.get(..N) {
+            out.copy_from_slice(b);
+        }
+        AisText::from_ascii(out, end).unwrap_or_default()
+    }
+
+    /// The first `n` (≤ [`TEXT_INLINE`]) characters at `start`, decoded
+    /// on the stack eight characters at a time, and the length of the
+    /// text: cut at the first `@` as it is found, trimmed of trailing
+    /// spaces.
+    #[inline(always)]
+    fn text_stack(&self, start: usize, n: usize) -> ([u8; TEXT_INLINE + 8], usize) {
+        let n = n.min(TEXT_INLINE);
         let mut buf = [0u8; TEXT_INLINE + 8];
         let mut end = n;
         let mut k = 0;
@@ -301,20 +335,7 @@ pub trait BitRead {
                 end -= 1;
             }
         }
-        if end == 0 {
-            return String::new();
-        }
-        // A short text is copied as a fixed 24 bytes (the smallest heap
-        // block holds that many anyway) and cut, with no `memcpy` call.
-        let mut v = Vec::with_capacity(end.max(24));
-        if end <= 24 {
-            v.extend_from_slice(&buf[..24]);
-            v.truncate(end);
-        } else {
-            v.extend_from_slice(&buf[..end]);
-        }
-        // 6-bit ASCII is ASCII: this never fails.
-        String::from_utf8(v).unwrap_or_default()
+        (buf, end)
     }
 
     /// 6-bit ASCII text as transmitted, padding included.

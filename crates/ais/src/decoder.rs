@@ -14,8 +14,11 @@ use std::num::NonZeroU8;
 use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
 use crate::framing::{
-    parse_fragment_fast, parse_line, parse_single_fast, parse_single_unchecked, Sentence,
+    c_digits, has_group, hex2, parse_fragment_fast_with, parse_line, parse_single_fast_with,
+    parse_single_unchecked_with, tag_block, xor32_first, Sentence, TagFast, TagReader,
 };
+#[cfg(test)]
+use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
 use crate::messages::{self, Ctx, Message};
 
 /// Longest source kept, in bytes; longer ones are cut (on a character
@@ -292,6 +295,180 @@ struct Slot {
     line: u64,
 }
 
+/// The last tag block the fast path read, when it lies within the line's
+/// first 33 bytes (`\\s:…,c:…*hh\\` of up to 31 characters inside): a
+/// line whose first bytes are the same carries the same tag block, and
+/// [`tag_block`] gives the same for it, so it is not read again. Feeds
+/// repeat it (the same receiver and second) on about half their lines.
+#[derive(Clone, Copy, Default)]
+struct TagCache {
+    /// `line[1..33]` of the line it was read from, as four little-endian
+    /// words, each masked with `mask` (the bytes `line[1..at]`, which hold
+    /// the whole tag block); all-zero masks when empty.
+    words: [u64; 4],
+    mask: [u64; 4],
+    /// What [`tag_block`] gave, the source as an offset and a length.
+    time_ms: Option<i64>,
+    source: Option<(usize, usize)>,
+    source_at: usize,
+    at: usize,
+    /// The source as `Source::from_line` gives it.
+    built: Option<Source>,
+    /// Whether the tag block has a `g:` field, once asked.
+    group: Option<bool>,
+    /// When the first `c:` field's value is ten digits at `line[d..]`: `d`,
+    /// and `mask` less those digits and the two checksum digits. A line
+    /// that differs from the cached one only there (a new second from the
+    /// same receiver) has the same tag block but for the time, if its
+    /// checksum matches.
+    time_at: Option<usize>,
+    shape: [u64; 4],
+    /// Whether the fields above are the last line's (a line whose tag
+    /// block went past the compared bytes leaves the cache as it was).
+    current: bool,
+}
+
+impl TagCache {
+    #[inline(always)]
+    fn load(b: &[u8; 32]) -> [u64; 4] {
+        let w = |i: usize| {
+            let mut c = [0u8; 8];
+            c.copy_from_slice(&b[8 * i..8 * i + 8]);
+            u64::from_le_bytes(c)
+        };
+        [w(0), w(1), w(2), w(3)]
+    }
+
+    /// The mask of the first `n` (≤ 32) bytes of four words.
+    #[inline(always)]
+    fn mask(n: usize) -> [u64; 4] {
+        // 0xff bytes, then zeros: the 32 bytes from 32 − n on.
+        static ONES: [u8; 64] = {
+            let mut t = [0u8; 64];
+            let mut i = 0;
+            while i < 32 {
+                t[i] = 0xff;
+                i += 1;
+            }
+            t
+        };
+        let from = 32 - n.min(32);
+        match ONES.get(from..from + 32).and_then(|b| b.try_into().ok()) {
+            Some(b) => Self::load(b),
+            None => [0; 4],
+        }
+    }
+
+    /// [`tag_block`], and the cache filled with it when the tag block is
+    /// inside the bytes compared.
+    #[inline(never)]
+    fn fill<'a>(&mut self, line: &'a [u8], w: [u64; 4]) -> Option<TagFast<'a>> {
+        if let Some(t) = self.new_time(line, w) {
+            return Some(t);
+        }
+        let t = tag_block(line);
+        self.current = false;
+        if let Some((time_ms, source, source_at, at)) = t {
+            // The tag block is `line[..at]`; bytes 1..at compared.
+            if (2..=33).contains(&at) {
+                let mask = Self::mask(at - 1);
+                *self = TagCache {
+                    words: std::array::from_fn(|i| w[i] & mask[i]),
+                    mask,
+                    time_ms,
+                    source: source.map(|v| (source_at, v.len())),
+                    source_at,
+                    at,
+                    built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
+                    group: None,
+                    time_at: None,
+                    shape: [0; 4],
+                    current: true,
+                };
+                if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
+                    // Bytes of the window `line[1..33]`: the digits at
+                    // d - 1.., the checksum's at at - 4 and at - 3.
+                    let mut keep = [0u8; 32];
+                    keep[..at - 1].fill(0xff);
+                    keep[d - 1..d + 9].fill(0);
+                    keep[at - 4..at - 2].fill(0);
+                    self.time_at = Some(d);
+                    self.shape = Self::load(&keep);
+                }
+            }
+        }
+        t
+    }
+
+    /// The cached tag block with a new `c:` time, when `line` differs from
+    /// the cached one only in the ten digits of the time and the checksum,
+    /// the digits are digits and the checksum matches; the cache then
+    /// holds the line's tag block.
+    #[inline(always)]
+    fn new_time<'a>(&mut self, line: &'a [u8], w: [u64; 4]) -> Option<TagFast<'a>> {
+        let d = self.time_at?;
+        let m = self.shape;
+        let diff = ((w[0] ^ self.words[0]) & m[0])
+            | ((w[1] ^ self.words[1]) & m[1])
+            | ((w[2] ^ self.words[2]) & m[2])
+            | ((w[3] ^ self.words[3]) & m[3]);
+        if diff != 0 {
+            return None;
+        }
+        let time_ms = Some(crate::time::epoch10(line.get(d..d + 10)?)?);
+        let at = self.at;
+        let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
+        // The tag block's bytes between `\\` and `*`: `at` − 5 of them.
+        if hex2(line[at - 3], line[at - 2])? != xor32_first(b, at - 5) {
+            return None;
+        }
+        let mask = self.mask;
+        self.words = std::array::from_fn(|i| w[i] & mask[i]);
+        self.time_ms = time_ms;
+        self.current = true;
+        let source = match self.source {
+            Some((at, len)) => Some(line.get(at..at + len)?),
+            None => None,
+        };
+        Some((time_ms, source, self.source_at, at))
+    }
+}
+
+impl TagReader for TagCache {
+    /// [`tag_block`] of `line` (which starts with `\\`), from the cache
+    /// when its bytes are the cached ones.
+    #[inline(always)]
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
+        let b: Option<&[u8; 32]> = line.get(1..33).and_then(|b| b.try_into().ok());
+        let Some(b) = b else {
+            self.current = false;
+            return tag_block(line);
+        };
+        let w = Self::load(b);
+        let m = self.mask;
+        let diff = ((w[0] & m[0]) ^ self.words[0])
+            | ((w[1] & m[1]) ^ self.words[1])
+            | ((w[2] & m[2]) ^ self.words[2])
+            | ((w[3] & m[3]) ^ self.words[3]);
+        if diff == 0 && m[0] != 0 {
+            self.current = true;
+            let source = match self.source {
+                Some((at, len)) => Some(line.get(at..at + len)?),
+                None => None,
+            };
+            return Some((self.time_ms, source, self.source_at, self.at));
+        }
+        self.fill(line, w)
+    }
+
+    fn group(&mut self, line: &[u8], at: usize) -> bool {
+        if !self.current {
+            return has_group(line, at);
+        }
+        *self.group.get_or_insert_with(|| has_group(line, at))
+    }
+}
+
 /// Streaming AIS decoder. Feed it lines with [`Decoder::decode_line`].
 pub struct Decoder {
     cfg: DecoderConfig,
@@ -299,6 +476,7 @@ pub struct Decoder {
     slots: Vec<Slot>,
     free: Vec<Vec<u8>>,
     stats: Stats,
+    tag: TagCache,
     /// Whether the fast path for common single-sentence lines is tried
     /// first (off only in the tests that compare it with the general path).
     fast: bool,
@@ -327,6 +505,7 @@ impl Decoder {
             slots: Vec::new(),
             free: Vec::new(),
             stats: Stats::default(),
+            tag: TagCache::default(),
             fast: true,
         }
     }
@@ -354,7 +533,7 @@ impl Decoder {
             // message is built where the caller keeps it: a short
             // single-sentence message on a common line, de-armoured into
             // registers.
-            if let Some(u) = parse_single_unchecked(line) {
+            if let Some(u) = parse_single_unchecked_with(line, &mut self.tag) {
                 let (s, source_at, tail) = (u.sentence, u.source_at, u.tail);
                 let n = s.payload.len();
                 // The sentence checksum: with the payload's loads when the
@@ -381,6 +560,7 @@ impl Decoder {
                     // no longer live while the message is decoded (fewer
                     // spills; measured: a fifth less time per NY line).
                     let source = match s.source {
+                        Some(_) if self.tag.current => self.tag.built,
                         Some(v) => Source::from_line(line, source_at, v.len()),
                         None => None,
                     };
@@ -422,7 +602,23 @@ impl Decoder {
     #[inline(never)]
     fn decode_line_general(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         if self.fast {
-            if let Some((s, _, _)) = parse_single_fast(line) {
+            // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
+            // block) is framed as one first; the two fast framings take
+            // lines apart (`,1,1,` and not), so the order changes nothing.
+            // The tag block, read by `decode_line`, is in the cache, and
+            // with it where the sentence starts: a total of `1` there is
+            // no fragment.
+            let at = match line.first() {
+                Some(b'!') => Some(0),
+                Some(b'\\') if self.tag.current => Some(self.tag.at),
+                _ => None,
+            };
+            if at.and_then(|a| line.get(a + 7)) != Some(&b'1') {
+                if let Some(s) = parse_fragment_fast_with(line, &mut self.tag) {
+                    return self.fragment_counted(s);
+                }
+            }
+            if let Some((s, _, _)) = parse_single_fast_with(line, &mut self.tag) {
                 // Longer (or odd) payloads through the byte buffer; a byte
                 // outside the alphabet goes to the general path below, which
                 // decides what the error is.
@@ -433,8 +629,6 @@ impl Decoder {
                     }
                     return single(&mut self.stats, &self.bits.reader(), &s);
                 }
-            } else if let Some(s) = parse_fragment_fast(line) {
-                return self.fragment_counted(s);
             }
         }
         let s = match parse_line(line) {
@@ -830,6 +1024,104 @@ mod tests {
     fn decoded_is_128_bytes() {
         assert_eq!(std::mem::size_of::<Option<Source>>(), 29);
         assert!(std::mem::size_of::<Decoded>() <= 128);
+    }
+
+    /// The tag-block cache gives what [`tag_block`] gives, line after line,
+    /// on tag blocks that repeat, differ in one byte, grow or shrink.
+    #[test]
+    fn tag_cache_is_tag_block() {
+        let mut cache = TagCache::default();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let hex = b"0123456789ABCDEF";
+        let bases: [&[u8]; 4] = [
+            b"s:reencoded,c:1593475200",
+            b"c:1593475200,s:rORBCOMM000",
+            b"c:1593475200",
+            b"s:r,c:1",
+        ];
+        let (mut hits, mut n) = (0, 0);
+        let mut tag = bases[0].to_vec();
+        for _ in 0..100_000 {
+            crate::xorshift(&mut x);
+            match x % 10 {
+                0 => tag = bases[(x >> 8) as usize % bases.len()].to_vec(),
+                8 | 9 => {
+                    // A new time: one digit of the `c:` value changed.
+                    if let Some(c) = tag.windows(2).position(|w| w == b"c:") {
+                        let at = c + 2 + (x >> 8) as usize % 12;
+                        if at < tag.len() {
+                            tag[at] = b"0123456789,"[(x >> 16) as usize % 11];
+                        }
+                    }
+                }
+                1 if !tag.is_empty() => {
+                    let at = (x >> 8) as usize % tag.len();
+                    tag[at] = b",*\\:cs09\xc3"[(x >> 16) as usize % 9];
+                }
+                2 => tag.push(b'7'),
+                3 if !tag.is_empty() => {
+                    tag.pop();
+                }
+                _ => {}
+            }
+            let sum = tag.iter().fold(0u8, |a, &b| a ^ b);
+            let mut line = b"\\".to_vec();
+            line.extend_from_slice(&tag);
+            line.extend_from_slice(&[b'*', hex[(sum >> 4) as usize], hex[(sum & 15) as usize]]);
+            if x % 16 == 5 {
+                line[1 + tag.len() + 1] ^= 1;
+            }
+            line.extend_from_slice(b"\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A");
+            if x % 32 == 7 {
+                line.truncate((x >> 24) as usize % line.len());
+            }
+            let before = cache.words;
+            let got = cache.read(&line);
+            hits += (before == cache.words && cache.current) as u32;
+            n += 1;
+            assert_eq!(got, tag_block(&line), "{}", String::from_utf8_lossy(&line));
+            if let (true, Some((_, Some(v), at, _))) = (cache.current, got) {
+                assert_eq!(cache.built, Source::from_line(&line, at, v.len()));
+            }
+        }
+        assert!(hits > n / 4, "{hits} of {n}");
+    }
+
+    /// A new second from the same receiver takes the cache's new-time
+    /// path, and a wrong checksum, a non-digit or another byte changed does
+    /// not.
+    #[test]
+    fn tag_cache_new_time() {
+        let line = |tag: &str, fix: bool| {
+            let t = tag.bytes().fold(0u8, |a, b| a ^ b) ^ (!fix as u8);
+            format!("\\{tag}*{t:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
+        };
+        let words = |l: &str| TagCache::load(l.as_bytes()[1..33].try_into().unwrap());
+        let mut cache = TagCache::default();
+        let a = line("s:reencoded,c:1593475200", true);
+        assert!(cache.read(a.as_bytes()).is_some());
+        assert_eq!(cache.time_at, Some(15));
+        for (tag, fix, takes) in [
+            ("s:reencoded,c:1593475201", true, true),
+            ("s:reencoded,c:1693475299", true, true),
+            ("s:reencoded,c:1593475202", false, false),
+            ("s:reencoded,c:15934752x2", true, false),
+            ("s:reencodee,c:1593475203", true, false),
+        ] {
+            let b = line(tag, fix);
+            let mut probe = cache;
+            let got = probe.new_time(b.as_bytes(), words(&b));
+            assert_eq!(got.is_some(), takes, "{b}");
+            if takes {
+                assert_eq!(got, tag_block(b.as_bytes()), "{b}");
+            }
+            assert_eq!(cache.read(b.as_bytes()), tag_block(b.as_bytes()), "{b}");
+        }
+        // Two `c:` fields: no new-time path (the last one counts).
+        let mut cache = TagCache::default();
+        let a = line("c:1593475200,c:1593475201", true);
+        assert!(cache.read(a.as_bytes()).is_some());
+        assert_eq!(cache.time_at, None);
     }
 
     #[test]

@@ -435,7 +435,7 @@ fn xor_no_star(bytes: &[u8]) -> Option<u8> {
 
 /// The two hex digits of a checksum.
 #[inline(always)]
-fn hex2(a: u8, b: u8) -> Option<u8> {
+pub(crate) fn hex2(a: u8, b: u8) -> Option<u8> {
     let (a, b) = (HEX[a as usize], HEX[b as usize]);
     ((a | b) & 0xf0 == 0).then_some(a << 4 | b)
 }
@@ -448,12 +448,11 @@ struct Scan32 {
     comma: u32,
 }
 
-/// The three masks of [`Scan32`], and then the XOR of the first `n` bytes.
-/// SSE2 (baseline on x86_64, so no runtime detection) compares and folds 16
-/// bytes at a time; elsewhere a byte loop. `tag_fast_is_tag_fields` and
-/// `scan32_is_bytewise` check them.
+/// The three masks of [`Scan32`]. SSE2 (baseline on x86_64, so no runtime
+/// detection) compares 16 bytes at a time; elsewhere a byte loop.
+/// `tag_fast_is_tag_fields` and `scan32_is_bytewise` check them.
 #[inline(always)]
-fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
+fn scan32(b: &[u8; 32]) -> Scan32 {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     // SAFETY: the intrinsics below need SSE2, which this block is compiled
     // only with (`target_feature = "sse2"`, on by default for every x86_64
@@ -469,22 +468,11 @@ fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
             let h = _mm_movemask_epi8(_mm_cmpeq_epi8(hi, c)) as u32;
             l | h << 16
         };
-        let scan = Scan32 {
+        Scan32 {
             star: mask(b'*'),
             backslash: mask(b'\\'),
             comma: mask(b','),
-        };
-        let xor = move |n: usize| {
-            // Keep bytes whose index is below `n` (≤ 32: a signed compare).
-            let n = _mm_set1_epi8(n as i8);
-            let idx_lo = crate::bits::lane_index();
-            let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
-            crate::bits::fold_xor(_mm_xor_si128(
-                _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
-                _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
-            ))
-        };
-        (scan, xor)
+        }
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     {
@@ -493,12 +481,39 @@ fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
                 .enumerate()
                 .fold(0u32, |m, (i, &x)| m | ((x == c) as u32) << i)
         };
-        let scan = Scan32 {
+        Scan32 {
             star: mask(b'*'),
             backslash: mask(b'\\'),
             comma: mask(b','),
-        };
-        (scan, move |n: usize| xor(&b[..n.min(32)]))
+        }
+    }
+}
+
+/// The XOR of the first `n` (≤ 32) bytes of `b`: with SSE2 two loads,
+/// masked and folded; elsewhere [`xor`].
+#[inline(always)]
+pub(crate) fn xor32_first(b: &[u8; 32], n: usize) -> u8 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the intrinsics below need SSE2, which this block is compiled
+    // only with (`target_feature = "sse2"`, on by default for every x86_64
+    // target); the two unaligned loads read `b[0..16]` and `b[16..32]`,
+    // inside the 32-byte array.
+    unsafe {
+        use std::arch::x86_64::*;
+        let lo = _mm_loadu_si128(b.as_ptr().cast());
+        let hi = _mm_loadu_si128(b.as_ptr().add(16).cast());
+        // Keep bytes whose index is below `n` (≤ 32: a signed compare).
+        let n = _mm_set1_epi8(n.min(32) as i8);
+        let idx_lo = crate::bits::lane_index();
+        let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
+        crate::bits::fold_xor(_mm_xor_si128(
+            _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
+            _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
+        ))
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        xor(&b[..n.min(32)])
     }
 }
 
@@ -510,7 +525,7 @@ fn scan32(b: &[u8; 32]) -> (Scan32, impl Fn(usize) -> u8 + '_) {
 #[inline(always)]
 fn tag_fast(line: &[u8]) -> Option<TagFast<'_>> {
     let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
-    let (scan, xor_first) = scan32(b);
+    let scan = scan32(b);
     if scan.star == 0 {
         return None;
     }
@@ -523,9 +538,25 @@ fn tag_fast(line: &[u8]) -> Option<TagFast<'_>> {
     if scan.backslash & inside != 0
         || commas.count_ones() > 1
         || t[2] != b'\\'
-        || hex2(t[0], t[1])? != xor_first(n)
+        || hex2(t[0], t[1])? != xor32_first(b, n)
     {
         return None;
+    }
+    if commas != 0 {
+        // The usual two fields, `s:` and `c:` in either order, read in
+        // place (what the loop below gives for them).
+        let c = 1 + commas.trailing_zeros() as usize;
+        match (line.get(1..3)?, line.get(c + 1..c + 3)?) {
+            (b"s:", b"c:") => {
+                let time = parse_epoch(line.get(c + 3..e)?);
+                return Some((time, Some(line.get(3..c)?), 3, e + 4));
+            }
+            (b"c:", b"s:") => {
+                let time = parse_epoch(line.get(3..c)?);
+                return Some((time, Some(line.get(c + 3..e)?), c + 3, e + 4));
+            }
+            _ => {}
+        }
     }
     let comma = if commas == 0 {
         e
@@ -571,7 +602,7 @@ fn tag_field<'a>(
 
 /// What a tag block gives the fast path: the receive time, the source with
 /// its offset in the line (0 without one), and where the sentence starts.
-type TagFast<'a> = (Option<i64>, Option<&'a [u8]>, usize, usize);
+pub(crate) type TagFast<'a> = (Option<i64>, Option<&'a [u8]>, usize, usize);
 
 /// The tag block of `line` (which starts with `\\`), field by field: fields
 /// up to the first `*`, which must be followed by two hex digits and the
@@ -617,6 +648,7 @@ fn tag_fields(line: &[u8]) -> Option<TagFast<'_>> {
 /// else — errors included — is `None`, and the caller takes the general
 /// path, which decides. `decoder::tests::fast_path_is_the_general_path`
 /// checks this on the corpora and on mutated lines.
+#[cfg(test)]
 #[inline(always)]
 pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize, &[u8])> {
     parse_fast::<false>(line)?.checked()
@@ -625,9 +657,20 @@ pub(crate) fn parse_single_fast(line: &[u8]) -> Option<(Sentence<'_>, usize, &[u
 /// [`parse_single_fast`] without the sentence checksum: the caller checks
 /// it ([`Unchecked::checked`], or as `Decoder::decode_line` does, with
 /// the payload it loads anyway).
+#[cfg(test)]
 #[inline(always)]
 pub(crate) fn parse_single_unchecked(line: &[u8]) -> Option<Unchecked<'_>> {
     parse_fast::<false>(line)
+}
+
+/// [`parse_single_unchecked`] with the tag block read by `tag` (see
+/// [`parse_fast_with`]).
+#[inline(always)]
+pub(crate) fn parse_single_unchecked_with<'a>(
+    line: &'a [u8],
+    tag: &mut impl TagReader,
+) -> Option<Unchecked<'a>> {
+    parse_fast_with::<false>(line, tag)
 }
 
 /// A line framed by the fast framing but for the sentence checksum.
@@ -655,23 +698,144 @@ impl<'a> Unchecked<'a> {
 }
 
 /// The fragment of a multi-sentence message (`!xxVDM,n,k,` with
-/// 2 ≤ `n` ≤ 9, 1 ≤ `k` ≤ `n`) on a line without a tag block, otherwise
-/// as [`parse_single_fast`]: `Some` only when the line is such a line with
-/// a valid checksum, and then exactly what [`parse_line`] returns for it
-/// (without a tag block there is no group). Anything else is `None`, and
-/// [`parse_line`] decides.
+/// 2 ≤ `n` ≤ 9, 1 ≤ `k` ≤ `n`), with or without a tag block (but one
+/// without a `g:` group field), otherwise as [`parse_single_fast`]: `Some`
+/// only when the line is such a line with a valid checksum, and then
+/// exactly what [`parse_line`] returns for it (there is no group). Anything
+/// else is `None`, and [`parse_line`] decides.
+#[cfg(test)]
 #[inline(never)]
 pub(crate) fn parse_fragment_fast(line: &[u8]) -> Option<Sentence<'_>> {
-    if line.first() != Some(&b'!') {
-        return None;
+    parse_fragment_fast_with(line, &mut PlainTag)
+}
+
+/// [`parse_fragment_fast`] with the tag block read by `tag` (see
+/// [`parse_fast_with`]).
+#[inline(always)]
+pub(crate) fn parse_fragment_fast_with<'a>(
+    line: &'a [u8],
+    tag: &mut impl TagReader,
+) -> Option<Sentence<'a>> {
+    parse_fast_with::<true>(line, &mut Groupless(tag))?
+        .checked()
+        .map(|(s, _, _)| s)
+}
+
+/// [`parse_single_fast`] with the tag block read by `tag` (see
+/// [`parse_fast_with`]).
+#[inline(always)]
+pub(crate) fn parse_single_fast_with<'a>(
+    line: &'a [u8],
+    tag: &mut impl TagReader,
+) -> Option<(Sentence<'a>, usize, &'a [u8])> {
+    parse_fast_with::<false>(line, tag)?.checked()
+}
+
+/// Where the value of the tag block's `c:` field starts, when there is one
+/// such field and its value is ten digits (`c:<epoch s>` of this century):
+/// `line[d..d + 10]`, followed by `,` or `*`, inside the tag block
+/// `line[..at]`.
+pub(crate) fn c_digits(line: &[u8], at: usize) -> Option<usize> {
+    let tag = line.get(..at)?;
+    let (mut start, mut found) = (1, None);
+    loop {
+        if tag.get(start..start + 2) == Some(&b"c:"[..]) {
+            if found.is_some() {
+                return None;
+            }
+            let d = start + 2;
+            let digits = tag.get(d..d + 10)?.iter().all(u8::is_ascii_digit);
+            if !(digits && matches!(tag.get(d + 10), Some(b',' | b'*'))) {
+                return None;
+            }
+            found = Some(d);
+        }
+        // The next field; the last one ends at the `*`.
+        match tag.get(start..).and_then(|t| find(t, b',')) {
+            Some(p) if start + p + 4 < at => start += p + 1,
+            _ => return found,
+        }
     }
-    parse_fast::<true>(line)?.checked().map(|(s, _, _)| s)
+}
+
+/// Whether the tag block `line[..at]` has a `g:` (or `G:`) field.
+pub(crate) fn has_group(line: &[u8], at: usize) -> bool {
+    // From one `:` to the next (eight bytes at a time): a field starting
+    // `g:` has its `:` after a `g` that starts the tag or follows a `,`.
+    let tag = line.get(1..at).unwrap_or(&[]);
+    let mut from = 0;
+    while let Some(p) = tag.get(from..).and_then(|t| find(t, b':')) {
+        let k = from + p;
+        if k >= 1 && matches!(tag[k - 1], b'g' | b'G') && (k == 1 || tag[k - 2] == b',') {
+            return true;
+        }
+        from = k + 1;
+    }
+    false
+}
+
+/// A tag block without a `g:` (or `G:`) field, as the inner reader gives
+/// it: the fast framing does not read groups, which matter to fragments.
+struct Groupless<'r, R>(&'r mut R);
+
+impl<R: TagReader> TagReader for Groupless<'_, R> {
+    #[inline(always)]
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
+        let t = self.0.read(line)?;
+        (!self.0.group(line, t.3)).then_some(t)
+    }
 }
 
 /// [`parse_single_fast`] (`MULTI` false) and [`parse_fragment_fast`]
 /// (`MULTI` true, called only on lines without a tag block).
+#[cfg(test)]
 #[inline(always)]
 fn parse_fast<const MULTI: bool>(line: &[u8]) -> Option<Unchecked<'_>> {
+    parse_fast_with::<MULTI>(line, &mut PlainTag)
+}
+
+/// How the fast framing reads a tag block (given the line, trimmed of
+/// trailing blanks, which starts with `\\`): it must give what
+/// [`tag_block`] gives.
+pub(crate) trait TagReader {
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>>;
+
+    /// Whether the tag block `line[..at]`, the one last read, has a `g:`
+    /// field ([`has_group`], which a reader may keep).
+    fn group(&mut self, line: &[u8], at: usize) -> bool {
+        has_group(line, at)
+    }
+}
+
+/// [`tag_block`] itself.
+#[cfg(test)]
+pub(crate) struct PlainTag;
+
+#[cfg(test)]
+impl TagReader for PlainTag {
+    #[inline(always)]
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
+        tag_block(line)
+    }
+}
+
+/// The tag block of `line` (which starts with `\\`): [`tag_fast`], else
+/// [`tag_fields`]. `None` sends the line to the general path.
+#[inline(always)]
+pub(crate) fn tag_block(line: &[u8]) -> Option<TagFast<'_>> {
+    match tag_fast(line) {
+        Some(t) => Some(t),
+        None => tag_fields(line),
+    }
+}
+
+/// [`parse_fast`] with the tag block read by `tag`: [`tag_block`] or a
+/// cache of it (`Decoder`'s).
+#[inline(always)]
+pub(crate) fn parse_fast_with<'a, const MULTI: bool>(
+    line: &'a [u8],
+    tag: &mut impl TagReader,
+) -> Option<Unchecked<'a>> {
     let mut n = line.len();
     while n > 0 && line[n - 1].is_ascii_whitespace() {
         n -= 1;
@@ -682,11 +846,7 @@ fn parse_fast<const MULTI: bool>(line: &[u8]) -> Option<Unchecked<'_>> {
     let mut source_at = 0;
     let mut at = 0;
     if line.first() == Some(&b'\\') {
-        if let Some(t) = tag_fast(line) {
-            (time_ms, source, source_at, at) = t;
-        } else {
-            (time_ms, source, source_at, at) = tag_fields(line)?;
-        }
+        (time_ms, source, source_at, at) = tag.read(line)?;
     }
     let s = &line[at..];
     // `!xxVDM,1,1,` (or `,n,k,`) … `,f*hh`
@@ -800,13 +960,13 @@ mod tests {
                     (x >> 16) as u8
                 };
             }
-            let (scan, xor_first) = scan32(&b);
+            let scan = scan32(&b);
             let mask = |c: u8| (0..32).fold(0u32, |m, i| m | ((b[i] == c) as u32) << i);
             assert_eq!(scan.star, mask(b'*'));
             assert_eq!(scan.backslash, mask(b'\\'));
             assert_eq!(scan.comma, mask(b','));
             for n in 0..=32 {
-                assert_eq!(xor_first(n), xor(&b[..n]), "{n}");
+                assert_eq!(xor32_first(&b, n), xor(&b[..n]), "{n}");
             }
         }
     }
@@ -868,6 +1028,61 @@ mod tests {
             }
         }
         assert!(fast > 50_000 && agreed == fast, "{fast}");
+    }
+
+    #[test]
+    fn has_group_is_bytewise() {
+        let bytewise = |tag: &[u8]| {
+            let mut field_start = true;
+            for w in tag.windows(2) {
+                if field_start && matches!(w[0], b'g' | b'G') && w[1] == b':' {
+                    return true;
+                }
+                field_start = w[0] == b',';
+            }
+            false
+        };
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..50_000 {
+            crate::xorshift(&mut x);
+            let n = (x % 24) as usize;
+            let tag: Vec<u8> = (0..n)
+                .map(|i| b"gG:,cs1"[((x >> (2 * i)) % 7) as usize])
+                .collect();
+            let mut line = b"\\".to_vec();
+            line.extend_from_slice(&tag);
+            assert_eq!(has_group(&line, line.len()), bytewise(&tag), "{tag:?}");
+        }
+    }
+
+    /// Fragments with a tag block take the fast framing unless the tag
+    /// block has a group (`g:`), and then give what `parse_line` gives.
+    #[test]
+    fn tagged_fragments() {
+        let line = |tag: &str| {
+            let body =
+                "AIVDM,2,1,3,B,55NBjP01mtGIL@CW;SM<D60P5Ld000000000000P0000000000000000000000,0";
+            let x = body.bytes().fold(0u8, |a, b| a ^ b);
+            let t = tag.bytes().fold(0u8, |a, b| a ^ b);
+            format!("\\{tag}*{t:02X}\\!{body}*{x:02X}")
+        };
+        for (tag, fast) in [
+            ("c:1593475200", true),
+            ("c:1593475200,s:rORBCOMM000", true),
+            ("s:a,x:g:1,c:1", true),
+            ("g:1-2-3,c:1593475200", false),
+            ("c:1593475200,G:1-2-3", false),
+            ("s:2573238,c:1733782034,g:1-2-77", false),
+        ] {
+            let l = line(tag);
+            let s = parse_fragment_fast(l.as_bytes());
+            assert_eq!(s.is_some(), fast, "{l}");
+            let g = parse_line(l.as_bytes()).unwrap();
+            assert_eq!(g.group.is_none(), fast, "{l}");
+            if let Some(s) = s {
+                assert_eq!(s, g, "{l}");
+            }
+        }
     }
 
     #[test]

@@ -53,7 +53,7 @@ fn digits(s: &[u8]) -> Option<i64> {
 /// Eight ASCII digits as a number, or `None` if any byte is not a digit
 /// (SWAR: three multiply-and-shift steps instead of eight dependent ones;
 /// every tag-blocked line carries a 10-digit `c:`).
-#[inline]
+#[inline(always)]
 fn eight_digits(b: [u8; 8]) -> Option<u32> {
     let x = u64::from_le_bytes(b);
     let d = x.wrapping_sub(0x3030_3030_3030_3030);
@@ -78,6 +78,16 @@ fn eight_digits(b: [u8; 8]) -> Option<u32> {
 pub(crate) fn parse_epoch(s: &[u8]) -> Option<i64> {
     // Ten digits, the seconds of every tag-blocked line of this century,
     // inline; anything else out of line.
+    match epoch10(s) {
+        Some(ms) => Some(ms),
+        None => parse_epoch_general(s),
+    }
+}
+
+/// Ten ASCII digits of epoch seconds, to ms (what [`parse_epoch`] gives
+/// for them); `None` for anything else.
+#[inline(always)]
+pub(crate) fn epoch10(s: &[u8]) -> Option<i64> {
     if let [a, b, c, d, e, f, g, h, i, j] = *s {
         if let Some(hi) = eight_digits([a, b, c, d, e, f, g, h]) {
             let (i, j) = (i.wrapping_sub(b'0'), j.wrapping_sub(b'0'));
@@ -86,7 +96,7 @@ pub(crate) fn parse_epoch(s: &[u8]) -> Option<i64> {
             }
         }
     }
-    parse_epoch_general(s)
+    None
 }
 
 #[inline(never)]

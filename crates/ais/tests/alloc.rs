@@ -72,3 +72,32 @@ fn the_counter_works() {
     drop(v);
     assert!(allocs() >= 1);
 }
+
+/// A two-sentence type 5 allocates its box and nothing else (its texts are
+/// inline; reassembly reuses its buffers), with or without tag blocks.
+#[test]
+fn static_voyage_allocates_its_box_only() {
+    let lines: [&[u8]; 4] = [
+        b"!AIVDM,2,1,1,,53cMa3@000010WSW?V105=<45B2222222222220t388151:9e2UiDm851DTh,0*65",
+        b"!AIVDM,2,2,1,,j1C32CQp888,2*17",
+        b"\\c:1593475200*53\\!AIVDM,2,1,3,B,55NBjP01mtGIL@CW;SM<D60P5Ld000000000000P0000000000000000000000,0*6B",
+        b"!AIVDM,2,2,3,B,00000000000,2*24",
+    ];
+    let mut dec = jinghai_ais::Decoder::new();
+    // Warm up: the reassembly table and its buffers.
+    for l in lines {
+        let _ = dec.decode_line(l);
+    }
+    let mut n = 0;
+    MEASURING.with(|m| m.set(true));
+    for _ in 0..1000 {
+        for l in lines {
+            if let Ok(Some(d)) = dec.decode_line(l) {
+                n += d.message.static_info().is_some() as usize;
+            }
+        }
+    }
+    MEASURING.with(|m| m.set(false));
+    assert_eq!(n, 2000, "{}", dec.stats());
+    assert_eq!(allocs(), 2000, "allocations per type 5");
+}

@@ -19,16 +19,16 @@ fn sog() -> impl Strategy<Value = Option<f32>> {
 fn cog() -> impl Strategy<Value = Option<f32>> {
     proptest::option::of((0u32..3600).prop_map(|k| k as f32 / 10.0))
 }
-fn text(max: usize) -> impl Strategy<Value = String> {
+fn text<const N: usize>() -> impl Strategy<Value = AisText<N>> {
     // Any 6-bit character; text ends at the first '@' (padding) and trailing
     // spaces are trimmed, so generate what a decoder can return.
-    proptest::collection::vec(0u8..64, 0..=max).prop_map(|v| {
+    proptest::collection::vec(0u8..64, 0..=N).prop_map(|v| {
         let s: String = v
             .into_iter()
             .map(|c| if c < 32 { (c + 64) as char } else { c as char })
             .collect();
         let s = s.split('@').next().unwrap_or_default();
-        s.trim_end_matches(' ').to_string()
+        s.trim_end_matches(' ').into()
     })
 }
 fn opt_nz(max: u32) -> impl Strategy<Value = Option<u32>> {
@@ -77,11 +77,11 @@ prop_compose! {
 prop_compose! {
     fn static_voyage()(
         repeat in 0u8..4, mmsi in 0u32..(1 << 30), ais_version in 0u8..4,
-        imo in opt_nz((1 << 30) - 1), callsign in text(7), shipname in text(20),
+        imo in opt_nz((1 << 30) - 1), callsign in text::<7>(), shipname in text::<20>(),
         shiptype in proptest::option::of(1u8..=255), to_bow in 0u16..512, to_stern in 0u16..512,
         to_port in 0u8..64, to_starboard in 0u8..64, epfd in proptest::option::of(1u8..16),
         eta in eta(), draught in proptest::option::of((1u8..=255).prop_map(|d| d as f32 / 10.0)),
-        destination in text(20), dte: bool,
+        destination in text::<20>(), dte: bool,
     ) -> Message {
         Message::StaticAndVoyage(Box::new(StaticAndVoyage {
             repeat, mmsi, ais_version, imo, callsign, shipname, shiptype, to_bow, to_stern,
@@ -94,7 +94,7 @@ prop_compose! {
     fn class_b_ext()(
         repeat in 0u8..4, mmsi in 0u32..(1 << 30), reserved: u8, sog in sog(), accuracy: bool,
         lon in lon(), lat in lat(), cog in cog(), heading in proptest::option::of(0u16..360),
-        second in proptest::option::of(0u8..60), regional in 0u8..16, shipname in text(20),
+        second in proptest::option::of(0u8..60), regional in 0u8..16, shipname in text::<20>(),
         shiptype in proptest::option::of(1u8..=255), to_bow in 0u16..512, to_stern in 0u16..512,
         to_port in 0u8..64, to_starboard in 0u8..64, epfd in proptest::option::of(1u8..16),
         raim: bool, dte: bool, assigned: bool,
@@ -108,9 +108,9 @@ prop_compose! {
 
 prop_compose! {
     fn static_report()(
-        repeat in 0u8..4, mmsi in 0u32..(1 << 30), a: bool, shipname in text(20),
-        shiptype in proptest::option::of(1u8..=255), vendor_id in text(3), model in 0u8..16,
-        serial in 0u32..(1 << 20), callsign in text(7), to_bow in 0u16..512, to_stern in 0u16..512,
+        repeat in 0u8..4, mmsi in 0u32..(1 << 30), a: bool, shipname in text::<20>(),
+        shiptype in proptest::option::of(1u8..=255), vendor_id in text::<3>(), model in 0u8..16,
+        serial in 0u32..(1 << 20), callsign in text::<7>(), to_bow in 0u16..512, to_stern in 0u16..512,
         to_port in 0u8..64, to_starboard in 0u8..64, mother in 0u32..(1 << 30),
     ) -> Message {
         let aux = (980_000_000..990_000_000).contains(&mmsi);

@@ -139,8 +139,8 @@ pub fn encode_transmission(out: &mut String, mmsi: u32, time_s: i64, tx: &Transm
             mmsi,
             ais_version: 0,
             imo: None,
-            callsign: String::new(),
-            shipname: name.clone(),
+            callsign: Default::default(),
+            shipname: name.into(),
             shiptype: Some(*ship_type),
             to_bow: 20,
             to_stern: 10,
@@ -149,7 +149,7 @@ pub fn encode_transmission(out: &mut String, mmsi: u32, time_s: i64, tx: &Transm
             epfd: Some(1),
             eta: Default::default(),
             draught: None,
-            destination: String::new(),
+            destination: Default::default(),
             dte: false,
         })),
         Transmission::Static {
@@ -160,7 +160,7 @@ pub fn encode_transmission(out: &mut String, mmsi: u32, time_s: i64, tx: &Transm
             repeat: 0,
             mmsi,
             part: StaticPart::A {
-                shipname: name.clone(),
+                shipname: name.into(),
             },
         })),
     };

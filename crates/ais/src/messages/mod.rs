@@ -9,6 +9,7 @@ mod binary;
 mod other;
 mod position;
 mod static_data;
+mod text;
 
 pub use base::BaseStationReport;
 pub use binary::{BinaryAddressed, BinaryBroadcast, MultiSlotBinary, SingleSlotBinary};
@@ -21,6 +22,7 @@ pub use position::{
     ClassBExtended, ClassBPosition, LongRangePosition, PositionReport, SarAircraft,
 };
 pub use static_data::{Eta, StaticAndVoyage, StaticDataReport, StaticPart};
+pub use text::AisText;
 
 use crate::bits::BitRead;
 use crate::error::ErrorKind;

@@ -1,6 +1,6 @@
 //! Position reports: Class A (1/2/3), Class B (18, 19), long range (27), SAR aircraft (9).
 
-use super::{cog12, epfd4, heading9, lat17, lat27, lon18, lon28, second6, sog10, Ctx};
+use super::{cog12, epfd4, heading9, lat17, lat27, lon18, lon28, second6, sog10, AisText, Ctx};
 use crate::bits::BitRead;
 
 /// Types 1, 2, 3: Class A position report.
@@ -154,7 +154,7 @@ pub struct ClassBExtended {
     pub heading: Option<u16>,
     pub second: Option<u8>,
     pub regional: u8,
-    pub shipname: String,
+    pub shipname: AisText<20>,
     /// Ship and cargo type (0 "not available" → None).
     pub shiptype: Option<u8>,
     pub to_bow: u16,
@@ -182,7 +182,7 @@ impl ClassBExtended {
             heading: heading9(b, 124, cx),
             second: second6(b, 133),
             regional: b.u8(139, 4),
-            shipname: b.text(143, 20),
+            shipname: b.text_inline(143),
             shiptype: match b.u8(263, 8) {
                 0 => None,
                 v => Some(v),

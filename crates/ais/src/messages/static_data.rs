@@ -1,6 +1,6 @@
 //! Static and voyage data: type 5 (Class A) and type 24 (Class B, parts A/B).
 
-use super::epfd4;
+use super::{epfd4, AisText};
 use crate::bits::BitRead;
 use crate::error::ErrorKind;
 
@@ -28,8 +28,8 @@ pub struct StaticAndVoyage {
     pub ais_version: u8,
     /// IMO number (0 "not available" → None).
     pub imo: Option<u32>,
-    pub callsign: String,
-    pub shipname: String,
+    pub callsign: AisText<7>,
+    pub shipname: AisText<20>,
     /// Ship and cargo type (0 → None).
     pub shiptype: Option<u8>,
     /// Dimensions to the reference point, metres (0 = not available).
@@ -41,7 +41,7 @@ pub struct StaticAndVoyage {
     pub eta: Eta,
     /// Maximum present static draught, metres (0 → None).
     pub draught: Option<f32>,
-    pub destination: String,
+    pub destination: AisText<20>,
     /// Data terminal ready (false = available).
     pub dte: bool,
 }
@@ -56,8 +56,8 @@ impl StaticAndVoyage {
                 0 => None,
                 v => Some(v),
             },
-            callsign: b.text(70, 7),
-            shipname: b.text(112, 20),
+            callsign: b.text_inline(70),
+            shipname: b.text_inline(112),
             shiptype: match b.u8(232, 8) {
                 0 => None,
                 v => Some(v),
@@ -77,7 +77,7 @@ impl StaticAndVoyage {
                 0 => None,
                 v => Some(v as f32 / 10.0),
             },
-            destination: b.text(302, 20),
+            destination: b.text_inline(302),
             dte: b.b(422),
         }
     }
@@ -89,15 +89,15 @@ impl StaticAndVoyage {
 #[allow(missing_docs)]
 pub enum StaticPart {
     /// Part A: the name.
-    A { shipname: String },
+    A { shipname: AisText<20> },
     /// Part B: type, vendor, call sign, dimensions (or the mother ship of an
     /// auxiliary craft, MMSI 98xxxxxxx).
     B {
         shiptype: Option<u8>,
-        vendor_id: String,
+        vendor_id: AisText<3>,
         model: u8,
         serial: u32,
-        callsign: String,
+        callsign: AisText<7>,
         to_bow: u16,
         to_stern: u16,
         to_port: u8,
@@ -127,7 +127,7 @@ impl StaticDataReport {
         let mmsi = b.u32(8, 30);
         let part = match b.u8(38, 2) {
             0 => StaticPart::A {
-                shipname: b.text(40, 20),
+                shipname: b.text_inline(40),
             },
             1 => {
                 let aux = is_auxiliary(mmsi);
@@ -136,10 +136,10 @@ impl StaticDataReport {
                         0 => None,
                         v => Some(v),
                     },
-                    vendor_id: b.text(48, 3),
+                    vendor_id: b.text_inline(48),
                     model: b.u8(66, 4),
                     serial: b.u32(70, 20),
-                    callsign: b.text(90, 7),
+                    callsign: b.text_inline(90),
                     to_bow: if aux { 0 } else { b.u(132, 9) as u16 },
                     to_stern: if aux { 0 } else { b.u(141, 9) as u16 },
                     to_port: if aux { 0 } else { b.u8(150, 6) },
