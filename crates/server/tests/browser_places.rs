@@ -94,8 +94,8 @@ async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
         d.find(".risk-pin.overdue");
         assert!(d.run_js("return document.querySelectorAll('.risk-pin').length").as_i64() == Some(2));
         d.click(&format!(".risk-pin [data-risk='{id}']"));
-        let popup = d.text("[data-testid=risk-popup]");
-        assert!(popup.contains("梅山渔村东埠头"), "{popup}");
+        // The popup fades in: its text reads empty until it shows.
+        d.text_containing("[data-testid=risk-popup]", "梅山渔村东埠头");
         d.find(&format!("[data-testid=risk-popup] a[href='/risks/{id}']"));
         d.screenshot(&shots().join("live-map-risks.png"));
         // Off again: the markers go.

@@ -215,6 +215,24 @@ impl Driver {
             .to_string()
     }
 
+    /// The rendered text of `css` once it contains `needle` (up to 5 s).
+    /// Rendered text is what a person sees: an element fading in (a map popup)
+    /// reads as empty until it shows.
+    pub fn text_containing(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let text = self.text(css);
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} shows {text:?}, without {needle:?}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     pub fn page_text(&self) -> String {
         self.text("body")
     }
