@@ -940,6 +940,21 @@ mod tests {
         }
     }
 
+    /// `len` bytes drawn from `x`: mostly valid armour characters, and about
+    /// one in `rare` any byte.
+    fn armoured_line(x: u64, len: usize, rare: u64) -> Vec<u8> {
+        (0..len)
+            .map(|k| {
+                let r = x.rotate_left(k as u32 * 3) ^ k as u64;
+                if (r >> 9).is_multiple_of(rare) {
+                    r as u8
+                } else {
+                    armour(r as u8)
+                }
+            })
+            .collect()
+    }
+
     /// Reading the payload's last group from the line gives the same
     /// words as the payload alone, whatever follows it on the line.
     #[test]
@@ -949,17 +964,7 @@ mod tests {
             crate::xorshift(&mut x);
             let n = 1 + (round as usize % 34);
             let extra = (x >> 40) as usize % 24;
-            let line: Vec<u8> = (0..n + extra)
-                .map(|k| {
-                    let r = x.rotate_left(k as u32 * 3) ^ k as u64;
-                    // Mostly valid characters; now and then any byte.
-                    if (r >> 9).is_multiple_of(29) {
-                        r as u8
-                    } else {
-                        armour(r as u8)
-                    }
-                })
-                .collect();
+            let line = armoured_line(x, n + extra, 29);
             let fill = (x % 7) as u8;
             let a = Words::in_line(&line, n, fill).map(|w| (w.w, w.len));
             let b = Words::new(&line[..n], fill).map(|w| (w.w, w.len));
@@ -977,16 +982,7 @@ mod tests {
             crate::xorshift(&mut x);
             let n = 24 + (round as usize % 10);
             let extra = (x >> 40) as usize % 12;
-            let line: Vec<u8> = (0..n + extra)
-                .map(|k| {
-                    let r = x.rotate_left(k as u32 * 3) ^ k as u64;
-                    if (r >> 9).is_multiple_of(37) {
-                        r as u8
-                    } else {
-                        armour(r as u8)
-                    }
-                })
-                .collect();
+            let line = armoured_line(x, n + extra, 37);
             let mut head = [0u8; 16];
             for (k, c) in head.iter_mut().enumerate() {
                 *c = x.rotate_right(5 * k as u32) as u8;

@@ -63,8 +63,8 @@ struct Run {
     live_bytes: isize,
 }
 
-/// The lines of `buf`, found with `memchr` as `BufRead::read_until` (the replay's
-/// reader) finds them; a byte-by-byte `split` cost as much as decoding a line.
+/// The lines of `buf`, found with `memchr` as `jinghai replay` finds them in its
+/// reader's buffer; a byte-by-byte `split` cost as much as decoding a line.
 fn lines(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = buf;
     std::iter::from_fn(move || {
@@ -147,7 +147,7 @@ fn pipeline_pass(
     p.flush(&mut out);
     let seconds = started.elapsed().as_secs_f64();
     let live_bytes = LIVE.load(Ordering::Relaxed) - before;
-    p.engine.finish(&mut out);
+    p.finish(&mut out);
     events += closed(&out);
     (seconds, p.engine, events, live_bytes)
 }

@@ -163,8 +163,7 @@ pub fn replay_stream(
             input.consume(filled);
         }
     }
-    pipeline.flush(&mut outputs);
-    pipeline.engine.finish(&mut outputs);
+    pipeline.finish(&mut outputs);
     drain(&mut outputs, &mut summary)?;
     let stats = pipeline.engine.stats();
     summary.messages = stats.messages;
@@ -266,7 +265,7 @@ mod tests {
             p.flush(&mut outputs);
             outputs.drain(..).for_each(|o| order.push(o, &mut expected));
         }
-        p.engine.finish(&mut outputs);
+        p.finish(&mut outputs);
         outputs.drain(..).for_each(|o| order.push(o, &mut expected));
         let expected: Vec<String> = expected.iter().map(Event::to_json_line).collect();
         assert!(expected.len() > 10, "{} events", expected.len());

@@ -116,8 +116,7 @@ fn run_exercise(seed: u64) -> jinghai_engine::exercise::Score {
         p.push_line(line.as_bytes(), &mut outputs);
         outputs.drain(..).for_each(|o| order.push(o, &mut events));
     }
-    p.flush(&mut outputs);
-    p.engine.finish(&mut outputs);
+    p.finish(&mut outputs);
     outputs.drain(..).for_each(|o| order.push(o, &mut events));
     let text: String = events.iter().map(|e| e.to_json_line() + "\n").collect();
     score(

@@ -303,8 +303,8 @@ struct Pair {
     /// Track indices; `a` has the smaller MMSI.
     a: u32,
     b: u32,
+    /// (The last time the two were close is `Engine::pair_close_ms[slot]`.)
     start_ms: i64,
-    last_close_ms: i64,
     min_distance_m: f64,
     meet_pos: LatLon,
     sog_sum: [f64; 2],
@@ -405,9 +405,10 @@ pub struct Engine {
     cell_lon_deg: f64,
     /// Encounter episodes in a slab, addressed from both tracks' `partners`.
     pairs: Vec<Option<Pair>>,
-    /// Each slot's `last_close_ms` again, densely (`i64::MAX` for a free slot):
-    /// whether a partner has been apart too long is asked on every report and by
-    /// every sweep, and reading it from the larger `Pair`s missed the cache.
+    /// Per episode slot, the last time its two vessels were close (`i64::MAX` for
+    /// a free slot). Beside the slab rather than in `Pair`: whether a partner has
+    /// been apart too long is asked on every report and by every sweep, and
+    /// reading it from the larger `Pair`s missed the cache.
     pair_close_ms: Vec<i64>,
     free_pairs: Vec<u32>,
     /// Slots of forgotten tracks, reused for new vessels.
@@ -702,8 +703,7 @@ impl Engine {
         // than its time plus the shortest of the sweep's windows.
         let soonest = obs.time_ms.saturating_add(self.sweep_min_window_ms);
         if soonest < t.sweep_due_ms {
-            t.sweep_due_ms = soonest;
-            self.sweep_due_ms[ti as usize] = soonest;
+            self.set_sweep_due(ti, soonest);
         }
         match &obs.kind {
             ObservationKind::Position(p) => self.on_position(ti, obs.time_ms, p, out),
@@ -1578,7 +1578,6 @@ impl Engine {
                         a,
                         b,
                         start_ms: fix.time_ms,
-                        last_close_ms: fix.time_ms,
                         min_distance_m: d,
                         meet_pos: meet,
                         sog_sum: [0.0; 2],
@@ -1617,7 +1616,6 @@ impl Engine {
             let pair = self.pairs[slot as usize]
                 .as_mut()
                 .expect("a partner's pair is live");
-            pair.last_close_ms = fix.time_ms;
             self.pair_close_ms[slot as usize] = fix.time_ms;
             if d < pair.min_distance_m {
                 pair.min_distance_m = d;
@@ -1629,7 +1627,7 @@ impl Engine {
                 pair.sog_n[side] += 1;
             }
             let long_enough =
-                (pair.last_close_ms - pair.start_ms) as f64 >= cfg.min_duration_min * 60_000.0;
+                (fix.time_ms - pair.start_ms) as f64 >= cfg.min_duration_min * 60_000.0;
             if pair.event.is_none()
                 && long_enough
                 && pair.mean_sog(0) < cfg.max_mean_speed_kn
@@ -1677,7 +1675,7 @@ impl Engine {
         let Some(mut pair) = self.pairs[slot as usize].take() else {
             return;
         };
-        self.pair_close_ms[slot as usize] = i64::MAX;
+        let last_close_ms = std::mem::replace(&mut self.pair_close_ms[slot as usize], i64::MAX);
         self.free_pairs.push(slot);
         for x in [pair.a, pair.b] {
             let partners = &mut self.tracks[x as usize].partners;
@@ -1687,10 +1685,10 @@ impl Engine {
         }
         if let Some(event) = pair.event.take() {
             let mut event = *event;
-            event.end_ms = Some(pair.last_close_ms);
+            event.end_ms = Some(last_close_ms);
             event.detail = json!({
                 "min_distance_m": pair.min_distance_m.round(),
-                "duration_min": round1((pair.last_close_ms - pair.start_ms) as f64 / 60_000.0),
+                "duration_min": round1((last_close_ms - pair.start_ms) as f64 / 60_000.0),
                 "mean_sog_kn": [round1(pair.mean_sog(0)), round1(pair.mean_sog(1))],
                 "meeting_point": {"lat": round6(pair.meet_pos.lat), "lon": round6(pair.meet_pos.lon)},
                 "counterpart": self.tracks[pair.b as usize].mmsi,
@@ -1789,10 +1787,15 @@ impl Engine {
             if t.mmsi != FREE_SLOT {
                 due = due.min(t.seen_ms.saturating_add(forget_ms));
             }
-            let due = due.saturating_add(1).max(now + 1);
-            self.sweep_due_ms[ti as usize] = due;
-            self.tracks[ti as usize].sweep_due_ms = due;
+            self.set_sweep_due(ti, due.saturating_add(1).max(now + 1));
         }
+    }
+
+    /// Sets a track's sweep due time in both places it is kept (see
+    /// `Engine::sweep_due_ms` and `Track::sweep_due_ms`).
+    fn set_sweep_due(&mut self, ti: u32, due_ms: i64) {
+        self.sweep_due_ms[ti as usize] = due_ms;
+        self.tracks[ti as usize].sweep_due_ms = due_ms;
     }
 
     /// The shortest of the windows after which [`Engine::sweep`] acts on a track.

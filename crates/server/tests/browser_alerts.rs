@@ -9,7 +9,6 @@ mod common;
 use std::sync::Arc;
 
 use common::browser::{in_browser, login, serve};
-use common::webdriver::Driver;
 use jinghai_server::{AppState, Config};
 use jinghai_store::AlertWrite;
 use jinghai_workflow::seed::seed_demo;
@@ -28,15 +27,6 @@ fn alert(region_id: i64, n: i64, kind: &str, zone: &str, start_at: i64) -> Alert
         lon: 121.95,
         zone_id: Some(zone.into()),
         detail: "{}".into(),
-    }
-}
-
-/// Waits (up to 5 s) until a script returns true.
-fn wait_for(d: &Driver, script: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while d.run_js(script) != serde_json::json!(true) {
-        assert!(std::time::Instant::now() < deadline, "timed out: {script}");
-        std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
 
@@ -108,12 +98,13 @@ async fn office_and_unit_work_the_alert_desk() {
         ))
         .unwrap();
         d.run_js("window.jinghaiPollAlerts(); return true");
-        wait_for(&d, "return !document.getElementById('alert-banner').hidden");
+        d.wait_js(5, "the new-alert banner", "return !document.getElementById('alert-banner').hidden");
         assert!(d.text("[data-testid=alert-banner]").contains("新预警"));
         // The choice is remembered by this browser.
         d.goto(&format!("{base}/alerts"));
-        wait_for(
-            &d,
+        d.wait_js(
+            5,
+            "the remembered notification choice",
             "return document.querySelector('input[name=notify][value=encounter]').checked",
         );
 

@@ -6,10 +6,10 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::browser::{in_browser, login, serve, shots};
-use common::webdriver::Driver;
+use common::webdriver::{poll, truthy, Driver};
 use jinghai_engine::exercise::{generate, ExerciseOptions, Origin};
 use jinghai_server::live::{replay, FeedFiles, Replay};
 use jinghai_server::{AppState, Config};
@@ -71,22 +71,22 @@ async fn start_server() -> Server {
 
 /// Waits up to `secs` for a script to return something truthy.
 fn wait_for(d: &Driver, secs: u64, what: &str, script: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
+    poll(secs, || {
         let v = d.run_js(script);
-        if !(v.is_null() || v == false || v == 0) {
-            return v;
+        if truthy(&v) {
+            Ok(v)
+        } else {
+            Err(v)
         }
-        if Instant::now() > deadline {
-            d.screenshot(&shots().join(format!("failed-{}.png", what.replace(' ', "-"))));
-            let state = d.run_js(
-                "return [typeof L, !!window.jinghaiMap, window.jinghaiMap && window.jinghaiMap.updates,
-                         (document.querySelector('[data-testid=map-link]') || {}).textContent, location.href];",
-            );
-            panic!("waited {secs} s for {what}; page state {state}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    })
+    .unwrap_or_else(|_| {
+        d.screenshot(&shots().join(format!("failed-{}.png", what.replace(' ', "-"))));
+        let state = d.run_js(
+            "return [typeof L, !!window.jinghaiMap, window.jinghaiMap && window.jinghaiMap.updates,
+                     (document.querySelector('[data-testid=map-link]') || {}).textContent, location.href];",
+        );
+        panic!("waited {secs} s for {what}; page state {state}");
+    })
 }
 
 /// `mmsi → (lat, lon)` of the vessels the page holds.
@@ -202,19 +202,15 @@ async fn the_map_shows_vessels_moving_a_panel_and_alert_evidence() {
             region_prefix: "330206".into(),
             unit_id: None,
         };
-        let deadline = Instant::now() + Duration::from_secs(40);
-        let alert = loop {
+        let alert = poll(40, || {
             let alerts = handle.block_on(store.list_alerts(&scope, 50)).unwrap();
             // (The demo's seeded week has a landing stop of its own, with no track.)
-            if let Some(a) = alerts
+            alerts
                 .into_iter()
                 .find(|a| a.kind == "landing_stop" && a.event_key.starts_with("browser-exercise:"))
-            {
-                break a;
-            }
-            assert!(Instant::now() < deadline, "the replay raised a landing stop");
-            std::thread::sleep(Duration::from_millis(500));
-        };
+                .ok_or(())
+        })
+        .expect("the replay raised a landing stop");
         // The replay's new alert appears on the live map as a marker (pushed).
         wait_for(
             &d,

@@ -13,25 +13,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
 use common::browser::{demo_server, in_browser, login, shots};
 use common::webdriver::Driver;
 use jinghai_domain::report::{day_of, format_day};
 use jinghai_workflow::{Clock, SystemClock};
-
-/// Runs `script` (which returns a value) until it is truthy, up to 10 s.
-fn wait_js(d: &Driver, script: &str, what: &str) -> serde_json::Value {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let v = d.run_js(script);
-        if !(v.is_null() || v == false || v == 0 || v == "") {
-            return v;
-        }
-        assert!(Instant::now() < deadline, "{what}: {script} stayed {v}");
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
 
 /// Ticks a layer of the live map's layer control by its name.
 fn tick_layer(d: &Driver, name: &str) {
@@ -49,7 +34,7 @@ async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
         login(&d, &base, "meishan");
         d.goto(&format!("{base}/risks"));
         d.click("details.panel summary");
-        wait_js(&d, "return document.querySelector('[data-testid=risk-map]').dataset.ready", "picker ready");
+        d.wait_js(10, "picker ready", "return document.querySelector('[data-testid=risk-map]').dataset.ready");
         d.select("form[data-testid=risk-form] select[name=region_id]", "梅山");
         d.type_into("form[data-testid=risk-form] input[name=place]", "梅山渔村东埠头");
         d.select("form[data-testid=risk-form] select[name=category]", "渔村");
@@ -68,7 +53,7 @@ async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
         // A click on the map sets both coordinates.
         let rect = d.run_js("const r = document.querySelector('[data-testid=risk-map]').getBoundingClientRect(); return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];");
         d.click_at(rect[0].as_i64().unwrap(), rect[1].as_i64().unwrap());
-        let picked = wait_js(&d, "const f = document.querySelector('form[data-testid=risk-form]'); const la = f.querySelector('input[name=lat]').value, lo = f.querySelector('input[name=lon]').value; return la !== '95' && la && lo ? [Number(la), Number(lo)] : null;", "the click sets lat/lon");
+        let picked = d.wait_js(10, "the click sets lat/lon", "const f = document.querySelector('form[data-testid=risk-form]'); const la = f.querySelector('input[name=lat]').value, lo = f.querySelector('input[name=lon]').value; return la !== '95' && la && lo ? [Number(la), Number(lo)] : null;");
         let (lat, lon) = (picked[0].as_f64().unwrap(), picked[1].as_f64().unwrap());
         assert!((29.0..31.0).contains(&lat) && (121.0..123.0).contains(&lon), "{lat},{lon}");
         assert!(d.text("form[data-testid=risk-form] [data-testid=pick-error]").is_empty());
@@ -80,7 +65,7 @@ async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
         let position = d.text("[data-testid=risk-position]");
         assert!(position.contains(&format!("{lat:.5}")), "{position}");
         // Its page shows it on the map (the picker starts at its place).
-        wait_js(&d, "const m = document.querySelector('[data-testid=risk-map]'); return m && m.dataset.ready && m.dataset.lat;", "the risk's map");
+        d.wait_js(10, "the risk's map", "const m = document.querySelector('[data-testid=risk-map]'); return m && m.dataset.ready && m.dataset.lat;");
         let shown: f64 = d.run_js("return Number(document.querySelector('[data-testid=risk-map]').dataset.lat)").as_f64().unwrap();
         assert!((shown - lat).abs() < 1e-6);
 
@@ -88,7 +73,7 @@ async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
         d.goto(&format!("{base}/map"));
         d.find(".leaflet-control-layers");
         tick_layer(&d, "风险点");
-        let n = wait_js(&d, "return document.getElementById('map').dataset.risksLayer", "risks loaded");
+        let n = d.wait_js(10, "risks loaded", "return document.getElementById('map').dataset.risksLayer");
         assert_eq!(n, serde_json::json!("2"), "the new risk and the overdue cove of 梅山");
         d.find(&format!(".risk-pin [data-risk='{id}']"));
         d.find(".risk-pin.overdue");
@@ -100,7 +85,7 @@ async fn a_risk_is_placed_on_the_map_and_shown_on_the_live_map() {
         d.screenshot(&shots().join("live-map-risks.png"));
         // Off again: the markers go.
         tick_layer(&d, "风险点");
-        wait_js(&d, "return document.querySelectorAll('.risk-pin').length === 0", "layer off");
+        d.wait_js(10, "layer off", "return document.querySelectorAll('.risk-pin').length === 0");
     })
     .await;
 }
@@ -146,21 +131,21 @@ async fn a_patrol_track_shows_coverage_and_blind_spots_and_prefills_the_daily_re
         let coverage = d.text("[data-testid=coverage]");
         let pct: f64 = coverage.trim_end_matches('%').parse().unwrap();
         assert!(pct > 5.0 && pct < 60.0, "{coverage}");
-        wait_js(&d, "return document.getElementById('patrol-map').dataset.loaded", "the plan's map");
+        d.wait_js(10, "the plan's map", "return document.getElementById('patrol-map').dataset.loaded");
         d.screenshot(&shots().join("patrol-coverage.png"));
 
         // The live map: the patrol layer with the zone, the track and its blind spots; the cards.
         d.goto(&format!("{base}/map"));
         d.find(".leaflet-control-layers");
         tick_layer(&d, "巡航覆盖");
-        let plans = wait_js(&d, "return document.getElementById('map').dataset.patrolsLayer", "patrols loaded");
+        let plans = d.wait_js(10, "patrols loaded", "return document.getElementById('map').dataset.patrolsLayer");
         assert_eq!(plans, serde_json::json!("2"), "this plan and the demo's of yesterday");
-        let blind_layers = wait_js(&d, "return document.getElementById('map').dataset.patrolBlind", "blind spots");
+        let blind_layers = d.wait_js(10, "blind spots", "return document.getElementById('map').dataset.patrolBlind");
         assert_eq!(blind_layers, serde_json::json!("2"));
         let kinds = d.run_js(&format!("const out = []; window.jinghaiMap.records.layers.patrols.eachLayer(g => g.eachLayer(l => {{ if (l.feature.properties.plan_id === {plan}) out.push(l.feature.properties.kind); }})); return out.sort().join(',');"));
         assert_eq!(kinds, serde_json::json!("blind_spots,track,zone"));
         tick_layer(&d, "红黄牌");
-        let cards = wait_js(&d, "return document.getElementById('map').dataset.cardsLayer", "cards loaded");
+        let cards = d.wait_js(10, "cards loaded", "return document.getElementById('map').dataset.cardsLayer");
         assert_ne!(cards, serde_json::json!("0"));
         d.find(".card-pin.red");
         d.screenshot(&shots().join("live-map-patrols.png"));

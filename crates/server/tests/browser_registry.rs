@@ -132,14 +132,11 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         d.goto(&format!("{base}/places"));
         assert!(d.text("[data-testid=places]").contains("浏览器岙口"));
         // The saved place is drawn on the map (from /api/v1/places).
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while d.run_js("return window.placesEditor.shown()") != serde_json::json!(1) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the place is drawn on the map"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
+        d.wait_js(
+            5,
+            "the place is drawn on the map",
+            "return window.placesEditor.shown() === 1",
+        );
         d.screenshot(&shots().join("places-saved.png"));
     })
     .await;

@@ -9,6 +9,25 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+/// Asks `probe` every 100 ms until it succeeds, for up to `secs`; its last
+/// failure when time is up. Every wait of the browser tests goes through here.
+pub fn poll<T, E>(secs: u64, mut probe: impl FnMut() -> Result<T, E>) -> Result<T, E> {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        match probe() {
+            Ok(v) => return Ok(v),
+            Err(e) if Instant::now() >= deadline => return Err(e),
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
+/// Whether a script's answer counts as "yes", as JavaScript's truthiness
+/// would for what the tests return (null, false, 0 and "" do not).
+pub fn truthy(v: &Value) -> bool {
+    !(v.is_null() || *v == false || *v == 0 || *v == "")
+}
+
 pub struct Driver {
     child: Child,
     port: u16,
@@ -126,27 +145,15 @@ impl Driver {
 
     /// Finds an element by CSS selector, waiting up to 5 s for it.
     pub fn find(&self, css: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let p = format!("/session/{}/element", self.session);
-            match http(
-                self.port,
-                "POST",
-                &p,
-                Some(&json!({"using": "css selector", "value": css})),
-            ) {
-                Ok(v) => {
-                    return v
-                        .as_object()
-                        .and_then(|o| o.values().next())
-                        .and_then(|v| v.as_str())
-                        .unwrap()
-                        .to_string()
-                }
-                Err(e) if Instant::now() > deadline => panic!("no element {css}: {e}"),
-                Err(_) => std::thread::sleep(Duration::from_millis(100)),
-            }
-        }
+        let p = format!("/session/{}/element", self.session);
+        let query = json!({"using": "css selector", "value": css});
+        let v = poll(5, || http(self.port, "POST", &p, Some(&query)))
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"));
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(|v| v.as_str())
+            .unwrap()
+            .to_string()
     }
 
     pub fn type_into(&self, css: &str, text: &str) {
@@ -191,20 +198,17 @@ impl Driver {
     pub fn navigating(&self, act: impl FnOnce()) {
         self.run_js("window.__jinghaiOldPage = true; return true;");
         act();
-        let deadline = Instant::now() + Duration::from_secs(10);
         let p = format!("/session/{}/execute/sync", self.session);
         let probe = json!({
             "script": "return window.__jinghaiOldPage === undefined && document.readyState === 'complete';",
             "args": []
         });
-        loop {
-            // Mid-navigation the probe may fail (no document yet): not loaded.
-            if let Ok(Value::Bool(true)) = http(self.port, "POST", &p, Some(&probe)) {
-                return;
-            }
-            assert!(Instant::now() < deadline, "no new page within 10 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // Mid-navigation the probe may fail (no document yet): not loaded.
+        poll(10, || match http(self.port, "POST", &p, Some(&probe)) {
+            Ok(Value::Bool(true)) => Ok(()),
+            _ => Err(()),
+        })
+        .unwrap_or_else(|()| panic!("no new page within 10 s"));
     }
 
     pub fn text(&self, css: &str) -> String {
@@ -219,18 +223,29 @@ impl Driver {
     /// Rendered text is what a person sees: an element fading in (a map popup)
     /// reads as empty until it shows.
     pub fn text_containing(&self, css: &str, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
+        poll(5, || {
             let text = self.text(css);
             if text.contains(needle) {
-                return text;
+                Ok(text)
+            } else {
+                Err(text)
             }
-            assert!(
-                Instant::now() < deadline,
-                "{css} shows {text:?}, without {needle:?}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        })
+        .unwrap_or_else(|text| panic!("{css} shows {text:?}, without {needle:?}"))
+    }
+
+    /// Runs `script` until its answer is [`truthy`], for up to `secs`, and
+    /// returns that answer; fails naming `what` when time is up.
+    pub fn wait_js(&self, secs: u64, what: &str, script: &str) -> Value {
+        poll(secs, || {
+            let v = self.run_js(script);
+            if truthy(&v) {
+                Ok(v)
+            } else {
+                Err(v)
+            }
+        })
+        .unwrap_or_else(|v| panic!("waited {secs} s for {what}: {script} stayed {v}"))
     }
 
     pub fn page_text(&self) -> String {
