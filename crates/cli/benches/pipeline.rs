@@ -109,8 +109,9 @@ fn engine_pass(observations: &[Observation], make_engine: &dyn Fn() -> Engine) -
     let mut engine = make_engine();
     let mut out = Vec::new();
     let started = Instant::now();
-    for o in observations {
-        engine.process(o, &mut out);
+    // In batches, as `jinghai replay`'s pipeline runs it.
+    for batch in observations.chunks(pipeline::BATCH) {
+        engine.process_batch(batch, &mut out);
         out.clear();
     }
     started.elapsed().as_secs_f64()

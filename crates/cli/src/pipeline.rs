@@ -54,9 +54,8 @@ impl Pipeline {
 
     /// Runs the engine over the observations waiting.
     pub fn flush(&mut self, out: &mut Vec<EngineOutput>) {
-        for obs in self.batch.drain(..) {
-            self.engine.process(&obs, out);
-        }
+        self.engine.process_batch(&self.batch, out);
+        self.batch.clear();
     }
 
     /// End of input: runs the observations waiting, then settles and closes

@@ -11,6 +11,7 @@ use crate::config::EngineConfig;
 use crate::event::{EngineOutput, Event, EventId, EventKind};
 use crate::geo::{self, LatLon, MPS_PER_KNOT};
 use crate::observation::{AisClass, Observation, ObservationKind, PositionReport, StaticReport};
+use crate::prefetch::prefetch_lines;
 use crate::registry::{
     is_valid_ship_mmsi, ArrivalIndex, PortReport, Registry, ReportKind, VesselKind, VesselRecord,
 };
@@ -711,6 +712,34 @@ impl Engine {
         }
     }
 
+    /// Processes observations in order, exactly as [`Engine::process`] on each, and
+    /// while it works on one asks the memory system for the track of the one a few
+    /// places ahead. With a fleet larger than the caches, a report otherwise waits on
+    /// memory for its track's lines first thing (measured in `crates/engine/README.md`;
+    /// prefetching the encounter grid's cell lists as well was slower: the lookups it
+    /// takes cost more than the waits they saved).
+    pub fn process_batch(&mut self, batch: &[Observation], out: &mut Vec<EngineOutput>) {
+        const AHEAD: usize = 4;
+        for obs in batch.iter().take(AHEAD) {
+            self.prefetch_for(obs);
+        }
+        for (i, obs) in batch.iter().enumerate() {
+            if let Some(ahead) = batch.get(i + AHEAD) {
+                self.prefetch_for(ahead);
+            }
+            self.process(obs, out);
+        }
+    }
+
+    /// Asks for the cache lines of the observation's track that every position report
+    /// reads (the first four; see [`Track`]).
+    fn prefetch_for(&self, obs: &Observation) {
+        if let Some(&ti) = self.by_mmsi.get(&obs.mmsi) {
+            let track: &Track = &self.tracks[ti as usize];
+            prefetch_lines(track, 4);
+        }
+    }
+
     /// Advances the engine's clock without a message (a quiet live feed), settling
     /// episodes that ended by silence.
     pub fn advance_time(&mut self, now_ms: i64, out: &mut Vec<EngineOutput>) {
@@ -874,11 +903,14 @@ impl Engine {
         }
         self.stats.positions += 1;
         let flags = self.flags_at(pos);
+        // The distance moved since the previous fix, for the derived speed and the
+        // jump check (computed once: it runs on every report).
+        let moved_m = prev.map(|prev| geo::distance_m(prev.pos, pos));
         let mut derived_sog = f32::NAN;
-        if let Some(prev) = prev {
+        if let (Some(prev), Some(moved_m)) = (prev, moved_m) {
             let dt_s = (time_ms - prev.time_ms) as f64 / 1000.0;
             if dt_s > 0.0 {
-                derived_sog = (geo::distance_m(prev.pos, pos) / dt_s / MPS_PER_KNOT) as f32;
+                derived_sog = (moved_m / dt_s / MPS_PER_KNOT) as f32;
             }
         }
         let sog = match p.sog_kn {
@@ -894,9 +926,9 @@ impl Engine {
             flags,
         };
 
-        let jumped = match prev {
-            Some(prev) => self.detect_jump(ti, &prev, &fix, out),
-            None => false,
+        let jumped = match (prev, moved_m) {
+            (Some(prev), Some(moved_m)) => self.detect_jump(ti, &prev, &fix, moved_m, out),
+            _ => false,
         };
         if let Some(prev) = prev {
             self.detect_gap(ti, &prev, &fix, out);
@@ -970,12 +1002,19 @@ impl Engine {
 
     // --- position_jump -------------------------------------------------------------
 
-    fn detect_jump(&mut self, ti: u32, prev: &Fix, fix: &Fix, out: &mut Vec<EngineOutput>) -> bool {
+    /// `distance` is `prev`→`fix` in metres.
+    fn detect_jump(
+        &mut self,
+        ti: u32,
+        prev: &Fix,
+        fix: &Fix,
+        distance: f64,
+        out: &mut Vec<EngineOutput>,
+    ) -> bool {
         let cfg = &self.config.position_jump;
         if !cfg.enabled {
             return false;
         }
-        let distance = geo::distance_m(prev.pos, fix.pos);
         let dt_s = (fix.time_ms - prev.time_ms) as f64 / 1000.0 + cfg.time_resolution_s;
         let speed_kn = distance / dt_s / MPS_PER_KNOT;
         if !(speed_kn > cfg.max_speed_kn && distance > cfg.min_distance_m) {
@@ -1510,6 +1549,11 @@ impl Engine {
         let fast = |sog: f32| !sog.is_finite() || f64::from(sog) >= cfg.track_pairs_below_kn;
         let reporter_fast = fast(fix.sog);
         let partners = &self.tracks[ti as usize].partners;
+        // The cell lists first, each asked for from memory as soon as it is found:
+        // their entries are separate blocks, and the scan's data-dependent branches
+        // would otherwise have them arrive one after the other.
+        let mut lists: [&[ScanEntry]; 9] = [&[]; 9];
+        let mut found_lists = 0;
         let mut chunk: Option<(u64, Option<&GridChunk>)> = None;
         for &dr in rows {
             for dc in -1..=1 {
@@ -1523,37 +1567,42 @@ impl Engine {
                         c
                     }
                 };
-                let Some(list) = found.map(|c| &c[index]) else {
-                    continue;
-                };
-                self.stats.encounter_candidates += list.len() as u64;
-                for other in list {
-                    let tj = other.track;
-                    if tj == ti || (fix.time_ms - other.time_ms).abs() > max_age_ms {
-                        continue;
-                    }
-                    // Offset of the counterpart, dead-reckoned to now, in local metres:
-                    // no trigonometry per candidate.
-                    let age_s = ((fix.time_ms - other.time_ms) as f64 / 1000.0).max(0.0);
-                    let dx = (other.pos.lon - fix.pos.lon) * m_per_deg_lon
-                        + f64::from(other.velocity[0]) * age_s;
-                    let dy = (other.pos.lat - fix.pos.lat) * geo::M_PER_DEG_LAT
-                        + f64::from(other.velocity[1]) * age_s;
-                    if dx.abs() > cfg.max_distance_m || dy.abs() > cfg.max_distance_m {
-                        continue;
-                    }
-                    let d = (dx * dx + dy * dy).sqrt();
-                    if d > cfg.max_distance_m
-                        || (reporter_fast
-                            && fast(other.sog)
-                            && !partners.iter().any(|p| p.track == tj))
-                    {
-                        continue;
-                    }
-                    close.push(tj);
-                    close.push(d.to_bits() as u32);
-                    close.push((d.to_bits() >> 32) as u32);
+                if let Some(list) = found.map(|c| &c[index]).filter(|l| !l.is_empty()) {
+                    prefetch_lines(
+                        list.as_ptr(),
+                        (list.len() * size_of::<ScanEntry>()).div_ceil(64).min(2),
+                    );
+                    lists[found_lists] = list;
+                    found_lists += 1;
                 }
+            }
+        }
+        for list in &lists[..found_lists] {
+            self.stats.encounter_candidates += list.len() as u64;
+            for other in *list {
+                let tj = other.track;
+                if tj == ti || (fix.time_ms - other.time_ms).abs() > max_age_ms {
+                    continue;
+                }
+                // Offset of the counterpart, dead-reckoned to now, in local metres:
+                // no trigonometry per candidate.
+                let age_s = ((fix.time_ms - other.time_ms) as f64 / 1000.0).max(0.0);
+                let dx = (other.pos.lon - fix.pos.lon) * m_per_deg_lon
+                    + f64::from(other.velocity[0]) * age_s;
+                let dy = (other.pos.lat - fix.pos.lat) * geo::M_PER_DEG_LAT
+                    + f64::from(other.velocity[1]) * age_s;
+                if dx.abs() > cfg.max_distance_m || dy.abs() > cfg.max_distance_m {
+                    continue;
+                }
+                let d = (dx * dx + dy * dy).sqrt();
+                if d > cfg.max_distance_m
+                    || (reporter_fast && fast(other.sog) && !partners.iter().any(|p| p.track == tj))
+                {
+                    continue;
+                }
+                close.push(tj);
+                close.push(d.to_bits() as u32);
+                close.push((d.to_bits() >> 32) as u32);
             }
         }
         for chunk in close.chunks_exact(3) {

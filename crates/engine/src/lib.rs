@@ -39,6 +39,7 @@ pub mod exercise;
 pub mod from_ais;
 pub mod geo;
 pub mod observation;
+mod prefetch;
 pub mod registry;
 pub mod time;
 pub mod zones;

@@ -899,3 +899,98 @@ fn long_silent_vessels_are_forgotten_and_their_slots_reused() {
     );
     assert_eq!(engine.vessel(CARGO).unwrap().positions, 1);
 }
+
+#[test]
+fn a_batch_gives_what_one_by_one_gives() {
+    // Two pairs meeting, a vessel crossing the restricted zone, one that jumps, and
+    // statics between them: every detector runs, in batches of any size.
+    let mut track = vec![];
+    track.extend(leg(
+        FISH,
+        0.0,
+        15.0,
+        (3_000.0, -3_000.0),
+        (3_050.0, -3_000.0),
+        0.5,
+    ));
+    track.extend(leg(
+        CARGO,
+        0.2,
+        15.2,
+        (3_000.0, -2_900.0),
+        (3_050.0, -2_900.0),
+        0.5,
+    ));
+    track.extend(leg(
+        INTL,
+        0.0,
+        30.0,
+        (-4_000.0, 1_000.0),
+        (-4_000.0, 5_000.0),
+        1.0,
+    ));
+    track.extend(leg(
+        SPEED,
+        0.0,
+        20.0,
+        (-3_000.0, -3_000.0),
+        (6_000.0, -3_000.0),
+        0.25,
+    ));
+    track.push(P(SPEED, 20.1, 40_000.0, 40_000.0, 10.0));
+    track.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let observations: Vec<Observation> = track
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let kind = if i % 9 == 4 {
+                ObservationKind::Static(StaticReport {
+                    name: Some(format!("SHIP {}", p.0)),
+                    ..Default::default()
+                })
+            } else {
+                let (lat, lon) = at(p.2, p.3);
+                let mut report = PositionReport::at(lat, lon);
+                report.sog_kn = Some(p.4);
+                ObservationKind::Position(report)
+            };
+            Observation {
+                mmsi: p.0,
+                time_ms: T0 + (p.1 * 60_000.0) as i64,
+                kind,
+            }
+        })
+        .collect();
+    let one_by_one = {
+        let mut engine = Engine::new(EngineConfig::default(), zones(), registry(), Vec::new());
+        let mut out = Vec::new();
+        for o in &observations {
+            engine.process(o, &mut out);
+        }
+        engine.finish(&mut out);
+        out
+    };
+    let kinds_seen: std::collections::BTreeSet<EventKind> = one_by_one
+        .iter()
+        .map(|o| match o {
+            EngineOutput::Opened(e) | EngineOutput::Updated(e) | EngineOutput::Closed(e) => e.kind,
+        })
+        .collect();
+    assert!(
+        kinds_seen.len() >= 3,
+        "the scenario exercises several detectors: {kinds_seen:?}"
+    );
+    for size in [1, 3, 4, 5, 8, 256, observations.len()] {
+        let mut engine = Engine::new(EngineConfig::default(), zones(), registry(), Vec::new());
+        let mut out = Vec::new();
+        for batch in observations.chunks(size) {
+            engine.process_batch(batch, &mut out);
+        }
+        engine.finish(&mut out);
+        assert_eq!(
+            format!("{out:?}"),
+            format!("{one_by_one:?}"),
+            "batches of {size}"
+        );
+    }
+}
