@@ -8,6 +8,8 @@
 //! replay` runs), each the fastest and slowest of its passes; and the engine's
 //! live heap per vessel measured by a counting allocator.
 
+#[path = "../src/lines.rs"]
+mod lines;
 #[path = "../src/pipeline.rs"]
 #[allow(dead_code)]
 mod pipeline;
@@ -63,17 +65,19 @@ struct Run {
     live_bytes: isize,
 }
 
-/// The lines of `buf`, found with `memchr` as `jinghai replay` finds them in its
-/// reader's buffer; a byte-by-byte `split` cost as much as decoding a line.
+/// The lines of `buf` without their `\n`, cut at the newlines `jinghai replay` finds
+/// in its reader's buffer (a byte-by-byte `split` cost as much as decoding a line).
 fn lines(buf: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = buf;
+    let mut start = 0;
+    let mut ends = lines::Newlines::new(buf);
     std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-        let line = &rest[..end];
-        rest = &rest[(end + 1).min(rest.len())..];
+        let end = match ends.next() {
+            Some(end) => end,
+            None if start < buf.len() => buf.len(),
+            None => return None,
+        };
+        let line = &buf[start..end];
+        start = end + 1;
         Some(line)
     })
 }

@@ -9,6 +9,7 @@
 
 mod decode;
 mod exercise;
+mod lines;
 mod pipeline;
 mod replay;
 mod stream;

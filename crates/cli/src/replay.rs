@@ -1,5 +1,6 @@
 //! `jinghai replay`: a recording through decoder and engine, as fast as possible.
 
+use crate::lines::Newlines;
 use crate::pipeline::Pipeline;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -131,8 +132,8 @@ pub fn replay_stream(
             Ok(())
         };
         // Lines are cut out of the reader's buffer in place (`read_until` copied
-        // each one and searched it a word at a time); a line split across two
-        // fills is put together in `carry`.
+        // each one and searched it a word at a time) at the newlines `Newlines`
+        // finds; a line split across two fills is put together in `carry`.
         let mut carry: Vec<u8> = Vec::with_capacity(256);
         loop {
             let block = input.fill_buf().context("reading the AIS input")?;
@@ -155,11 +156,12 @@ pub fn replay_stream(
                 carry.clear();
                 rest = &rest[end + 1..];
             }
-            while let Some(end) = memchr::memchr(b'\n', rest) {
-                line_in(&rest[..=end])?;
-                rest = &rest[end + 1..];
+            let mut start = 0;
+            for end in Newlines::new(rest) {
+                line_in(&rest[start..=end])?;
+                start = end + 1;
             }
-            carry.extend_from_slice(rest);
+            carry.extend_from_slice(&rest[start..]);
             input.consume(filled);
         }
     }

@@ -688,6 +688,18 @@ impl Engine {
 
     /// Processes one observation, appending what it caused to `out`.
     pub fn process(&mut self, obs: &Observation, out: &mut Vec<EngineOutput>) {
+        self.process_with_hint(obs, None, out);
+    }
+
+    /// [`Engine::process`], given where the observation's track was a few messages
+    /// ago (`track_hint`, from [`Engine::prefetch_for`]). The hint is used only if that
+    /// slot still holds this vessel: the sweep may have freed it since.
+    fn process_with_hint(
+        &mut self,
+        obs: &Observation,
+        track_hint: Option<u32>,
+        out: &mut Vec<EngineOutput>,
+    ) {
         self.stats.messages += 1;
         if obs.time_ms > self.now_ms {
             self.now_ms = obs.time_ms;
@@ -696,7 +708,10 @@ impl Engine {
                 self.next_sweep_ms = self.now_ms + SWEEP_INTERVAL_MS;
             }
         }
-        let ti = self.track_index(obs.mmsi);
+        let ti = match track_hint {
+            Some(ti) if self.tracks[ti as usize].mmsi == obs.mmsi => ti,
+            _ => self.track_index(obs.mmsi),
+        };
         let t = &mut self.tracks[ti as usize];
         t.messages += 1;
         t.seen_ms = t.seen_ms.max(obs.time_ms);
@@ -720,24 +735,28 @@ impl Engine {
     /// takes cost more than the waits they saved).
     pub fn process_batch(&mut self, batch: &[Observation], out: &mut Vec<EngineOutput>) {
         const AHEAD: usize = 4;
-        for obs in batch.iter().take(AHEAD) {
-            self.prefetch_for(obs);
+        // Where each of the next `AHEAD` observations' tracks was when prefetched,
+        // so the lookup is not done twice.
+        let mut hints = [None; AHEAD];
+        for (i, obs) in batch.iter().take(AHEAD).enumerate() {
+            hints[i] = self.prefetch_for(obs);
         }
         for (i, obs) in batch.iter().enumerate() {
+            let hint = hints[i % AHEAD];
             if let Some(ahead) = batch.get(i + AHEAD) {
-                self.prefetch_for(ahead);
+                hints[i % AHEAD] = self.prefetch_for(ahead);
             }
-            self.process(obs, out);
+            self.process_with_hint(obs, hint, out);
         }
     }
 
     /// Asks for the cache lines of the observation's track that every position report
-    /// reads (the first four; see [`Track`]).
-    fn prefetch_for(&self, obs: &Observation) {
-        if let Some(&ti) = self.by_mmsi.get(&obs.mmsi) {
-            let track: &Track = &self.tracks[ti as usize];
-            prefetch_lines(track, 4);
-        }
+    /// reads (the first four; see [`Track`]), and returns the track's slot.
+    fn prefetch_for(&self, obs: &Observation) -> Option<u32> {
+        let ti = *self.by_mmsi.get(&obs.mmsi)?;
+        let track: &Track = &self.tracks[ti as usize];
+        prefetch_lines(track, 4);
+        Some(ti)
     }
 
     /// Advances the engine's clock without a message (a quiet live feed), settling
