@@ -618,6 +618,36 @@ pub(crate) fn lane_index() -> std::arch::x86_64::__m128i {
     }
 }
 
+/// 0xff bytes, then zeros: the 16 bytes from `16 - n` on are the mask of
+/// the first `n` lanes ([`first_lanes`]).
+static FIRST_LANES: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut i = 0;
+    while i < 16 {
+        t[i] = 0xff;
+        i += 1;
+    }
+    t
+};
+
+/// The mask of the first `n` bytes of a vector (0xff where the index is
+/// below `n`, `n` ≤ 16 else all of them): what
+/// `_mm_cmpgt_epi8(_mm_set1_epi8(n), lane_index())` gives, as one load
+/// from a table instead of a broadcast and a compare.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+pub(crate) fn first_lanes(n: usize) -> std::arch::x86_64::__m128i {
+    let from = 16 - n.min(16);
+    let t: &[u8; 16] = match FIRST_LANES.get(from..from + 16) {
+        Some(t) => t.try_into().unwrap_or(&[0; 16]),
+        None => &[0; 16],
+    };
+    // SAFETY: needs SSE2, which this function is compiled only with
+    // (`target_feature = "sse2"`, on by default for every x86_64 target);
+    // the unaligned load reads the 16-byte array `t`.
+    unsafe { std::arch::x86_64::_mm_loadu_si128(t.as_ptr().cast()) }
+}
+
 /// XOR of all bytes of a vector.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
@@ -663,16 +693,11 @@ impl Words {
         // `head`.
         unsafe {
             use std::arch::x86_64::*;
-            let idx = lane_index();
             let v0 = _mm_loadu_si128(b.as_ptr().cast());
-            // The last `r` = `n` − 16 characters, and `h` bytes of `head`
-            // (≤ 16: signed compares).
-            let keep = _mm_cmpgt_epi8(_mm_set1_epi8((n - 16) as i8), idx);
+            // The last `r` = `n` − 16 characters, and `h` bytes of `head`.
+            let keep = first_lanes(n - 16);
             let t1 = _mm_and_si128(keep, _mm_loadu_si128(b.as_ptr().add(16).cast()));
-            let hv = _mm_and_si128(
-                _mm_cmpgt_epi8(_mm_set1_epi8(h as i8), idx),
-                _mm_loadu_si128(head.as_ptr().cast()),
-            );
+            let hv = _mm_and_si128(first_lanes(h), _mm_loadu_si128(head.as_ptr().cast()));
             let x = fold_xor(_mm_xor_si128(_mm_xor_si128(v0, t1), hv));
             let (g0, g1) = unarmour16_sse2(v0)?;
             // Past the payload: '0' (value 0), as `groups` pads.
@@ -975,6 +1000,25 @@ mod tests {
     /// The payload loaded once for the words and the checksum gives the
     /// words of [`Words::in_line`] and the XOR of the bytes (SSE2 on
     /// x86_64 against the portable code, and that against the definition).
+    /// The table mask is the compare mask it replaces.
+    #[test]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn first_lanes_is_compare() {
+        use std::arch::x86_64::*;
+        for n in 0..=20usize {
+            // SAFETY: SSE2 (this test is compiled only with it); values in
+            // registers, then stored into local arrays of 16 bytes.
+            let (a, b) = unsafe {
+                let want = _mm_cmpgt_epi8(_mm_set1_epi8(n.min(16) as i8), lane_index());
+                let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
+                _mm_storeu_si128(a.as_mut_ptr().cast(), first_lanes(n));
+                _mm_storeu_si128(b.as_mut_ptr().cast(), want);
+                (a, b)
+            };
+            assert_eq!(a, b, "{n}");
+        }
+    }
+
     #[test]
     fn in_line_xor_is_in_line() {
         let mut x = 0x2545_f491_4f6c_dd1du64;

@@ -15,7 +15,7 @@ use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
 use crate::framing::{
     c_digits, has_group, hex2, parse_fragment_fast_with, parse_line, parse_single_fast_with,
-    parse_single_unchecked_with, tag_block, xor32_first, Sentence, TagFast, TagReader,
+    parse_single_unchecked_with, tag_block, Sentence, TagFast, TagReader,
 };
 #[cfg(test)]
 use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
@@ -323,6 +323,10 @@ struct TagCache {
     /// checksum matches.
     time_at: Option<usize>,
     shape: [u64; 4],
+    /// The XOR of the tag block's bytes but those ten digits: a new
+    /// second's checksum is this and the XOR of its digits, so the
+    /// unchanged bytes are not read again.
+    rest_xor: u8,
     /// Whether the fields above are the last line's (a line whose tag
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
@@ -362,7 +366,10 @@ impl TagCache {
     /// [`tag_block`], and the cache filled with it when the tag block is
     /// inside the bytes compared.
     #[inline(never)]
-    fn fill<'a>(&mut self, line: &'a [u8], w: [u64; 4]) -> Option<TagFast<'a>> {
+    fn fill<'a>(&mut self, line: &'a [u8], b: &[u8; 32]) -> Option<TagFast<'a>> {
+        // The words again (passed as the bytes, so that the caller does
+        // not store them for the call on every line).
+        let w = Self::load(b);
         if let Some(t) = self.new_time(line, w) {
             return Some(t);
         }
@@ -383,6 +390,7 @@ impl TagCache {
                     group: None,
                     time_at: None,
                     shape: [0; 4],
+                    rest_xor: 0,
                     current: true,
                 };
                 if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
@@ -394,6 +402,15 @@ impl TagCache {
                     keep[at - 4..at - 2].fill(0);
                     self.time_at = Some(d);
                     self.shape = Self::load(&keep);
+                    // The checksum matched (`tag_block` read it): the
+                    // XOR of every byte between `\\` and `*`.
+                    let digits = line.get(d..d + 10).unwrap_or(&[]);
+                    self.rest_xor = line
+                        .get(1..at - 4)
+                        .unwrap_or(&[])
+                        .iter()
+                        .fold(0, |a, &c| a ^ c)
+                        ^ digits.iter().fold(0, |a, &c| a ^ c);
                 }
             }
         }
@@ -415,11 +432,17 @@ impl TagCache {
         if diff != 0 {
             return None;
         }
-        let time_ms = Some(crate::time::epoch10(line.get(d..d + 10)?)?);
+        let digits: &[u8; 10] = line.get(d..d + 10)?.try_into().ok()?;
+        let time_ms = Some(crate::time::epoch10(digits)?);
         let at = self.at;
-        let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
-        // The tag block's bytes between `\\` and `*`: `at` − 5 of them.
-        if hex2(line[at - 3], line[at - 2])? != xor32_first(b, at - 5) {
+        // The checksum: the unchanged bytes' XOR (cached) and the
+        // digits' (the first eight as one word, folded).
+        let mut x = u64::from_le_bytes(digits[..8].try_into().ok()?);
+        x ^= x >> 32;
+        x ^= x >> 16;
+        x ^= x >> 8;
+        let sum = self.rest_xor ^ x as u8 ^ digits[8] ^ digits[9];
+        if hex2(*line.get(at - 3)?, *line.get(at - 2)?)? != sum {
             return None;
         }
         let mask = self.mask;
@@ -458,7 +481,7 @@ impl TagReader for TagCache {
             };
             return Some((self.time_ms, source, self.source_at, self.at));
         }
-        self.fill(line, w)
+        self.fill(line, b)
     }
 
     fn group(&mut self, line: &[u8], at: usize) -> bool {

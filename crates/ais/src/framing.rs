@@ -850,26 +850,35 @@ pub(crate) fn parse_fast_with<'a, const MULTI: bool>(
     }
     let s = &line[at..];
     // `!xxVDM,1,1,` (or `,n,k,`) … `,f*hh`
-    if s.len() < 20 || s[0] != b'!' || &s[3..5] != b"VD" {
+    if s.len() < 20 || s[0] != b'!' {
         return None;
     }
-    let (total, number) = if MULTI {
+    let (total, number, own_ship) = if MULTI {
+        if &s[3..5] != b"VD" {
+            return None;
+        }
         let (t, k) = (s[7].wrapping_sub(b'0'), s[9].wrapping_sub(b'0'));
         if s[6] != b',' || s[8] != b',' || s[10] != b',' || !(2..=9).contains(&t) || k == 0 || k > t
         {
             return None;
         }
-        (t, k)
+        let own_ship = match s[5] {
+            b'M' => false,
+            b'O' => true,
+            _ => return None,
+        };
+        (t, k, own_ship)
     } else {
-        if &s[6..11] != b",1,1," {
+        // `VDM,1,1,` or `VDO,1,1,` as one 8-byte compare each.
+        let w = u64::from_le_bytes(s[3..11].try_into().ok()?);
+        let own_ship = if w == u64::from_le_bytes(*b"VDM,1,1,") {
+            false
+        } else if w == u64::from_le_bytes(*b"VDO,1,1,") {
+            true
+        } else {
             return None;
-        }
-        (1, 1)
-    };
-    let own_ship = match s[5] {
-        b'M' => false,
-        b'O' => true,
-        _ => return None,
+        };
+        (1, 1, own_ship)
     };
     let talker = [s[1], s[2]];
     let m = s.len();
