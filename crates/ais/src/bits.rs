@@ -581,9 +581,8 @@ fn tail16(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
     unsafe {
         use std::arch::x86_64::*;
         let v = _mm_loadu_si128(b.as_ptr().cast());
-        let idx = lane_index();
-        // Bytes whose index is below `r` (≤ 16: a signed compare).
-        let keep = _mm_cmpgt_epi8(_mm_set1_epi8(r as i8), idx);
+        // Bytes whose index is below `r`.
+        let keep = first_lanes(r);
         let v = _mm_or_si128(
             _mm_and_si128(keep, v),
             _mm_andnot_si128(keep, _mm_set1_epi8(b'0' as i8)),

@@ -76,13 +76,11 @@ impl Source {
             unsafe {
                 use std::arch::x86_64::*;
                 // Bytes 0..16 and 12..28 (overlapping), each kept where its
-                // index is below `len` (≤ 28: a signed compare).
-                let n = _mm_set1_epi8(len as i8);
-                let idx = crate::bits::lane_index();
+                // index is below `len` (≤ 28).
                 let lo = _mm_loadu_si128(b.as_ptr().cast());
                 let hi = _mm_loadu_si128(b.as_ptr().add(12).cast());
-                let lo = _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx));
-                let hi = _mm_and_si128(hi, _mm_cmpgt_epi8(n, _mm_add_epi8(idx, _mm_set1_epi8(12))));
+                let lo = _mm_and_si128(lo, crate::bits::first_lanes(len));
+                let hi = _mm_and_si128(hi, crate::bits::first_lanes(len.saturating_sub(12)));
                 // ASCII only (as `new` requires); else `new` decides.
                 if _mm_movemask_epi8(_mm_or_si128(lo, hi)) == 0 {
                     let mut buf = [0u8; SOURCE_MAX];

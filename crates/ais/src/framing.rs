@@ -502,13 +502,11 @@ pub(crate) fn xor32_first(b: &[u8; 32], n: usize) -> u8 {
         use std::arch::x86_64::*;
         let lo = _mm_loadu_si128(b.as_ptr().cast());
         let hi = _mm_loadu_si128(b.as_ptr().add(16).cast());
-        // Keep bytes whose index is below `n` (≤ 32: a signed compare).
-        let n = _mm_set1_epi8(n.min(32) as i8);
-        let idx_lo = crate::bits::lane_index();
-        let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
+        // Keep bytes whose index is below `n` (≤ 32).
+        let n = n.min(32);
         crate::bits::fold_xor(_mm_xor_si128(
-            _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
-            _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
+            _mm_and_si128(lo, crate::bits::first_lanes(n)),
+            _mm_and_si128(hi, crate::bits::first_lanes(n.saturating_sub(16))),
         ))
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
