@@ -361,58 +361,72 @@ impl TagCache {
         }
     }
 
-    /// [`tag_block`], and the cache filled with it when the tag block is
-    /// inside the bytes compared.
+    /// [`tag_block`] into `time_ms`, `source`, `source_at` and `at`
+    /// (`false` when there is none: the cache is then as it was), and the
+    /// cache filled with it when the tag block is inside the bytes
+    /// compared (else emptied). The answer is left in the fields rather
+    /// than returned so that the caller reads it from one place whether
+    /// the cache hit or not, not from a returned copy in memory.
     #[inline(never)]
-    fn fill<'a>(&mut self, line: &'a [u8], b: &[u8; 32]) -> Option<TagFast<'a>> {
+    fn fill(&mut self, line: &[u8], b: &[u8; 32]) -> bool {
         // The words again (passed as the bytes, so that the caller does
         // not store them for the call on every line).
         let w = Self::load(b);
-        if let Some(t) = self.new_time(line, w) {
-            return Some(t);
+        if self.new_time(line, w).is_some() {
+            return true;
         }
         let t = tag_block(line);
         self.current = false;
-        if let Some((time_ms, source, source_at, at)) = t {
-            // The tag block is `line[..at]`; bytes 1..at compared.
-            if (2..=33).contains(&at) {
-                let mask = Self::mask(at - 1);
-                *self = TagCache {
-                    words: std::array::from_fn(|i| w[i] & mask[i]),
-                    mask,
-                    time_ms,
-                    source: source.map(|v| (source_at, v.len())),
-                    source_at,
-                    at,
-                    built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
-                    group: None,
-                    time_at: None,
-                    shape: [0; 4],
-                    rest_xor: 0,
-                    current: true,
-                };
-                if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
-                    // Bytes of the window `line[1..33]`: the digits at
-                    // d - 1.., the checksum's at at - 4 and at - 3.
-                    let mut keep = [0u8; 32];
-                    keep[..at - 1].fill(0xff);
-                    keep[d - 1..d + 9].fill(0);
-                    keep[at - 4..at - 2].fill(0);
-                    self.time_at = Some(d);
-                    self.shape = Self::load(&keep);
-                    // The checksum matched (`tag_block` read it): the
-                    // XOR of every byte between `\\` and `*`.
-                    let digits = line.get(d..d + 10).unwrap_or(&[]);
-                    self.rest_xor = line
-                        .get(1..at - 4)
-                        .unwrap_or(&[])
-                        .iter()
-                        .fold(0, |a, &c| a ^ c)
-                        ^ digits.iter().fold(0, |a, &c| a ^ c);
-                }
-            }
+        let Some((time_ms, source, source_at, at)) = t else {
+            return false;
+        };
+        // The tag block is `line[..at]`; bytes 1..at compared.
+        if !(2..=33).contains(&at) {
+            // Not cached: the answer only, and no line matches the empty
+            // masks (`read` asks for a non-zero first one).
+            self.mask = [0; 4];
+            self.time_at = None;
+            self.time_ms = time_ms;
+            self.source = source.map(|v| (source_at, v.len()));
+            self.source_at = source_at;
+            self.at = at;
+            return true;
         }
-        t
+        let mask = Self::mask(at - 1);
+        *self = TagCache {
+            words: std::array::from_fn(|i| w[i] & mask[i]),
+            mask,
+            time_ms,
+            source: source.map(|v| (source_at, v.len())),
+            source_at,
+            at,
+            built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
+            group: None,
+            time_at: None,
+            shape: [0; 4],
+            rest_xor: 0,
+            current: true,
+        };
+        if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
+            // Bytes of the window `line[1..33]`: the digits at d - 1..,
+            // the checksum's at at - 4 and at - 3.
+            let mut keep = [0u8; 32];
+            keep[..at - 1].fill(0xff);
+            keep[d - 1..d + 9].fill(0);
+            keep[at - 4..at - 2].fill(0);
+            self.time_at = Some(d);
+            self.shape = Self::load(&keep);
+            // The checksum matched (`tag_block` read it): the XOR of every
+            // byte between `\\` and `*`.
+            let digits = line.get(d..d + 10).unwrap_or(&[]);
+            self.rest_xor = line
+                .get(1..at - 4)
+                .unwrap_or(&[])
+                .iter()
+                .fold(0, |a, &c| a ^ c)
+                ^ digits.iter().fold(0, |a, &c| a ^ c);
+        }
+        true
     }
 
     /// The cached tag block with a new `c:` time, when `line` differs from
@@ -473,13 +487,14 @@ impl TagReader for TagCache {
             | ((w[3] & m[3]) ^ self.words[3]);
         if diff == 0 && m[0] != 0 {
             self.current = true;
-            let source = match self.source {
-                Some((at, len)) => Some(line.get(at..at + len)?),
-                None => None,
-            };
-            return Some((self.time_ms, source, self.source_at, self.at));
+        } else if !self.fill(line, b) {
+            return None;
         }
-        self.fill(line, b)
+        let source = match self.source {
+            Some((at, len)) => Some(line.get(at..at + len)?),
+            None => None,
+        };
+        Some((self.time_ms, source, self.source_at, self.at))
     }
 
     fn group(&mut self, line: &[u8], at: usize) -> bool {
