@@ -66,6 +66,18 @@ static HEX: [u8; 256] = {
     t
 };
 
+/// `u8::is_ascii_alphanumeric` as a table: the channel of every line is
+/// checked with one load instead of two range tests.
+static ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    t
+};
+
 #[inline]
 fn hexval(c: u8) -> Option<u8> {
     match HEX[c as usize] {
@@ -897,7 +909,7 @@ pub(crate) fn parse_fast_with<'a, const MULTI: bool>(
     p += 1;
     let channel = match (s[p], s[p + 1]) {
         (b',', _) => None,
-        (c, b',') if c.is_ascii_alphanumeric() => {
+        (c, b',') if ALNUM[c as usize] => {
             p += 1;
             Some(c)
         }
