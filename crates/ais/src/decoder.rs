@@ -518,7 +518,10 @@ pub struct Decoder {
     stats: Stats,
     tag: TagCache,
     /// Whether the fast path for common single-sentence lines is tried
-    /// first (off only in the tests that compare it with the general path).
+    /// first (off only in the tests that compare it with the general path,
+    /// so it exists only in test builds: elsewhere [`Decoder::fast`] is a
+    /// constant and the check costs nothing).
+    #[cfg(test)]
     fast: bool,
 }
 
@@ -546,8 +549,19 @@ impl Decoder {
             free: Vec::new(),
             stats: Stats::default(),
             tag: TagCache::default(),
+            #[cfg(test)]
             fast: true,
         }
+    }
+
+    /// Whether the fast path is tried first: always, but in the tests that
+    /// turn it off.
+    #[inline(always)]
+    fn fast(&self) -> bool {
+        #[cfg(test)]
+        return self.fast;
+        #[cfg(not(test))]
+        true
     }
 
     /// Counters so far.
@@ -568,7 +582,7 @@ impl Decoder {
     #[inline(always)]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         self.stats.lines += 1;
-        if self.fast {
+        if self.fast() {
             // The common case, inlined into the caller so that the decoded
             // message is built where the caller keeps it: a short
             // single-sentence message on a common line, de-armoured into
@@ -641,7 +655,7 @@ impl Decoder {
     /// Everything but the common case of [`Decoder::decode_line`].
     #[inline(never)]
     fn decode_line_general(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
-        if self.fast {
+        if self.fast() {
             // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
             // block) is framed as one first; the two fast framings take
             // lines apart (`,1,1,` and not), so the order changes nothing.
