@@ -497,6 +497,19 @@ fn unarmour16(x: u128) -> Option<(u64, u64)> {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
 fn unarmour16_sse2(v: std::arch::x86_64::__m128i) -> Option<(u64, u64)> {
+    // SAFETY: the intrinsic below needs SSE2, which this function is
+    // compiled only with (`target_feature = "sse2"`, on by default for
+    // every x86_64 target); it only computes on values in registers.
+    if unsafe { std::arch::x86_64::_mm_movemask_epi8(bad16_sse2(v)) } != 0 {
+        return None;
+    }
+    Some(pack16_sse2(v))
+}
+
+/// The bytes of `v` outside the armouring alphabet (0xff lanes).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn bad16_sse2(v: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
     // SAFETY: the intrinsics below need SSE2, which this function is
     // compiled only with (`target_feature = "sse2"`, on by default for
     // every x86_64 target); they only compute on values in registers,
@@ -508,13 +521,25 @@ fn unarmour16_sse2(v: std::arch::x86_64::__m128i) -> Option<(u64, u64)> {
         let above = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'w' as i8));
         let past_w = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'W' as i8));
         let before_tick = _mm_cmplt_epi8(v, _mm_set1_epi8(b'`' as i8));
-        let bad = _mm_or_si128(
+        _mm_or_si128(
             _mm_or_si128(below, above),
             _mm_and_si128(past_w, before_tick),
-        );
-        if _mm_movemask_epi8(bad) != 0 {
-            return None;
-        }
+        )
+    }
+}
+
+/// [`unarmour16_sse2`] of a vector known to hold armour characters only
+/// ([`bad16_sse2`] all zero).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn pack16_sse2(v: std::arch::x86_64::__m128i) -> (u64, u64) {
+    // SAFETY: the intrinsics below need SSE2, which this function is
+    // compiled only with (`target_feature = "sse2"`, on by default for
+    // every x86_64 target); they only compute on values in registers,
+    // with no memory access.
+    unsafe {
+        use std::arch::x86_64::*;
+        let past_w = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'W' as i8));
         // '0'..='W' → 0..=39, '`'..='w' → 40..=63.
         let v = _mm_sub_epi8(
             _mm_sub_epi8(v, _mm_set1_epi8(0x30)),
@@ -534,7 +559,7 @@ fn unarmour16_sse2(v: std::arch::x86_64::__m128i) -> Option<(u64, u64)> {
         );
         let lo = _mm_cvtsi128_si64(g) as u64;
         let hi = _mm_cvtsi128_si64(_mm_unpackhi_epi64(g, g)) as u64;
-        Some((lo, hi))
+        (lo, hi)
     }
 }
 
@@ -698,11 +723,14 @@ impl Words {
             let t1 = _mm_and_si128(keep, _mm_loadu_si128(b.as_ptr().add(16).cast()));
             let hv = _mm_and_si128(first_lanes(h), _mm_loadu_si128(head.as_ptr().cast()));
             let x = fold_xor(_mm_xor_si128(_mm_xor_si128(v0, t1), hv));
-            let (g0, g1) = unarmour16_sse2(v0)?;
             // Past the payload: '0' (value 0), as `groups` pads.
             let v1 = _mm_or_si128(t1, _mm_andnot_si128(keep, _mm_set1_epi8(b'0' as i8)));
-            let (g2, g3) = unarmour16_sse2(v1)?;
-            Some((Words::from_groups([g0, g1, g2, g3], n, fill), x))
+            // Both halves checked with one test.
+            if _mm_movemask_epi8(_mm_or_si128(bad16_sse2(v0), bad16_sse2(v1))) != 0 {
+                return None;
+            }
+            let ((g0, g1), (g2, g3)) = (pack16_sse2(v0), pack16_sse2(v1));
+            Some((Words::from_groups_long([g0, g1, g2, g3], n, fill), x))
         }
         #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
         {
@@ -752,6 +780,26 @@ impl Words {
             return None;
         }
         Some(Words::from_groups(groups(chars)?, n, fill))
+    }
+
+    /// [`Words::from_groups`] for 27..=32 characters (157..=192 bits):
+    /// the fill bits are then all in the last word, cleared with one mask
+    /// (bits past the characters are 0 already: groups are padded with
+    /// '0').
+    #[inline(always)]
+    fn from_groups_long(g: [u64; 4], n: usize, fill: u8) -> Words {
+        debug_assert!((27..=WORDS_MAX_CHARS).contains(&n) && fill <= 5);
+        let len = 6 * n - fill as usize;
+        // `len` is 157..=192 here: a shift of 0..=35 (masked to stay below
+        // 64 whatever the caller passes).
+        let keep = u64::MAX << ((192 - len) & 63);
+        let w = [
+            (g[0] << 16) | (g[1] >> 32),
+            (g[1] << 32) | (g[2] >> 16),
+            ((g[2] << 48) | g[3]) & keep,
+            0,
+        ];
+        Words { w, len }
     }
 
     /// From the four groups of `n` characters, less `fill` bits.
