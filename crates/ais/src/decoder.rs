@@ -325,6 +325,15 @@ struct TagCache {
     /// second's checksum is this and the XOR of its digits, so the
     /// unchanged bytes are not read again.
     rest_xor: u8,
+    /// When `next_ok`: the words (under `mask`) of the same tag block one
+    /// second later, its ten digits plus one and the checksum that goes
+    /// with them (upper-case hex), so that the usual new second is a
+    /// compare.
+    next: [u64; 4],
+    next_ok: bool,
+    /// The tag block's checksum, and the next second's (once `next_ok`).
+    sum: u8,
+    next_sum: u8,
     /// Whether the fields above are the last line's (a line whose tag
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
@@ -373,9 +382,65 @@ impl TagCache {
         // not store them for the call on every line).
         let w = Self::load(b);
         if self.new_time(line, w).is_some() {
+            self.advance();
             return true;
         }
         self.fill_read(line, b)
+    }
+
+    /// The next second (the line's words are `next`): the cached tag
+    /// block, one second later.
+    #[inline(never)]
+    fn step(&mut self) {
+        self.words = self.next;
+        self.sum = self.next_sum;
+        self.time_ms = self.time_ms.map(|t| t + 1000);
+        self.current = true;
+        self.advance();
+    }
+
+    /// `next` from `words`: the `c:` digits plus one (none after ten
+    /// nines) and the tag block's checksum with them.
+    #[inline(always)]
+    fn advance(&mut self) {
+        self.next_ok = false;
+        let Some(d) = self.time_at else {
+            return;
+        };
+        let mut b = [0u8; 32];
+        for (i, w) in self.words.iter().enumerate() {
+            b[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
+        }
+        // Bytes of the words (which start at `line[1]`): the digits at
+        // `d - 1..d + 9`, the checksum's two at `at - 4` and `at - 3`, all
+        // below 32 (the tag block lies inside the words; the masks keep
+        // the indices there whatever happens).
+        let mut i = (d + 8) & 31;
+        // The checksum changes with each digit that does.
+        let mut sum = self.sum;
+        for k in 0..10 {
+            match b[i] {
+                b'9' if k < 9 => {
+                    b[i] = b'0';
+                    sum ^= b'9' ^ b'0';
+                }
+                c @ b'0'..=b'8' => {
+                    b[i] = c + 1;
+                    sum ^= c ^ (c + 1);
+                    break;
+                }
+                // Ten nines (or not a digit, which cannot be).
+                _ => return,
+            }
+            i = i.wrapping_sub(1) & 31;
+        }
+        let hex = b"0123456789ABCDEF";
+        let h = self.at.wrapping_sub(4) & 31;
+        b[h] = hex[(sum >> 4) as usize];
+        b[(h + 1) & 31] = hex[(sum & 15) as usize];
+        self.next = Self::load(&b);
+        self.next_sum = sum;
+        self.next_ok = true;
     }
 
     /// [`TagCache::fill`] but for a new second: the tag block read, and
@@ -394,6 +459,7 @@ impl TagCache {
             // masks (`read` asks for a non-zero first one).
             self.mask = [0; 4];
             self.time_at = None;
+            self.next_ok = false;
             self.time_ms = time_ms;
             self.source = source.map(|v| (source_at, v.len()));
             self.source_at = source_at;
@@ -413,6 +479,10 @@ impl TagCache {
             time_at: None,
             shape: [0; 4],
             rest_xor: 0,
+            next: [0; 4],
+            next_ok: false,
+            sum: 0,
+            next_sum: 0,
             current: true,
         };
         if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
@@ -433,6 +503,8 @@ impl TagCache {
                 .iter()
                 .fold(0, |a, &c| a ^ c)
                 ^ digits.iter().fold(0, |a, &c| a ^ c);
+            self.sum = self.rest_xor ^ digits.iter().fold(0, |a, &c| a ^ c);
+            self.advance();
         }
         true
     }
@@ -467,6 +539,7 @@ impl TagCache {
         }
         let mask = self.mask;
         self.words = std::array::from_fn(|i| w[i] & mask[i]);
+        self.sum = sum;
         self.time_ms = time_ms;
         self.current = true;
         Some(())
@@ -489,8 +562,20 @@ impl TagReader for TagCache {
             | ((w[1] & m[1]) ^ self.words[1])
             | ((w[2] & m[2]) ^ self.words[2])
             | ((w[3] & m[3]) ^ self.words[3]);
+        // Else the usual new second: the line is the next one's words.
+        let is_next = |c: &Self| {
+            let n = c.next;
+            ((w[0] & m[0]) ^ n[0])
+                | ((w[1] & m[1]) ^ n[1])
+                | ((w[2] & m[2]) ^ n[2])
+                | ((w[3] & m[3]) ^ n[3])
+                == 0
+                && c.next_ok
+        };
         if diff == 0 && m[0] != 0 {
             self.current = true;
+        } else if is_next(self) {
+            self.step();
         } else if !self.fill(line, b) {
             return None;
         }
@@ -1108,6 +1193,26 @@ mod tests {
                         }
                     }
                 }
+                4 if (x >> 20).is_multiple_of(2) => {
+                    // The next second: the `c:` value's digits plus one.
+                    if let Some(c) = tag.windows(2).position(|w| w == b"c:") {
+                        let mut i = c
+                            + 2
+                            + tag[c + 2..]
+                                .iter()
+                                .take_while(|d| d.is_ascii_digit())
+                                .count();
+                        while i > c + 2 {
+                            i -= 1;
+                            if tag[i] == b'9' {
+                                tag[i] = b'0';
+                            } else {
+                                tag[i] += 1;
+                                break;
+                            }
+                        }
+                    }
+                }
                 1 if !tag.is_empty() => {
                     let at = (x >> 8) as usize % tag.len();
                     tag[at] = b",*\\:cs09\xc3"[(x >> 16) as usize % 9];
@@ -1174,6 +1279,44 @@ mod tests {
                 assert_eq!((probe.source, probe.at), (src, at), "{b}");
             }
             assert_eq!(cache.read(b.as_bytes()), tag_block(b.as_bytes()), "{b}");
+        }
+        // Seconds one after the other (the `next` words), with carries,
+        // and lower-case checksums (not the `next` words: the new-time
+        // path), and after ten nines.
+        for lower in [false, true] {
+            let mut cache = TagCache::default();
+            for t in [
+                1593475198u64,
+                1593475199,
+                1593475200,
+                1593475201,
+                1593475299,
+                1593475300,
+                1599999999,
+                1600000000,
+                1600000002,
+                1600000003,
+                9999999998,
+                9999999999,
+            ] {
+                let tag = format!("s:reencoded,c:{t}");
+                let sum = tag.bytes().fold(0u8, |a, b| a ^ b);
+                let l = if lower {
+                    format!("\\{tag}*{sum:02x}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
+                } else {
+                    format!("\\{tag}*{sum:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
+                };
+                let (next, next_ok, before) = (cache.next, cache.next_ok, cache.time_ms);
+                let got = cache.read(l.as_bytes());
+                assert_eq!(got, tag_block(l.as_bytes()), "{l}");
+                // One second on, in upper case: the line is the `next` words.
+                if !lower && before == Some((t as i64 - 1) * 1000) {
+                    assert!(next_ok && next == cache.words, "{l}");
+                }
+                assert_eq!(got.unwrap().0, Some(t as i64 * 1000), "{l}");
+                assert!(cache.current);
+                assert_eq!(cache.next_ok, t != 9999999999, "{l}");
+            }
         }
         // Two `c:` fields: no new-time path (the last one counts).
         let mut cache = TagCache::default();
