@@ -286,6 +286,32 @@ pub trait BitRead {
     /// no allocation.
     #[inline]
     fn text_inline<const N: usize>(&self, start: usize) -> AisText<N> {
+        if N <= 24 {
+            // The names, call signs, destinations and vendor ids (N = 20,
+            // 7, 3): as `text_stack` does, in a buffer of their size (no
+            // 72-byte buffer to clear and copy).
+            let n = N.min(self.len().saturating_sub(start) / 6);
+            let mut buf = [0u8; 32];
+            let mut end = n;
+            let mut k = 0;
+            while k < n {
+                let group = sixbit8(self.u(start + 6 * k, 48));
+                if let Some(b) = buf.get_mut(k..k + 8) {
+                    b.copy_from_slice(&group);
+                }
+                if let Some(at) = first_at(group) {
+                    end = end.min(k + at);
+                    break;
+                }
+                k += 8;
+            }
+            let end = trim_spaces(&buf, end);
+            let mut out = [0u8; N];
+            if let Some(b) = buf.get(..N) {
+                out.copy_from_slice(b);
+            }
+            return AisText::from_ascii(out, end).unwrap_or_default();
+        }
         let n = N.min(TEXT_INLINE).min(self.len().saturating_sub(start) / 6);
         let (buf, end) = self.text_stack(start, n);
         let mut out = [0u8; N];
@@ -308,33 +334,14 @@ pub trait BitRead {
         while k < n {
             let group = sixbit8(self.u(start + 6 * k, 48));
             buf[k..k + 8].copy_from_slice(&group);
-            // The first `@` (value 0) of the group: a zero byte of the XOR
-            // (the first one found is exact); characters from `n` on are
-            // past the text.
-            let x = u64::from_le_bytes(group) ^ (LO8 * b'@' as u64);
-            let z = x.wrapping_sub(LO8) & !x & HI8;
-            if z != 0 {
-                end = end.min(k + (z.trailing_zeros() / 8) as usize);
+            // Characters from `n` on are past the text.
+            if let Some(at) = first_at(group) {
+                end = end.min(k + at);
                 break;
             }
             k += 8;
         }
-        // Trailing spaces, eight bytes at a time from the end: the last
-        // byte that is not a space is the highest non-zero one of the XOR.
-        while end >= 8 {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&buf[end - 8..end]);
-            let x = u64::from_le_bytes(w) ^ (LO8 * b' ' as u64);
-            end -= (x.leading_zeros() / 8) as usize;
-            if x != 0 {
-                break;
-            }
-        }
-        if end < 8 {
-            while end > 0 && buf[end - 1] == b' ' {
-                end -= 1;
-            }
-        }
+        let end = trim_spaces(&buf, end);
         (buf, end)
     }
 
@@ -375,6 +382,35 @@ pub trait BitRead {
         }
         crate::messages::BinaryData { bits, data }
     }
+}
+
+/// The first `@` (value 0) of eight decoded characters: a zero byte of
+/// the XOR (the first one found is exact).
+#[inline(always)]
+fn first_at(group: [u8; 8]) -> Option<usize> {
+    let x = u64::from_le_bytes(group) ^ (LO8 * b'@' as u64);
+    let z = x.wrapping_sub(LO8) & !x & HI8;
+    (z != 0).then(|| (z.trailing_zeros() / 8) as usize)
+}
+
+/// `end` less the trailing spaces of `buf[..end]`, eight bytes at a time
+/// from the end: the last byte that is not a space is the highest non-zero
+/// one of the XOR.
+#[inline(always)]
+fn trim_spaces(buf: &[u8], mut end: usize) -> usize {
+    while let Some(b) = end.checked_sub(8).and_then(|from| buf.get(from..end)) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        let x = u64::from_le_bytes(w) ^ (LO8 * b' ' as u64);
+        end -= (x.leading_zeros() / 8) as usize;
+        if x != 0 {
+            return end;
+        }
+    }
+    while end > 0 && buf.get(end - 1) == Some(&b' ') {
+        end -= 1;
+    }
+    end
 }
 
 /// Longest text [`BitRead::text`] decodes on the stack (longer texts, the
@@ -988,6 +1024,11 @@ mod tests {
                         "{n} {fill} {start} {len}"
                     );
                 }
+                // The inline texts of types 5, 19 and 24.
+                assert_eq!(*r.text_inline::<3>(start), r.text(start, 3));
+                assert_eq!(*r.text_inline::<7>(start), r.text(start, 7));
+                assert_eq!(*r.text_inline::<20>(start), r.text(start, 20));
+                assert_eq!(*r.text_inline::<30>(start), r.text(start, 30));
             }
             if let Some(w) = Words::new(&chars, fill as u8) {
                 for start in [0, 6, 40, 100] {

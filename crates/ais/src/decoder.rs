@@ -283,6 +283,15 @@ struct Key {
     channel: Option<u8>,
 }
 
+/// What a completed multi-sentence group gives its message (the payload
+/// is in the decoder's bit buffer).
+struct Completed {
+    time: Option<i64>,
+    source: Option<Source>,
+    channel: Option<u8>,
+    own_ship: bool,
+}
+
 struct Slot {
     key: Key,
     next: u8,
@@ -803,26 +812,32 @@ impl Decoder {
 
     #[inline(never)]
     fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
-        self.fragment(s).map_err(|kind| self.count(kind))
+        match self.fragment(s) {
+            Ok(None) => Ok(None),
+            Ok(Some(group)) => self.finish(group),
+            Err(kind) => Err(self.count(kind)),
+        }
     }
 
-    fn finish(
-        &mut self,
-        received_at: Option<i64>,
-        source: Option<Source>,
-        channel: Option<u8>,
-        own_ship: bool,
-    ) -> Result<Decoded, ErrorKind> {
+    /// The message of a completed group, whose payload is in `bits`,
+    /// built where it is returned (rather than returned through the
+    /// reassembly and moved at each step).
+    #[inline(always)]
+    fn finish(&mut self, group: Completed) -> Result<Option<Decoded>, DecodeError> {
         let mut cx = Ctx::default();
-        let message = messages::decode(&self.bits.reader(), &mut cx)?;
-        self.tally(&message, &cx);
-        Ok(Decoded {
-            message,
-            received_at,
-            source,
-            channel,
-            own_ship,
-        })
+        match messages::decode(&self.bits.reader(), &mut cx) {
+            Ok(message) => {
+                self.tally(&message, &cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: group.time,
+                    source: group.source,
+                    channel: group.channel,
+                    own_ship: group.own_ship,
+                }))
+            }
+            Err(kind) => Err(self.count(kind)),
+        }
     }
 
     fn expire(&mut self, now_line: u64, now_ms: Option<i64>) {
@@ -848,7 +863,9 @@ impl Decoder {
         self.free.push(slot.chars);
     }
 
-    fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, ErrorKind> {
+    /// Store a fragment; `Some` when it completes its group, whose payload
+    /// is then in `bits`.
+    fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Completed>, ErrorKind> {
         let now = self.stats.lines;
         self.expire(now, s.time_ms);
         let key = Key {
@@ -933,12 +950,17 @@ impl Decoder {
             .bits
             .push_armoured(&slot.chars)
             .and_then(|_| self.bits.finish(slot.fill as usize));
-        let (time, source, channel, own) = (slot.time, slot.source, slot.key.channel, slot.key.own);
+        let group = Completed {
+            time: slot.time,
+            source: slot.source,
+            channel: slot.key.channel,
+            own_ship: slot.key.own,
+        };
         let mut chars = slot.chars;
         chars.clear();
         self.free.push(chars);
         r?;
-        self.finish(time, source, channel, own).map(Some)
+        Ok(Some(group))
     }
 }
 
