@@ -286,6 +286,32 @@ pub trait BitRead {
     /// no allocation.
     #[inline]
     fn text_inline<const N: usize>(&self, start: usize) -> AisText<N> {
+        if N <= 24 {
+            // The names, call signs, destinations and vendor ids (N = 20,
+            // 7, 3): as `text_stack` does, in a buffer of their size (no
+            // 72-byte buffer to clear and copy).
+            let n = N.min(self.len().saturating_sub(start) / 6);
+            let mut buf = [0u8; 32];
+            let mut end = n;
+            let mut k = 0;
+            while k < n {
+                let group = sixbit8(self.u(start + 6 * k, 48));
+                if let Some(b) = buf.get_mut(k..k + 8) {
+                    b.copy_from_slice(&group);
+                }
+                if let Some(at) = first_at(group) {
+                    end = end.min(k + at);
+                    break;
+                }
+                k += 8;
+            }
+            let end = trim_spaces(&buf, end);
+            let mut out = [0u8; N];
+            if let Some(b) = buf.get(..N) {
+                out.copy_from_slice(b);
+            }
+            return AisText::from_ascii(out, end).unwrap_or_default();
+        }
         let n = N.min(TEXT_INLINE).min(self.len().saturating_sub(start) / 6);
         let (buf, end) = self.text_stack(start, n);
         let mut out = [0u8; N];
@@ -308,33 +334,14 @@ pub trait BitRead {
         while k < n {
             let group = sixbit8(self.u(start + 6 * k, 48));
             buf[k..k + 8].copy_from_slice(&group);
-            // The first `@` (value 0) of the group: a zero byte of the XOR
-            // (the first one found is exact); characters from `n` on are
-            // past the text.
-            let x = u64::from_le_bytes(group) ^ (LO8 * b'@' as u64);
-            let z = x.wrapping_sub(LO8) & !x & HI8;
-            if z != 0 {
-                end = end.min(k + (z.trailing_zeros() / 8) as usize);
+            // Characters from `n` on are past the text.
+            if let Some(at) = first_at(group) {
+                end = end.min(k + at);
                 break;
             }
             k += 8;
         }
-        // Trailing spaces, eight bytes at a time from the end: the last
-        // byte that is not a space is the highest non-zero one of the XOR.
-        while end >= 8 {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&buf[end - 8..end]);
-            let x = u64::from_le_bytes(w) ^ (LO8 * b' ' as u64);
-            end -= (x.leading_zeros() / 8) as usize;
-            if x != 0 {
-                break;
-            }
-        }
-        if end < 8 {
-            while end > 0 && buf[end - 1] == b' ' {
-                end -= 1;
-            }
-        }
+        let end = trim_spaces(&buf, end);
         (buf, end)
     }
 
@@ -368,6 +375,11 @@ pub trait BitRead {
         let bits = end.saturating_sub(start);
         let mut data = Vec::with_capacity(bits.div_ceil(8));
         let mut pos = start;
+        // Seven whole bytes per read, then byte by byte.
+        while pos + 56 <= end {
+            data.extend_from_slice(&self.u(pos, 56).to_be_bytes()[1..]);
+            pos += 56;
+        }
         while pos < end {
             let w = (end - pos).min(8);
             data.push((self.u(pos, w) << (8 - w)) as u8);
@@ -375,6 +387,35 @@ pub trait BitRead {
         }
         crate::messages::BinaryData { bits, data }
     }
+}
+
+/// The first `@` (value 0) of eight decoded characters: a zero byte of
+/// the XOR (the first one found is exact).
+#[inline(always)]
+fn first_at(group: [u8; 8]) -> Option<usize> {
+    let x = u64::from_le_bytes(group) ^ (LO8 * b'@' as u64);
+    let z = x.wrapping_sub(LO8) & !x & HI8;
+    (z != 0).then(|| (z.trailing_zeros() / 8) as usize)
+}
+
+/// `end` less the trailing spaces of `buf[..end]`, eight bytes at a time
+/// from the end: the last byte that is not a space is the highest non-zero
+/// one of the XOR.
+#[inline(always)]
+fn trim_spaces(buf: &[u8], mut end: usize) -> usize {
+    while let Some(b) = end.checked_sub(8).and_then(|from| buf.get(from..end)) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(b);
+        let x = u64::from_le_bytes(w) ^ (LO8 * b' ' as u64);
+        end -= (x.leading_zeros() / 8) as usize;
+        if x != 0 {
+            return end;
+        }
+    }
+    while end > 0 && buf.get(end - 1) == Some(&b' ') {
+        end -= 1;
+    }
+    end
 }
 
 /// Longest text [`BitRead::text`] decodes on the stack (longer texts, the
@@ -497,6 +538,19 @@ fn unarmour16(x: u128) -> Option<(u64, u64)> {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
 fn unarmour16_sse2(v: std::arch::x86_64::__m128i) -> Option<(u64, u64)> {
+    // SAFETY: the intrinsic below needs SSE2, which this function is
+    // compiled only with (`target_feature = "sse2"`, on by default for
+    // every x86_64 target); it only computes on values in registers.
+    if unsafe { std::arch::x86_64::_mm_movemask_epi8(bad16_sse2(v)) } != 0 {
+        return None;
+    }
+    Some(pack16_sse2(v))
+}
+
+/// The bytes of `v` outside the armouring alphabet (0xff lanes).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn bad16_sse2(v: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
     // SAFETY: the intrinsics below need SSE2, which this function is
     // compiled only with (`target_feature = "sse2"`, on by default for
     // every x86_64 target); they only compute on values in registers,
@@ -508,13 +562,25 @@ fn unarmour16_sse2(v: std::arch::x86_64::__m128i) -> Option<(u64, u64)> {
         let above = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'w' as i8));
         let past_w = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'W' as i8));
         let before_tick = _mm_cmplt_epi8(v, _mm_set1_epi8(b'`' as i8));
-        let bad = _mm_or_si128(
+        _mm_or_si128(
             _mm_or_si128(below, above),
             _mm_and_si128(past_w, before_tick),
-        );
-        if _mm_movemask_epi8(bad) != 0 {
-            return None;
-        }
+        )
+    }
+}
+
+/// [`unarmour16_sse2`] of a vector known to hold armour characters only
+/// ([`bad16_sse2`] all zero).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn pack16_sse2(v: std::arch::x86_64::__m128i) -> (u64, u64) {
+    // SAFETY: the intrinsics below need SSE2, which this function is
+    // compiled only with (`target_feature = "sse2"`, on by default for
+    // every x86_64 target); they only compute on values in registers,
+    // with no memory access.
+    unsafe {
+        use std::arch::x86_64::*;
+        let past_w = _mm_cmpgt_epi8(v, _mm_set1_epi8(b'W' as i8));
         // '0'..='W' → 0..=39, '`'..='w' → 40..=63.
         let v = _mm_sub_epi8(
             _mm_sub_epi8(v, _mm_set1_epi8(0x30)),
@@ -534,7 +600,7 @@ fn unarmour16_sse2(v: std::arch::x86_64::__m128i) -> Option<(u64, u64)> {
         );
         let lo = _mm_cvtsi128_si64(g) as u64;
         let hi = _mm_cvtsi128_si64(_mm_unpackhi_epi64(g, g)) as u64;
-        Some((lo, hi))
+        (lo, hi)
     }
 }
 
@@ -581,9 +647,8 @@ fn tail16(b: &[u8; 16], r: usize) -> Option<(u64, u64)> {
     unsafe {
         use std::arch::x86_64::*;
         let v = _mm_loadu_si128(b.as_ptr().cast());
-        let idx = lane_index();
-        // Bytes whose index is below `r` (≤ 16: a signed compare).
-        let keep = _mm_cmpgt_epi8(_mm_set1_epi8(r as i8), idx);
+        // Bytes whose index is below `r`.
+        let keep = first_lanes(r);
         let v = _mm_or_si128(
             _mm_and_si128(keep, v),
             _mm_andnot_si128(keep, _mm_set1_epi8(b'0' as i8)),
@@ -616,6 +681,36 @@ pub(crate) fn lane_index() -> std::arch::x86_64::__m128i {
     unsafe {
         std::arch::x86_64::_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
     }
+}
+
+/// 0xff bytes, then zeros: the 16 bytes from `16 - n` on are the mask of
+/// the first `n` lanes ([`first_lanes`]).
+static FIRST_LANES: [u8; 32] = {
+    let mut t = [0u8; 32];
+    let mut i = 0;
+    while i < 16 {
+        t[i] = 0xff;
+        i += 1;
+    }
+    t
+};
+
+/// The mask of the first `n` bytes of a vector (0xff where the index is
+/// below `n`, `n` ≤ 16 else all of them): what
+/// `_mm_cmpgt_epi8(_mm_set1_epi8(n), lane_index())` gives, as one load
+/// from a table instead of a broadcast and a compare.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+pub(crate) fn first_lanes(n: usize) -> std::arch::x86_64::__m128i {
+    let from = 16 - n.min(16);
+    let t: &[u8; 16] = match FIRST_LANES.get(from..from + 16) {
+        Some(t) => t.try_into().unwrap_or(&[0; 16]),
+        None => &[0; 16],
+    };
+    // SAFETY: needs SSE2, which this function is compiled only with
+    // (`target_feature = "sse2"`, on by default for every x86_64 target);
+    // the unaligned load reads the 16-byte array `t`.
+    unsafe { std::arch::x86_64::_mm_loadu_si128(t.as_ptr().cast()) }
 }
 
 /// XOR of all bytes of a vector.
@@ -663,22 +758,20 @@ impl Words {
         // `head`.
         unsafe {
             use std::arch::x86_64::*;
-            let idx = lane_index();
             let v0 = _mm_loadu_si128(b.as_ptr().cast());
-            // The last `r` = `n` − 16 characters, and `h` bytes of `head`
-            // (≤ 16: signed compares).
-            let keep = _mm_cmpgt_epi8(_mm_set1_epi8((n - 16) as i8), idx);
+            // The last `r` = `n` − 16 characters, and `h` bytes of `head`.
+            let keep = first_lanes(n - 16);
             let t1 = _mm_and_si128(keep, _mm_loadu_si128(b.as_ptr().add(16).cast()));
-            let hv = _mm_and_si128(
-                _mm_cmpgt_epi8(_mm_set1_epi8(h as i8), idx),
-                _mm_loadu_si128(head.as_ptr().cast()),
-            );
+            let hv = _mm_and_si128(first_lanes(h), _mm_loadu_si128(head.as_ptr().cast()));
             let x = fold_xor(_mm_xor_si128(_mm_xor_si128(v0, t1), hv));
-            let (g0, g1) = unarmour16_sse2(v0)?;
             // Past the payload: '0' (value 0), as `groups` pads.
             let v1 = _mm_or_si128(t1, _mm_andnot_si128(keep, _mm_set1_epi8(b'0' as i8)));
-            let (g2, g3) = unarmour16_sse2(v1)?;
-            Some((Words::from_groups([g0, g1, g2, g3], n, fill), x))
+            // Both halves checked with one test.
+            if _mm_movemask_epi8(_mm_or_si128(bad16_sse2(v0), bad16_sse2(v1))) != 0 {
+                return None;
+            }
+            let ((g0, g1), (g2, g3)) = (pack16_sse2(v0), pack16_sse2(v1));
+            Some((Words::from_groups_long([g0, g1, g2, g3], n, fill), x))
         }
         #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
         {
@@ -728,6 +821,26 @@ impl Words {
             return None;
         }
         Some(Words::from_groups(groups(chars)?, n, fill))
+    }
+
+    /// [`Words::from_groups`] for 27..=32 characters (157..=192 bits):
+    /// the fill bits are then all in the last word, cleared with one mask
+    /// (bits past the characters are 0 already: groups are padded with
+    /// '0').
+    #[inline(always)]
+    fn from_groups_long(g: [u64; 4], n: usize, fill: u8) -> Words {
+        debug_assert!((27..=WORDS_MAX_CHARS).contains(&n) && fill <= 5);
+        let len = 6 * n - fill as usize;
+        // `len` is 157..=192 here: a shift of 0..=35 (masked to stay below
+        // 64 whatever the caller passes).
+        let keep = u64::MAX << ((192 - len) & 63);
+        let w = [
+            (g[0] << 16) | (g[1] >> 32),
+            (g[1] << 32) | (g[2] >> 16),
+            ((g[2] << 48) | g[3]) & keep,
+            0,
+        ];
+        Words { w, len }
     }
 
     /// From the four groups of `n` characters, less `fill` bits.
@@ -916,6 +1029,11 @@ mod tests {
                         "{n} {fill} {start} {len}"
                     );
                 }
+                // The inline texts of types 5, 19 and 24.
+                assert_eq!(*r.text_inline::<3>(start), r.text(start, 3));
+                assert_eq!(*r.text_inline::<7>(start), r.text(start, 7));
+                assert_eq!(*r.text_inline::<20>(start), r.text(start, 20));
+                assert_eq!(*r.text_inline::<30>(start), r.text(start, 30));
             }
             if let Some(w) = Words::new(&chars, fill as u8) {
                 for start in [0, 6, 40, 100] {
@@ -975,6 +1093,53 @@ mod tests {
     /// The payload loaded once for the words and the checksum gives the
     /// words of [`Words::in_line`] and the XOR of the bytes (SSE2 on
     /// x86_64 against the portable code, and that against the definition).
+    /// Raw bits, seven bytes per read, are the bits one by one.
+    #[test]
+    fn raw_is_bitwise() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..2000 {
+            crate::xorshift(&mut x);
+            let chars = armoured_line(x, 1 + round % 190, u64::MAX);
+            let mut b = BitBuf::new();
+            b.push_armoured(&chars).unwrap();
+            b.finish((x % 6) as usize % (6 * chars.len()).max(1))
+                .unwrap();
+            let r = b.reader();
+            let (start, end) = ((x >> 8) as usize % 200, (x >> 20) as usize % 1300);
+            let got = r.raw(start, end);
+            let end = end.min(r.len());
+            let want: Vec<u8> = (start..end)
+                .step_by(8)
+                .map(|p| {
+                    (0..8).fold(0u8, |a, k| {
+                        a << 1 | (p + k < end && r.u(p + k, 1) == 1) as u8
+                    })
+                })
+                .collect();
+            assert_eq!(got.bits, end.saturating_sub(start));
+            assert_eq!(got.data, want, "{start} {end}");
+        }
+    }
+
+    /// The table mask is the compare mask it replaces.
+    #[test]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn first_lanes_is_compare() {
+        use std::arch::x86_64::*;
+        for n in 0..=20usize {
+            // SAFETY: SSE2 (this test is compiled only with it); values in
+            // registers, then stored into local arrays of 16 bytes.
+            let (a, b) = unsafe {
+                let want = _mm_cmpgt_epi8(_mm_set1_epi8(n.min(16) as i8), lane_index());
+                let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
+                _mm_storeu_si128(a.as_mut_ptr().cast(), first_lanes(n));
+                _mm_storeu_si128(b.as_mut_ptr().cast(), want);
+                (a, b)
+            };
+            assert_eq!(a, b, "{n}");
+        }
+    }
+
     #[test]
     fn in_line_xor_is_in_line() {
         let mut x = 0x2545_f491_4f6c_dd1du64;

@@ -15,7 +15,7 @@ use crate::bits::{BitBuf, BitRead, Words};
 use crate::error::{DecodeError, ErrorKind};
 use crate::framing::{
     c_digits, has_group, hex2, parse_fragment_fast_with, parse_line, parse_single_fast_with,
-    parse_single_unchecked_with, tag_block, xor32_first, Sentence, TagFast, TagReader,
+    parse_single_unchecked_with, tag_block, Sentence, TagFast, TagReader,
 };
 #[cfg(test)]
 use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
@@ -76,13 +76,11 @@ impl Source {
             unsafe {
                 use std::arch::x86_64::*;
                 // Bytes 0..16 and 12..28 (overlapping), each kept where its
-                // index is below `len` (≤ 28: a signed compare).
-                let n = _mm_set1_epi8(len as i8);
-                let idx = crate::bits::lane_index();
+                // index is below `len` (≤ 28).
                 let lo = _mm_loadu_si128(b.as_ptr().cast());
                 let hi = _mm_loadu_si128(b.as_ptr().add(12).cast());
-                let lo = _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx));
-                let hi = _mm_and_si128(hi, _mm_cmpgt_epi8(n, _mm_add_epi8(idx, _mm_set1_epi8(12))));
+                let lo = _mm_and_si128(lo, crate::bits::first_lanes(len));
+                let hi = _mm_and_si128(hi, crate::bits::first_lanes(len.saturating_sub(12)));
                 // ASCII only (as `new` requires); else `new` decides.
                 if _mm_movemask_epi8(_mm_or_si128(lo, hi)) == 0 {
                     let mut buf = [0u8; SOURCE_MAX];
@@ -285,6 +283,15 @@ struct Key {
     channel: Option<u8>,
 }
 
+/// What a completed multi-sentence group gives its message (the payload
+/// is in the decoder's bit buffer).
+struct Completed {
+    time: Option<i64>,
+    source: Option<Source>,
+    channel: Option<u8>,
+    own_ship: bool,
+}
+
 struct Slot {
     key: Key,
     next: u8,
@@ -323,6 +330,19 @@ struct TagCache {
     /// checksum matches.
     time_at: Option<usize>,
     shape: [u64; 4],
+    /// The XOR of the tag block's bytes but those ten digits: a new
+    /// second's checksum is this and the XOR of its digits, so the
+    /// unchanged bytes are not read again.
+    rest_xor: u8,
+    /// When `next_ok`: the words (under `mask`) of the same tag block one
+    /// second later, its ten digits plus one and the checksum that goes
+    /// with them (upper-case hex), so that the usual new second is a
+    /// compare.
+    next: [u64; 4],
+    next_ok: bool,
+    /// The tag block's checksum, and the next second's (once `next_ok`).
+    sum: u8,
+    next_sum: u8,
     /// Whether the fields above are the last line's (a line whose tag
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
@@ -359,45 +379,143 @@ impl TagCache {
         }
     }
 
-    /// [`tag_block`], and the cache filled with it when the tag block is
-    /// inside the bytes compared.
+    /// [`tag_block`] into `time_ms`, `source`, `source_at` and `at`
+    /// (`false` when there is none: the cache is then as it was), and the
+    /// cache filled with it when the tag block is inside the bytes
+    /// compared (else emptied). The answer is left in the fields rather
+    /// than returned so that the caller reads it from one place whether
+    /// the cache hit or not, not from a returned copy in memory.
     #[inline(never)]
-    fn fill<'a>(&mut self, line: &'a [u8], w: [u64; 4]) -> Option<TagFast<'a>> {
-        if let Some(t) = self.new_time(line, w) {
-            return Some(t);
+    fn fill(&mut self, line: &[u8], b: &[u8; 32]) -> bool {
+        // The words again (passed as the bytes, so that the caller does
+        // not store them for the call on every line).
+        let w = Self::load(b);
+        if self.new_time(line, w).is_some() {
+            self.advance();
+            return true;
         }
+        self.fill_read(line, b)
+    }
+
+    /// The next second (the line's words are `next`): the cached tag
+    /// block, one second later.
+    #[inline(never)]
+    fn step(&mut self) {
+        self.words = self.next;
+        self.sum = self.next_sum;
+        self.time_ms = self.time_ms.map(|t| t + 1000);
+        self.current = true;
+        self.advance();
+    }
+
+    /// `next` from `words`: the `c:` digits plus one (none after ten
+    /// nines) and the tag block's checksum with them.
+    #[inline(always)]
+    fn advance(&mut self) {
+        self.next_ok = false;
+        let Some(d) = self.time_at else {
+            return;
+        };
+        let mut b = [0u8; 32];
+        for (i, w) in self.words.iter().enumerate() {
+            b[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
+        }
+        // Bytes of the words (which start at `line[1]`): the digits at
+        // `d - 1..d + 9`, the checksum's two at `at - 4` and `at - 3`, all
+        // below 32 (the tag block lies inside the words; the masks keep
+        // the indices there whatever happens).
+        let mut i = (d + 8) & 31;
+        // The checksum changes with each digit that does.
+        let mut sum = self.sum;
+        for k in 0..10 {
+            match b[i] {
+                b'9' if k < 9 => {
+                    b[i] = b'0';
+                    sum ^= b'9' ^ b'0';
+                }
+                c @ b'0'..=b'8' => {
+                    b[i] = c + 1;
+                    sum ^= c ^ (c + 1);
+                    break;
+                }
+                // Ten nines (or not a digit, which cannot be).
+                _ => return,
+            }
+            i = i.wrapping_sub(1) & 31;
+        }
+        let hex = b"0123456789ABCDEF";
+        let h = self.at.wrapping_sub(4) & 31;
+        b[h] = hex[(sum >> 4) as usize];
+        b[(h + 1) & 31] = hex[(sum & 15) as usize];
+        self.next = Self::load(&b);
+        self.next_sum = sum;
+        self.next_ok = true;
+    }
+
+    /// [`TagCache::fill`] but for a new second: the tag block read, and
+    /// cached (apart, so that the common new second needs few registers).
+    #[inline(never)]
+    fn fill_read(&mut self, line: &[u8], b: &[u8; 32]) -> bool {
+        let w = Self::load(b);
         let t = tag_block(line);
         self.current = false;
-        if let Some((time_ms, source, source_at, at)) = t {
-            // The tag block is `line[..at]`; bytes 1..at compared.
-            if (2..=33).contains(&at) {
-                let mask = Self::mask(at - 1);
-                *self = TagCache {
-                    words: std::array::from_fn(|i| w[i] & mask[i]),
-                    mask,
-                    time_ms,
-                    source: source.map(|v| (source_at, v.len())),
-                    source_at,
-                    at,
-                    built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
-                    group: None,
-                    time_at: None,
-                    shape: [0; 4],
-                    current: true,
-                };
-                if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
-                    // Bytes of the window `line[1..33]`: the digits at
-                    // d - 1.., the checksum's at at - 4 and at - 3.
-                    let mut keep = [0u8; 32];
-                    keep[..at - 1].fill(0xff);
-                    keep[d - 1..d + 9].fill(0);
-                    keep[at - 4..at - 2].fill(0);
-                    self.time_at = Some(d);
-                    self.shape = Self::load(&keep);
-                }
-            }
+        let Some((time_ms, source, source_at, at)) = t else {
+            return false;
+        };
+        // The tag block is `line[..at]`; bytes 1..at compared.
+        if !(2..=33).contains(&at) {
+            // Not cached: the answer only, and no line matches the empty
+            // masks (`read` asks for a non-zero first one).
+            self.mask = [0; 4];
+            self.time_at = None;
+            self.next_ok = false;
+            self.time_ms = time_ms;
+            self.source = source.map(|v| (source_at, v.len()));
+            self.source_at = source_at;
+            self.at = at;
+            return true;
         }
-        t
+        let mask = Self::mask(at - 1);
+        *self = TagCache {
+            words: std::array::from_fn(|i| w[i] & mask[i]),
+            mask,
+            time_ms,
+            source: source.map(|v| (source_at, v.len())),
+            source_at,
+            at,
+            built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
+            group: None,
+            time_at: None,
+            shape: [0; 4],
+            rest_xor: 0,
+            next: [0; 4],
+            next_ok: false,
+            sum: 0,
+            next_sum: 0,
+            current: true,
+        };
+        if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
+            // Bytes of the window `line[1..33]`: the digits at d - 1..,
+            // the checksum's at at - 4 and at - 3.
+            let mut keep = [0u8; 32];
+            keep[..at - 1].fill(0xff);
+            keep[d - 1..d + 9].fill(0);
+            keep[at - 4..at - 2].fill(0);
+            self.time_at = Some(d);
+            self.shape = Self::load(&keep);
+            // The checksum matched (`tag_block` read it): the XOR of every
+            // byte between `\\` and `*`.
+            let digits = line.get(d..d + 10).unwrap_or(&[]);
+            self.rest_xor = line
+                .get(1..at - 4)
+                .unwrap_or(&[])
+                .iter()
+                .fold(0, |a, &c| a ^ c)
+                ^ digits.iter().fold(0, |a, &c| a ^ c);
+            self.sum = self.rest_xor ^ digits.iter().fold(0, |a, &c| a ^ c);
+            self.advance();
+        }
+        true
     }
 
     /// The cached tag block with a new `c:` time, when `line` differs from
@@ -405,7 +523,7 @@ impl TagCache {
     /// the digits are digits and the checksum matches; the cache then
     /// holds the line's tag block.
     #[inline(always)]
-    fn new_time<'a>(&mut self, line: &'a [u8], w: [u64; 4]) -> Option<TagFast<'a>> {
+    fn new_time(&mut self, line: &[u8], w: [u64; 4]) -> Option<()> {
         let d = self.time_at?;
         let m = self.shape;
         let diff = ((w[0] ^ self.words[0]) & m[0])
@@ -415,22 +533,25 @@ impl TagCache {
         if diff != 0 {
             return None;
         }
-        let time_ms = Some(crate::time::epoch10(line.get(d..d + 10)?)?);
+        let digits: &[u8; 10] = line.get(d..d + 10)?.try_into().ok()?;
+        let time_ms = Some(crate::time::epoch10(digits)?);
         let at = self.at;
-        let b: &[u8; 32] = line.get(1..33)?.try_into().ok()?;
-        // The tag block's bytes between `\\` and `*`: `at` − 5 of them.
-        if hex2(line[at - 3], line[at - 2])? != xor32_first(b, at - 5) {
+        // The checksum: the unchanged bytes' XOR (cached) and the
+        // digits' (the first eight as one word, folded).
+        let mut x = u64::from_le_bytes(digits[..8].try_into().ok()?);
+        x ^= x >> 32;
+        x ^= x >> 16;
+        x ^= x >> 8;
+        let sum = self.rest_xor ^ x as u8 ^ digits[8] ^ digits[9];
+        if hex2(*line.get(at - 3)?, *line.get(at - 2)?)? != sum {
             return None;
         }
         let mask = self.mask;
         self.words = std::array::from_fn(|i| w[i] & mask[i]);
+        self.sum = sum;
         self.time_ms = time_ms;
         self.current = true;
-        let source = match self.source {
-            Some((at, len)) => Some(line.get(at..at + len)?),
-            None => None,
-        };
-        Some((time_ms, source, self.source_at, at))
+        Some(())
     }
 }
 
@@ -450,15 +571,28 @@ impl TagReader for TagCache {
             | ((w[1] & m[1]) ^ self.words[1])
             | ((w[2] & m[2]) ^ self.words[2])
             | ((w[3] & m[3]) ^ self.words[3]);
+        // Else the usual new second: the line is the next one's words.
+        let is_next = |c: &Self| {
+            let n = c.next;
+            ((w[0] & m[0]) ^ n[0])
+                | ((w[1] & m[1]) ^ n[1])
+                | ((w[2] & m[2]) ^ n[2])
+                | ((w[3] & m[3]) ^ n[3])
+                == 0
+                && c.next_ok
+        };
         if diff == 0 && m[0] != 0 {
             self.current = true;
-            let source = match self.source {
-                Some((at, len)) => Some(line.get(at..at + len)?),
-                None => None,
-            };
-            return Some((self.time_ms, source, self.source_at, self.at));
+        } else if is_next(self) {
+            self.step();
+        } else if !self.fill(line, b) {
+            return None;
         }
-        self.fill(line, w)
+        let source = match self.source {
+            Some((at, len)) => Some(line.get(at..at + len)?),
+            None => None,
+        };
+        Some((self.time_ms, source, self.source_at, self.at))
     }
 
     fn group(&mut self, line: &[u8], at: usize) -> bool {
@@ -478,7 +612,10 @@ pub struct Decoder {
     stats: Stats,
     tag: TagCache,
     /// Whether the fast path for common single-sentence lines is tried
-    /// first (off only in the tests that compare it with the general path).
+    /// first (off only in the tests that compare it with the general path,
+    /// so it exists only in test builds: elsewhere [`Decoder::fast`] is a
+    /// constant and the check costs nothing).
+    #[cfg(test)]
     fast: bool,
 }
 
@@ -506,8 +643,19 @@ impl Decoder {
             free: Vec::new(),
             stats: Stats::default(),
             tag: TagCache::default(),
+            #[cfg(test)]
             fast: true,
         }
+    }
+
+    /// Whether the fast path is tried first: always, but in the tests that
+    /// turn it off.
+    #[inline(always)]
+    fn fast(&self) -> bool {
+        #[cfg(test)]
+        return self.fast;
+        #[cfg(not(test))]
+        true
     }
 
     /// Counters so far.
@@ -528,7 +676,7 @@ impl Decoder {
     #[inline(always)]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
         self.stats.lines += 1;
-        if self.fast {
+        if self.fast() {
             // The common case, inlined into the caller so that the decoded
             // message is built where the caller keeps it: a short
             // single-sentence message on a common line, de-armoured into
@@ -601,7 +749,7 @@ impl Decoder {
     /// Everything but the common case of [`Decoder::decode_line`].
     #[inline(never)]
     fn decode_line_general(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
-        if self.fast {
+        if self.fast() {
             // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
             // block) is framed as one first; the two fast framings take
             // lines apart (`,1,1,` and not), so the order changes nothing.
@@ -664,26 +812,32 @@ impl Decoder {
 
     #[inline(never)]
     fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
-        self.fragment(s).map_err(|kind| self.count(kind))
+        match self.fragment(s) {
+            Ok(None) => Ok(None),
+            Ok(Some(group)) => self.finish(group),
+            Err(kind) => Err(self.count(kind)),
+        }
     }
 
-    fn finish(
-        &mut self,
-        received_at: Option<i64>,
-        source: Option<Source>,
-        channel: Option<u8>,
-        own_ship: bool,
-    ) -> Result<Decoded, ErrorKind> {
+    /// The message of a completed group, whose payload is in `bits`,
+    /// built where it is returned (rather than returned through the
+    /// reassembly and moved at each step).
+    #[inline(always)]
+    fn finish(&mut self, group: Completed) -> Result<Option<Decoded>, DecodeError> {
         let mut cx = Ctx::default();
-        let message = messages::decode(&self.bits.reader(), &mut cx)?;
-        self.tally(&message, &cx);
-        Ok(Decoded {
-            message,
-            received_at,
-            source,
-            channel,
-            own_ship,
-        })
+        match messages::decode(&self.bits.reader(), &mut cx) {
+            Ok(message) => {
+                self.tally(&message, &cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: group.time,
+                    source: group.source,
+                    channel: group.channel,
+                    own_ship: group.own_ship,
+                }))
+            }
+            Err(kind) => Err(self.count(kind)),
+        }
     }
 
     fn expire(&mut self, now_line: u64, now_ms: Option<i64>) {
@@ -709,7 +863,9 @@ impl Decoder {
         self.free.push(slot.chars);
     }
 
-    fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, ErrorKind> {
+    /// Store a fragment; `Some` when it completes its group, whose payload
+    /// is then in `bits`.
+    fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Completed>, ErrorKind> {
         let now = self.stats.lines;
         self.expire(now, s.time_ms);
         let key = Key {
@@ -794,12 +950,17 @@ impl Decoder {
             .bits
             .push_armoured(&slot.chars)
             .and_then(|_| self.bits.finish(slot.fill as usize));
-        let (time, source, channel, own) = (slot.time, slot.source, slot.key.channel, slot.key.own);
+        let group = Completed {
+            time: slot.time,
+            source: slot.source,
+            channel: slot.key.channel,
+            own_ship: slot.key.own,
+        };
         let mut chars = slot.chars;
         chars.clear();
         self.free.push(chars);
         r?;
-        self.finish(time, source, channel, own).map(Some)
+        Ok(Some(group))
     }
 }
 
@@ -1054,6 +1215,26 @@ mod tests {
                         }
                     }
                 }
+                4 if (x >> 20).is_multiple_of(2) => {
+                    // The next second: the `c:` value's digits plus one.
+                    if let Some(c) = tag.windows(2).position(|w| w == b"c:") {
+                        let mut i = c
+                            + 2
+                            + tag[c + 2..]
+                                .iter()
+                                .take_while(|d| d.is_ascii_digit())
+                                .count();
+                        while i > c + 2 {
+                            i -= 1;
+                            if tag[i] == b'9' {
+                                tag[i] = b'0';
+                            } else {
+                                tag[i] += 1;
+                                break;
+                            }
+                        }
+                    }
+                }
                 1 if !tag.is_empty() => {
                     let at = (x >> 8) as usize % tag.len();
                     tag[at] = b",*\\:cs09\xc3"[(x >> 16) as usize % 9];
@@ -1113,9 +1294,51 @@ mod tests {
             let got = probe.new_time(b.as_bytes(), words(&b));
             assert_eq!(got.is_some(), takes, "{b}");
             if takes {
-                assert_eq!(got, tag_block(b.as_bytes()), "{b}");
+                // The new time and the rest of the cached answer.
+                let (t, src, src_at, at) = tag_block(b.as_bytes()).unwrap();
+                assert_eq!(probe.time_ms, t, "{b}");
+                let src = src.map(|v| (src_at, v.len()));
+                assert_eq!((probe.source, probe.at), (src, at), "{b}");
             }
             assert_eq!(cache.read(b.as_bytes()), tag_block(b.as_bytes()), "{b}");
+        }
+        // Seconds one after the other (the `next` words), with carries,
+        // and lower-case checksums (not the `next` words: the new-time
+        // path), and after ten nines.
+        for lower in [false, true] {
+            let mut cache = TagCache::default();
+            for t in [
+                1593475198u64,
+                1593475199,
+                1593475200,
+                1593475201,
+                1593475299,
+                1593475300,
+                1599999999,
+                1600000000,
+                1600000002,
+                1600000003,
+                9999999998,
+                9999999999,
+            ] {
+                let tag = format!("s:reencoded,c:{t}");
+                let sum = tag.bytes().fold(0u8, |a, b| a ^ b);
+                let l = if lower {
+                    format!("\\{tag}*{sum:02x}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
+                } else {
+                    format!("\\{tag}*{sum:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
+                };
+                let (next, next_ok, before) = (cache.next, cache.next_ok, cache.time_ms);
+                let got = cache.read(l.as_bytes());
+                assert_eq!(got, tag_block(l.as_bytes()), "{l}");
+                // One second on, in upper case: the line is the `next` words.
+                if !lower && before == Some((t as i64 - 1) * 1000) {
+                    assert!(next_ok && next == cache.words, "{l}");
+                }
+                assert_eq!(got.unwrap().0, Some(t as i64 * 1000), "{l}");
+                assert!(cache.current);
+                assert_eq!(cache.next_ok, t != 9999999999, "{l}");
+            }
         }
         // Two `c:` fields: no new-time path (the last one counts).
         let mut cache = TagCache::default();

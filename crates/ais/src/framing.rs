@@ -66,6 +66,18 @@ static HEX: [u8; 256] = {
     t
 };
 
+/// `u8::is_ascii_alphanumeric` as a table: the channel of every line is
+/// checked with one load instead of two range tests.
+static ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    t
+};
+
 #[inline]
 fn hexval(c: u8) -> Option<u8> {
     match HEX[c as usize] {
@@ -502,13 +514,11 @@ pub(crate) fn xor32_first(b: &[u8; 32], n: usize) -> u8 {
         use std::arch::x86_64::*;
         let lo = _mm_loadu_si128(b.as_ptr().cast());
         let hi = _mm_loadu_si128(b.as_ptr().add(16).cast());
-        // Keep bytes whose index is below `n` (≤ 32: a signed compare).
-        let n = _mm_set1_epi8(n.min(32) as i8);
-        let idx_lo = crate::bits::lane_index();
-        let idx_hi = _mm_add_epi8(idx_lo, _mm_set1_epi8(16));
+        // Keep bytes whose index is below `n` (≤ 32).
+        let n = n.min(32);
         crate::bits::fold_xor(_mm_xor_si128(
-            _mm_and_si128(lo, _mm_cmpgt_epi8(n, idx_lo)),
-            _mm_and_si128(hi, _mm_cmpgt_epi8(n, idx_hi)),
+            _mm_and_si128(lo, crate::bits::first_lanes(n)),
+            _mm_and_si128(hi, crate::bits::first_lanes(n.saturating_sub(16))),
         ))
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
@@ -850,26 +860,35 @@ pub(crate) fn parse_fast_with<'a, const MULTI: bool>(
     }
     let s = &line[at..];
     // `!xxVDM,1,1,` (or `,n,k,`) … `,f*hh`
-    if s.len() < 20 || s[0] != b'!' || &s[3..5] != b"VD" {
+    if s.len() < 20 || s[0] != b'!' {
         return None;
     }
-    let (total, number) = if MULTI {
+    let (total, number, own_ship) = if MULTI {
+        if &s[3..5] != b"VD" {
+            return None;
+        }
         let (t, k) = (s[7].wrapping_sub(b'0'), s[9].wrapping_sub(b'0'));
         if s[6] != b',' || s[8] != b',' || s[10] != b',' || !(2..=9).contains(&t) || k == 0 || k > t
         {
             return None;
         }
-        (t, k)
+        let own_ship = match s[5] {
+            b'M' => false,
+            b'O' => true,
+            _ => return None,
+        };
+        (t, k, own_ship)
     } else {
-        if &s[6..11] != b",1,1," {
+        // `VDM,1,1,` or `VDO,1,1,` as one 8-byte compare each.
+        let w = u64::from_le_bytes(s[3..11].try_into().ok()?);
+        let own_ship = if w == u64::from_le_bytes(*b"VDM,1,1,") {
+            false
+        } else if w == u64::from_le_bytes(*b"VDO,1,1,") {
+            true
+        } else {
             return None;
-        }
-        (1, 1)
-    };
-    let own_ship = match s[5] {
-        b'M' => false,
-        b'O' => true,
-        _ => return None,
+        };
+        (1, 1, own_ship)
     };
     let talker = [s[1], s[2]];
     let m = s.len();
@@ -890,7 +909,7 @@ pub(crate) fn parse_fast_with<'a, const MULTI: bool>(
     p += 1;
     let channel = match (s[p], s[p + 1]) {
         (b',', _) => None,
-        (c, b',') if c.is_ascii_alphanumeric() => {
+        (c, b',') if ALNUM[c as usize] => {
             p += 1;
             Some(c)
         }

@@ -438,7 +438,7 @@ const MIN_BITS: [u16; 28] = [
 /// [`decode`] with position reports (types 1/2/3 and 18, most of any feed)
 /// inlined into the caller and the other types out of line.
 #[inline(always)]
-pub(crate) fn decode_hot(b: &impl BitRead, cx: &mut Ctx) -> Result<Message, ErrorKind> {
+pub(crate) fn decode_hot(b: &(impl BitRead + Copy), cx: &mut Ctx) -> Result<Message, ErrorKind> {
     // The checks of `decode` for these types: known type, ≥ 168 bits.
     if b.len() >= 168 {
         match b.u8(0, 6) {
@@ -447,7 +447,10 @@ pub(crate) fn decode_hot(b: &impl BitRead, cx: &mut Ctx) -> Result<Message, Erro
             _ => {}
         }
     }
-    decode_cold(b, cx)
+    // A copy for the call, made here: the payload (in registers on the
+    // hot path) is then stored to memory for the other types only.
+    let copy = *b;
+    decode_cold(&copy, cx)
 }
 
 #[inline(never)]

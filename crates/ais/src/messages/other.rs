@@ -224,16 +224,16 @@ pub struct DataLinkManagement {
 
 impl DataLinkManagement {
     pub(crate) fn decode(b: &impl BitRead) -> Self {
-        let reservations = (0..4)
-            .map(|i| 40 + 30 * i)
-            .take_while(|&at| b.len() >= at + 30)
-            .map(|at| SlotReservation {
-                offset: b.u(at, 12) as u16,
-                number: b.u8(at + 12, 4),
-                timeout: b.u8(at + 16, 3),
-                increment: b.u(at + 19, 11) as u16,
-            })
-            .collect();
+        // As many reservations as the payload holds (one to four), in a
+        // vector of that size (no growing).
+        let n = (0..4).take_while(|&i| b.len() >= 70 + 30 * i).count();
+        let mut reservations = Vec::with_capacity(n);
+        reservations.extend((0..n).map(|i| 40 + 30 * i).map(|at| SlotReservation {
+            offset: b.u(at, 12) as u16,
+            number: b.u8(at + 12, 4),
+            timeout: b.u8(at + 16, 3),
+            increment: b.u(at + 19, 11) as u16,
+        }));
         DataLinkManagement {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
