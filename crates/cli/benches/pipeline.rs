@@ -9,6 +9,9 @@
 //! live heap per vessel measured by a counting allocator.
 
 #[path = "../src/lines.rs"]
+// Its unit tests compile here too (clippy builds benches in test mode) but run with
+// the binary's.
+#[allow(dead_code, unused_imports)]
 mod lines;
 #[path = "../src/pipeline.rs"]
 #[allow(dead_code)]

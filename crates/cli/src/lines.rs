@@ -99,7 +99,7 @@ mod tests {
                 state = state
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                if (state >> 33) % every == 0 {
+                if (state >> 33).is_multiple_of(every) {
                     b'\n'
                 } else {
                     b'!' + ((state >> 40) % 90) as u8
