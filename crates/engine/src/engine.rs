@@ -730,9 +730,10 @@ impl Engine {
     /// Processes observations in order, exactly as [`Engine::process`] on each, and
     /// while it works on one asks the memory system for the track of the one a few
     /// places ahead. With a fleet larger than the caches, a report otherwise waits on
-    /// memory for its track's lines first thing (measured in `crates/engine/README.md`;
-    /// prefetching the encounter grid's cell lists as well was slower: the lookups it
-    /// takes cost more than the waits they saved).
+    /// memory for its track's lines first thing (measured in `crates/engine/README.md`).
+    /// The encounter grid's cell lists are not prefetched from here: finding those of
+    /// a message ahead took two more grid lookups a message, which cost more than the
+    /// waits they saved; the scan asks for its own lists as it finds them instead.
     pub fn process_batch(&mut self, batch: &[Observation], out: &mut Vec<EngineOutput>) {
         const AHEAD: usize = 4;
         // Where each of the next `AHEAD` observations' tracks was when prefetched,
