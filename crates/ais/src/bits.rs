@@ -683,12 +683,13 @@ pub(crate) fn lane_index() -> std::arch::x86_64::__m128i {
     }
 }
 
-/// 0xff bytes, then zeros: the 16 bytes from `16 - n` on are the mask of
-/// the first `n` lanes ([`first_lanes`]).
-static FIRST_LANES: [u8; 32] = {
-    let mut t = [0u8; 32];
+/// 32 0xff bytes, then 32 zeros: the `N` (≤ 32) bytes from `32 - n` on are
+/// the mask of the first `n` bytes of an `N`-byte block, one load instead of
+/// a compare ([`first_lanes`]; the decoder's tag-block cache).
+pub(crate) static LEADING_ONES: [u8; 64] = {
+    let mut t = [0u8; 64];
     let mut i = 0;
-    while i < 16 {
+    while i < 32 {
         t[i] = 0xff;
         i += 1;
     }
@@ -702,8 +703,8 @@ static FIRST_LANES: [u8; 32] = {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline(always)]
 pub(crate) fn first_lanes(n: usize) -> std::arch::x86_64::__m128i {
-    let from = 16 - n.min(16);
-    let t: &[u8; 16] = match FIRST_LANES.get(from..from + 16) {
+    let from = 32 - n.min(16);
+    let t: &[u8; 16] = match LEADING_ONES.get(from..from + 16) {
         Some(t) => t.try_into().unwrap_or(&[0; 16]),
         None => &[0; 16],
     };

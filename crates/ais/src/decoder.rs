@@ -11,7 +11,7 @@
 
 use std::num::NonZeroU8;
 
-use crate::bits::{BitBuf, BitRead, Words};
+use crate::bits::{BitBuf, BitRead, Words, LEADING_ONES};
 use crate::error::{DecodeError, ErrorKind};
 use crate::framing::{
     c_digits, has_group, hex2, parse_fragment_fast_with, parse_line, parse_single_fast_with,
@@ -362,18 +362,11 @@ impl TagCache {
     /// The mask of the first `n` (≤ 32) bytes of four words.
     #[inline(always)]
     fn mask(n: usize) -> [u64; 4] {
-        // 0xff bytes, then zeros: the 32 bytes from 32 − n on.
-        static ONES: [u8; 64] = {
-            let mut t = [0u8; 64];
-            let mut i = 0;
-            while i < 32 {
-                t[i] = 0xff;
-                i += 1;
-            }
-            t
-        };
         let from = 32 - n.min(32);
-        match ONES.get(from..from + 32).and_then(|b| b.try_into().ok()) {
+        match LEADING_ONES
+            .get(from..from + 32)
+            .and_then(|b| b.try_into().ok())
+        {
             Some(b) => Self::load(b),
             None => [0; 4],
         }

@@ -15,8 +15,9 @@ use jinghai_engine::{Engine, EngineOutput, Observation};
 /// Decoder and engine together are more code than the instruction cache holds:
 /// line by line, each evicted the other's code on every message (cachegrind on
 /// 300,000 generated lines: 30 I1 misses per line, 4 batched), and the pipeline
-/// ran well below what decoding and the engine reach each on its own. A batch of observations is small (a few tens of
-/// kilobytes) and keeps each loop's code hot.
+/// ran well below what decoding and the engine reach each on its own. A batch
+/// of observations is small (a few tens of kilobytes) and keeps each loop's
+/// code hot.
 pub const BATCH: usize = 256;
 
 /// Decoder + engine.

@@ -146,7 +146,7 @@ pub fn replay_stream(
             let filled = block.len();
             let mut rest = block;
             if !carry.is_empty() {
-                let Some(end) = memchr::memchr(b'\n', rest) else {
+                let Some(end) = Newlines::new(rest).next() else {
                     carry.extend_from_slice(rest);
                     input.consume(filled);
                     continue;

@@ -2,13 +2,14 @@
 //!
 //! The engine's state for a crowded district (tracks, the encounter grid's cell
 //! lists) is larger than the caches, so most messages wait on memory several times.
-//! [`crate::Engine::process_batch`] asks for what a message a few places ahead will
-//! read while the current one is worked on, so those waits overlap with work.
+//! [`crate::Engine::process_batch`] asks for the track of the message four places
+//! ahead, and the encounter scan for its cell lists before it reads them, so those
+//! waits overlap with work.
 
 /// Asks for the cache line holding `p`. Never reads through `p` in the program's
 /// sense: an address that is dangling or null is harmless (the hint is dropped).
 #[inline(always)]
-pub(crate) fn prefetch<T>(p: *const T) {
+fn prefetch<T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: `prefetcht0` is a hint; it does not fault on any address and has no
     // architectural effect, so any pointer value is allowed.

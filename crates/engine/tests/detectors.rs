@@ -98,15 +98,7 @@ fn run_with(
     let mut obs: Vec<&P> = track.iter().collect();
     obs.sort_by(|a, b| a.1.total_cmp(&b.1));
     for p in obs {
-        let (lat, lon) = at(p.2, p.3);
-        let mut report = PositionReport::at(lat, lon);
-        report.sog_kn = Some(p.4);
-        let o = Observation {
-            mmsi: p.0,
-            time_ms: T0 + (p.1 * 60_000.0) as i64,
-            kind: ObservationKind::Position(report),
-        };
-        engine.process(&o, &mut outputs);
+        engine.process(&position(p), &mut outputs);
         for out in outputs.drain(..) {
             all.push(out.clone());
             order.push(out, &mut events);
@@ -119,6 +111,18 @@ fn run_with(
     }
     assert_eq!(order.pending(), 0, "every event is closed at the end");
     (events, all, engine)
+}
+
+/// The position report `p` stands for.
+fn position(p: &P) -> Observation {
+    let (lat, lon) = at(p.2, p.3);
+    let mut report = PositionReport::at(lat, lon);
+    report.sog_kn = Some(p.4);
+    Observation {
+        mmsi: p.0,
+        time_ms: T0 + (p.1 * 60_000.0) as i64,
+        kind: ObservationKind::Position(report),
+    }
 }
 
 fn run(track: &[P]) -> Vec<Event> {
@@ -943,22 +947,14 @@ fn a_batch_gives_what_one_by_one_gives() {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let kind = if i % 9 == 4 {
-                ObservationKind::Static(StaticReport {
+            let mut o = position(p);
+            if i % 9 == 4 {
+                o.kind = ObservationKind::Static(StaticReport {
                     name: Some(format!("SHIP {}", p.0)),
                     ..Default::default()
-                })
-            } else {
-                let (lat, lon) = at(p.2, p.3);
-                let mut report = PositionReport::at(lat, lon);
-                report.sog_kn = Some(p.4);
-                ObservationKind::Position(report)
-            };
-            Observation {
-                mmsi: p.0,
-                time_ms: T0 + (p.1 * 60_000.0) as i64,
-                kind,
+                });
             }
+            o
         })
         .collect();
     let one_by_one = {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::browser::{in_browser, login, serve, shots};
-use common::webdriver::{poll, truthy, Driver};
+use common::webdriver::{poll, Driver};
 use jinghai_engine::exercise::{generate, ExerciseOptions, Origin};
 use jinghai_server::live::{replay, FeedFiles, Replay};
 use jinghai_server::{AppState, Config};
@@ -71,15 +71,7 @@ async fn start_server() -> Server {
 
 /// Waits up to `secs` for a script to return something truthy.
 fn wait_for(d: &Driver, secs: u64, what: &str, script: &str) -> Value {
-    poll(secs, || {
-        let v = d.run_js(script);
-        if truthy(&v) {
-            Ok(v)
-        } else {
-            Err(v)
-        }
-    })
-    .unwrap_or_else(|_| {
+    d.try_wait_js(secs, script).unwrap_or_else(|_| {
         d.screenshot(&shots().join(format!("failed-{}.png", what.replace(' ', "-"))));
         let state = d.run_js(
             "return [typeof L, !!window.jinghaiMap, window.jinghaiMap && window.jinghaiMap.updates,

@@ -237,6 +237,13 @@ impl Driver {
     /// Runs `script` until its answer is [`truthy`], for up to `secs`, and
     /// returns that answer; fails naming `what` when time is up.
     pub fn wait_js(&self, secs: u64, what: &str, script: &str) -> Value {
+        self.try_wait_js(secs, script)
+            .unwrap_or_else(|v| panic!("waited {secs} s for {what}: {script} stayed {v}"))
+    }
+
+    /// [`Driver::wait_js`] that leaves the failure to the caller: `Err` with
+    /// the script's last answer when time is up.
+    pub fn try_wait_js(&self, secs: u64, script: &str) -> Result<Value, Value> {
         poll(secs, || {
             let v = self.run_js(script);
             if truthy(&v) {
@@ -245,7 +252,6 @@ impl Driver {
                 Err(v)
             }
         })
-        .unwrap_or_else(|v| panic!("waited {secs} s for {what}: {script} stayed {v}"))
     }
 
     pub fn page_text(&self) -> String {
