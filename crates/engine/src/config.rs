@@ -131,6 +131,14 @@ pub struct EncounterConfig {
     pub track_pairs_below_kn: f64,
 }
 
+impl EncounterConfig {
+    /// Whether a vessel reporting `sog` knots is passing traffic for the encounter
+    /// scan (an unknown speed counts as fast: such a vessel pairs only with a slow one).
+    pub fn is_fast(&self, sog: f32) -> bool {
+        !sog.is_finite() || f64::from(sog) >= self.track_pairs_below_kn
+    }
+}
+
 impl Default for EncounterConfig {
     fn default() -> Self {
         Self {

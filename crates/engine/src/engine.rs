@@ -73,8 +73,15 @@ impl Fix {
     }
 }
 
-/// 8 × 8 encounter-grid cells.
-type GridChunk = [Vec<ScanEntry>; 64];
+/// 8 × 8 encounter-grid cells, each with two lists: the vessels last reported
+/// slower than `track_pairs_below_kn` (indices 0..64) and the faster ones (64..128).
+/// A fast reporter scans only the slow lists (and its own partners): two vessels
+/// passing at speed are never a new pair, and in a busy district three in four
+/// candidates were such passers-by.
+type GridChunk = [Vec<ScanEntry>; 128];
+
+/// Where a cell's list of fast vessels starts in its [`GridChunk`].
+const FAST_LISTS: usize = 64;
 
 /// The encounter grid: cells grouped in chunks of 8 × 8, so the 3 × 3
 /// neighbourhood of a cell is mostly one hash lookup rather than nine. Chunks that
@@ -96,26 +103,42 @@ impl EncounterGrid {
         self.chunks.get(&key).map(|c| &**c)
     }
 
-    fn list_mut(&mut self, row: i32, col: i32) -> &mut Vec<ScanEntry> {
+    /// The cell's two lists: the one for vessels as fast as `fast` says, then the other.
+    fn lists_mut(
+        &mut self,
+        row: i32,
+        col: i32,
+        fast: bool,
+    ) -> (&mut Vec<ScanEntry>, &mut Vec<ScanEntry>) {
         let (key, index) = Self::split(row, col);
         let chunk = self
             .chunks
             .entry(key)
             .or_insert_with(|| Box::new(std::array::from_fn(|_| Vec::new())));
-        &mut chunk[index]
+        let (slow, fast_lists) = chunk.split_at_mut(FAST_LISTS);
+        let (s, f) = (&mut slow[index], &mut fast_lists[index]);
+        if fast {
+            (f, s)
+        } else {
+            (s, f)
+        }
     }
 
+    /// Removes a track from its cell, whichever of the cell's two lists holds it.
     fn remove(&mut self, row: i32, col: i32, track: u32) {
         let (key, index) = Self::split(row, col);
         let Some(chunk) = self.chunks.get_mut(&key) else {
             return;
         };
-        let list = &mut chunk[index];
-        if let Some(i) = list.iter().position(|e| e.track == track) {
-            list.swap_remove(i);
-        }
-        if list.is_empty() {
-            self.emptied.push(key);
+        for list in [index, index + FAST_LISTS] {
+            let list = &mut chunk[list];
+            if let Some(i) = list.iter().position(|e| e.track == track) {
+                list.swap_remove(i);
+                if list.is_empty() {
+                    self.emptied.push(key);
+                }
+                return;
+            }
         }
     }
 
@@ -156,8 +179,6 @@ impl EncounterGrid {
 #[derive(Debug, Clone, Copy)]
 struct ScanEntry {
     track: u32,
-    /// Knots; NaN when unknown.
-    sog: f32,
     velocity: [f32; 2],
     time_ms: i64,
     pos: LatLon,
@@ -1524,21 +1545,25 @@ impl Engine {
         let key = Self::cell_key(row, col);
         let entry = ScanEntry {
             track: ti,
-            sog: fix.sog,
             velocity: fix.velocity,
             time_ms: fix.time_ms,
             pos: fix.pos,
         };
+        let fast = self.config.encounter.is_fast(fix.sog);
         if old == key {
-            let list = self.cells.list_mut(row, col);
+            let (list, other) = self.cells.lists_mut(row, col, fast);
             if let Some(e) = list.iter_mut().find(|e| e.track == ti) {
                 *e = entry;
                 return;
             }
+            // Changed speed class within the cell.
+            if let Some(i) = other.iter().position(|e| e.track == ti) {
+                other.swap_remove(i);
+            }
         } else if old != NO_CELL {
             self.remove_from_cell(ti, old);
         }
-        self.cells.list_mut(row, col).push(entry);
+        self.cells.lists_mut(row, col, fast).0.push(entry);
         self.tracks[ti as usize].cell = key;
     }
 
@@ -1565,14 +1590,19 @@ impl Engine {
             &[-1, 0, 1]
         };
         // Two vessels passing at speed are not worth an episode (in a busy lane they
-        // would be thousands): a pair is tracked from when either is slow-ish.
-        let fast = |sog: f32| !sog.is_finite() || f64::from(sog) >= cfg.track_pairs_below_kn;
-        let reporter_fast = fast(fix.sog);
-        let partners = &self.tracks[ti as usize].partners;
+        // would be thousands): a pair is tracked from when either is slow-ish. So a
+        // fast reporter scans the cells' slow lists only, and looks up those of its
+        // partners that are in a fast list (below).
+        let reporter_fast = cfg.is_fast(fix.sog);
+        let list_kinds: &[usize] = if reporter_fast {
+            &[0]
+        } else {
+            &[0, FAST_LISTS]
+        };
         // The cell lists first, each asked for from memory as soon as it is found:
         // their entries are separate blocks, and the scan's data-dependent branches
         // would otherwise have them arrive one after the other.
-        let mut lists: [&[ScanEntry]; 9] = [&[]; 9];
+        let mut lists: [&[ScanEntry]; 18] = [&[]; 18];
         let mut found_lists = 0;
         let mut chunk: Option<(u64, Option<&GridChunk>)> = None;
         for &dr in rows {
@@ -1587,42 +1617,73 @@ impl Engine {
                         c
                     }
                 };
-                if let Some(list) = found.map(|c| &c[index]).filter(|l| !l.is_empty()) {
-                    prefetch_lines(
-                        list.as_ptr(),
-                        (list.len() * size_of::<ScanEntry>()).div_ceil(64).min(2),
-                    );
-                    lists[found_lists] = list;
-                    found_lists += 1;
+                let Some(found) = found else { continue };
+                for &kind in list_kinds {
+                    let list = &found[kind + index];
+                    if !list.is_empty() {
+                        prefetch_lines(
+                            list.as_ptr(),
+                            (list.len() * size_of::<ScanEntry>()).div_ceil(64).min(2),
+                        );
+                        lists[found_lists] = list;
+                        found_lists += 1;
+                    }
                 }
             }
         }
+        // The distance to a counterpart, dead-reckoned to now, when it is close.
+        let close_to = |other: &ScanEntry| -> Option<f64> {
+            if other.track == ti || (fix.time_ms - other.time_ms).abs() > max_age_ms {
+                return None;
+            }
+            // Offset in local metres: no trigonometry per candidate.
+            let age_s = ((fix.time_ms - other.time_ms) as f64 / 1000.0).max(0.0);
+            let dx = (other.pos.lon - fix.pos.lon) * m_per_deg_lon
+                + f64::from(other.velocity[0]) * age_s;
+            let dy = (other.pos.lat - fix.pos.lat) * geo::M_PER_DEG_LAT
+                + f64::from(other.velocity[1]) * age_s;
+            if dx.abs() > cfg.max_distance_m || dy.abs() > cfg.max_distance_m {
+                return None;
+            }
+            let d = (dx * dx + dy * dy).sqrt();
+            (d <= cfg.max_distance_m).then_some(d)
+        };
+        let mut push = |tj: u32, d: f64| {
+            close.push(tj);
+            close.push(d.to_bits() as u32);
+            close.push((d.to_bits() >> 32) as u32);
+        };
         for list in &lists[..found_lists] {
             self.stats.encounter_candidates += list.len() as u64;
             for other in *list {
-                let tj = other.track;
-                if tj == ti || (fix.time_ms - other.time_ms).abs() > max_age_ms {
+                if let Some(d) = close_to(other) {
+                    push(other.track, d);
+                }
+            }
+        }
+        // A fast reporter's partners in the fast lists of its neighbourhood: an
+        // episode, once begun, goes on while they stay close at any speed.
+        if reporter_fast && !rows.is_empty() {
+            for p in &self.tracks[ti as usize].partners {
+                let key = self.tracks[p.track as usize].cell;
+                if key == NO_CELL {
                     continue;
                 }
-                // Offset of the counterpart, dead-reckoned to now, in local metres:
-                // no trigonometry per candidate.
-                let age_s = ((fix.time_ms - other.time_ms) as f64 / 1000.0).max(0.0);
-                let dx = (other.pos.lon - fix.pos.lon) * m_per_deg_lon
-                    + f64::from(other.velocity[0]) * age_s;
-                let dy = (other.pos.lat - fix.pos.lat) * geo::M_PER_DEG_LAT
-                    + f64::from(other.velocity[1]) * age_s;
-                if dx.abs() > cfg.max_distance_m || dy.abs() > cfg.max_distance_m {
+                let (prow, pcol) = ((key >> 32) as u32 as i32, key as u32 as i32);
+                if (prow - row).abs() > 1 || (pcol - col).abs() > 1 {
                     continue;
                 }
-                let d = (dx * dx + dy * dy).sqrt();
-                if d > cfg.max_distance_m
-                    || (reporter_fast && fast(other.sog) && !partners.iter().any(|p| p.track == tj))
-                {
+                let (chunk_key, index) = EncounterGrid::split(prow, pcol);
+                let Some(found) = self.cells.chunk(chunk_key) else {
                     continue;
+                };
+                let fast_list = &found[FAST_LISTS + index];
+                self.stats.encounter_candidates += 1;
+                if let Some(other) = fast_list.iter().find(|e| e.track == p.track) {
+                    if let Some(d) = close_to(other) {
+                        push(other.track, d);
+                    }
                 }
-                close.push(tj);
-                close.push(d.to_bits() as u32);
-                close.push((d.to_bits() >> 32) as u32);
             }
         }
         for chunk in close.chunks_exact(3) {

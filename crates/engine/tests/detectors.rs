@@ -431,6 +431,44 @@ fn encounter_needs_closeness_duration_and_slowness() {
     );
 }
 
+/// A pair that meets slowly, then runs side by side at speed for longer than the
+/// allowed interruption, then slows again: one episode throughout. (The scan of a
+/// fast reporter skips other fast vessels except its partners, which it looks up.)
+#[test]
+fn an_encounter_goes_on_while_the_pair_runs_together_at_speed() {
+    let mut track = vec![];
+    for (mmsi, dt, y) in [(FISH, 0.0, -3_000.0), (CARGO, 0.3, -2_920.0)] {
+        // Drifting at 0.5 kn, then 6.5 kn for 11 minutes, then drifting again.
+        track.extend(leg(mmsi, dt, 20.0 + dt, (3_000.0, y), (3_300.0, y), 1.0));
+        track.extend(leg(
+            mmsi,
+            21.0 + dt,
+            32.0 + dt,
+            (3_500.0, y),
+            (5_700.0, y),
+            1.0,
+        ));
+        track.extend(leg(
+            mmsi,
+            33.0 + dt,
+            45.0 + dt,
+            (5_715.0, y),
+            (5_895.0, y),
+            1.0,
+        ));
+    }
+    assert!(track.iter().any(|p| p.4 > 6.4) && track.iter().all(|p| p.4 < 6.6));
+    let enc: Vec<Event> = run(&track)
+        .into_iter()
+        .filter(|e| e.kind == EventKind::Encounter)
+        .collect();
+    assert_eq!(enc.len(), 1, "{enc:?}");
+    assert!(
+        enc[0].end_ms.unwrap() - enc[0].start_ms >= 44 * 60_000,
+        "{enc:?}"
+    );
+}
+
 #[test]
 fn landing_stop_in_a_cove_for_five_minutes() {
     let mut track = vec![];
