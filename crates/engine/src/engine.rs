@@ -73,15 +73,22 @@ impl Fix {
     }
 }
 
-/// 8 × 8 encounter-grid cells, each with two lists: the vessels last reported
-/// slower than `track_pairs_below_kn` (indices 0..64) and the faster ones (64..128).
-/// A fast reporter scans only the slow lists (and its own partners): two vessels
-/// passing at speed are never a new pair, and in a busy district three in four
-/// candidates were such passers-by.
-type GridChunk = [Vec<ScanEntry>; 128];
+/// 8 × 8 encounter-grid cells. Each cell's list holds its slow vessels (last
+/// reported slower than `track_pairs_below_kn`) first, then the fast ones
+/// ([`ScanEntry::fast`]): a fast reporter computes distances to the slow prefix
+/// only, and to its own partners (two vessels passing at speed never start a
+/// pair, and in a busy district three in four candidates were such passers-by).
+/// One list rather than two per cell: a second list header per cell doubled the
+/// chunks and cost more cache misses than the skipped candidates saved.
+type GridChunk = [Vec<ScanEntry>; 64];
 
-/// Where a cell's list of fast vessels starts in its [`GridChunk`].
-const FAST_LISTS: usize = 64;
+/// Asks for the first entries of a cell list from memory (see the encounter scan).
+fn prefetch_entries(list: &[ScanEntry]) {
+    prefetch_lines(
+        list.as_ptr(),
+        size_of_val(list).div_ceil(64).min(2),
+    );
+}
 
 /// The encounter grid: cells grouped in chunks of 8 × 8, so the 3 × 3
 /// neighbourhood of a cell is mostly one hash lookup rather than nine. Chunks that
@@ -103,42 +110,50 @@ impl EncounterGrid {
         self.chunks.get(&key).map(|c| &**c)
     }
 
-    /// The cell's two lists: the one for vessels as fast as `fast` says, then the other.
-    fn lists_mut(
-        &mut self,
-        row: i32,
-        col: i32,
-        fast: bool,
-    ) -> (&mut Vec<ScanEntry>, &mut Vec<ScanEntry>) {
+    fn list_mut(&mut self, row: i32, col: i32) -> &mut Vec<ScanEntry> {
         let (key, index) = Self::split(row, col);
         let chunk = self
             .chunks
             .entry(key)
             .or_insert_with(|| Box::new(std::array::from_fn(|_| Vec::new())));
-        let (slow, fast_lists) = chunk.split_at_mut(FAST_LISTS);
-        let (s, f) = (&mut slow[index], &mut fast_lists[index]);
-        if fast {
-            (f, s)
-        } else {
-            (s, f)
+        &mut chunk[index]
+    }
+
+    /// Adds an entry to a cell list, keeping the slow entries first.
+    fn insert(list: &mut Vec<ScanEntry>, entry: ScanEntry) {
+        list.push(entry);
+        if !entry.fast {
+            if let Some(first_fast) = list.iter().position(|e| e.fast) {
+                let last = list.len() - 1;
+                list.swap(first_fast, last);
+            }
         }
     }
 
-    /// Removes a track from its cell, whichever of the cell's two lists holds it.
+    /// Takes the entry at `i` out of a cell list, keeping the slow entries first.
+    fn take(list: &mut Vec<ScanEntry>, i: usize) {
+        if !list[i].fast {
+            // Move the last slow entry into its place, then drop the slot it left:
+            // what follows it is all fast, so a swap-remove keeps the order.
+            let last_slow = list.iter().rposition(|e| !e.fast).unwrap_or(i);
+            list.swap(i, last_slow);
+            list.swap_remove(last_slow);
+        } else {
+            list.swap_remove(i);
+        }
+    }
+
     fn remove(&mut self, row: i32, col: i32, track: u32) {
         let (key, index) = Self::split(row, col);
         let Some(chunk) = self.chunks.get_mut(&key) else {
             return;
         };
-        for list in [index, index + FAST_LISTS] {
-            let list = &mut chunk[list];
-            if let Some(i) = list.iter().position(|e| e.track == track) {
-                list.swap_remove(i);
-                if list.is_empty() {
-                    self.emptied.push(key);
-                }
-                return;
-            }
+        let list = &mut chunk[index];
+        if let Some(i) = list.iter().position(|e| e.track == track) {
+            Self::take(list, i);
+        }
+        if list.is_empty() {
+            self.emptied.push(key);
         }
     }
 
@@ -179,6 +194,9 @@ impl EncounterGrid {
 #[derive(Debug, Clone, Copy)]
 struct ScanEntry {
     track: u32,
+    /// Last reported at `track_pairs_below_kn` or faster (or at an unknown speed).
+    /// In the padding after `track`: costs no space.
+    fast: bool,
     velocity: [f32; 2],
     time_ms: i64,
     pos: LatLon,
@@ -1545,25 +1563,27 @@ impl Engine {
         let key = Self::cell_key(row, col);
         let entry = ScanEntry {
             track: ti,
+            fast: self.config.encounter.is_fast(fix.sog),
             velocity: fix.velocity,
             time_ms: fix.time_ms,
             pos: fix.pos,
         };
-        let fast = self.config.encounter.is_fast(fix.sog);
         if old == key {
-            let (list, other) = self.cells.lists_mut(row, col, fast);
-            if let Some(e) = list.iter_mut().find(|e| e.track == ti) {
-                *e = entry;
-                return;
+            let list = self.cells.list_mut(row, col);
+            if let Some(i) = list.iter().position(|e| e.track == ti) {
+                if list[i].fast == entry.fast {
+                    list[i] = entry;
+                    return;
+                }
+                // Changed speed class: it moves to the other part of the list.
+                EncounterGrid::take(list, i);
             }
-            // Changed speed class within the cell.
-            if let Some(i) = other.iter().position(|e| e.track == ti) {
-                other.swap_remove(i);
-            }
+            EncounterGrid::insert(list, entry);
+            return;
         } else if old != NO_CELL {
             self.remove_from_cell(ti, old);
         }
-        self.cells.lists_mut(row, col, fast).0.push(entry);
+        EncounterGrid::insert(self.cells.list_mut(row, col), entry);
         self.tracks[ti as usize].cell = key;
     }
 
@@ -1591,18 +1611,15 @@ impl Engine {
         };
         // Two vessels passing at speed are not worth an episode (in a busy lane they
         // would be thousands): a pair is tracked from when either is slow-ish. So a
-        // fast reporter scans the cells' slow lists only, and looks up those of its
-        // partners that are in a fast list (below).
+        // fast reporter measures the distance to the cells' slow vessels only, and
+        // of the fast ones looks only for its partners (an episode, once begun,
+        // goes on while they stay close at any speed).
         let reporter_fast = cfg.is_fast(fix.sog);
-        let list_kinds: &[usize] = if reporter_fast {
-            &[0]
-        } else {
-            &[0, FAST_LISTS]
-        };
+        let partners = &self.tracks[ti as usize].partners;
         // The cell lists first, each asked for from memory as soon as it is found:
         // their entries are separate blocks, and the scan's data-dependent branches
         // would otherwise have them arrive one after the other.
-        let mut lists: [&[ScanEntry]; 18] = [&[]; 18];
+        let mut lists: [&[ScanEntry]; 9] = [&[]; 9];
         let mut found_lists = 0;
         let mut chunk: Option<(u64, Option<&GridChunk>)> = None;
         for &dr in rows {
@@ -1617,17 +1634,10 @@ impl Engine {
                         c
                     }
                 };
-                let Some(found) = found else { continue };
-                for &kind in list_kinds {
-                    let list = &found[kind + index];
-                    if !list.is_empty() {
-                        prefetch_lines(
-                            list.as_ptr(),
-                            (list.len() * size_of::<ScanEntry>()).div_ceil(64).min(2),
-                        );
-                        lists[found_lists] = list;
-                        found_lists += 1;
-                    }
+                if let Some(list) = found.map(|c| &c[index]).filter(|l| !l.is_empty()) {
+                    prefetch_entries(list);
+                    lists[found_lists] = list;
+                    found_lists += 1;
                 }
             }
         }
@@ -1654,35 +1664,19 @@ impl Engine {
             close.push((d.to_bits() >> 32) as u32);
         };
         for list in &lists[..found_lists] {
-            self.stats.encounter_candidates += list.len() as u64;
             for other in *list {
+                if other.fast && reporter_fast {
+                    if partners.is_empty() {
+                        // The rest of the list is fast too.
+                        break;
+                    }
+                    if !partners.iter().any(|p| p.track == other.track) {
+                        continue;
+                    }
+                }
+                self.stats.encounter_candidates += 1;
                 if let Some(d) = close_to(other) {
                     push(other.track, d);
-                }
-            }
-        }
-        // A fast reporter's partners in the fast lists of its neighbourhood: an
-        // episode, once begun, goes on while they stay close at any speed.
-        if reporter_fast && !rows.is_empty() {
-            for p in &self.tracks[ti as usize].partners {
-                let key = self.tracks[p.track as usize].cell;
-                if key == NO_CELL {
-                    continue;
-                }
-                let (prow, pcol) = ((key >> 32) as u32 as i32, key as u32 as i32);
-                if (prow - row).abs() > 1 || (pcol - col).abs() > 1 {
-                    continue;
-                }
-                let (chunk_key, index) = EncounterGrid::split(prow, pcol);
-                let Some(found) = self.cells.chunk(chunk_key) else {
-                    continue;
-                };
-                let fast_list = &found[FAST_LISTS + index];
-                self.stats.encounter_candidates += 1;
-                if let Some(other) = fast_list.iter().find(|e| e.track == p.track) {
-                    if let Some(d) = close_to(other) {
-                        push(other.track, d);
-                    }
                 }
             }
         }
