@@ -84,10 +84,7 @@ type GridChunk = [Vec<ScanEntry>; 64];
 
 /// Asks for the first entries of a cell list from memory (see the encounter scan).
 fn prefetch_entries(list: &[ScanEntry]) {
-    prefetch_lines(
-        list.as_ptr(),
-        size_of_val(list).div_ceil(64).min(2),
-    );
+    prefetch_lines(list.as_ptr(), size_of_val(list).div_ceil(64).min(2));
 }
 
 /// The encounter grid: cells grouped in chunks of 8 × 8, so the 3 × 3
@@ -1985,5 +1982,65 @@ mod layout {
         assert_eq!(offset_of!(Track, identity), 192);
         assert!(offset_of!(Track, sweep_due_ms) + size_of::<i64>() <= 256);
         assert_eq!(size_of::<Track>(), 320);
+    }
+}
+
+#[cfg(test)]
+mod cell_lists {
+    use super::*;
+
+    /// Every insertion, removal and change of speed class keeps a cell list's slow
+    /// entries before its fast ones (the scan stops at the first fast entry) and
+    /// loses no entry.
+    #[test]
+    fn slow_entries_stay_first_through_any_changes() {
+        let entry = |track: u32, fast: bool| ScanEntry {
+            track,
+            fast,
+            velocity: [0.0; 2],
+            time_ms: 0,
+            pos: LatLon::new(0.0, 0.0),
+        };
+        let mut list = Vec::new();
+        let mut members: Vec<(u32, bool)> = Vec::new();
+        // A fixed pseudo-random sequence (xorshift) of operations on 12 tracks.
+        let mut x: u32 = 2463534242;
+        for _ in 0..5_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let (track, fast) = (x % 12, x & 0x100 != 0);
+            match members.iter().position(|m| m.0 == track) {
+                Some(i) if x & 0x200 != 0 => {
+                    let at = list
+                        .iter()
+                        .position(|e: &ScanEntry| e.track == track)
+                        .unwrap();
+                    EncounterGrid::take(&mut list, at);
+                    members.remove(i);
+                }
+                Some(i) => {
+                    // As `place_in_grid` changes an entry's class within its cell.
+                    let at = list
+                        .iter()
+                        .position(|e: &ScanEntry| e.track == track)
+                        .unwrap();
+                    EncounterGrid::take(&mut list, at);
+                    EncounterGrid::insert(&mut list, entry(track, fast));
+                    members[i].1 = fast;
+                }
+                None => {
+                    EncounterGrid::insert(&mut list, entry(track, fast));
+                    members.push((track, fast));
+                }
+            }
+            let first_fast = list.iter().position(|e| e.fast).unwrap_or(list.len());
+            assert!(list[first_fast..].iter().all(|e| e.fast), "{list:?}");
+            let mut have: Vec<(u32, bool)> = list.iter().map(|e| (e.track, e.fast)).collect();
+            let mut want = members.clone();
+            have.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(have, want);
+        }
     }
 }
