@@ -1548,15 +1548,16 @@ impl Engine {
 
     /// Vessels in ports and anchorages meet nobody: they stay out of the grid, where
     /// hundreds moored together would otherwise be scanned by every passer-by.
-    fn place_in_grid(&mut self, ti: u32, fix: &Fix) {
+    /// Returns the fix's cell (row, column).
+    fn place_in_grid(&mut self, ti: u32, fix: &Fix) -> (i32, i32) {
         let old = self.tracks[ti as usize].cell;
+        let (row, col) = self.cell_of(fix.pos);
         if fix.flags.in_harbour {
             if old != NO_CELL {
                 self.remove_from_cell(ti, old);
             }
-            return;
+            return (row, col);
         }
-        let (row, col) = self.cell_of(fix.pos);
         let key = Self::cell_key(row, col);
         let entry = ScanEntry {
             track: ti,
@@ -1570,18 +1571,19 @@ impl Engine {
             if let Some(i) = list.iter().position(|e| e.track == ti) {
                 if list[i].fast == entry.fast {
                     list[i] = entry;
-                    return;
+                    return (row, col);
                 }
                 // Changed speed class: it moves to the other part of the list.
                 EncounterGrid::take(list, i);
             }
             EncounterGrid::insert(list, entry);
-            return;
+            return (row, col);
         } else if old != NO_CELL {
             self.remove_from_cell(ti, old);
         }
         EncounterGrid::insert(self.cells.list_mut(row, col), entry);
         self.tracks[ti as usize].cell = key;
+        (row, col)
     }
 
     fn remove_from_cell(&mut self, ti: u32, key: u64) {
@@ -1591,10 +1593,9 @@ impl Engine {
     }
 
     fn detect_encounters(&mut self, ti: u32, fix: &Fix, out: &mut Vec<EngineOutput>) {
-        self.place_in_grid(ti, fix);
+        let (row, col) = self.place_in_grid(ti, fix);
         let cfg = self.config.encounter.clone();
         let max_age_ms = (cfg.max_position_age_s * 1000.0) as i64;
-        let (row, col) = self.cell_of(fix.pos);
         let m_per_deg_lon = geo::M_PER_DEG_LAT * geo::cos_lat(fix.pos.lat.to_radians());
         let mut close = std::mem::take(&mut self.scratch_close);
         close.clear();
