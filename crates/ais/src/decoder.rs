@@ -338,7 +338,8 @@ struct TagCache {
     /// second later, its ten digits plus one and the checksum that goes
     /// with them (upper-case hex), so that the usual new second is a
     /// compare.
-    next: [u64; 4],
+    /// (As bytes, so that [`TagCache::step`] moves them on in place.)
+    next: [u8; 32],
     next_ok: bool,
     /// The tag block's checksum, and the next second's (once `next_ok`).
     sum: u8,
@@ -347,6 +348,18 @@ struct TagCache {
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
 }
+
+/// A byte as two upper-case hex digits (a checksum as written).
+static HEX_UPPER: [[u8; 2]; 256] = {
+    let hex = b"0123456789ABCDEF";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [hex[i >> 4], hex[i & 15]];
+        i += 1;
+    }
+    t
+};
 
 impl TagCache {
     #[inline(always)]
@@ -394,25 +407,32 @@ impl TagCache {
     /// block, one second later.
     #[inline(never)]
     fn step(&mut self) {
-        self.words = self.next;
+        self.words = Self::load(&self.next);
         self.sum = self.next_sum;
         self.time_ms = self.time_ms.map(|t| t + 1000);
         self.current = true;
-        self.advance();
+        // `next` is the words' bytes already: moved on in place.
+        self.advance_next();
     }
 
     /// `next` from `words`: the `c:` digits plus one (none after ten
     /// nines) and the tag block's checksum with them.
     #[inline(always)]
     fn advance(&mut self) {
+        for (i, w) in self.words.iter().enumerate() {
+            self.next[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
+        }
+        self.advance_next();
+    }
+
+    /// [`TagCache::advance`] when `next` holds the words' bytes.
+    #[inline(always)]
+    fn advance_next(&mut self) {
         self.next_ok = false;
         let Some(d) = self.time_at else {
             return;
         };
-        let mut b = [0u8; 32];
-        for (i, w) in self.words.iter().enumerate() {
-            b[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
-        }
+        let b = &mut self.next;
         // Bytes of the words (which start at `line[1]`): the digits at
         // `d - 1..d + 9`, the checksum's two at `at - 4` and `at - 3`, all
         // below 32 (the tag block lies inside the words; the masks keep
@@ -436,11 +456,12 @@ impl TagCache {
             }
             i = i.wrapping_sub(1) & 31;
         }
-        let hex = b"0123456789ABCDEF";
-        let h = self.at.wrapping_sub(4) & 31;
-        b[h] = hex[(sum >> 4) as usize];
-        b[(h + 1) & 31] = hex[(sum & 15) as usize];
-        self.next = Self::load(&b);
+        // The two digits as one 2-byte store (`at` ≤ 33 in a cached tag
+        // block, so they lie inside the 32 bytes; else no next second).
+        let Some(h) = b.get_mut(self.at.wrapping_sub(4)..self.at.wrapping_sub(2)) else {
+            return;
+        };
+        h.copy_from_slice(&HEX_UPPER[sum as usize]);
         self.next_sum = sum;
         self.next_ok = true;
     }
@@ -481,7 +502,7 @@ impl TagCache {
             time_at: None,
             shape: [0; 4],
             rest_xor: 0,
-            next: [0; 4],
+            next: [0; 32],
             next_ok: false,
             sum: 0,
             next_sum: 0,
@@ -566,7 +587,7 @@ impl TagReader for TagCache {
             | ((w[3] & m[3]) ^ self.words[3]);
         // Else the usual new second: the line is the next one's words.
         let is_next = |c: &Self| {
-            let n = c.next;
+            let n = Self::load(&c.next);
             ((w[0] & m[0]) ^ n[0])
                 | ((w[1] & m[1]) ^ n[1])
                 | ((w[2] & m[2]) ^ n[2])
@@ -1326,7 +1347,7 @@ mod tests {
                 assert_eq!(got, tag_block(l.as_bytes()), "{l}");
                 // One second on, in upper case: the line is the `next` words.
                 if !lower && before == Some((t as i64 - 1) * 1000) {
-                    assert!(next_ok && next == cache.words, "{l}");
+                    assert!(next_ok && TagCache::load(&next) == cache.words, "{l}");
                 }
                 assert_eq!(got.unwrap().0, Some(t as i64 * 1000), "{l}");
                 assert!(cache.current);
