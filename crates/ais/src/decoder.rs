@@ -819,11 +819,6 @@ impl Decoder {
         kind.into()
     }
 
-    #[inline]
-    fn tally(&mut self, message: &Message, cx: &Ctx) {
-        tally(&mut self.stats, message, cx);
-    }
-
     #[inline(never)]
     fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
         match self.fragment(s) {
@@ -839,9 +834,13 @@ impl Decoder {
     #[inline(always)]
     fn finish(&mut self, group: Completed) -> Result<Option<Decoded>, DecodeError> {
         let mut cx = Ctx::default();
-        match messages::decode(&self.bits.reader(), &mut cx) {
+        let b = self.bits.reader();
+        // The type field is the decoded message's `msg_type()` (as on the
+        // fast path): no jump on the variant.
+        let t = b.u8(0, 6) as usize;
+        match messages::decode(&b, &mut cx) {
             Ok(message) => {
-                self.tally(&message, &cx);
+                tally_type(&mut self.stats, t, &cx);
                 Ok(Some(Decoded {
                     message,
                     received_at: group.time,
@@ -978,14 +977,9 @@ impl Decoder {
     }
 }
 
-#[inline(always)]
-fn tally(stats: &mut Stats, message: &Message, cx: &Ctx) {
-    stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
-    stats.messages += 1;
-    stats.by_type[message.msg_type() as usize] += 1;
-}
-
-/// [`tally`] for a message of type `t` (its `msg_type()`).
+/// Count a decoded message of type `t` (the payload's type field, which
+/// is its `msg_type()`: counted from the bits, with no jump on the variant)
+/// and the fields `cx` found out of range.
 #[inline(always)]
 fn tally_type(stats: &mut Stats, t: usize, cx: &Ctx) {
     stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
@@ -1004,9 +998,11 @@ fn single(
     s: &Sentence<'_>,
 ) -> Result<Option<Decoded>, DecodeError> {
     let mut cx = Ctx::default();
+    // The type field is the decoded message's `msg_type()`.
+    let t = b.u8(0, 6) as usize;
     match messages::decode(b, &mut cx) {
         Ok(message) => {
-            tally(stats, &message, &cx);
+            tally_type(stats, t, &cx);
             Ok(Some(Decoded {
                 message,
                 received_at: s.time_ms,
