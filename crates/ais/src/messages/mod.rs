@@ -40,7 +40,11 @@ pub struct BinaryData {
 /// One decoded AIS message.
 ///
 /// The large, rare variants are boxed so that the enum stays the size of a
-/// position report: it is moved on every line of the hot path.
+/// position report: it is moved on every line of the hot path. Type 18
+/// is the last variant: its drop (a call on every decoded line) is then
+/// answered by the one range check the drop code starts with, as for the
+/// first two, rather than through its jump table (measured: 3 instructions
+/// fewer per NY line).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)]
@@ -71,8 +75,6 @@ pub enum Message {
     AssignedMode(AssignedMode),
     /// Type 17.
     DgnssBroadcast(DgnssBroadcast),
-    /// Type 18.
-    ClassBPosition(ClassBPosition),
     /// Type 19.
     ClassBExtended(Box<ClassBExtended>),
     /// Type 20.
@@ -91,6 +93,8 @@ pub enum Message {
     MultiSlotBinary(MultiSlotBinary),
     /// Type 27.
     LongRangePosition(LongRangePosition),
+    /// Type 18.
+    ClassBPosition(ClassBPosition),
 }
 
 /// A position fix in the common shape of all position-bearing messages
