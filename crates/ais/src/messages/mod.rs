@@ -240,7 +240,21 @@ impl Message {
     }
 
     /// The transmitting station's MMSI.
+    #[inline]
     pub fn mmsi(&self) -> u32 {
+        // Position reports (most of any feed) with two compares rather
+        // than through the jump table of the whole enum.
+        match self {
+            Message::ClassBPosition(m) => m.mmsi,
+            Message::Position(m) => m.mmsi,
+            _ => self.mmsi_other(),
+        }
+    }
+
+    /// [`Message::mmsi`] of the other variants, out of line (inline, the
+    /// compiler folds the two compares back into one jump table).
+    #[inline(never)]
+    fn mmsi_other(&self) -> u32 {
         use Message::*;
         match self {
             Position(m) => m.mmsi,
