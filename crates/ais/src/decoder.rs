@@ -391,6 +391,7 @@ impl TagCache {
     /// compared (else emptied). The answer is left in the fields rather
     /// than returned so that the caller reads it from one place whether
     /// the cache hit or not, not from a returned copy in memory.
+    #[cold]
     #[inline(never)]
     fn fill(&mut self, line: &[u8], b: &[u8; 32]) -> bool {
         // The words again (passed as the bytes, so that the caller does
