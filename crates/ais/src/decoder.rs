@@ -126,6 +126,13 @@ impl Source {
         Self::new(line.get(at..at + len)?)
     }
 
+    /// [`Source::from_line`] out of line: on the fast path, the source
+    /// is the tag cache's unless the tag block was too long to cache.
+    #[inline(never)]
+    fn from_line_cold(line: &[u8], at: usize, len: usize) -> Option<Source> {
+        Self::from_line(line, at, len)
+    }
+
     #[inline(always)]
     fn len1(len: usize) -> NonZeroU8 {
         NonZeroU8::new(len.min(SOURCE_MAX) as u8 + 1).unwrap_or(NonZeroU8::MIN)
@@ -724,7 +731,7 @@ impl Decoder {
                     // spills; measured: a fifth less time per NY line).
                     let source = match s.source {
                         Some(_) if self.tag.current => self.tag.built,
-                        Some(v) => Source::from_line(line, source_at, v.len()),
+                        Some(v) => Source::from_line_cold(line, source_at, v.len()),
                         None => None,
                     };
                     let mut cx = Ctx::default();
