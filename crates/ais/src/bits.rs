@@ -723,11 +723,14 @@ pub(crate) fn fold_xor(x: std::arch::x86_64::__m128i) -> u8 {
     // every x86_64 target); they only compute on values in registers.
     unsafe {
         use std::arch::x86_64::*;
-        let x = _mm_xor_si128(x, _mm_srli_si128::<8>(x));
-        let x = _mm_xor_si128(x, _mm_srli_si128::<4>(x));
-        let x = _mm_xor_si128(x, _mm_srli_si128::<2>(x));
-        let x = _mm_xor_si128(x, _mm_srli_si128::<1>(x));
-        _mm_cvtsi128_si32(x) as u8
+        // Halves, then the two words of the low half, swapped by the
+        // non-destructive shuffles (no register copies); the last four
+        // bytes in a general register.
+        let x = _mm_xor_si128(x, _mm_shuffle_epi32::<0b01_00_11_10>(x));
+        let x = _mm_xor_si128(x, _mm_shufflelo_epi16::<0b01_00_11_10>(x));
+        let w = _mm_cvtsi128_si32(x) as u32;
+        let w = w ^ (w >> 16);
+        (w ^ (w >> 8)) as u8
     }
 }
 
