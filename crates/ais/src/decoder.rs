@@ -314,7 +314,7 @@ struct Slot {
 /// line whose first bytes are the same carries the same tag block, and
 /// [`tag_block`] gives the same for it, so it is not read again. Feeds
 /// repeat it (the same receiver and second) on about half their lines.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct TagCache {
     /// `line[1..33]` of the line it was read from, as four little-endian
     /// words, each masked with `mask` (the bytes `line[1..at]`, which hold
@@ -368,7 +368,35 @@ static HEX_UPPER: [[u8; 2]; 256] = {
     t
 };
 
+impl Default for TagCache {
+    fn default() -> Self {
+        Self::EMPTY
+    }
+}
+
 impl TagCache {
+    /// The empty cache: zero masks and a non-zero first word, which no
+    /// line's masked bytes (all zero) equal, so that `read` needs no check
+    /// for an empty cache.
+    const EMPTY: TagCache = TagCache {
+        words: [u64::MAX, 0, 0, 0],
+        mask: [0; 4],
+        time_ms: None,
+        source: None,
+        source_at: 0,
+        at: 0,
+        built: None,
+        group: None,
+        time_at: None,
+        shape: [0; 4],
+        rest_xor: 0,
+        next: [0; 32],
+        next_ok: false,
+        sum: 0,
+        next_sum: 0,
+        current: false,
+    };
+
     #[inline(always)]
     fn load(b: &[u8; 32]) -> [u64; 4] {
         let w = |i: usize| {
@@ -487,8 +515,9 @@ impl TagCache {
         // The tag block is `line[..at]`; bytes 1..at compared.
         if !(2..=33).contains(&at) {
             // Not cached: the answer only, and no line matches the empty
-            // masks (`read` asks for a non-zero first one).
+            // masks (nothing masked equals the words of `EMPTY`).
             self.mask = [0; 4];
+            self.words = Self::EMPTY.words;
             self.time_at = None;
             self.next_ok = false;
             self.time_ms = time_ms;
@@ -603,7 +632,8 @@ impl TagReader for TagCache {
                 == 0
                 && c.next_ok
         };
-        if diff == 0 && m[0] != 0 {
+        // (An empty cache has zero masks and words that are not.)
+        if diff == 0 {
             self.current = true;
         } else if is_next(self) {
             self.step();
