@@ -1144,6 +1144,31 @@ mod tests {
         }
     }
 
+    /// `fold_xor` is the XOR of the sixteen bytes.
+    #[test]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    fn fold_xor_is_bytewise() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for k in 0..2000 {
+            let mut b = [0u8; 16];
+            for c in b.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *c = x as u8;
+            }
+            // Single bytes set, too.
+            if k < 256 {
+                b = [0; 16];
+                b[k % 16] = k as u8;
+            }
+            // SAFETY: SSE2 (this test is compiled only with it); the
+            // unaligned load reads the 16-byte array `b`.
+            let got = fold_xor(unsafe { std::arch::x86_64::_mm_loadu_si128(b.as_ptr().cast()) });
+            assert_eq!(got, b.iter().fold(0, |a, &c| a ^ c), "{b:?}");
+        }
+    }
+
     #[test]
     fn in_line_xor_is_in_line() {
         let mut x = 0x2545_f491_4f6c_dd1du64;
