@@ -1020,7 +1020,9 @@ impl Decoder {
 /// and the fields `cx` found out of range.
 #[inline(always)]
 fn tally_type(stats: &mut Stats, t: usize, cx: &Ctx) {
-    stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+    if cx.out_of_range != 0 {
+        stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+    }
     stats.messages += 1;
     if let Some(n) = stats.by_type.get_mut(t) {
         *n += 1;
