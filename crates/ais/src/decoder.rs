@@ -126,6 +126,13 @@ impl Source {
         Self::new(line.get(at..at + len)?)
     }
 
+    /// [`Source::from_line`] out of line: on the fast path, the source
+    /// is the tag cache's unless the tag block was too long to cache.
+    #[inline(never)]
+    fn from_line_cold(line: &[u8], at: usize, len: usize) -> Option<Source> {
+        Self::from_line(line, at, len)
+    }
+
     #[inline(always)]
     fn len1(len: usize) -> NonZeroU8 {
         NonZeroU8::new(len.min(SOURCE_MAX) as u8 + 1).unwrap_or(NonZeroU8::MIN)
@@ -307,7 +314,7 @@ struct Slot {
 /// line whose first bytes are the same carries the same tag block, and
 /// [`tag_block`] gives the same for it, so it is not read again. Feeds
 /// repeat it (the same receiver and second) on about half their lines.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct TagCache {
     /// `line[1..33]` of the line it was read from, as four little-endian
     /// words, each masked with `mask` (the bytes `line[1..at]`, which hold
@@ -338,7 +345,8 @@ struct TagCache {
     /// second later, its ten digits plus one and the checksum that goes
     /// with them (upper-case hex), so that the usual new second is a
     /// compare.
-    next: [u64; 4],
+    /// (As bytes, so that [`TagCache::step`] moves them on in place.)
+    next: [u8; 32],
     next_ok: bool,
     /// The tag block's checksum, and the next second's (once `next_ok`).
     sum: u8,
@@ -348,7 +356,47 @@ struct TagCache {
     current: bool,
 }
 
+/// A byte as two upper-case hex digits (a checksum as written).
+static HEX_UPPER: [[u8; 2]; 256] = {
+    let hex = b"0123456789ABCDEF";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [hex[i >> 4], hex[i & 15]];
+        i += 1;
+    }
+    t
+};
+
+impl Default for TagCache {
+    fn default() -> Self {
+        Self::EMPTY
+    }
+}
+
 impl TagCache {
+    /// The empty cache: zero masks and a non-zero first word, which no
+    /// line's masked bytes (all zero) equal, so that `read` needs no check
+    /// for an empty cache.
+    const EMPTY: TagCache = TagCache {
+        words: [u64::MAX, 0, 0, 0],
+        mask: [0; 4],
+        time_ms: None,
+        source: None,
+        source_at: 0,
+        at: 0,
+        built: None,
+        group: None,
+        time_at: None,
+        shape: [0; 4],
+        rest_xor: 0,
+        next: [0; 32],
+        next_ok: false,
+        sum: 0,
+        next_sum: 0,
+        current: false,
+    };
+
     #[inline(always)]
     fn load(b: &[u8; 32]) -> [u64; 4] {
         let w = |i: usize| {
@@ -378,6 +426,7 @@ impl TagCache {
     /// compared (else emptied). The answer is left in the fields rather
     /// than returned so that the caller reads it from one place whether
     /// the cache hit or not, not from a returned copy in memory.
+    #[cold]
     #[inline(never)]
     fn fill(&mut self, line: &[u8], b: &[u8; 32]) -> bool {
         // The words again (passed as the bytes, so that the caller does
@@ -394,25 +443,32 @@ impl TagCache {
     /// block, one second later.
     #[inline(never)]
     fn step(&mut self) {
-        self.words = self.next;
+        self.words = Self::load(&self.next);
         self.sum = self.next_sum;
         self.time_ms = self.time_ms.map(|t| t + 1000);
         self.current = true;
-        self.advance();
+        // `next` is the words' bytes already: moved on in place.
+        self.advance_next();
     }
 
     /// `next` from `words`: the `c:` digits plus one (none after ten
     /// nines) and the tag block's checksum with them.
     #[inline(always)]
     fn advance(&mut self) {
+        for (i, w) in self.words.iter().enumerate() {
+            self.next[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
+        }
+        self.advance_next();
+    }
+
+    /// [`TagCache::advance`] when `next` holds the words' bytes.
+    #[inline(always)]
+    fn advance_next(&mut self) {
         self.next_ok = false;
         let Some(d) = self.time_at else {
             return;
         };
-        let mut b = [0u8; 32];
-        for (i, w) in self.words.iter().enumerate() {
-            b[8 * i..8 * i + 8].copy_from_slice(&w.to_le_bytes());
-        }
+        let b = &mut self.next;
         // Bytes of the words (which start at `line[1]`): the digits at
         // `d - 1..d + 9`, the checksum's two at `at - 4` and `at - 3`, all
         // below 32 (the tag block lies inside the words; the masks keep
@@ -436,11 +492,12 @@ impl TagCache {
             }
             i = i.wrapping_sub(1) & 31;
         }
-        let hex = b"0123456789ABCDEF";
-        let h = self.at.wrapping_sub(4) & 31;
-        b[h] = hex[(sum >> 4) as usize];
-        b[(h + 1) & 31] = hex[(sum & 15) as usize];
-        self.next = Self::load(&b);
+        // The two digits as one 2-byte store (`at` ≤ 33 in a cached tag
+        // block, so they lie inside the 32 bytes; else no next second).
+        let Some(h) = b.get_mut(self.at.wrapping_sub(4)..self.at.wrapping_sub(2)) else {
+            return;
+        };
+        h.copy_from_slice(&HEX_UPPER[sum as usize]);
         self.next_sum = sum;
         self.next_ok = true;
     }
@@ -458,8 +515,9 @@ impl TagCache {
         // The tag block is `line[..at]`; bytes 1..at compared.
         if !(2..=33).contains(&at) {
             // Not cached: the answer only, and no line matches the empty
-            // masks (`read` asks for a non-zero first one).
+            // masks (nothing masked equals the words of `EMPTY`).
             self.mask = [0; 4];
+            self.words = Self::EMPTY.words;
             self.time_at = None;
             self.next_ok = false;
             self.time_ms = time_ms;
@@ -481,7 +539,7 @@ impl TagCache {
             time_at: None,
             shape: [0; 4],
             rest_xor: 0,
-            next: [0; 4],
+            next: [0; 32],
             next_ok: false,
             sum: 0,
             next_sum: 0,
@@ -566,7 +624,7 @@ impl TagReader for TagCache {
             | ((w[3] & m[3]) ^ self.words[3]);
         // Else the usual new second: the line is the next one's words.
         let is_next = |c: &Self| {
-            let n = c.next;
+            let n = Self::load(&c.next);
             ((w[0] & m[0]) ^ n[0])
                 | ((w[1] & m[1]) ^ n[1])
                 | ((w[2] & m[2]) ^ n[2])
@@ -574,7 +632,8 @@ impl TagReader for TagCache {
                 == 0
                 && c.next_ok
         };
-        if diff == 0 && m[0] != 0 {
+        // (An empty cache has zero masks and words that are not.)
+        if diff == 0 {
             self.current = true;
         } else if is_next(self) {
             self.step();
@@ -702,7 +761,7 @@ impl Decoder {
                     // spills; measured: a fifth less time per NY line).
                     let source = match s.source {
                         Some(_) if self.tag.current => self.tag.built,
-                        Some(v) => Source::from_line(line, source_at, v.len()),
+                        Some(v) => Source::from_line_cold(line, source_at, v.len()),
                         None => None,
                     };
                     let mut cx = Ctx::default();
@@ -798,11 +857,6 @@ impl Decoder {
         kind.into()
     }
 
-    #[inline]
-    fn tally(&mut self, message: &Message, cx: &Ctx) {
-        tally(&mut self.stats, message, cx);
-    }
-
     #[inline(never)]
     fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
         match self.fragment(s) {
@@ -818,9 +872,13 @@ impl Decoder {
     #[inline(always)]
     fn finish(&mut self, group: Completed) -> Result<Option<Decoded>, DecodeError> {
         let mut cx = Ctx::default();
-        match messages::decode(&self.bits.reader(), &mut cx) {
+        let b = self.bits.reader();
+        // The type field is the decoded message's `msg_type()` (as on the
+        // fast path): no jump on the variant.
+        let t = b.u8(0, 6) as usize;
+        match messages::decode(&b, &mut cx) {
             Ok(message) => {
-                self.tally(&message, &cx);
+                tally_type(&mut self.stats, t, &cx);
                 Ok(Some(Decoded {
                     message,
                     received_at: group.time,
@@ -957,17 +1015,14 @@ impl Decoder {
     }
 }
 
-#[inline(always)]
-fn tally(stats: &mut Stats, message: &Message, cx: &Ctx) {
-    stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
-    stats.messages += 1;
-    stats.by_type[message.msg_type() as usize] += 1;
-}
-
-/// [`tally`] for a message of type `t` (its `msg_type()`).
+/// Count a decoded message of type `t` (the payload's type field, which
+/// is its `msg_type()`: counted from the bits, with no jump on the variant)
+/// and the fields `cx` found out of range.
 #[inline(always)]
 fn tally_type(stats: &mut Stats, t: usize, cx: &Ctx) {
-    stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+    if cx.out_of_range != 0 {
+        stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
+    }
     stats.messages += 1;
     if let Some(n) = stats.by_type.get_mut(t) {
         *n += 1;
@@ -983,9 +1038,11 @@ fn single(
     s: &Sentence<'_>,
 ) -> Result<Option<Decoded>, DecodeError> {
     let mut cx = Ctx::default();
+    // The type field is the decoded message's `msg_type()`.
+    let t = b.u8(0, 6) as usize;
     match messages::decode(b, &mut cx) {
         Ok(message) => {
-            tally(stats, &message, &cx);
+            tally_type(stats, t, &cx);
             Ok(Some(Decoded {
                 message,
                 received_at: s.time_ms,
@@ -1326,7 +1383,7 @@ mod tests {
                 assert_eq!(got, tag_block(l.as_bytes()), "{l}");
                 // One second on, in upper case: the line is the `next` words.
                 if !lower && before == Some((t as i64 - 1) * 1000) {
-                    assert!(next_ok && next == cache.words, "{l}");
+                    assert!(next_ok && TagCache::load(&next) == cache.words, "{l}");
                 }
                 assert_eq!(got.unwrap().0, Some(t as i64 * 1000), "{l}");
                 assert!(cache.current);

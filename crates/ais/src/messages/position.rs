@@ -114,6 +114,7 @@ pub struct ClassBPosition {
 impl ClassBPosition {
     #[inline(always)]
     pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
+        let flags = super::flag_bytes::<7>(b.u(141, 7));
         ClassBPosition {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -126,13 +127,13 @@ impl ClassBPosition {
             heading: heading9(b, 124, cx),
             second: second6(b, 133),
             regional: b.u8(139, 2),
-            cs: b.b(141),
-            display: b.b(142),
-            dsc: b.b(143),
-            band: b.b(144),
-            msg22: b.b(145),
-            assigned: b.b(146),
-            raim: b.b(147),
+            cs: flags[0],
+            display: flags[1],
+            dsc: flags[2],
+            band: flags[3],
+            msg22: flags[4],
+            assigned: flags[5],
+            raim: flags[6],
             radio: b.u32(148, 20),
         }
     }
