@@ -535,15 +535,8 @@ impl TagCache {
             source_at,
             at,
             built: source.and_then(|v| Source::from_line(line, source_at, v.len())),
-            group: None,
-            time_at: None,
-            shape: [0; 4],
-            rest_xor: 0,
-            next: [0; 32],
-            next_ok: false,
-            sum: 0,
-            next_sum: 0,
             current: true,
+            ..Self::EMPTY
         };
         if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
             // Bytes of the window `line[1..33]`: the digits at d - 1..,

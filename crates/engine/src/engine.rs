@@ -1639,43 +1639,39 @@ impl Engine {
                 }
             }
         }
-        // The distance to a counterpart, dead-reckoned to now, when it is close.
-        let close_to = |other: &ScanEntry| -> Option<f64> {
-            if other.track == ti || (fix.time_ms - other.time_ms).abs() > max_age_ms {
-                return None;
-            }
-            // Offset in local metres: no trigonometry per candidate.
-            let age_s = ((fix.time_ms - other.time_ms) as f64 / 1000.0).max(0.0);
-            let dx = (other.pos.lon - fix.pos.lon) * m_per_deg_lon
-                + f64::from(other.velocity[0]) * age_s;
-            let dy = (other.pos.lat - fix.pos.lat) * geo::M_PER_DEG_LAT
-                + f64::from(other.velocity[1]) * age_s;
-            if dx.abs() > cfg.max_distance_m || dy.abs() > cfg.max_distance_m {
-                return None;
-            }
-            let d = (dx * dx + dy * dy).sqrt();
-            (d <= cfg.max_distance_m).then_some(d)
-        };
-        let mut push = |tj: u32, d: f64| {
-            close.push(tj);
-            close.push(d.to_bits() as u32);
-            close.push((d.to_bits() >> 32) as u32);
-        };
         for list in &lists[..found_lists] {
             for other in *list {
+                let tj = other.track;
                 if other.fast && reporter_fast {
                     if partners.is_empty() {
                         // The rest of the list is fast too.
                         break;
                     }
-                    if !partners.iter().any(|p| p.track == other.track) {
+                    if !partners.iter().any(|p| p.track == tj) {
                         continue;
                     }
                 }
                 self.stats.encounter_candidates += 1;
-                if let Some(d) = close_to(other) {
-                    push(other.track, d);
+                if tj == ti || (fix.time_ms - other.time_ms).abs() > max_age_ms {
+                    continue;
                 }
+                // Offset of the counterpart, dead-reckoned to now, in local metres:
+                // no trigonometry per candidate.
+                let age_s = ((fix.time_ms - other.time_ms) as f64 / 1000.0).max(0.0);
+                let dx = (other.pos.lon - fix.pos.lon) * m_per_deg_lon
+                    + f64::from(other.velocity[0]) * age_s;
+                let dy = (other.pos.lat - fix.pos.lat) * geo::M_PER_DEG_LAT
+                    + f64::from(other.velocity[1]) * age_s;
+                if dx.abs() > cfg.max_distance_m || dy.abs() > cfg.max_distance_m {
+                    continue;
+                }
+                let d = (dx * dx + dy * dy).sqrt();
+                if d > cfg.max_distance_m {
+                    continue;
+                }
+                close.push(tj);
+                close.push(d.to_bits() as u32);
+                close.push((d.to_bits() >> 32) as u32);
             }
         }
         for chunk in close.chunks_exact(3) {
