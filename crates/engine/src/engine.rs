@@ -10,7 +10,9 @@
 use crate::config::EngineConfig;
 use crate::event::{EngineOutput, Event, EventId, EventKind};
 use crate::geo::{self, LatLon, MPS_PER_KNOT};
-use crate::observation::{AisClass, Observation, ObservationKind, PositionReport, StaticReport};
+use crate::observation::{
+    AisClass, Observation, ObservationKind, PositionReport, ShortText, StaticReport,
+};
 use crate::prefetch::prefetch_lines;
 use crate::registry::{
     is_valid_ship_mmsi, ArrivalIndex, PortReport, Registry, ReportKind, VesselKind, VesselRecord,
@@ -846,7 +848,7 @@ impl Engine {
     fn on_static(&mut self, ti: u32, s: &StaticReport) {
         self.stats.statics += 1;
         let t = &mut self.tracks[ti as usize];
-        if let Some(name) = s.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        if let Some(name) = s.name.as_ref().map(ShortText::as_str) {
             if t.name.as_deref() != Some(name) {
                 t.name = Some(name.into());
             }

@@ -5,36 +5,67 @@
 use jinghai_ais::messages::StaticPart;
 use jinghai_ais::{Decoded, Message};
 
-use crate::{AisClass, Observation, ObservationKind, PositionReport, StaticReport};
+use crate::{AisClass, Observation, ObservationKind, PositionReport, ShortText, StaticReport};
 
 /// The engine's view of a decoded message, stamped `time_ms`; `None` for messages
 /// that are not about a vessel (base stations, aids to navigation, binary data…)
 /// or carry no usable position.
 pub fn observation(decoded: &Decoded, time_ms: i64) -> Option<Observation> {
-    let position = |class: AisClass| {
-        let fix = decoded.message.fix()?;
+    // Each variant's fields are read where they are (rather than through
+    // `Message::fix`'s common shape): this runs on every message of a feed.
+    let position = |lat: Option<f64>,
+                    lon: Option<f64>,
+                    (sog_kn, cog_deg): (Option<f32>, Option<f32>),
+                    heading_deg: Option<u16>,
+                    nav_status: Option<u8>,
+                    class: AisClass| {
         Some(ObservationKind::Position(PositionReport {
-            lat: fix.lat,
-            lon: fix.lon,
-            sog_kn: fix.sog,
-            cog_deg: fix.cog,
-            heading_deg: fix.heading,
-            nav_status: fix.nav_status,
+            lat: lat?,
+            lon: lon?,
+            sog_kn,
+            cog_deg,
+            heading_deg,
+            nav_status,
             class,
         }))
     };
-    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let (mmsi, kind) = match &decoded.message {
-        Message::Position(m) => (m.mmsi, position(AisClass::A)?),
-        Message::LongRangePosition(m) => (m.mmsi, position(AisClass::A)?),
-        Message::ClassBPosition(m) => (m.mmsi, position(AisClass::B)?),
+        Message::Position(m) => (
+            m.mmsi,
+            position(
+                m.lat,
+                m.lon,
+                (m.sog, m.cog),
+                m.heading,
+                m.nav_status,
+                AisClass::A,
+            )?,
+        ),
+        Message::LongRangePosition(m) => (
+            m.mmsi,
+            position(
+                m.lat,
+                m.lon,
+                (m.sog.map(f32::from), m.cog.map(f32::from)),
+                None,
+                m.nav_status,
+                AisClass::A,
+            )?,
+        ),
+        Message::ClassBPosition(m) => (
+            m.mmsi,
+            position(m.lat, m.lon, (m.sog, m.cog), m.heading, None, AisClass::B)?,
+        ),
         // Type 19 carries both; the position matters more, the name comes with type 24.
-        Message::ClassBExtended(m) => (m.mmsi, position(AisClass::B)?),
+        Message::ClassBExtended(m) => (
+            m.mmsi,
+            position(m.lat, m.lon, (m.sog, m.cog), m.heading, None, AisClass::B)?,
+        ),
         Message::StaticAndVoyage(m) => (
             m.mmsi,
             ObservationKind::Static(StaticReport {
-                name: text(&m.shipname),
-                callsign: text(&m.callsign),
+                name: ShortText::new(m.shipname.as_str()),
+                callsign: ShortText::new(m.callsign.as_str()),
                 imo: m.imo,
                 ship_type: m.shiptype,
                 class: AisClass::A,
@@ -43,7 +74,7 @@ pub fn observation(decoded: &Decoded, time_ms: i64) -> Option<Observation> {
         Message::StaticDataReport(m) => {
             let report = match &m.part {
                 StaticPart::A { shipname } => StaticReport {
-                    name: text(shipname),
+                    name: ShortText::new(shipname.as_str()),
                     class: AisClass::B,
                     ..Default::default()
                 },
@@ -51,7 +82,7 @@ pub fn observation(decoded: &Decoded, time_ms: i64) -> Option<Observation> {
                     shiptype, callsign, ..
                 } => StaticReport {
                     ship_type: *shiptype,
-                    callsign: text(callsign),
+                    callsign: ShortText::new(callsign.as_str()),
                     class: AisClass::B,
                     ..Default::default()
                 },

@@ -48,7 +48,9 @@ pub use config::EngineConfig;
 pub use engine::{Engine, EngineStats, HistoryPoint, PortEntry, VesselView};
 pub use event::{EngineOutput, Event, EventId, EventKind, FinalEvents};
 pub use geo::LatLon;
-pub use observation::{AisClass, Observation, ObservationKind, PositionReport, StaticReport};
+pub use observation::{
+    AisClass, Observation, ObservationKind, PositionReport, ShortText, StaticReport,
+};
 pub use registry::{
     parse_port_report_rows, parse_port_reports, registry_csv, OwnerKind, PortReport, Registry,
     ReportKind, VesselKind, VesselRecord,

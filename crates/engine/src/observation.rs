@@ -56,12 +56,85 @@ impl PositionReport {
 }
 
 /// Static and voyage data (AIS types 5, 19, 24).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct StaticReport {
-    pub name: Option<String>,
-    pub callsign: Option<String>,
+    pub name: Option<ShortText>,
+    pub callsign: Option<ShortText>,
     pub imo: Option<u32>,
     /// ITU ship and cargo type (30 = fishing).
     pub ship_type: Option<u8>,
     pub class: AisClass,
+}
+
+/// A name or call sign as AIS carries it (at most 20 characters), held inline:
+/// a static report costs no allocation on its way through the engine, and one in
+/// six messages of a busy feed is one.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct ShortText {
+    bytes: [u8; ShortText::CAPACITY],
+    len: u8,
+}
+
+impl ShortText {
+    /// Most bytes held: an AIS vessel name's 20 six-bit characters.
+    pub const CAPACITY: usize = 20;
+
+    /// `text` without surrounding white space, cut to [`Self::CAPACITY`] bytes at a
+    /// character boundary; `None` when nothing is left.
+    pub fn new(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let mut end = text.len().min(Self::CAPACITY);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = text[..end].trim_end();
+        if text.is_empty() {
+            return None;
+        }
+        let mut bytes = [0; Self::CAPACITY];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        Some(ShortText {
+            bytes,
+            len: text.len() as u8,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Built from a `&str` cut at a character boundary.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Debug for ShortText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ShortText;
+
+    #[test]
+    fn short_text_is_trimmed_and_cut_at_a_character_boundary() {
+        let text = |s: &str| ShortText::new(s).map(|t| t.as_str().to_string());
+        assert_eq!(text("  HAI XING 7  ").as_deref(), Some("HAI XING 7"));
+        assert_eq!(text("   "), None);
+        assert_eq!(text(""), None);
+        assert_eq!(
+            text("ABCDEFGHIJKLMNOPQRSTUVWXYZ").as_deref(),
+            Some("ABCDEFGHIJKLMNOPQRST")
+        );
+        // 19 ASCII bytes and a 3-byte character: the character does not fit.
+        assert_eq!(
+            text("ABCDEFGHIJKLMNOPQRS\u{6d77}").as_deref(),
+            Some("ABCDEFGHIJKLMNOPQRS")
+        );
+        // Cut in the middle, then white space before the cut is dropped too.
+        assert_eq!(
+            text("ABCDEFGHIJKLMNOPQRS Z").as_deref(),
+            Some("ABCDEFGHIJKLMNOPQRS")
+        );
+        assert_eq!(text("\u{0}\u{ffff}").as_deref(), Some("\u{0}\u{ffff}"));
+    }
 }

@@ -744,7 +744,7 @@ fn never_panics_on_hostile_observations() {
         let time_ms = T0 + ((state >> 40) as i64 % 10_000_000) - 5_000_000;
         let kind = if i % 7 == 0 {
             ObservationKind::Static(StaticReport {
-                name: Some("\u{0}\u{ffff}".into()),
+                name: ShortText::new("\u{0}\u{ffff}"),
                 ..Default::default()
             })
         } else {
@@ -988,7 +988,7 @@ fn a_batch_gives_what_one_by_one_gives() {
             let mut o = position(p);
             if i % 9 == 4 {
                 o.kind = ObservationKind::Static(StaticReport {
-                    name: Some(format!("SHIP {}", p.0)),
+                    name: ShortText::new(&format!("SHIP {}", p.0)),
                     ..Default::default()
                 });
             }

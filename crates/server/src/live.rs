@@ -426,8 +426,8 @@ pub fn show_stream_on_map(
                         match obs.kind {
                             ObservationKind::Static(st) => {
                                 let entry = statics.entry(obs.mmsi).or_default();
-                                if st.name.is_some() {
-                                    entry.0 = st.name;
+                                if let Some(name) = st.name {
+                                    entry.0 = Some(name.as_str().to_string());
                                 }
                                 if st.ship_type.is_some() {
                                     entry.1 = st.ship_type;
