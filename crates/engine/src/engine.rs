@@ -1180,16 +1180,20 @@ impl Engine {
         let identity = self.tracks[ti as usize].identity;
         let p1 = [prev.pos.lon, prev.pos.lat];
         let p2 = [fix.pos.lon, fix.pos.lat];
-        let (lo_lon, hi_lon) = (p1[0].min(p2[0]), p1[0].max(p2[0]));
-        let (lo_lat, hi_lat) = (p1[1].min(p2[1]), p1[1].max(p2[1]));
         for li in 0..self.zones.lines().len() {
             let line = self.zones.lines()[li];
             let zone = self.zones.get(line);
             if !self.applies(zone.applies_to, identity) {
                 continue;
             }
+            // The movement's box misses the line's when both ends lie beyond one of
+            // its sides (positions are finite here, so no `min`/`max` with their
+            // NaN handling: this runs on every report).
             let b = &zone.bbox;
-            if hi_lon < b.min_lon || lo_lon > b.max_lon || hi_lat < b.min_lat || lo_lat > b.max_lat
+            if (p1[0] < b.min_lon && p2[0] < b.min_lon)
+                || (p1[0] > b.max_lon && p2[0] > b.max_lon)
+                || (p1[1] < b.min_lat && p2[1] < b.min_lat)
+                || (p1[1] > b.max_lat && p2[1] > b.max_lat)
             {
                 continue;
             }
@@ -1226,7 +1230,11 @@ impl Engine {
                 }
             }
         }
-        self.confirm_crossings(ti, Some(fix.pos), out);
+        // Checked here as well as there: usually nothing is pending, and the call
+        // would cost more than the check.
+        if !self.tracks[ti as usize].crossings.is_empty() {
+            self.confirm_crossings(ti, Some(fix.pos), out);
+        }
     }
 
     /// Raises pending crossings once the vessel is far enough beyond the line
@@ -1413,6 +1421,10 @@ impl Engine {
         };
         let continuing = matches!((&self.tracks[ti as usize].landing, zone), (Some(ep), Some(z)) if ep.zone == z);
         if !continuing {
+            // At sea, neither an episode to close nor one to open: the usual case.
+            if zone.is_none() && self.tracks[ti as usize].landing.is_none() {
+                return;
+            }
             self.close_landing(ti, out);
             if let Some(z) = zone {
                 self.tracks[ti as usize].landing = Some(Box::new(LandingEpisode {
