@@ -302,7 +302,8 @@ pub trait BitRead {
             if let Some(b) = buf.get(..N) {
                 out.copy_from_slice(b);
             }
-            return AisText::from_ascii(out, end).unwrap_or_default();
+            // 6-bit characters: ASCII, with no check.
+            return AisText::from_sixbit(out, end);
         }
         #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
         if N <= 24 {
