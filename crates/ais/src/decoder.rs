@@ -562,6 +562,17 @@ impl TagCache {
         true
     }
 
+    /// The tag block the cache holds, as [`tag_block`] gives it for
+    /// `line` (the line it was read from).
+    #[inline(always)]
+    fn answer<'a>(&self, line: &'a [u8]) -> Option<TagFast<'a>> {
+        let source = match self.source {
+            Some((at, len)) => Some(line.get(at..at + len)?),
+            None => None,
+        };
+        Some((self.time_ms, source, self.source_at, self.at))
+    }
+
     /// The cached tag block with a new `c:` time, when `line` differs from
     /// the cached one only in the ten digits of the time and the checksum,
     /// the digits are digits and the checksum matches; the cache then
@@ -633,11 +644,7 @@ impl TagReader for TagCache {
         } else if !self.fill(line, b) {
             return None;
         }
-        let source = match self.source {
-            Some((at, len)) => Some(line.get(at..at + len)?),
-            None => None,
-        };
-        Some((self.time_ms, source, self.source_at, self.at))
+        self.answer(line)
     }
 
     fn group(&mut self, line: &[u8], at: usize) -> bool {
@@ -645,6 +652,26 @@ impl TagReader for TagCache {
             return has_group(line, at);
         }
         *self.group.get_or_insert_with(|| has_group(line, at))
+    }
+}
+
+/// The tag cache on a line that `decode_line` has read already: when the
+/// cache holds the line's tag block (`current`), its answer as it is,
+/// with no compare of the line's bytes again (the general path frames a
+/// fragment, whose first sentence often carries a tag block).
+struct Known<'c>(&'c mut TagCache);
+
+impl TagReader for Known<'_> {
+    #[inline(always)]
+    fn read<'a>(&mut self, line: &'a [u8]) -> Option<TagFast<'a>> {
+        match self.0.current {
+            true => self.0.answer(line),
+            false => self.0.read(line),
+        }
+    }
+
+    fn group(&mut self, line: &[u8], at: usize) -> bool {
+        self.0.group(line, at)
     }
 }
 
@@ -807,11 +834,11 @@ impl Decoder {
                 _ => None,
             };
             if at.and_then(|a| line.get(a + 7)) != Some(&b'1') {
-                if let Some(s) = parse_fragment_fast_with(line, &mut self.tag) {
+                if let Some(s) = parse_fragment_fast_with(line, &mut Known(&mut self.tag)) {
                     return self.fragment_counted(s);
                 }
             }
-            if let Some((s, _, _)) = parse_single_fast_with(line, &mut self.tag) {
+            if let Some((s, _, _)) = parse_single_fast_with(line, &mut Known(&mut self.tag)) {
                 // Longer (or odd) payloads through the byte buffer; a byte
                 // outside the alphabet goes to the general path below, which
                 // decides what the error is.

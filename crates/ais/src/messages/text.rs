@@ -40,6 +40,17 @@ impl<const N: usize> AisText<N> {
         })
     }
 
+    /// The first `len` bytes of `buf` (at most `N` ≤ 255), which are
+    /// decoded 6-bit text: ASCII by construction, so not checked again
+    /// (were they not, the text would read as empty, never as bad UTF-8).
+    #[inline(always)]
+    pub(crate) fn from_sixbit(buf: [u8; N], len: usize) -> Self {
+        AisText {
+            buf,
+            len: len.min(N).min(u8::MAX as usize) as u8,
+        }
+    }
+
     /// The text, cut at `N` bytes on a character boundary.
     pub fn from_str_cut(s: &str) -> Self {
         let mut end = s.len().min(N).min(u8::MAX as usize);
@@ -169,5 +180,7 @@ mod tests {
         assert_eq!(AisText::<3>::from_ascii(*b"AB\0", 2).unwrap(), "AB");
         assert!(AisText::<3>::from_ascii(*b"A\xc3\xa9", 3).is_none());
         assert!(AisText::<3>::from_ascii(*b"ABC", 4).is_none());
+        assert_eq!(AisText::<3>::from_sixbit(*b"AB\0", 2), "AB");
+        assert_eq!(AisText::<3>::from_sixbit(*b"ABC", 4), "ABC");
     }
 }
