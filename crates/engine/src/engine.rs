@@ -1421,7 +1421,8 @@ impl Engine {
         };
         let continuing = matches!((&self.tracks[ti as usize].landing, zone), (Some(ep), Some(z)) if ep.zone == z);
         if !continuing {
-            // At sea, neither an episode to close nor one to open: the usual case.
+            // Not stopped at a landing place and no episode open (most reports):
+            // nothing to close or open.
             if zone.is_none() && self.tracks[ti as usize].landing.is_none() {
                 return;
             }
