@@ -89,6 +89,11 @@ fn prefetch_entries(list: &[ScanEntry]) {
     prefetch_lines(list.as_ptr(), size_of_val(list).div_ceil(64).min(2));
 }
 
+/// How far beyond the encounter distance the scan reaches, both ways along each
+/// axis (and so the grid's cell height beyond that distance): room for a
+/// counterpart's drift since its last fix.
+const SCAN_SLACK_M: f64 = 100.0;
+
 /// The encounter grid: cells grouped in chunks of 8 × 8, so the 3 × 3
 /// neighbourhood of a cell is mostly one hash lookup rather than nine. Chunks that
 /// empty are dropped, so a sparse fleet over a wide area costs little.
@@ -497,7 +502,7 @@ impl Engine {
         // every counterpart near its last fix (lon cells twice as wide keep that true
         // up to 60° latitude). A counterpart that has drifted further since is found
         // the other way round, when it reports and scans its own neighbourhood.
-        let cell_lat_deg = (config.encounter.max_distance_m + 100.0) / geo::M_PER_DEG_LAT;
+        let cell_lat_deg = (config.encounter.max_distance_m + SCAN_SLACK_M) / geo::M_PER_DEG_LAT;
         let mut engine = Engine {
             config,
             zones,
@@ -1634,9 +1639,18 @@ impl Engine {
         // would otherwise have them arrive one after the other.
         let mut lists: [&[ScanEntry]; 9] = [&[]; 9];
         let mut found_lists = 0;
+        // Of the three columns, those that hold a point within the reach of the
+        // rows (the distance plus the slack): below 60° latitude a column is wider
+        // than that, so the far one on the other side is usually out of reach (at
+        // 24°, two columns in nine reports of ten).
+        // (At a pole the reach is infinite: saturating, it keeps all three.)
+        let reach_deg = ((cfg.max_distance_m + SCAN_SLACK_M) / m_per_deg_lon).abs();
+        let column_of = |lon: f64| geo::floor_i32(lon / self.cell_lon_deg).saturating_sub(col);
+        let first_dc = column_of(fix.pos.lon - reach_deg).max(-1);
+        let last_dc = column_of(fix.pos.lon + reach_deg).min(1);
         let mut chunk: Option<(u64, Option<&GridChunk>)> = None;
         for &dr in rows {
-            for dc in -1..=1 {
+            for dc in first_dc..=last_dc {
                 let (chunk_key, index) = EncounterGrid::split(row + dr, col + dc);
                 // Neighbours mostly share a chunk: look it up once.
                 let found = match chunk {

@@ -435,6 +435,40 @@ fn encounter_needs_closeness_duration_and_slowness() {
 /// allowed interruption, then slows again: one episode throughout. (The scan of a
 /// fast reporter skips other fast vessels except its partners, which it looks up.)
 #[test]
+fn an_encounter_is_found_across_any_grid_column_boundary() {
+    // Thirty pairs, each two vessels 180 m apart east–west and still for 15
+    // minutes, each pair 600 m north of the one before and 23 m further east: the
+    // pairs sweep across more than one encounter-grid column (about 520 m wide at
+    // 30°), so some straddle a boundary, on either side of it. The scan picks
+    // the columns within reach of the reporter; a pair it misses shows here.
+    let mut track = vec![];
+    for k in 0..30u32 {
+        let (x, y) = (
+            3_000.0 + 23.0 * f64::from(k),
+            -9_000.0 + 600.0 * f64::from(k),
+        );
+        let (a, b) = (413_000_000 + 2 * k, 413_000_001 + 2 * k);
+        track.extend(leg(a, 0.0, 15.0, (x, y), (x, y), 1.0));
+        track.extend(leg(b, 0.5, 15.5, (x + 180.0, y), (x + 180.0, y), 1.0));
+    }
+    let mut pairs: Vec<(u32, u32)> = run(&track)
+        .into_iter()
+        .filter(|e| e.kind == EventKind::Encounter)
+        .map(|e| {
+            (
+                e.mmsi,
+                e.other_mmsi.expect("an encounter has a counterpart"),
+            )
+        })
+        .collect();
+    pairs.sort_unstable();
+    let want: Vec<(u32, u32)> = (0..30)
+        .map(|k| (413_000_000 + 2 * k, 413_000_001 + 2 * k))
+        .collect();
+    assert_eq!(pairs, want);
+}
+
+#[test]
 fn an_encounter_goes_on_while_the_pair_runs_together_at_speed() {
     let mut track = vec![];
     for (mmsi, dt, y) in [(FISH, 0.0, -3_000.0), (CARGO, 0.3, -2_920.0)] {
