@@ -1558,8 +1558,13 @@ impl Engine {
     fn cell_of(&self, pos: LatLon) -> (i32, i32) {
         (
             geo::floor_i32(pos.lat / self.cell_lat_deg),
-            geo::floor_i32(pos.lon / self.cell_lon_deg),
+            self.column_of(pos.lon),
         )
+    }
+
+    /// The encounter grid's column of a longitude.
+    fn column_of(&self, lon: f64) -> i32 {
+        geo::floor_i32(lon / self.cell_lon_deg)
     }
 
     fn cell_key(row: i32, col: i32) -> u64 {
@@ -1645,9 +1650,14 @@ impl Engine {
         // 24°, two columns in nine reports of ten).
         // (At a pole the reach is infinite: saturating, it keeps all three.)
         let reach_deg = ((cfg.max_distance_m + SCAN_SLACK_M) / m_per_deg_lon).abs();
-        let column_of = |lon: f64| geo::floor_i32(lon / self.cell_lon_deg).saturating_sub(col);
-        let first_dc = column_of(fix.pos.lon - reach_deg).max(-1);
-        let last_dc = column_of(fix.pos.lon + reach_deg).min(1);
+        let first_dc = self
+            .column_of(fix.pos.lon - reach_deg)
+            .saturating_sub(col)
+            .max(-1);
+        let last_dc = self
+            .column_of(fix.pos.lon + reach_deg)
+            .saturating_sub(col)
+            .min(1);
         let mut chunk: Option<(u64, Option<&GridChunk>)> = None;
         for &dr in rows {
             for dc in first_dc..=last_dc {

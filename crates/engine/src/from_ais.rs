@@ -3,7 +3,7 @@
 //! feature so the engine itself stays independent of the decoder.
 
 use jinghai_ais::messages::StaticPart;
-use jinghai_ais::{Decoded, Message};
+use jinghai_ais::{Decoded, Fix, Message};
 
 use crate::{AisClass, Observation, ObservationKind, PositionReport, ShortText, StaticReport};
 
@@ -11,56 +11,26 @@ use crate::{AisClass, Observation, ObservationKind, PositionReport, ShortText, S
 /// that are not about a vessel (base stations, aids to navigation, binary data…)
 /// or carry no usable position.
 pub fn observation(decoded: &Decoded, time_ms: i64) -> Option<Observation> {
-    // Each variant's fields are read where they are (rather than through
-    // `Message::fix`'s common shape): this runs on every message of a feed.
-    let position = |lat: Option<f64>,
-                    lon: Option<f64>,
-                    (sog_kn, cog_deg): (Option<f32>, Option<f32>),
-                    heading_deg: Option<u16>,
-                    nav_status: Option<u8>,
-                    class: AisClass| {
+    // Each variant's own `fix` (not `Message::fix`, which would match the
+    // variant again out of line): this runs on every message of a feed.
+    let position = |fix: Option<Fix>, class: AisClass| {
+        let fix = fix?;
         Some(ObservationKind::Position(PositionReport {
-            lat: lat?,
-            lon: lon?,
-            sog_kn,
-            cog_deg,
-            heading_deg,
-            nav_status,
+            lat: fix.lat,
+            lon: fix.lon,
+            sog_kn: fix.sog,
+            cog_deg: fix.cog,
+            heading_deg: fix.heading,
+            nav_status: fix.nav_status,
             class,
         }))
     };
     let (mmsi, kind) = match &decoded.message {
-        Message::Position(m) => (
-            m.mmsi,
-            position(
-                m.lat,
-                m.lon,
-                (m.sog, m.cog),
-                m.heading,
-                m.nav_status,
-                AisClass::A,
-            )?,
-        ),
-        Message::LongRangePosition(m) => (
-            m.mmsi,
-            position(
-                m.lat,
-                m.lon,
-                (m.sog.map(f32::from), m.cog.map(f32::from)),
-                None,
-                m.nav_status,
-                AisClass::A,
-            )?,
-        ),
-        Message::ClassBPosition(m) => (
-            m.mmsi,
-            position(m.lat, m.lon, (m.sog, m.cog), m.heading, None, AisClass::B)?,
-        ),
+        Message::Position(m) => (m.mmsi, position(m.fix(), AisClass::A)?),
+        Message::LongRangePosition(m) => (m.mmsi, position(m.fix(), AisClass::A)?),
+        Message::ClassBPosition(m) => (m.mmsi, position(m.fix(), AisClass::B)?),
         // Type 19 carries both; the position matters more, the name comes with type 24.
-        Message::ClassBExtended(m) => (
-            m.mmsi,
-            position(m.lat, m.lon, (m.sog, m.cog), m.heading, None, AisClass::B)?,
-        ),
+        Message::ClassBExtended(m) => (m.mmsi, position(m.fix(), AisClass::B)?),
         Message::StaticAndVoyage(m) => (
             m.mmsi,
             ObservationKind::Static(StaticReport {

@@ -285,45 +285,16 @@ impl Message {
 
     /// The position fix carried by this message, if it has a valid one.
     pub fn fix(&self) -> Option<Fix> {
-        let (mmsi, lat, lon, sog, cog, heading, nav_status, second) = match self {
-            Message::Position(m) => (
-                m.mmsi,
-                m.lat,
-                m.lon,
-                m.sog,
-                m.cog,
-                m.heading,
-                m.nav_status,
-                m.second,
-            ),
-            Message::ClassBPosition(m) => (
-                m.mmsi, m.lat, m.lon, m.sog, m.cog, m.heading, None, m.second,
-            ),
-            Message::ClassBExtended(m) => (
-                m.mmsi, m.lat, m.lon, m.sog, m.cog, m.heading, None, m.second,
-            ),
-            Message::LongRangePosition(m) => (
-                m.mmsi,
-                m.lat,
-                m.lon,
-                m.sog.map(f32::from),
-                m.cog.map(f32::from),
-                None,
-                m.nav_status,
-                None,
-            ),
-            Message::SarAircraft(m) => (
-                m.mmsi,
-                m.lat,
-                m.lon,
-                m.sog.map(f32::from),
-                m.cog,
-                None,
-                None,
-                m.second,
-            ),
-            Message::BaseStation(m) => (m.mmsi, m.lat, m.lon, None, None, None, None, None),
-            Message::AidToNavigation(m) => (m.mmsi, m.lat, m.lon, None, None, None, None, m.second),
+        let (mmsi, lat, lon, sog, cog, second) = match self {
+            Message::Position(m) => return m.fix(),
+            Message::ClassBPosition(m) => return m.fix(),
+            Message::ClassBExtended(m) => return m.fix(),
+            Message::LongRangePosition(m) => return m.fix(),
+            Message::SarAircraft(m) => {
+                (m.mmsi, m.lat, m.lon, m.sog.map(f32::from), m.cog, m.second)
+            }
+            Message::BaseStation(m) => (m.mmsi, m.lat, m.lon, None, None, None),
+            Message::AidToNavigation(m) => (m.mmsi, m.lat, m.lon, None, None, m.second),
             _ => return None,
         };
         Some(Fix {
@@ -332,8 +303,8 @@ impl Message {
             lon: lon?,
             sog,
             cog,
-            heading,
-            nav_status,
+            heading: None,
+            nav_status: None,
             second,
         })
     }

@@ -1,6 +1,8 @@
 //! Position reports: Class A (1/2/3), Class B (18, 19), long range (27), SAR aircraft (9).
 
-use super::{cog12, epfd4, heading9, lat17, lat27, lon18, lon28, second6, sog10, AisText, Ctx};
+use super::{
+    cog12, epfd4, heading9, lat17, lat27, lon18, lon28, second6, sog10, AisText, Ctx, Fix,
+};
 use crate::bits::BitRead;
 
 /// Types 1, 2, 3: Class A position report.
@@ -40,6 +42,23 @@ pub struct PositionReport {
 }
 
 impl PositionReport {
+    /// The position fix of this report, if it has a valid one (as
+    /// [`Message::fix`](super::Message::fix) gives it, for a caller that has
+    /// matched the variant already).
+    #[inline]
+    pub fn fix(&self) -> Option<Fix> {
+        Some(Fix {
+            mmsi: self.mmsi,
+            lat: self.lat?,
+            lon: self.lon?,
+            sog: self.sog,
+            cog: self.cog,
+            heading: self.heading,
+            nav_status: self.nav_status,
+            second: self.second,
+        })
+    }
+
     #[inline(always)]
     pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         PositionReport {
@@ -112,6 +131,23 @@ pub struct ClassBPosition {
 }
 
 impl ClassBPosition {
+    /// The position fix of this report, if it has a valid one (as
+    /// [`Message::fix`](super::Message::fix) gives it, for a caller that has
+    /// matched the variant already).
+    #[inline]
+    pub fn fix(&self) -> Option<Fix> {
+        Some(Fix {
+            mmsi: self.mmsi,
+            lat: self.lat?,
+            lon: self.lon?,
+            sog: self.sog,
+            cog: self.cog,
+            heading: self.heading,
+            nav_status: None,
+            second: self.second,
+        })
+    }
+
     #[inline(always)]
     pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         let flags = super::flag_bytes::<7>(b.u(141, 7));
@@ -170,6 +206,23 @@ pub struct ClassBExtended {
 }
 
 impl ClassBExtended {
+    /// The position fix of this report, if it has a valid one (as
+    /// [`Message::fix`](super::Message::fix) gives it, for a caller that has
+    /// matched the variant already).
+    #[inline]
+    pub fn fix(&self) -> Option<Fix> {
+        Some(Fix {
+            mmsi: self.mmsi,
+            lat: self.lat?,
+            lon: self.lon?,
+            sog: self.sog,
+            cog: self.cog,
+            heading: self.heading,
+            nav_status: None,
+            second: self.second,
+        })
+    }
+
     pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         ClassBExtended {
             repeat: b.u8(6, 2),
@@ -222,6 +275,23 @@ pub struct LongRangePosition {
 }
 
 impl LongRangePosition {
+    /// The position fix of this report, if it has a valid one (as
+    /// [`Message::fix`](super::Message::fix) gives it, for a caller that has
+    /// matched the variant already).
+    #[inline]
+    pub fn fix(&self) -> Option<Fix> {
+        Some(Fix {
+            mmsi: self.mmsi,
+            lat: self.lat?,
+            lon: self.lon?,
+            sog: self.sog.map(f32::from),
+            cog: self.cog.map(f32::from),
+            heading: None,
+            nav_status: self.nav_status,
+            second: None,
+        })
+    }
+
     pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Self {
         LongRangePosition {
             repeat: b.u8(6, 2),
