@@ -211,6 +211,16 @@ pub struct Decoded {
 }
 
 impl Decoded {
+    /// The decoder's empty slot (no line has this message: its drop does
+    /// nothing).
+    const EMPTY: Decoded = Decoded {
+        message: Message::EMPTY,
+        received_at: None,
+        source: None,
+        channel: None,
+        own_ship: false,
+    };
+
     /// The receive time, or `ingest_ms` (the caller's clock) when the line
     /// carried none — the FORMATS.md rule.
     pub fn time_or(&self, ingest_ms: i64) -> i64 {
@@ -675,6 +685,102 @@ impl TagReader for Known<'_> {
     }
 }
 
+/// What the fast path read from a line besides the payload.
+struct Meta {
+    time_ms: Option<i64>,
+    source: Option<Source>,
+    channel: Option<u8>,
+    own_ship: bool,
+}
+
+/// How [`Decoder::decode_with`] answers: with the message moved out
+/// ([`Moved`]) or left in the decoder's `last` ([`Lent`]).
+trait Answer {
+    type R;
+    /// The answer of a payload the fast path de-armoured (`t` its type
+    /// field, `m` the rest of the line).
+    fn hot(
+        d: &mut Decoder,
+        w: &Words,
+        cx: &mut Ctx,
+        t: usize,
+        m: Meta,
+    ) -> Result<Option<Self::R>, DecodeError>;
+    /// The answer of any other line.
+    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<Self::R>, DecodeError>;
+}
+
+/// [`Decoder::decode_line`]'s answer: the message built where it is
+/// returned.
+struct Moved;
+
+impl Answer for Moved {
+    type R = Decoded;
+
+    #[inline(always)]
+    fn hot(
+        d: &mut Decoder,
+        w: &Words,
+        cx: &mut Ctx,
+        t: usize,
+        m: Meta,
+    ) -> Result<Option<Decoded>, DecodeError> {
+        match messages::decode_hot(w, cx) {
+            Ok(message) => {
+                tally_type(&mut d.stats, t, cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: m.time_ms,
+                    source: m.source,
+                    channel: m.channel,
+                    own_ship: m.own_ship,
+                }))
+            }
+            Err(kind) => Err(d.count(kind)),
+        }
+    }
+
+    #[inline(always)]
+    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        d.decode_line_general(line)
+    }
+}
+
+/// [`Decoder::decode_line_ref`]'s answer: the message written into the
+/// decoder's `last`.
+struct Lent;
+
+impl Answer for Lent {
+    type R = ();
+
+    #[inline(always)]
+    fn hot(
+        d: &mut Decoder,
+        w: &Words,
+        cx: &mut Ctx,
+        t: usize,
+        m: Meta,
+    ) -> Result<Option<()>, DecodeError> {
+        d.clear_last();
+        match messages::decode_hot_into(w, cx, &mut d.last.message) {
+            Ok(()) => {
+                tally_type(&mut d.stats, t, cx);
+                d.last.received_at = m.time_ms;
+                d.last.source = m.source;
+                d.last.channel = m.channel;
+                d.last.own_ship = m.own_ship;
+                Ok(Some(()))
+            }
+            Err(kind) => Err(d.count(kind)),
+        }
+    }
+
+    #[inline(always)]
+    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<()>, DecodeError> {
+        d.decode_line_general_lent(line)
+    }
+}
+
 /// Streaming AIS decoder. Feed it lines with [`Decoder::decode_line`].
 pub struct Decoder {
     cfg: DecoderConfig,
@@ -683,6 +789,9 @@ pub struct Decoder {
     free: Vec<Vec<u8>>,
     stats: Stats,
     tag: TagCache,
+    /// Where each message is decoded: lent by [`Decoder::decode_line_ref`],
+    /// moved out by [`Decoder::decode_line`].
+    last: Decoded,
     /// Whether the fast path for common single-sentence lines is tried
     /// first (off only in the tests that compare it with the general path,
     /// so it exists only in test builds: elsewhere [`Decoder::fast`] is a
@@ -715,6 +824,7 @@ impl Decoder {
             free: Vec::new(),
             stats: Stats::default(),
             tag: TagCache::default(),
+            last: Decoded::EMPTY,
             #[cfg(test)]
             fast: true,
         }
@@ -745,8 +855,47 @@ impl Decoder {
     /// `Ok(Some(_))`: a complete message. `Ok(None)`: a fragment was stored,
     /// waiting for the rest. `Err(_)`: the line was counted and skipped; the
     /// stream can always continue. Never panics.
+    ///
+    /// The message is moved out of the decoder; [`Decoder::decode_line_ref`]
+    /// lends it instead, which saves that move (and reuses the box of a
+    /// type 5 message).
     #[inline(always)]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        self.decode_with::<Moved>(line)
+    }
+
+    /// [`Decoder::decode_line`], with the message lent rather than moved
+    /// out: it stays in the decoder until the next line.
+    #[inline(always)]
+    pub fn decode_line_ref(&mut self, line: &[u8]) -> Result<Option<&Decoded>, DecodeError> {
+        match self.decode_with::<Lent>(line) {
+            Ok(Some(())) => Ok(Some(&self.last)),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Make `last` hold a message whose drop does nothing, so that the
+    /// fast path may write over it without a call to drop it.
+    #[inline(always)]
+    fn clear_last(&mut self) {
+        if !self.last.message.is_plain() {
+            self.clear_last_cold();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn clear_last_cold(&mut self) {
+        self.last.message = Message::EMPTY;
+    }
+
+    /// [`Decoder::decode_line`] and [`Decoder::decode_line_ref`]: the fast
+    /// path inline, with `hot` making the answer of a payload it has
+    /// de-armoured into registers (`t` its type field, `m` the rest of the
+    /// line), and `general` the answer of any other line.
+    #[inline(always)]
+    fn decode_with<A: Answer>(&mut self, line: &[u8]) -> Result<Option<A::R>, DecodeError> {
         self.stats.lines += 1;
         if self.fast() {
             // The common case, inlined into the caller so that the decoded
@@ -788,19 +937,13 @@ impl Decoder {
                     // The type field is the decoded message's `msg_type()`:
                     // counted from the bits, with no jump on the variant.
                     let t = w.u8(0, 6) as usize;
-                    return match messages::decode_hot(&w, &mut cx) {
-                        Ok(message) => {
-                            tally_type(&mut self.stats, t, &cx);
-                            Ok(Some(Decoded {
-                                message,
-                                received_at: s.time_ms,
-                                source,
-                                channel: s.channel,
-                                own_ship: s.own_ship,
-                            }))
-                        }
-                        Err(kind) => Err(self.count(kind)),
+                    let m = Meta {
+                        time_ms: s.time_ms,
+                        source,
+                        channel: s.channel,
+                        own_ship: s.own_ship,
                     };
+                    return A::hot(self, &w, &mut cx, t, m);
                 }
             }
             // A `$` sentence other than `$xxVD…` (`$PGHP`, `$GPRMC`: half of a
@@ -815,7 +958,20 @@ impl Decoder {
                 }
             }
         }
-        self.decode_line_general(line)
+        A::general(self, line)
+    }
+
+    /// [`Decoder::decode_line_general`] into `last`.
+    #[inline(never)]
+    fn decode_line_general_lent(&mut self, line: &[u8]) -> Result<Option<()>, DecodeError> {
+        match self.decode_line_general(line) {
+            Ok(Some(d)) => {
+                self.last = d;
+                Ok(Some(()))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Everything but the common case of [`Decoder::decode_line`].
@@ -1140,11 +1296,13 @@ mod tests {
 
     /// The fast path for common lines gives exactly what the general path
     /// gives — messages, errors and counters — on every corpus line and on
-    /// mutations of them.
+    /// mutations of them; and `decode_line_ref` lends what `decode_line`
+    /// returns.
     #[test]
     fn fast_path_is_the_general_path() {
         let seeds = corpus_lines();
         let mut fast = Decoder::new();
+        let mut lent = Decoder::new();
         let mut general = Decoder::new();
         general.fast = false;
         let mut fragments_fast = 0;
@@ -1166,9 +1324,16 @@ mod tests {
                     String::from_utf8_lossy(l)
                 );
             }
+            let got = fast.decode_line(l);
             assert_eq!(
-                fast.decode_line(l),
+                got,
                 general.decode_line(l),
+                "{}",
+                String::from_utf8_lossy(l)
+            );
+            assert_eq!(
+                lent.decode_line_ref(l).map(|d| d.cloned()),
+                got,
                 "{}",
                 String::from_utf8_lossy(l)
             );
@@ -1210,6 +1375,7 @@ mod tests {
             check(&l);
         }
         assert_eq!(fast.stats(), general.stats());
+        assert_eq!(fast.stats(), lent.stats());
         assert!(fast.stats().messages > 0 || seeds.is_empty());
         assert!(
             fragments_fast > 1000 || seeds.is_empty(),
