@@ -19,7 +19,7 @@ use crate::framing::{
 };
 #[cfg(test)]
 use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
-use crate::messages::{self, Ctx, Message};
+use crate::messages::{self, Ctx, Message, StaticAndVoyage};
 
 /// Longest source kept, in bytes; longer ones are cut (on a character
 /// boundary). Receiver and station ids in the feeds we know are at most 11
@@ -695,7 +695,7 @@ struct Meta {
 
 /// How [`Decoder::decode_with`] answers: with the message moved out
 /// ([`Moved`]) or left in the decoder's `last` ([`Lent`]).
-trait Answer {
+trait Answer: Sized {
     type R;
     /// The answer of a payload the fast path de-armoured (`t` its type
     /// field, `m` the rest of the line).
@@ -708,6 +708,24 @@ trait Answer {
     ) -> Result<Option<Self::R>, DecodeError>;
     /// The answer of any other line.
     fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<Self::R>, DecodeError>;
+    /// The answer of a payload in the bit buffer (`b`), off the fast path.
+    fn decoded(d: Out<'_>, b: &impl BitRead, m: Meta) -> Result<Option<Self::R>, DecodeError>;
+}
+
+/// What an [`Answer`] off the fast path writes: the decoder's fields but
+/// its bit buffer, which the payload is read from meanwhile.
+struct Out<'a> {
+    last: &'a mut Decoded,
+    spare: &'a mut Option<Box<StaticAndVoyage>>,
+    stats: &'a mut Stats,
+}
+
+impl Out<'_> {
+    #[inline]
+    fn count(&mut self, kind: ErrorKind) -> DecodeError {
+        self.stats.errors[kind as usize] += 1;
+        kind.into()
+    }
 }
 
 /// [`Decoder::decode_line`]'s answer: the message built where it is
@@ -716,6 +734,11 @@ struct Moved;
 
 impl Answer for Moved {
     type R = Decoded;
+
+    #[inline(always)]
+    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        d.decode_line_general(line)
+    }
 
     #[inline(always)]
     fn hot(
@@ -741,8 +764,24 @@ impl Answer for Moved {
     }
 
     #[inline(always)]
-    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
-        d.decode_line_general(line)
+    fn decoded(mut d: Out<'_>, b: &impl BitRead, m: Meta) -> Result<Option<Decoded>, DecodeError> {
+        let mut cx = Ctx::default();
+        // The type field is the decoded message's `msg_type()` (as on the
+        // fast path): no jump on the variant.
+        let t = b.u8(0, 6) as usize;
+        match messages::decode(b, &mut cx) {
+            Ok(message) => {
+                tally_type(d.stats, t, &cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: m.time_ms,
+                    source: m.source,
+                    channel: m.channel,
+                    own_ship: m.own_ship,
+                }))
+            }
+            Err(kind) => Err(d.count(kind)),
+        }
     }
 }
 
@@ -752,6 +791,11 @@ struct Lent;
 
 impl Answer for Lent {
     type R = ();
+
+    #[inline(always)]
+    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<()>, DecodeError> {
+        d.decode_line_general_lent(line)
+    }
 
     #[inline(always)]
     fn hot(
@@ -776,8 +820,20 @@ impl Answer for Lent {
     }
 
     #[inline(always)]
-    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<()>, DecodeError> {
-        d.decode_line_general_lent(line)
+    fn decoded(mut d: Out<'_>, b: &impl BitRead, m: Meta) -> Result<Option<()>, DecodeError> {
+        let mut cx = Ctx::default();
+        let t = b.u8(0, 6) as usize;
+        match messages::decode_into(b, &mut cx, &mut d.last.message, d.spare) {
+            Ok(()) => {
+                tally_type(d.stats, t, &cx);
+                d.last.received_at = m.time_ms;
+                d.last.source = m.source;
+                d.last.channel = m.channel;
+                d.last.own_ship = m.own_ship;
+                Ok(Some(()))
+            }
+            Err(kind) => Err(d.count(kind)),
+        }
     }
 }
 
@@ -792,6 +848,8 @@ pub struct Decoder {
     /// Where each message is decoded: lent by [`Decoder::decode_line_ref`],
     /// moved out by [`Decoder::decode_line`].
     last: Decoded,
+    /// The box of the last type 5 message that `last` held, for the next.
+    spare: Option<Box<StaticAndVoyage>>,
     /// Whether the fast path for common single-sentence lines is tried
     /// first (off only in the tests that compare it with the general path,
     /// so it exists only in test builds: elsewhere [`Decoder::fast`] is a
@@ -825,6 +883,7 @@ impl Decoder {
             stats: Stats::default(),
             tag: TagCache::default(),
             last: Decoded::EMPTY,
+            spare: None,
             #[cfg(test)]
             fast: true,
         }
@@ -887,7 +946,11 @@ impl Decoder {
     #[cold]
     #[inline(never)]
     fn clear_last_cold(&mut self) {
-        self.last.message = Message::EMPTY;
+        if let Message::StaticAndVoyage(b) =
+            std::mem::replace(&mut self.last.message, Message::EMPTY)
+        {
+            self.spare = Some(b);
+        }
     }
 
     /// [`Decoder::decode_line`] and [`Decoder::decode_line_ref`]: the fast
@@ -961,22 +1024,23 @@ impl Decoder {
         A::general(self, line)
     }
 
-    /// [`Decoder::decode_line_general`] into `last`.
-    #[inline(never)]
-    fn decode_line_general_lent(&mut self, line: &[u8]) -> Result<Option<()>, DecodeError> {
-        match self.decode_line_general(line) {
-            Ok(Some(d)) => {
-                self.last = d;
-                Ok(Some(()))
-            }
-            Ok(None) => Ok(None),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Everything but the common case of [`Decoder::decode_line`].
+    /// Everything but the common case of [`Decoder::decode_line`]
+    /// (non-generic: compiled in this crate, where what it calls may be
+    /// inlined into it).
     #[inline(never)]
     fn decode_line_general(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        self.general::<Moved>(line)
+    }
+
+    /// [`Decoder::decode_line_general`] of [`Decoder::decode_line_ref`].
+    #[inline(never)]
+    fn decode_line_general_lent(&mut self, line: &[u8]) -> Result<Option<()>, DecodeError> {
+        self.general::<Lent>(line)
+    }
+
+    /// Everything but the common case, answered as `A` answers.
+    #[inline(always)]
+    fn general<A: Answer>(&mut self, line: &[u8]) -> Result<Option<A::R>, DecodeError> {
         if self.fast() {
             // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
             // block) is framed as one first; the two fast framings take
@@ -991,7 +1055,7 @@ impl Decoder {
             };
             if at.and_then(|a| line.get(a + 7)) != Some(&b'1') {
                 if let Some(s) = parse_fragment_fast_with(line, &mut Known(&mut self.tag)) {
-                    return self.fragment_counted(s);
+                    return self.fragment_counted::<A>(s);
                 }
             }
             if let Some((s, _, _)) = parse_single_fast_with(line, &mut Known(&mut self.tag)) {
@@ -1003,7 +1067,7 @@ impl Decoder {
                     if let Err(kind) = self.bits.finish(s.fill as usize) {
                         return Err(self.count(kind));
                     }
-                    return single(&mut self.stats, &self.bits.reader(), &s);
+                    return self.single::<A>(&s);
                 }
             }
         }
@@ -1012,7 +1076,7 @@ impl Decoder {
             Err(kind) => return Err(self.count(kind)),
         };
         if s.total != 1 {
-            return self.fragment_counted(s);
+            return self.fragment_counted::<A>(s);
         }
         // Single-sentence path, kept apart from reassembly so that the
         // message is built straight into the return value.
@@ -1024,7 +1088,24 @@ impl Decoder {
         {
             return Err(self.count(kind));
         }
-        single(&mut self.stats, &self.bits.reader(), &s)
+        self.single::<A>(&s)
+    }
+
+    /// The answer of a single-sentence message whose payload is in `bits`.
+    #[inline(always)]
+    fn single<A: Answer>(&mut self, s: &Sentence<'_>) -> Result<Option<A::R>, DecodeError> {
+        let m = Meta {
+            time_ms: s.time_ms,
+            source: s.source.and_then(Source::new),
+            channel: s.channel,
+            own_ship: s.own_ship,
+        };
+        let out = Out {
+            last: &mut self.last,
+            spare: &mut self.spare,
+            stats: &mut self.stats,
+        };
+        A::decoded(out, &self.bits.reader(), m)
     }
 
     #[inline]
@@ -1034,10 +1115,13 @@ impl Decoder {
     }
 
     #[inline(never)]
-    fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
+    fn fragment_counted<A: Answer>(
+        &mut self,
+        s: Sentence<'_>,
+    ) -> Result<Option<A::R>, DecodeError> {
         match self.fragment(s) {
             Ok(None) => Ok(None),
-            Ok(Some(group)) => self.finish(group),
+            Ok(Some(group)) => self.finish::<A>(group),
             Err(kind) => Err(self.count(kind)),
         }
     }
@@ -1046,27 +1130,22 @@ impl Decoder {
     /// built where it is returned (rather than returned through the
     /// reassembly and moved at each step).
     #[inline(always)]
-    fn finish(&mut self, group: Completed) -> Result<Option<Decoded>, DecodeError> {
-        let mut cx = Ctx::default();
-        let b = self.bits.reader();
-        // The type field is the decoded message's `msg_type()` (as on the
-        // fast path): no jump on the variant.
-        let t = b.u8(0, 6) as usize;
-        match messages::decode(&b, &mut cx) {
-            Ok(message) => {
-                tally_type(&mut self.stats, t, &cx);
-                Ok(Some(Decoded {
-                    message,
-                    received_at: group.time,
-                    source: group.source,
-                    channel: group.channel,
-                    own_ship: group.own_ship,
-                }))
-            }
-            Err(kind) => Err(self.count(kind)),
-        }
+    fn finish<A: Answer>(&mut self, group: Completed) -> Result<Option<A::R>, DecodeError> {
+        let m = Meta {
+            time_ms: group.time,
+            source: group.source,
+            channel: group.channel,
+            own_ship: group.own_ship,
+        };
+        let out = Out {
+            last: &mut self.last,
+            spare: &mut self.spare,
+            stats: &mut self.stats,
+        };
+        A::decoded(out, &self.bits.reader(), m)
     }
 
+    #[inline(always)]
     fn expire(&mut self, now_line: u64, now_ms: Option<i64>) {
         let cfg = self.cfg;
         let mut i = 0;
@@ -1091,7 +1170,8 @@ impl Decoder {
     }
 
     /// Store a fragment; `Some` when it completes its group, whose payload
-    /// is then in `bits`.
+    /// is then in `bits`. (Inlined into each answer's `fragment_counted`.)
+    #[inline(always)]
     fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Completed>, ErrorKind> {
         let now = self.stats.lines;
         self.expire(now, s.time_ms);
@@ -1110,13 +1190,20 @@ impl Decoder {
         // even with the same sequence id and channel; a fragment without a
         // source (continuations often carry only `g:`) joins any group.
         let source = s.source.and_then(Source::new);
-        let found = self.slots.iter().position(|sl| {
-            sl.key == key
+        // A loop rather than `Iterator::position`, which the compiler
+        // leaves out of line now that `fragment` is inlined twice.
+        let mut found = None;
+        for (i, sl) in self.slots.iter().enumerate() {
+            if sl.key == key
                 && match (&sl.source, &source) {
                     (Some(a), Some(b)) => a == b,
                     _ => true,
                 }
-        });
+            {
+                found = Some(i);
+                break;
+            }
+        }
         if s.number == 1 {
             if let Some(i) = found {
                 // A new group reusing the key of an unfinished one: the old one
@@ -1202,35 +1289,6 @@ fn tally_type(stats: &mut Stats, t: usize, cx: &Ctx) {
     stats.messages += 1;
     if let Some(n) = stats.by_type.get_mut(t) {
         *n += 1;
-    }
-}
-
-/// Decode a single-sentence message whose payload is in `b` (a free
-/// function so that `b` may borrow the decoder's buffer meanwhile).
-#[inline(always)]
-fn single(
-    stats: &mut Stats,
-    b: &impl BitRead,
-    s: &Sentence<'_>,
-) -> Result<Option<Decoded>, DecodeError> {
-    let mut cx = Ctx::default();
-    // The type field is the decoded message's `msg_type()`.
-    let t = b.u8(0, 6) as usize;
-    match messages::decode(b, &mut cx) {
-        Ok(message) => {
-            tally_type(stats, t, &cx);
-            Ok(Some(Decoded {
-                message,
-                received_at: s.time_ms,
-                source: s.source.and_then(Source::new),
-                channel: s.channel,
-                own_ship: s.own_ship,
-            }))
-        }
-        Err(kind) => {
-            stats.errors[kind as usize] += 1;
-            Err(kind.into())
-        }
     }
 }
 

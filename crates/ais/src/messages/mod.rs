@@ -545,6 +545,40 @@ pub(crate) fn decode_hot_into(
     Ok(())
 }
 
+/// [`decode`] into `out`, dropping what it held; a type 5 message is
+/// decoded into the box `out` holds, or else into `spare`, rather than a
+/// new one (which `out`'s old type 5 box is kept in when there is room).
+#[inline(always)]
+pub(crate) fn decode_into(
+    b: &impl BitRead,
+    cx: &mut Ctx,
+    out: &mut Message,
+    spare: &mut Option<Box<StaticAndVoyage>>,
+) -> Result<(), ErrorKind> {
+    if b.len() >= MIN_BITS[5] as usize && b.u8(0, 6) == 5 {
+        let m = StaticAndVoyage::decode(b);
+        match out {
+            Message::StaticAndVoyage(old) => **old = m,
+            _ => {
+                let new = match spare.take() {
+                    Some(mut bx) => {
+                        *bx = m;
+                        bx
+                    }
+                    None => Box::new(m),
+                };
+                *out = Message::StaticAndVoyage(new);
+            }
+        }
+        return Ok(());
+    }
+    let m = decode(b, cx)?;
+    if let Message::StaticAndVoyage(old) = std::mem::replace(out, m) {
+        spare.get_or_insert(old);
+    }
+    Ok(())
+}
+
 /// Write `m` over `out`, which holds a message whose drop does nothing
 /// (not dropped: no call to the drop code).
 #[inline(always)]
