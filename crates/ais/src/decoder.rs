@@ -717,6 +717,7 @@ trait Answer: Sized {
 struct Out<'a> {
     last: &'a mut Decoded,
     spare: &'a mut Option<Box<StaticAndVoyage>>,
+    heap: &'a mut bool,
     stats: &'a mut Stats,
 }
 
@@ -806,7 +807,7 @@ impl Answer for Lent {
         m: Meta,
     ) -> Result<Option<()>, DecodeError> {
         d.clear_last();
-        match messages::decode_hot_into(w, cx, &mut d.last.message) {
+        match messages::decode_hot_into(w, cx, &mut d.last.message, &mut d.heap) {
             Ok(()) => {
                 tally_type(&mut d.stats, t, cx);
                 d.last.received_at = m.time_ms;
@@ -825,6 +826,9 @@ impl Answer for Lent {
         let t = b.u8(0, 6) as usize;
         match messages::decode_into(b, &mut cx, &mut d.last.message, d.spare) {
             Ok(()) => {
+                // From the type field, without decoding the enum's niche.
+                *d.heap = messages::PLAIN_TYPES >> t & 1 == 0;
+                debug_assert_eq!(*d.heap, !d.last.message.is_plain());
                 tally_type(d.stats, t, &cx);
                 d.last.received_at = m.time_ms;
                 d.last.source = m.source;
@@ -850,6 +854,9 @@ pub struct Decoder {
     last: Decoded,
     /// The box of the last type 5 message that `last` held, for the next.
     spare: Option<Box<StaticAndVoyage>>,
+    /// Whether `last`'s message may own heap memory (is not
+    /// [`Message::is_plain`]).
+    heap: bool,
     /// Whether the fast path for common single-sentence lines is tried
     /// first (off only in the tests that compare it with the general path,
     /// so it exists only in test builds: elsewhere [`Decoder::fast`] is a
@@ -884,6 +891,7 @@ impl Decoder {
             tag: TagCache::default(),
             last: Decoded::EMPTY,
             spare: None,
+            heap: false,
             #[cfg(test)]
             fast: true,
         }
@@ -938,7 +946,9 @@ impl Decoder {
     /// fast path may write over it without a call to drop it.
     #[inline(always)]
     fn clear_last(&mut self) {
-        if !self.last.message.is_plain() {
+        // A flag rather than `is_plain` on the message: one compare of a
+        // byte instead of the decoding of the enum's niche.
+        if self.heap {
             self.clear_last_cold();
         }
     }
@@ -946,6 +956,7 @@ impl Decoder {
     #[cold]
     #[inline(never)]
     fn clear_last_cold(&mut self) {
+        self.heap = false;
         if let Message::StaticAndVoyage(b) =
             std::mem::replace(&mut self.last.message, Message::EMPTY)
         {
@@ -1103,6 +1114,7 @@ impl Decoder {
         let out = Out {
             last: &mut self.last,
             spare: &mut self.spare,
+            heap: &mut self.heap,
             stats: &mut self.stats,
         };
         A::decoded(out, &self.bits.reader(), m)
@@ -1140,6 +1152,7 @@ impl Decoder {
         let out = Out {
             last: &mut self.last,
             spare: &mut self.spare,
+            heap: &mut self.heap,
             stats: &mut self.stats,
         };
         A::decoded(out, &self.bits.reader(), m)

@@ -97,6 +97,10 @@ pub enum Message {
     ClassBPosition(ClassBPosition),
 }
 
+/// The message types whose message [`Message::is_plain`] (one bit per type).
+pub(crate) const PLAIN_TYPES: u32 =
+    1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 9 | 1 << 10 | 1 << 11 | 1 << 18 | 1 << 27;
+
 // The payloads of [`Message::is_plain`]'s variants own no heap memory.
 const _: () = {
     const fn copy<T: Copy>() {}
@@ -517,12 +521,14 @@ pub(crate) fn decode_hot(b: &(impl BitRead + Copy), cx: &mut Ctx) -> Result<Mess
 
 /// [`decode_hot`] into `out`, which holds a message whose drop does
 /// nothing: a position report is written over it field by field, with no
-/// copy of a built message and no drop.
+/// copy of a built message and no drop. `heap` is set when another type
+/// leaves a message that is not [`Message::is_plain`].
 #[inline(always)]
 pub(crate) fn decode_hot_into(
     b: &(impl BitRead + Copy),
     cx: &mut Ctx,
     out: &mut Message,
+    heap: &mut bool,
 ) -> Result<(), ErrorKind> {
     // The checks of `decode` for these types: known type, ≥ 168 bits.
     if b.len() >= 168 {
@@ -542,6 +548,7 @@ pub(crate) fn decode_hot_into(
     // hot path) is then stored to memory for the other types only.
     let copy = *b;
     *out = decode_cold(&copy, cx)?;
+    *heap = !out.is_plain();
     Ok(())
 }
 
