@@ -1,7 +1,9 @@
 //! Profiling aid: decode the `peers` bench's mixed input (NY harbour hour +
 //! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny`, `dma` or `t5` (optionally a subset:
 //! `bare`, `single`, `multi`, `pghp`), then print the
-//! decoder's counters. For `perf record` / `valgrind --tool=callgrind`:
+//! decoder's counters. Each message is lent (`Decoder::decode_line_ref`), or
+//! moved out (`Decoder::decode_line`) when `MIX_MOVED` is set in the
+//! environment. For `perf record` / `valgrind --tool=callgrind`:
 //! `cargo build --release -p jinghai-ais-bench --example mix`.
 
 use std::hint::black_box;
@@ -56,13 +58,10 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(50);
+    let moved = std::env::var_os("MIX_MOVED").is_some();
     let mut dec = jinghai_ais::Decoder::new();
     for _ in 0..passes {
-        for l in &lines {
-            if let Ok(Some(d)) = dec.decode_line(l.as_bytes()) {
-                black_box(d.message.mmsi());
-            }
-        }
+        pass(&mut dec, &lines, moved);
     }
     println!("{}", dec.stats());
     // As the benches time: per 4,096-line chunk the best of 7 runs.
@@ -72,16 +71,31 @@ fn main() {
         for _ in 0..7 {
             let mut dec = jinghai_ais::Decoder::new();
             let t = std::time::Instant::now();
-            for l in chunk {
-                if let Ok(Some(d)) = dec.decode_line(l.as_bytes()) {
-                    black_box(d.message.mmsi());
-                }
-            }
+            pass(&mut dec, chunk, moved);
             best = best.min(t.elapsed().as_secs_f64());
         }
         total += best;
     }
     println!("{:.1} ns/line", total / lines.len() as f64 * 1e9);
+}
+
+/// One pass over `lines`, each message lent or (`moved`) moved out (inlined:
+/// the decoder stays in `main`'s frame, as before this option).
+#[inline(always)]
+fn pass(dec: &mut jinghai_ais::Decoder, lines: &[&str], moved: bool) {
+    if moved {
+        for l in lines {
+            if let Ok(Some(d)) = dec.decode_line(l.as_bytes()) {
+                black_box(d.message.mmsi());
+            }
+        }
+    } else {
+        for l in lines {
+            if let Ok(Some(d)) = dec.decode_line_ref(l.as_bytes()) {
+                black_box(d.message.mmsi());
+            }
+        }
+    }
 }
 
 /// `n` two-sentence type 5 messages, as `jinghai exercise` writes them.

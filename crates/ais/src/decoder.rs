@@ -19,7 +19,7 @@ use crate::framing::{
 };
 #[cfg(test)]
 use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
-use crate::messages::{self, Ctx, Message};
+use crate::messages::{self, Ctx, Message, StaticAndVoyage};
 
 /// Longest source kept, in bytes; longer ones are cut (on a character
 /// boundary). Receiver and station ids in the feeds we know are at most 11
@@ -211,6 +211,16 @@ pub struct Decoded {
 }
 
 impl Decoded {
+    /// The decoder's empty slot (no line has this message: its drop does
+    /// nothing).
+    const EMPTY: Decoded = Decoded {
+        message: Message::EMPTY,
+        received_at: None,
+        source: None,
+        channel: None,
+        own_ship: false,
+    };
+
     /// The receive time, or `ingest_ms` (the caller's clock) when the line
     /// carried none — the FORMATS.md rule.
     pub fn time_or(&self, ingest_ms: i64) -> i64 {
@@ -675,6 +685,162 @@ impl TagReader for Known<'_> {
     }
 }
 
+/// What the fast path read from a line besides the payload.
+struct Meta {
+    time_ms: Option<i64>,
+    source: Option<Source>,
+    channel: Option<u8>,
+    own_ship: bool,
+}
+
+/// How [`Decoder::decode_with`] answers: with the message moved out
+/// ([`Moved`]) or left in the decoder's `last` ([`Lent`]).
+trait Answer: Sized {
+    type R;
+    /// The answer of a payload the fast path de-armoured (`t` its type
+    /// field, `m` the rest of the line).
+    fn hot(
+        d: &mut Decoder,
+        w: &Words,
+        cx: &mut Ctx,
+        t: usize,
+        m: Meta,
+    ) -> Result<Option<Self::R>, DecodeError>;
+    /// The answer of any other line.
+    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<Self::R>, DecodeError>;
+    /// The answer of a payload in the bit buffer (`b`), off the fast path.
+    fn decoded(d: Out<'_>, b: &impl BitRead, m: Meta) -> Result<Option<Self::R>, DecodeError>;
+}
+
+/// What an [`Answer`] off the fast path writes: the decoder's fields but
+/// its bit buffer, which the payload is read from meanwhile.
+struct Out<'a> {
+    last: &'a mut Decoded,
+    spare: &'a mut Option<Box<StaticAndVoyage>>,
+    heap: &'a mut bool,
+    stats: &'a mut Stats,
+}
+
+impl Out<'_> {
+    #[inline]
+    fn count(&mut self, kind: ErrorKind) -> DecodeError {
+        self.stats.errors[kind as usize] += 1;
+        kind.into()
+    }
+}
+
+/// [`Decoder::decode_line`]'s answer: the message built where it is
+/// returned.
+struct Moved;
+
+impl Answer for Moved {
+    type R = Decoded;
+
+    #[inline(always)]
+    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        d.decode_line_general(line)
+    }
+
+    #[inline(always)]
+    fn hot(
+        d: &mut Decoder,
+        w: &Words,
+        cx: &mut Ctx,
+        t: usize,
+        m: Meta,
+    ) -> Result<Option<Decoded>, DecodeError> {
+        match messages::decode_hot(w, cx) {
+            Ok(message) => {
+                tally_type(&mut d.stats, t, cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: m.time_ms,
+                    source: m.source,
+                    channel: m.channel,
+                    own_ship: m.own_ship,
+                }))
+            }
+            Err(kind) => Err(d.count(kind)),
+        }
+    }
+
+    #[inline(always)]
+    fn decoded(mut d: Out<'_>, b: &impl BitRead, m: Meta) -> Result<Option<Decoded>, DecodeError> {
+        let mut cx = Ctx::default();
+        // The type field is the decoded message's `msg_type()` (as on the
+        // fast path): no jump on the variant.
+        let t = b.u8(0, 6) as usize;
+        match messages::decode(b, &mut cx) {
+            Ok(message) => {
+                tally_type(d.stats, t, &cx);
+                Ok(Some(Decoded {
+                    message,
+                    received_at: m.time_ms,
+                    source: m.source,
+                    channel: m.channel,
+                    own_ship: m.own_ship,
+                }))
+            }
+            Err(kind) => Err(d.count(kind)),
+        }
+    }
+}
+
+/// [`Decoder::decode_line_ref`]'s answer: the message written into the
+/// decoder's `last`.
+struct Lent;
+
+impl Answer for Lent {
+    type R = ();
+
+    #[inline(always)]
+    fn general(d: &mut Decoder, line: &[u8]) -> Result<Option<()>, DecodeError> {
+        d.decode_line_general_lent(line)
+    }
+
+    #[inline(always)]
+    fn hot(
+        d: &mut Decoder,
+        w: &Words,
+        cx: &mut Ctx,
+        t: usize,
+        m: Meta,
+    ) -> Result<Option<()>, DecodeError> {
+        d.clear_last();
+        match messages::decode_hot_into(w, cx, &mut d.last.message, &mut d.heap) {
+            Ok(()) => {
+                tally_type(&mut d.stats, t, cx);
+                d.last.received_at = m.time_ms;
+                d.last.source = m.source;
+                d.last.channel = m.channel;
+                d.last.own_ship = m.own_ship;
+                Ok(Some(()))
+            }
+            Err(kind) => Err(d.count(kind)),
+        }
+    }
+
+    #[inline(always)]
+    fn decoded(mut d: Out<'_>, b: &impl BitRead, m: Meta) -> Result<Option<()>, DecodeError> {
+        let mut cx = Ctx::default();
+        let t = b.u8(0, 6) as usize;
+        match messages::decode_into(b, &mut cx, &mut d.last.message, d.spare) {
+            Ok(()) => {
+                // From the type field, without decoding the enum's niche.
+                *d.heap = messages::PLAIN_TYPES >> t & 1 == 0;
+                debug_assert_eq!(*d.heap, !d.last.message.is_plain());
+                tally_type(d.stats, t, &cx);
+                d.last.received_at = m.time_ms;
+                d.last.source = m.source;
+                d.last.channel = m.channel;
+                d.last.own_ship = m.own_ship;
+                Ok(Some(()))
+            }
+            Err(kind) => Err(d.count(kind)),
+        }
+    }
+}
+
 /// Streaming AIS decoder. Feed it lines with [`Decoder::decode_line`].
 pub struct Decoder {
     cfg: DecoderConfig,
@@ -683,6 +849,14 @@ pub struct Decoder {
     free: Vec<Vec<u8>>,
     stats: Stats,
     tag: TagCache,
+    /// Where each message is decoded: lent by [`Decoder::decode_line_ref`],
+    /// moved out by [`Decoder::decode_line`].
+    last: Decoded,
+    /// The box of the last type 5 message that `last` held, for the next.
+    spare: Option<Box<StaticAndVoyage>>,
+    /// Whether `last`'s message may own heap memory (is not
+    /// [`Message::is_plain`]).
+    heap: bool,
     /// Whether the fast path for common single-sentence lines is tried
     /// first (off only in the tests that compare it with the general path,
     /// so it exists only in test builds: elsewhere [`Decoder::fast`] is a
@@ -715,6 +889,9 @@ impl Decoder {
             free: Vec::new(),
             stats: Stats::default(),
             tag: TagCache::default(),
+            last: Decoded::EMPTY,
+            spare: None,
+            heap: false,
             #[cfg(test)]
             fast: true,
         }
@@ -745,8 +922,54 @@ impl Decoder {
     /// `Ok(Some(_))`: a complete message. `Ok(None)`: a fragment was stored,
     /// waiting for the rest. `Err(_)`: the line was counted and skipped; the
     /// stream can always continue. Never panics.
+    ///
+    /// The message is moved out of the decoder; [`Decoder::decode_line_ref`]
+    /// lends it instead, which saves that move (and reuses the box of a
+    /// type 5 message).
     #[inline(always)]
     pub fn decode_line(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        self.decode_with::<Moved>(line)
+    }
+
+    /// [`Decoder::decode_line`], with the message lent rather than moved
+    /// out: it stays in the decoder until the next line.
+    #[inline(always)]
+    pub fn decode_line_ref(&mut self, line: &[u8]) -> Result<Option<&Decoded>, DecodeError> {
+        match self.decode_with::<Lent>(line) {
+            Ok(Some(())) => Ok(Some(&self.last)),
+            Ok(None) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Make `last` hold a message whose drop does nothing, so that the
+    /// fast path may write over it without a call to drop it.
+    #[inline(always)]
+    fn clear_last(&mut self) {
+        // A flag rather than `is_plain` on the message: one compare of a
+        // byte instead of the decoding of the enum's niche.
+        if self.heap {
+            self.clear_last_cold();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn clear_last_cold(&mut self) {
+        self.heap = false;
+        if let Message::StaticAndVoyage(b) =
+            std::mem::replace(&mut self.last.message, Message::EMPTY)
+        {
+            self.spare = Some(b);
+        }
+    }
+
+    /// [`Decoder::decode_line`] and [`Decoder::decode_line_ref`]: the fast
+    /// path inline, with `hot` making the answer of a payload it has
+    /// de-armoured into registers (`t` its type field, `m` the rest of the
+    /// line), and `general` the answer of any other line.
+    #[inline(always)]
+    fn decode_with<A: Answer>(&mut self, line: &[u8]) -> Result<Option<A::R>, DecodeError> {
         self.stats.lines += 1;
         if self.fast() {
             // The common case, inlined into the caller so that the decoded
@@ -788,19 +1011,13 @@ impl Decoder {
                     // The type field is the decoded message's `msg_type()`:
                     // counted from the bits, with no jump on the variant.
                     let t = w.u8(0, 6) as usize;
-                    return match messages::decode_hot(&w, &mut cx) {
-                        Ok(message) => {
-                            tally_type(&mut self.stats, t, &cx);
-                            Ok(Some(Decoded {
-                                message,
-                                received_at: s.time_ms,
-                                source,
-                                channel: s.channel,
-                                own_ship: s.own_ship,
-                            }))
-                        }
-                        Err(kind) => Err(self.count(kind)),
+                    let m = Meta {
+                        time_ms: s.time_ms,
+                        source,
+                        channel: s.channel,
+                        own_ship: s.own_ship,
                     };
+                    return A::hot(self, &w, &mut cx, t, m);
                 }
             }
             // A `$` sentence other than `$xxVD…` (`$PGHP`, `$GPRMC`: half of a
@@ -815,12 +1032,26 @@ impl Decoder {
                 }
             }
         }
-        self.decode_line_general(line)
+        A::general(self, line)
     }
 
-    /// Everything but the common case of [`Decoder::decode_line`].
+    /// Everything but the common case of [`Decoder::decode_line`]
+    /// (non-generic: compiled in this crate, where what it calls may be
+    /// inlined into it).
     #[inline(never)]
     fn decode_line_general(&mut self, line: &[u8]) -> Result<Option<Decoded>, DecodeError> {
+        self.general::<Moved>(line)
+    }
+
+    /// [`Decoder::decode_line_general`] of [`Decoder::decode_line_ref`].
+    #[inline(never)]
+    fn decode_line_general_lent(&mut self, line: &[u8]) -> Result<Option<()>, DecodeError> {
+        self.general::<Lent>(line)
+    }
+
+    /// Everything but the common case, answered as `A` answers.
+    #[inline(always)]
+    fn general<A: Answer>(&mut self, line: &[u8]) -> Result<Option<A::R>, DecodeError> {
         if self.fast() {
             // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
             // block) is framed as one first; the two fast framings take
@@ -835,7 +1066,7 @@ impl Decoder {
             };
             if at.and_then(|a| line.get(a + 7)) != Some(&b'1') {
                 if let Some(s) = parse_fragment_fast_with(line, &mut Known(&mut self.tag)) {
-                    return self.fragment_counted(s);
+                    return self.fragment_counted::<A>(s);
                 }
             }
             if let Some((s, _, _)) = parse_single_fast_with(line, &mut Known(&mut self.tag)) {
@@ -847,7 +1078,7 @@ impl Decoder {
                     if let Err(kind) = self.bits.finish(s.fill as usize) {
                         return Err(self.count(kind));
                     }
-                    return single(&mut self.stats, &self.bits.reader(), &s);
+                    return self.single::<A>(&s);
                 }
             }
         }
@@ -856,7 +1087,7 @@ impl Decoder {
             Err(kind) => return Err(self.count(kind)),
         };
         if s.total != 1 {
-            return self.fragment_counted(s);
+            return self.fragment_counted::<A>(s);
         }
         // Single-sentence path, kept apart from reassembly so that the
         // message is built straight into the return value.
@@ -868,7 +1099,25 @@ impl Decoder {
         {
             return Err(self.count(kind));
         }
-        single(&mut self.stats, &self.bits.reader(), &s)
+        self.single::<A>(&s)
+    }
+
+    /// The answer of a single-sentence message whose payload is in `bits`.
+    #[inline(always)]
+    fn single<A: Answer>(&mut self, s: &Sentence<'_>) -> Result<Option<A::R>, DecodeError> {
+        let m = Meta {
+            time_ms: s.time_ms,
+            source: s.source.and_then(Source::new),
+            channel: s.channel,
+            own_ship: s.own_ship,
+        };
+        let out = Out {
+            last: &mut self.last,
+            spare: &mut self.spare,
+            heap: &mut self.heap,
+            stats: &mut self.stats,
+        };
+        A::decoded(out, &self.bits.reader(), m)
     }
 
     #[inline]
@@ -878,10 +1127,13 @@ impl Decoder {
     }
 
     #[inline(never)]
-    fn fragment_counted(&mut self, s: Sentence<'_>) -> Result<Option<Decoded>, DecodeError> {
+    fn fragment_counted<A: Answer>(
+        &mut self,
+        s: Sentence<'_>,
+    ) -> Result<Option<A::R>, DecodeError> {
         match self.fragment(s) {
             Ok(None) => Ok(None),
-            Ok(Some(group)) => self.finish(group),
+            Ok(Some(group)) => self.finish::<A>(group),
             Err(kind) => Err(self.count(kind)),
         }
     }
@@ -890,27 +1142,23 @@ impl Decoder {
     /// built where it is returned (rather than returned through the
     /// reassembly and moved at each step).
     #[inline(always)]
-    fn finish(&mut self, group: Completed) -> Result<Option<Decoded>, DecodeError> {
-        let mut cx = Ctx::default();
-        let b = self.bits.reader();
-        // The type field is the decoded message's `msg_type()` (as on the
-        // fast path): no jump on the variant.
-        let t = b.u8(0, 6) as usize;
-        match messages::decode(&b, &mut cx) {
-            Ok(message) => {
-                tally_type(&mut self.stats, t, &cx);
-                Ok(Some(Decoded {
-                    message,
-                    received_at: group.time,
-                    source: group.source,
-                    channel: group.channel,
-                    own_ship: group.own_ship,
-                }))
-            }
-            Err(kind) => Err(self.count(kind)),
-        }
+    fn finish<A: Answer>(&mut self, group: Completed) -> Result<Option<A::R>, DecodeError> {
+        let m = Meta {
+            time_ms: group.time,
+            source: group.source,
+            channel: group.channel,
+            own_ship: group.own_ship,
+        };
+        let out = Out {
+            last: &mut self.last,
+            spare: &mut self.spare,
+            heap: &mut self.heap,
+            stats: &mut self.stats,
+        };
+        A::decoded(out, &self.bits.reader(), m)
     }
 
+    #[inline(always)]
     fn expire(&mut self, now_line: u64, now_ms: Option<i64>) {
         let cfg = self.cfg;
         let mut i = 0;
@@ -935,7 +1183,8 @@ impl Decoder {
     }
 
     /// Store a fragment; `Some` when it completes its group, whose payload
-    /// is then in `bits`.
+    /// is then in `bits`. (Inlined into each answer's `fragment_counted`.)
+    #[inline(always)]
     fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Completed>, ErrorKind> {
         let now = self.stats.lines;
         self.expire(now, s.time_ms);
@@ -954,13 +1203,20 @@ impl Decoder {
         // even with the same sequence id and channel; a fragment without a
         // source (continuations often carry only `g:`) joins any group.
         let source = s.source.and_then(Source::new);
-        let found = self.slots.iter().position(|sl| {
-            sl.key == key
+        // A loop rather than `Iterator::position`, which the compiler
+        // leaves out of line now that `fragment` is inlined twice.
+        let mut found = None;
+        for (i, sl) in self.slots.iter().enumerate() {
+            if sl.key == key
                 && match (&sl.source, &source) {
                     (Some(a), Some(b)) => a == b,
                     _ => true,
                 }
-        });
+            {
+                found = Some(i);
+                break;
+            }
+        }
         if s.number == 1 {
             if let Some(i) = found {
                 // A new group reusing the key of an unfinished one: the old one
@@ -1049,35 +1305,6 @@ fn tally_type(stats: &mut Stats, t: usize, cx: &Ctx) {
     }
 }
 
-/// Decode a single-sentence message whose payload is in `b` (a free
-/// function so that `b` may borrow the decoder's buffer meanwhile).
-#[inline(always)]
-fn single(
-    stats: &mut Stats,
-    b: &impl BitRead,
-    s: &Sentence<'_>,
-) -> Result<Option<Decoded>, DecodeError> {
-    let mut cx = Ctx::default();
-    // The type field is the decoded message's `msg_type()`.
-    let t = b.u8(0, 6) as usize;
-    match messages::decode(b, &mut cx) {
-        Ok(message) => {
-            tally_type(stats, t, &cx);
-            Ok(Some(Decoded {
-                message,
-                received_at: s.time_ms,
-                source: s.source.and_then(Source::new),
-                channel: s.channel,
-                own_ship: s.own_ship,
-            }))
-        }
-        Err(kind) => {
-            stats.errors[kind as usize] += 1;
-            Err(kind.into())
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1140,11 +1367,13 @@ mod tests {
 
     /// The fast path for common lines gives exactly what the general path
     /// gives — messages, errors and counters — on every corpus line and on
-    /// mutations of them.
+    /// mutations of them; and `decode_line_ref` lends what `decode_line`
+    /// returns.
     #[test]
     fn fast_path_is_the_general_path() {
         let seeds = corpus_lines();
         let mut fast = Decoder::new();
+        let mut lent = Decoder::new();
         let mut general = Decoder::new();
         general.fast = false;
         let mut fragments_fast = 0;
@@ -1166,9 +1395,16 @@ mod tests {
                     String::from_utf8_lossy(l)
                 );
             }
+            let got = fast.decode_line(l);
             assert_eq!(
-                fast.decode_line(l),
+                got,
                 general.decode_line(l),
+                "{}",
+                String::from_utf8_lossy(l)
+            );
+            assert_eq!(
+                lent.decode_line_ref(l).map(|d| d.cloned()),
+                got,
                 "{}",
                 String::from_utf8_lossy(l)
             );
@@ -1210,6 +1446,7 @@ mod tests {
             check(&l);
         }
         assert_eq!(fast.stats(), general.stats());
+        assert_eq!(fast.stats(), lent.stats());
         assert!(fast.stats().messages > 0 || seeds.is_empty());
         assert!(
             fragments_fast > 1000 || seeds.is_empty(),

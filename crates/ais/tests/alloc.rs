@@ -109,3 +109,40 @@ fn static_voyage_allocates_its_box_only() {
     assert_eq!(n, 2000, "{}", dec.stats());
     assert_eq!(made, 2000, "allocations per type 5");
 }
+
+/// Lent (`decode_line_ref`), a type 5 message is decoded into the box of
+/// the one before, kept by the decoder even while position reports pass
+/// between them: no allocation at all once warm.
+#[test]
+fn lent_static_voyage_reuses_its_box() {
+    let lines: [&[u8]; 6] = [
+        b"!AIVDM,2,1,1,,53cMa3@000010WSW?V105=<45B2222222222220t388151:9e2UiDm851DTh,0*65",
+        b"!AIVDM,2,2,1,,j1C32CQp888,2*17",
+        b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+        b"\\c:1593475200*53\\!AIVDM,2,1,3,B,55NBjP01mtGIL@CW;SM<D60P5Ld000000000000P0000000000000000000000,0*6B",
+        b"!AIVDM,2,2,3,B,00000000000,2*24",
+        b"\\s:2573238,c:1733782034*0A\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
+    ];
+    let mut dec = jinghai_ais::Decoder::new();
+    let mut moved = jinghai_ais::Decoder::new();
+    // Warm up, and the same messages as `decode_line`'s.
+    for l in lines {
+        assert_eq!(
+            dec.decode_line_ref(l).map(|d| d.cloned()),
+            moved.decode_line(l)
+        );
+    }
+    let (mut statics, mut fixes) = (0, 0);
+    let made = allocations_in(|| {
+        for _ in 0..1000 {
+            for l in lines {
+                if let Ok(Some(d)) = dec.decode_line_ref(l) {
+                    statics += d.message.static_info().is_some() as usize;
+                    fixes += d.message.fix().is_some() as usize;
+                }
+            }
+        }
+    });
+    assert_eq!((statics, fixes), (2000, 2000), "{}", dec.stats());
+    assert_eq!(made, 0, "allocations, lent");
+}

@@ -75,9 +75,9 @@ fn decode_stream(input: Box<dyn Read>, out: &mut impl Write, summary_only: bool)
     let mut decoder = Decoder::new();
     let mut line = Vec::with_capacity(256);
     while reader.read_until(b'\n', &mut line)? > 0 {
-        if let Ok(Some(decoded)) = decoder.decode_line(&line) {
+        if let Ok(Some(decoded)) = decoder.decode_line_ref(&line) {
             if !summary_only {
-                writeln!(out, "{}", to_json(&decoded))?;
+                writeln!(out, "{}", to_json(decoded))?;
             }
         }
         // Errors are counted in the decoder's stats; the stream goes on.

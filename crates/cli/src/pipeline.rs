@@ -67,7 +67,7 @@ impl Pipeline {
     }
 
     fn decode(&mut self, line: &[u8]) {
-        let Ok(Some(decoded)) = self.decoder.decode_line(line) else {
+        let Ok(Some(decoded)) = self.decoder.decode_line_ref(line) else {
             return;
         };
         let time_ms = match decoded.received_at {
@@ -77,7 +77,7 @@ impl Pipeline {
             }
             None => *self.last_time_ms.get_or_insert_with(wall_clock_ms),
         };
-        self.batch.extend(observation(&decoded, time_ms));
+        self.batch.extend(observation(decoded, time_ms));
     }
 }
 

@@ -97,6 +97,21 @@ pub enum Message {
     ClassBPosition(ClassBPosition),
 }
 
+/// The message types whose message [`Message::is_plain`] (one bit per type).
+pub(crate) const PLAIN_TYPES: u32 =
+    1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 9 | 1 << 10 | 1 << 11 | 1 << 18 | 1 << 27;
+
+// The payloads of [`Message::is_plain`]'s variants own no heap memory.
+const _: () = {
+    const fn copy<T: Copy>() {}
+    copy::<PositionReport>();
+    copy::<ClassBPosition>();
+    copy::<BaseStationReport>();
+    copy::<SarAircraft>();
+    copy::<UtcInquiry>();
+    copy::<LongRangePosition>();
+};
+
 /// A position fix in the common shape of all position-bearing messages
 /// (1/2/3, 4/11, 9, 18, 19, 21, 27), for consumers that only track vessels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -152,6 +167,29 @@ fn dims(bow: u16, stern: u16, port: u8, starboard: u8) -> (Option<u16>, Option<u
 }
 
 impl Message {
+    /// A message no line decodes to (type 10 with MMSI 0 is not checked
+    /// for, but nothing reads it): the decoder's empty slot.
+    pub(crate) const EMPTY: Message = Message::UtcInquiry(UtcInquiry {
+        repeat: 0,
+        mmsi: 0,
+        dest_mmsi: 0,
+    });
+
+    /// Whether the message owns nothing on the heap, so that its drop does
+    /// nothing: the variants whose payload is `Copy` (checked below).
+    #[inline(always)]
+    pub(crate) fn is_plain(&self) -> bool {
+        matches!(
+            self,
+            Message::Position(_)
+                | Message::ClassBPosition(_)
+                | Message::BaseStation(_)
+                | Message::SarAircraft(_)
+                | Message::UtcInquiry(_)
+                | Message::LongRangePosition(_)
+        )
+    }
+
     /// The static data carried by this message (types 5, 19, 24).
     pub fn static_info(&self) -> Option<StaticInfo<'_>> {
         Some(match self {
@@ -479,6 +517,81 @@ pub(crate) fn decode_hot(b: &(impl BitRead + Copy), cx: &mut Ctx) -> Result<Mess
     // hot path) is then stored to memory for the other types only.
     let copy = *b;
     decode_cold(&copy, cx)
+}
+
+/// [`decode_hot`] into `out`, which holds a message whose drop does
+/// nothing: a position report is written over it field by field, with no
+/// copy of a built message and no drop. `heap` is set when another type
+/// leaves a message that is not [`Message::is_plain`].
+#[inline(always)]
+pub(crate) fn decode_hot_into(
+    b: &(impl BitRead + Copy),
+    cx: &mut Ctx,
+    out: &mut Message,
+    heap: &mut bool,
+) -> Result<(), ErrorKind> {
+    // The checks of `decode` for these types: known type, ≥ 168 bits.
+    if b.len() >= 168 {
+        match b.u8(0, 6) {
+            1..=3 => {
+                write_plain(out, Message::Position(PositionReport::decode(b, cx)));
+                return Ok(());
+            }
+            18 => {
+                write_plain(out, Message::ClassBPosition(ClassBPosition::decode(b, cx)));
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+    // A copy for the call, made here: the payload (in registers on the
+    // hot path) is then stored to memory for the other types only.
+    let copy = *b;
+    *out = decode_cold(&copy, cx)?;
+    *heap = !out.is_plain();
+    Ok(())
+}
+
+/// [`decode`] into `out`, dropping what it held; a type 5 message is
+/// decoded into the box `out` holds, or else into `spare`, rather than a
+/// new one (which `out`'s old type 5 box is kept in when there is room).
+#[inline(always)]
+pub(crate) fn decode_into(
+    b: &impl BitRead,
+    cx: &mut Ctx,
+    out: &mut Message,
+    spare: &mut Option<Box<StaticAndVoyage>>,
+) -> Result<(), ErrorKind> {
+    if b.len() >= MIN_BITS[5] as usize && b.u8(0, 6) == 5 {
+        let m = StaticAndVoyage::decode(b);
+        match out {
+            Message::StaticAndVoyage(old) => **old = m,
+            _ => {
+                let new = match spare.take() {
+                    Some(mut bx) => {
+                        *bx = m;
+                        bx
+                    }
+                    None => Box::new(m),
+                };
+                *out = Message::StaticAndVoyage(new);
+            }
+        }
+        return Ok(());
+    }
+    let m = decode(b, cx)?;
+    if let Message::StaticAndVoyage(old) = std::mem::replace(out, m) {
+        spare.get_or_insert(old);
+    }
+    Ok(())
+}
+
+/// Write `m` over `out`, which holds a message whose drop does nothing
+/// (not dropped: no call to the drop code).
+#[inline(always)]
+fn write_plain(out: &mut Message, m: Message) {
+    debug_assert!(out.is_plain());
+    std::mem::forget(std::mem::replace(out, m));
 }
 
 #[inline(never)]
