@@ -10,9 +10,7 @@
 use crate::config::EngineConfig;
 use crate::event::{EngineOutput, Event, EventId, EventKind};
 use crate::geo::{self, LatLon, MPS_PER_KNOT};
-use crate::observation::{
-    AisClass, Observation, ObservationKind, PositionReport, ShortText, StaticReport,
-};
+use crate::observation::{AisClass, Observation, ObservationKind, PositionReport, StaticReport};
 use crate::prefetch::prefetch_lines;
 use crate::registry::{
     is_valid_ship_mmsi, ArrivalIndex, PortReport, Registry, ReportKind, VesselKind, VesselRecord,
@@ -853,9 +851,11 @@ impl Engine {
     fn on_static(&mut self, ti: u32, s: &StaticReport) {
         self.stats.statics += 1;
         let t = &mut self.tracks[ti as usize];
-        if let Some(name) = s.name.as_ref().map(ShortText::as_str) {
-            if t.name.as_deref() != Some(name) {
-                t.name = Some(name.into());
+        if let Some(name) = &s.name {
+            // Compared as bytes: a vessel repeats its name every few minutes,
+            // and only a new one needs the text.
+            if t.name.as_deref().map(str::as_bytes) != Some(name.as_bytes()) {
+                t.name = Some(name.as_str().into());
             }
         }
         if s.ship_type.is_some() {

@@ -101,7 +101,13 @@ impl ShortText {
 
     pub fn as_str(&self) -> &str {
         // Built from a `&str` cut at a character boundary.
-        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The text's bytes (UTF-8), without [`ShortText::as_str`]'s check: for
+    /// comparisons on every static report.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
     }
 }
 
