@@ -1,5 +1,6 @@
 //! Profiling aid: decode the `peers` bench's mixed input (NY harbour hour +
-//! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny`, `dma` or `t5` (optionally a subset:
+//! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny`, `dma`,
+//! `t5` or `week` (the `peers` bench's position-only lines) (optionally a subset:
 //! `bare`, `single`, `multi`, `pghp`), then print the
 //! decoder's counters. Each message is lent (`Decoder::decode_line_ref`), or
 //! moved out (`Decoder::decode_line`) when `MIX_MOVED` is set in the
@@ -20,10 +21,24 @@ fn main() {
         ))
         .unwrap();
     }
-    if which != "ny" {
+    if which != "ny" && which != "week" {
         text.push_str(&String::from_utf8_lossy(
             &std::fs::read(format!("{root}/nmea/dma_stream_example.txt")).unwrap(),
         ));
+    }
+    if which == "week" {
+        // The `peers` bench's position reports only: the NY week, 172,679
+        // type 1 sentences, each with its own `c:` time (not in order).
+        use std::io::Read;
+        let raw = std::fs::read(format!(
+            "{root}/tracks/nyharbor_2020-12-01_week_reencoded.nmea.gz"
+        ))
+        .unwrap();
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        text = String::from_utf8_lossy(&out).into_owned();
     }
     if which == "t5" {
         // Two-sentence type 5 messages as the exercise generator writes
