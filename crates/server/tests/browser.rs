@@ -36,12 +36,12 @@ async fn each_role_signs_in_and_sees_only_its_scope() {
         }
         // The language switch works and sticks.
         d.goto(&format!("{base}/"));
-        d.click("a.lang");
+        d.submit("a.lang");
         assert!(
             d.page_text().contains("Dashboard"),
             "English after switching"
         );
-        d.click("a.lang");
+        d.submit("a.lang");
         assert!(d.page_text().contains("工作台"), "Chinese again");
     })
     .await;
@@ -140,7 +140,7 @@ async fn admin_creates_town_unit_user_and_office_sees_them_in_audit() {
         d.goto(&format!("{base}/login"));
         d.type_into("input[name=username]", "browser.user");
         d.type_into("input[name=password]", "browser2021");
-        d.click("button[type=submit]");
+        d.submit("button[type=submit]");
         assert!(d
             .text("[data-testid=scope-region]")
             .contains("浏览器测试街道"));
@@ -209,7 +209,7 @@ async fn every_group_fills_its_section_and_the_office_sees_the_day() {
                     "1",
                 );
             }
-            d.click(&format!(
+            d.submit(&format!(
                 "section[data-section={section}] form.grid button[value=submit]"
             ));
             d.find("[data-testid=saved]");

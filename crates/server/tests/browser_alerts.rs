@@ -74,7 +74,7 @@ async fn office_and_unit_work_the_alert_desk() {
 
         // Filter by kind: only AIS gaps stay, ours among them.
         d.select("form[data-testid=alert-filters] select[name=kind]", "AIS");
-        d.click("form[data-testid=alert-filters] button[type=submit]");
+        d.submit("form[data-testid=alert-filters] button[type=submit]");
         d.find(&fresh_row);
         assert_eq!(
             d.run_js("return [...document.querySelectorAll('tr[data-alert]')].every(r => r.dataset.kind === 'ais_gap')"),
@@ -111,17 +111,17 @@ async fn office_and_unit_work_the_alert_desk() {
         // The office assigns the overdue alert to the coast-guard station…
         let row = stale_row.as_str();
         d.select(&format!("{row} select[name=unit_id]"), "海警");
-        d.click(&format!("{row} form[action$='/assign'] button"));
+        d.submit(&format!("{row} form[action$='/assign'] button"));
         d.find(&format!("{row}[data-status=assigned]"));
         // …which acknowledges it, then dismisses it with a reason.
         login(&d, &base, "haijing");
         d.goto(&format!("{base}/alerts"));
-        d.click(&format!("{row} form[action$='/ack'] button"));
+        d.submit(&format!("{row} form[action$='/ack'] button"));
         d.find(&format!("{row}[data-status=acknowledged]"));
         d.submit(&format!("{row} button[value=dismiss]"));
         d.find("[data-testid=form-errors]");
         d.type_into(&format!("{row} input[name=reason]"), "核查为本港渔船避风");
-        d.click(&format!("{row} button[value=dismiss]"));
+        d.submit(&format!("{row} button[value=dismiss]"));
         d.find(&format!("{row}[data-status=dismissed]"));
     })
     .await;

@@ -155,13 +155,13 @@ async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling()
         d.type_into("form[data-testid=tip-form] input[name=place]", "春晓昆亭村岙口");
         d.type_into("form[data-testid=tip-form] input[name=phone]", "+86 139 0000 0009");
         d.screenshot(&shots().join("tip-form.png"));
-        d.click("[data-testid=tip-submit]");
+        d.submit("[data-testid=tip-submit]");
         let code = d.text("[data-testid=tip-code]");
         assert_eq!(code.len(), 19, "{code}");
         let check = |d: &Driver| {
             d.goto(&format!("{base}/report/status"));
             d.type_into("form[data-testid=status-form] input[name=code]", &code);
-            d.click("form[data-testid=status-form] button");
+            d.submit("form[data-testid=status-form] button");
             // The answer is a new page: wait for it before reading it.
             d.find("[data-testid=public-reward]");
             let state = d.run_js("return document.querySelector('[data-testid=public-state]').getAttribute('data-state')");
@@ -190,7 +190,7 @@ async fn a_public_tip_gets_a_code_and_its_state_and_reward_follow_the_handling()
         // The clue is verified.
         login(&d, &base, "office");
         d.goto(&format!("{base}/tips/{tip}"));
-        d.click("[data-testid=tip] a[href^='/clues/']");
+        d.submit("[data-testid=tip] a[href^='/clues/']");
         d.select("form[data-testid=status-form] select[name=status]", "核查中");
         d.submit("form[data-testid=status-form] button");
         d.find("[data-testid=saved]");

@@ -117,14 +117,14 @@ async fn a_patrol_track_shows_coverage_and_blind_spots_and_prefills_the_daily_re
         d.run_js(&format!("const f = document.querySelector('form[data-testid=plan-form]'); f.querySelector('input[name=starts_at]').value = '{today}T00:00'; f.querySelector('input[name=ends_at]').value = '{today}T23:59'; return true;"));
         d.type_into("form[data-testid=plan-form] input[name=sweep_m]", "1000");
         d.type_into("form[data-testid=plan-form] textarea[name=zone]", "121.90,29.80\n121.95,29.80\n121.95,29.84\n121.90,29.84");
-        d.click("form[data-testid=plan-form] button[type=submit]");
+        d.submit("form[data-testid=plan-form] button[type=submit]");
         d.find("form[data-testid=track-form]");
         let plan: i64 = d.url().rsplit('/').next().unwrap().parse().unwrap();
         d.type_into("form[data-testid=track-form] input[name=vessel]", "海警 33102 艇");
         d.type_into("form[data-testid=track-form] input[name=personnel]", "8");
         d.type_into("form[data-testid=track-form] input[name=ships_checked]", "3");
         d.type_into("form[data-testid=track-form] input[name=file]", gpx.to_str().unwrap());
-        d.click("form[data-testid=track-form] button[type=submit]");
+        d.submit("form[data-testid=track-form] button[type=submit]");
         d.find("[data-testid=records] td");
         let blind: i64 = d.text("[data-testid=blind-count]").parse().unwrap();
         assert!(blind >= 1, "blind spots {blind}");

@@ -56,7 +56,7 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
             "form[data-testid=import-form] input[name=file]",
             good_csv.to_str().unwrap(),
         );
-        d.click("form[data-testid=import-form] button[type=submit]");
+        d.submit("form[data-testid=import-form] button[type=submit]");
         assert!(d.text("[data-testid=imported]").contains('2'));
         let table = d.text("[data-testid=vessels]");
         assert!(
@@ -65,8 +65,8 @@ async fn imports_a_registry_csv_with_one_bad_row_then_draws_places() {
         );
 
         // The vessel code page: a QR code to print.
-        d.click("tr[data-mmsi='412500001'] a");
-        d.click("[data-testid=code-link]");
+        d.submit("tr[data-mmsi='412500001'] a");
+        d.submit("[data-testid=code-link]");
         d.find("[data-testid=vessel-qr] svg");
         assert!(d.text("[data-testid=code-path]").contains("/q/"));
         d.screenshot(&shots().join("vessel-code.png"));

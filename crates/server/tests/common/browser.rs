@@ -59,6 +59,6 @@ pub fn login(d: &Driver, base: &str, user: &str) {
     d.goto(&format!("{base}/login"));
     d.type_into("input[name=username]", user);
     d.type_into("input[name=password]", DEMO_PASSWORD);
-    d.click("button[type=submit]");
+    d.submit("button[type=submit]");
     d.find("[data-testid=current-user]");
 }

@@ -185,8 +185,8 @@ impl Driver {
         self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
     }
 
-    /// Clicks `css` (a form's button) and waits for the page the server
-    /// answers with. Waiting for an element of the answer is not enough: the
+    /// Clicks `css` (a form's button, or a link) and waits for the page the
+    /// server answers with. Waiting for an element of the answer is not enough: the
     /// page the form was on may carry the same element (`?saved=1` from the
     /// save before), and would be read before the new one arrives.
     pub fn submit(&self, css: &str) {
