@@ -19,7 +19,7 @@ use crate::framing::{
 };
 #[cfg(test)]
 use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
-use crate::messages::{self, Ctx, Message, StaticAndVoyage};
+use crate::messages::{self, Ctx, Message};
 
 /// Longest source kept, in bytes; longer ones are cut (on a character
 /// boundary). Receiver and station ids in the feeds we know are at most 11
@@ -631,7 +631,7 @@ trait Answer: Sized {
 /// its bit buffer, which the payload is read from meanwhile.
 struct Out<'a> {
     last: &'a mut Decoded,
-    spare: &'a mut Option<Box<StaticAndVoyage>>,
+    spare: &'a mut messages::Spare,
     heap: &'a mut bool,
     stats: &'a mut Stats,
 }
@@ -722,7 +722,7 @@ impl Answer for Lent {
         m: Meta,
     ) -> Result<Option<()>, DecodeError> {
         d.clear_last();
-        match messages::decode_hot_into(w, cx, &mut d.last.message, &mut d.heap) {
+        match messages::decode_hot_into(w, cx, &mut d.last.message, &mut d.heap, &mut d.spare) {
             Ok(()) => {
                 tally_type(&mut d.stats, t, cx);
                 d.last.received_at = m.time_ms;
@@ -767,8 +767,9 @@ pub struct Decoder {
     /// Where each message is decoded: lent by [`Decoder::decode_line_ref`],
     /// moved out by [`Decoder::decode_line`].
     last: Decoded,
-    /// The box of the last type 5 message that `last` held, for the next.
-    spare: Option<Box<StaticAndVoyage>>,
+    /// The boxes of the last type 5 and type 24 messages `last` held, for
+    /// the next ones.
+    spare: messages::Spare,
     /// Whether `last`'s message may own heap memory (is not
     /// [`Message::is_plain`]).
     heap: bool,
@@ -805,7 +806,7 @@ impl Decoder {
             stats: Stats::default(),
             tag: TagCache::default(),
             last: Decoded::EMPTY,
-            spare: None,
+            spare: messages::Spare::default(),
             heap: false,
             #[cfg(test)]
             fast: true,
@@ -872,11 +873,8 @@ impl Decoder {
     #[inline(never)]
     fn clear_last_cold(&mut self) {
         self.heap = false;
-        if let Message::StaticAndVoyage(b) =
-            std::mem::replace(&mut self.last.message, Message::EMPTY)
-        {
-            self.spare = Some(b);
-        }
+        self.spare
+            .keep(std::mem::replace(&mut self.last.message, Message::EMPTY));
     }
 
     /// [`Decoder::decode_line`] and [`Decoder::decode_line_ref`]: the fast

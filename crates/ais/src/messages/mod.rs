@@ -531,6 +531,7 @@ pub(crate) fn decode_hot_into(
     cx: &mut Ctx,
     out: &mut Message,
     heap: &mut bool,
+    spare: &mut Spare,
 ) -> Result<(), ErrorKind> {
     // The checks of `decode` for these types: known type, ≥ 168 bits.
     if b.len() >= 168 {
@@ -549,42 +550,96 @@ pub(crate) fn decode_hot_into(
     // A copy for the call, made here: the payload (in registers on the
     // hot path) is then stored to memory for the other types only.
     let copy = *b;
-    *out = decode_cold(&copy, cx)?;
+    decode_cold_into(&copy, cx, out, heap, spare)
+}
+
+/// The other types of [`decode_hot_into`], out of line: a type 24 message
+/// (one sentence) goes into a box of `spare`, as in [`decode_into`].
+#[inline(never)]
+fn decode_cold_into(
+    b: &impl BitRead,
+    cx: &mut Ctx,
+    out: &mut Message,
+    heap: &mut bool,
+    spare: &mut Spare,
+) -> Result<(), ErrorKind> {
+    decode_into(b, cx, out, spare)?;
     *heap = !out.is_plain();
     Ok(())
 }
 
-/// [`decode`] into `out`, dropping what it held; a type 5 message is
-/// decoded into the box `out` holds, or else into `spare`, rather than a
-/// new one (which `out`'s old type 5 box is kept in when there is room).
+/// The boxes of the last boxed messages of the two kinds every feed
+/// carries many of (type 5, and type 24 which each Class B ship sends twice
+/// every six minutes), kept for the next message of the kind so that
+/// decoding one into the decoder's slot allocates nothing once warm.
+#[derive(Default)]
+pub(crate) struct Spare {
+    voyage: Option<Box<StaticAndVoyage>>,
+    report: Option<Box<StaticDataReport>>,
+}
+
+impl Spare {
+    /// Keeps the box of `old`, if it has one of the kept kinds and there is
+    /// room; drops the rest of it.
+    pub(crate) fn keep(&mut self, old: Message) {
+        match old {
+            Message::StaticAndVoyage(b) => {
+                self.voyage.get_or_insert(b);
+            }
+            Message::StaticDataReport(b) => {
+                self.report.get_or_insert(b);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `m` in `spare`'s box, or a new one.
+#[inline(always)]
+fn boxed<T>(spare: &mut Option<Box<T>>, m: T) -> Box<T> {
+    match spare.take() {
+        Some(mut bx) => {
+            *bx = m;
+            bx
+        }
+        None => Box::new(m),
+    }
+}
+
+/// [`decode`] into `out`, dropping what it held; a type 5 or type 24
+/// message is decoded into the box `out` holds, or else into one of
+/// `spare`'s, rather than a new one (and `out`'s old box is kept in
+/// `spare`).
 #[inline(always)]
 pub(crate) fn decode_into(
     b: &impl BitRead,
     cx: &mut Ctx,
     out: &mut Message,
-    spare: &mut Option<Box<StaticAndVoyage>>,
+    spare: &mut Spare,
 ) -> Result<(), ErrorKind> {
-    if b.len() >= MIN_BITS[5] as usize && b.u8(0, 6) == 5 {
+    let t = if b.len() >= 6 { b.u8(0, 6) } else { 0 };
+    if t == 5 && b.len() >= MIN_BITS[5] as usize {
         let m = StaticAndVoyage::decode(b);
-        match out {
-            Message::StaticAndVoyage(old) => **old = m,
-            _ => {
-                let new = match spare.take() {
-                    Some(mut bx) => {
-                        *bx = m;
-                        bx
-                    }
-                    None => Box::new(m),
-                };
-                *out = Message::StaticAndVoyage(new);
-            }
+        if let Message::StaticAndVoyage(old) = out {
+            **old = m;
+        } else {
+            let new = Message::StaticAndVoyage(boxed(&mut spare.voyage, m));
+            spare.keep(std::mem::replace(out, new));
+        }
+        return Ok(());
+    }
+    if t == 24 && b.len() >= MIN_BITS[24] as usize {
+        let m = StaticDataReport::decode(b)?;
+        if let Message::StaticDataReport(old) = out {
+            **old = m;
+        } else {
+            let new = Message::StaticDataReport(boxed(&mut spare.report, m));
+            spare.keep(std::mem::replace(out, new));
         }
         return Ok(());
     }
     let m = decode(b, cx)?;
-    if let Message::StaticAndVoyage(old) = std::mem::replace(out, m) {
-        spare.get_or_insert(old);
-    }
+    spare.keep(std::mem::replace(out, m));
     Ok(())
 }
 
