@@ -739,11 +739,8 @@ impl Answer for Lent {
     fn decoded(mut d: Out<'_>, b: &impl BitRead, m: Meta) -> Result<Option<()>, DecodeError> {
         let mut cx = Ctx::default();
         let t = b.u8(0, 6) as usize;
-        match messages::decode_into(b, &mut cx, &mut d.last.message, d.spare) {
+        match messages::decode_into(b, &mut cx, &mut d.last.message, d.heap, d.spare) {
             Ok(()) => {
-                // From the type field, without decoding the enum's niche.
-                *d.heap = messages::PLAIN_TYPES >> t & 1 == 0;
-                debug_assert_eq!(*d.heap, !d.last.message.is_plain());
                 tally_type(d.stats, t, &cx);
                 d.last.received_at = m.time_ms;
                 d.last.source = m.source;

@@ -563,9 +563,7 @@ fn decode_cold_into(
     heap: &mut bool,
     spare: &mut Spare,
 ) -> Result<(), ErrorKind> {
-    decode_into(b, cx, out, spare)?;
-    *heap = !out.is_plain();
-    Ok(())
+    decode_into(b, cx, out, heap, spare)
 }
 
 /// The boxes of the last boxed messages of the two kinds every feed
@@ -606,40 +604,36 @@ fn boxed<T>(spare: &mut Option<Box<T>>, m: T) -> Box<T> {
     }
 }
 
-/// [`decode`] into `out`, dropping what it held; a type 5 or type 24
-/// message is decoded into the box `out` holds, or else into one of
-/// `spare`'s, rather than a new one (and `out`'s old box is kept in
-/// `spare`).
+/// [`decode`] into `out`, whose message may own heap memory only if
+/// `heap` says so: that one is dropped first (its box kept in `spare` if it
+/// is of a kept kind), any other written over without a drop (no jump on
+/// its variant). A type 5 or type 24 message is decoded into one of
+/// `spare`'s boxes rather than a new one. `heap` is then whether the new
+/// message may own heap memory.
 #[inline(always)]
 pub(crate) fn decode_into(
     b: &impl BitRead,
     cx: &mut Ctx,
     out: &mut Message,
+    heap: &mut bool,
     spare: &mut Spare,
 ) -> Result<(), ErrorKind> {
+    if *heap {
+        *heap = false;
+        spare.keep(std::mem::replace(out, Message::EMPTY));
+    }
     let t = if b.len() >= 6 { b.u8(0, 6) } else { 0 };
-    if t == 5 && b.len() >= MIN_BITS[5] as usize {
-        let m = StaticAndVoyage::decode(b);
-        if let Message::StaticAndVoyage(old) = out {
-            **old = m;
-        } else {
-            let new = Message::StaticAndVoyage(boxed(&mut spare.voyage, m));
-            spare.keep(std::mem::replace(out, new));
-        }
-        return Ok(());
-    }
-    if t == 24 && b.len() >= MIN_BITS[24] as usize {
-        let m = StaticDataReport::decode(b)?;
-        if let Message::StaticDataReport(old) = out {
-            **old = m;
-        } else {
-            let new = Message::StaticDataReport(boxed(&mut spare.report, m));
-            spare.keep(std::mem::replace(out, new));
-        }
-        return Ok(());
-    }
-    let m = decode(b, cx)?;
-    spare.keep(std::mem::replace(out, m));
+    let m = if t == 5 && b.len() >= MIN_BITS[5] as usize {
+        Message::StaticAndVoyage(boxed(&mut spare.voyage, StaticAndVoyage::decode(b)))
+    } else if t == 24 && b.len() >= MIN_BITS[24] as usize {
+        Message::StaticDataReport(boxed(&mut spare.report, StaticDataReport::decode(b)?))
+    } else {
+        decode(b, cx)?
+    };
+    // From the type field, without decoding the enum's niche.
+    *heap = PLAIN_TYPES >> t & 1 == 0;
+    debug_assert_eq!(*heap, !m.is_plain());
+    write_plain(out, m);
     Ok(())
 }
 
