@@ -1038,7 +1038,13 @@ impl Decoder {
                 let words = match fused {
                     // The payload, then `,f` before the `*`.
                     Some((w, x)) => (x ^ b',' ^ (b'0' + s.fill) == u.want).then_some(w),
-                    None => u.checked().and_then(|_| Words::in_line(tail, n, s.fill)),
+                    // (A `match` rather than `and_then`: the compiler may
+                    // leave a closure out of line, and did once other code
+                    // of the tag cache grew.)
+                    None => match u.checked() {
+                        Some(_) => Words::in_line(tail, n, s.fill),
+                        None => None,
+                    },
                 };
                 if let Some(w) = words {
                     // The source first: the line and its offsets are then
