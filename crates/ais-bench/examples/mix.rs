@@ -1,6 +1,7 @@
 //! Profiling aid: decode the `peers` bench's mixed input (NY harbour hour +
 //! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny`, `dma`,
-//! `t5` or `week` (the `peers` bench's position-only lines) (optionally a subset:
+//! `t5`, `kyst` (the Kystverket feed) or `week` (the `peers` bench's
+//! position-only lines) (optionally a subset:
 //! `bare`, `single`, `multi`, `pghp`), then print the
 //! decoder's counters. Each message is lent (`Decoder::decode_line_ref`), or
 //! moved out (`Decoder::decode_line`) when `MIX_MOVED` is set in the
@@ -21,7 +22,11 @@ fn main() {
         ))
         .unwrap();
     }
-    if which != "ny" && which != "week" {
+    if which == "kyst" {
+        // The Kystverket feed: tag blocks whose `s:` (the station) changes
+        // from line to line.
+        text = std::fs::read_to_string(format!("{root}/nmea/kystverket_norwegian.raw")).unwrap();
+    } else if which != "ny" && which != "week" {
         text.push_str(&String::from_utf8_lossy(
             &std::fs::read(format!("{root}/nmea/dma_stream_example.txt")).unwrap(),
         ));

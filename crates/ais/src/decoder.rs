@@ -19,7 +19,7 @@ use crate::framing::{
 };
 #[cfg(test)]
 use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
-use crate::messages::{self, Ctx, Message, StaticAndVoyage};
+use crate::messages::{self, Ctx, Message};
 
 /// Longest source kept, in bytes; longer ones are cut (on a character
 /// boundary). Receiver and station ids in the feeds we know are at most 11
@@ -352,6 +352,19 @@ struct TagCache {
     /// The XOR of the tag block's bytes but the last four digits: a new
     /// second's checksum is this and the XOR of its four.
     rest_xor: u8,
+    /// When the tag block has an `s:` source of 1..=16 bytes within the
+    /// first 16 of the window (and a `c:` time as above): the source's
+    /// offset in the window, and `shape` less the source's bytes. A line
+    /// that differs from the cached one only in those, the time's last
+    /// four digits and the checksum (another station of the same feed, of
+    /// the same length, within the same 10,000 s) has the cached tag block
+    /// but for the source and the time, if its source holds no delimiter
+    /// and its checksum matches. Feeds that merge many stations (the
+    /// Kystverket feed) change the source on most lines.
+    source_window: Option<usize>,
+    source_shape: [u64; 4],
+    /// `rest_xor` less the source's bytes.
+    rest_xor_sourceless: u8,
     /// Whether the fields above are the last line's (a line whose tag
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
@@ -392,6 +405,9 @@ impl TagCache {
         shape: [0; 4],
         base_ms: 0,
         rest_xor: 0,
+        source_window: None,
+        source_shape: [0; 4],
+        rest_xor_sourceless: 0,
         current: false,
     };
 
@@ -428,6 +444,15 @@ impl TagCache {
     #[inline(never)]
     fn fill_read(&mut self, line: &[u8], b: &[u8; 32]) -> bool {
         let w = Self::load(b);
+        // Another source (station) of the same length, maybe another
+        // second: no need to read the tag block whole.
+        if self.source_window.is_some() {
+            let m = self.mask;
+            let masked = [w[0] & m[0], w[1] & m[1], w[2] & m[2], w[3] & m[3]];
+            if self.new_source(line, b, masked).is_some() {
+                return true;
+            }
+        }
         let t = tag_block(line);
         self.current = false;
         let Some((time_ms, source, source_at, at)) = t else {
@@ -440,6 +465,7 @@ impl TagCache {
             self.mask = [0; 4];
             self.words = Self::EMPTY.words;
             self.time_at = None;
+            self.source_window = None;
             self.time_ms = time_ms;
             self.source = source.map(|v| (source_at, v.len()));
             self.source_at = source_at;
@@ -481,6 +507,20 @@ impl TagCache {
                 .iter()
                 .fold(0, |a, &c| a ^ c)
                 ^ digits.iter().skip(6).fold(0, |a, &c| a ^ c);
+            if let Some((s_at, len)) = self.source {
+                // The source's bytes are `line[s_at..s_at + len]`, the
+                // window's from `s_at - 1`; within the window's first 16
+                // bytes, apart from the time's digits (it is another field).
+                let w_at = s_at.wrapping_sub(1);
+                if (1..=16).contains(&len) && w_at + 16 <= 32 && w_at + len < at {
+                    keep[w_at..w_at + len].fill(0);
+                    self.source_shape = Self::load(&keep);
+                    self.source_window = Some(w_at);
+                    self.rest_xor_sourceless = line[s_at..s_at + len]
+                        .iter()
+                        .fold(self.rest_xor, |a, &c| a ^ c);
+                }
+            }
         }
         true
     }
@@ -536,6 +576,98 @@ impl TagCache {
         self.time_ms = Some(self.base_ms + secs as i64 * 1000);
         self.current = true;
         Some(())
+    }
+
+    /// [`TagCache::new_time`] for a line whose source differs from the
+    /// cached one too (same length and place; see `source_window`): the
+    /// cache then holds the line's tag block, its source built anew.
+    #[inline(always)]
+    fn new_source(&mut self, line: &[u8], b: &[u8; 32], w: [u64; 4]) -> Option<()> {
+        let at = self.source_window?;
+        if !Self::same_under(w, self.words, self.source_shape) {
+            return None;
+        }
+        let (s_at, len) = self.source?;
+        let x = source_xor(b, at, len)?;
+        let secs = self.four_digits_checked(b, self.rest_xor_sourceless ^ x)?;
+        self.words = w;
+        self.rest_xor = self.rest_xor_sourceless ^ x;
+        self.time_ms = Some(self.base_ms + secs as i64 * 1000);
+        self.built = Source::from_line(line, s_at, len);
+        self.current = true;
+        Some(())
+    }
+
+    /// Whether `w` and `cached` are equal under `m`.
+    #[inline(always)]
+    fn same_under(w: [u64; 4], cached: [u64; 4], m: [u64; 4]) -> bool {
+        let diff = ((w[0] ^ cached[0]) & m[0])
+            | ((w[1] ^ cached[1]) & m[1])
+            | ((w[2] ^ cached[2]) & m[2])
+            | ((w[3] ^ cached[3]) & m[3]);
+        diff == 0
+    }
+
+    /// The seconds of the time's last four digits in the window `b`, when
+    /// they are digits and the checksum, `rest` (the XOR of the other
+    /// bytes) and theirs, is the line's in upper-case hex.
+    #[inline(always)]
+    fn four_digits_checked(&self, b: &[u8; 32], rest: u8) -> Option<u32> {
+        let d = self.time_at?;
+        // The last four digits are `line[d + 6..d + 10]`, the window's
+        // from `d + 5`.
+        // (Below 29 in a cached tag block: `min` only tells the compiler,
+        // which then checks no bounds.)
+        let i = (d + 5).min(28);
+        let four: [u8; 4] = b[i..i + 4].try_into().ok()?;
+        let x = u32::from_le_bytes(four);
+        let secs = crate::time::four_digits(x)?;
+        // The checksum: the unchanged bytes' XOR (cached) and the four
+        // digits', folded.
+        let mut f = x ^ (x >> 16);
+        f ^= f >> 8;
+        let sum = rest ^ f as u8;
+        // Its two digits, `line[at - 3..at - 1]`, the window's from `at - 4`.
+        let j = self.at.wrapping_sub(4).min(30);
+        (b[j..j + 2] == HEX_UPPER[sum as usize]).then_some(secs)
+    }
+}
+
+/// The XOR of the `len` (1..=16) bytes of `b` from `at` (≤ 16), when none
+/// of them is a tag-block delimiter (`,`, `*` or `\\`): those would end
+/// the source where [`tag_block`] reads another field.
+#[inline(always)]
+fn source_xor(b: &[u8; 32], at: usize, len: usize) -> Option<u8> {
+    let v: &[u8; 16] = b.get(at..at + 16)?.try_into().ok()?;
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the intrinsics below need SSE2, which this block is compiled
+    // only with (`target_feature = "sse2"`, on by default for every x86_64
+    // target); the unaligned load reads the 16-byte array `v`.
+    unsafe {
+        use std::arch::x86_64::*;
+        let x = _mm_and_si128(
+            _mm_loadu_si128(v.as_ptr().cast()),
+            crate::bits::first_lanes(len),
+        );
+        let delim = _mm_or_si128(
+            _mm_or_si128(
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(b',' as i8)),
+                _mm_cmpeq_epi8(x, _mm_set1_epi8(b'*' as i8)),
+            ),
+            _mm_cmpeq_epi8(x, _mm_set1_epi8(b'\\' as i8)),
+        );
+        if _mm_movemask_epi8(delim) != 0 {
+            return None;
+        }
+        Some(crate::bits::fold_xor(x))
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let src = v.get(..len)?;
+        if src.iter().any(|c| matches!(c, b',' | b'*' | b'\\')) {
+            return None;
+        }
+        Some(src.iter().fold(0, |a, &c| a ^ c))
     }
 }
 
@@ -631,7 +763,7 @@ trait Answer: Sized {
 /// its bit buffer, which the payload is read from meanwhile.
 struct Out<'a> {
     last: &'a mut Decoded,
-    spare: &'a mut Option<Box<StaticAndVoyage>>,
+    spare: &'a mut messages::Spare,
     heap: &'a mut bool,
     stats: &'a mut Stats,
 }
@@ -722,7 +854,7 @@ impl Answer for Lent {
         m: Meta,
     ) -> Result<Option<()>, DecodeError> {
         d.clear_last();
-        match messages::decode_hot_into(w, cx, &mut d.last.message, &mut d.heap) {
+        match messages::decode_hot_into(w, cx, &mut d.last.message, &mut d.heap, &mut d.spare) {
             Ok(()) => {
                 tally_type(&mut d.stats, t, cx);
                 d.last.received_at = m.time_ms;
@@ -739,11 +871,8 @@ impl Answer for Lent {
     fn decoded(mut d: Out<'_>, b: &impl BitRead, m: Meta) -> Result<Option<()>, DecodeError> {
         let mut cx = Ctx::default();
         let t = b.u8(0, 6) as usize;
-        match messages::decode_into(b, &mut cx, &mut d.last.message, d.spare) {
+        match messages::decode_into(b, &mut cx, &mut d.last.message, d.heap, d.spare) {
             Ok(()) => {
-                // From the type field, without decoding the enum's niche.
-                *d.heap = messages::PLAIN_TYPES >> t & 1 == 0;
-                debug_assert_eq!(*d.heap, !d.last.message.is_plain());
                 tally_type(d.stats, t, &cx);
                 d.last.received_at = m.time_ms;
                 d.last.source = m.source;
@@ -767,8 +896,9 @@ pub struct Decoder {
     /// Where each message is decoded: lent by [`Decoder::decode_line_ref`],
     /// moved out by [`Decoder::decode_line`].
     last: Decoded,
-    /// The box of the last type 5 message that `last` held, for the next.
-    spare: Option<Box<StaticAndVoyage>>,
+    /// The boxes of the last type 5 and type 24 messages `last` held, for
+    /// the next ones.
+    spare: messages::Spare,
     /// Whether `last`'s message may own heap memory (is not
     /// [`Message::is_plain`]).
     heap: bool,
@@ -805,7 +935,7 @@ impl Decoder {
             stats: Stats::default(),
             tag: TagCache::default(),
             last: Decoded::EMPTY,
-            spare: None,
+            spare: messages::Spare::default(),
             heap: false,
             #[cfg(test)]
             fast: true,
@@ -872,11 +1002,8 @@ impl Decoder {
     #[inline(never)]
     fn clear_last_cold(&mut self) {
         self.heap = false;
-        if let Message::StaticAndVoyage(b) =
-            std::mem::replace(&mut self.last.message, Message::EMPTY)
-        {
-            self.spare = Some(b);
-        }
+        self.spare
+            .keep(std::mem::replace(&mut self.last.message, Message::EMPTY));
     }
 
     /// [`Decoder::decode_line`] and [`Decoder::decode_line_ref`]: the fast
@@ -911,7 +1038,13 @@ impl Decoder {
                 let words = match fused {
                     // The payload, then `,f` before the `*`.
                     Some((w, x)) => (x ^ b',' ^ (b'0' + s.fill) == u.want).then_some(w),
-                    None => u.checked().and_then(|_| Words::in_line(tail, n, s.fill)),
+                    // (A `match` rather than `and_then`: the compiler may
+                    // leave a closure out of line, and did once other code
+                    // of the tag cache grew.)
+                    None => match u.checked() {
+                        Some(_) => Words::in_line(tail, n, s.fill),
+                        None => None,
+                    },
                 };
                 if let Some(w) = words {
                     // The source first: the line and its offsets are then
@@ -1211,9 +1344,10 @@ impl Decoder {
 /// and the fields `cx` found out of range.
 #[inline(always)]
 fn tally_type(stats: &mut Stats, t: usize, cx: &Ctx) {
-    if cx.out_of_range != 0 {
-        stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
-    }
+    // Added whether or not it is 0: a test of it was a branch on the
+    // fields (the compiler merged it with the heading's range check) and
+    // mispredicted as often as a heading goes missing.
+    stats.errors[ErrorKind::OutOfRange as usize] += cx.out_of_range as u64;
     stats.messages += 1;
     if let Some(n) = stats.by_type.get_mut(t) {
         *n += 1;
@@ -1488,6 +1622,77 @@ mod tests {
             }
         }
         assert!(hits > n / 4, "{hits} of {n}");
+    }
+
+    /// Another station of a merged feed (the source changed, same length,
+    /// maybe a new second) takes the cache's new-source path; a source of
+    /// another length, one holding a tag-block delimiter, a wrong checksum
+    /// or another 10,000 s does not; and the cache's answer is always
+    /// `tag_block`'s.
+    #[test]
+    fn tag_cache_new_source() {
+        let line = |tag: &str, fix: bool| {
+            let t = tag.bytes().fold(0u8, |a, b| a ^ b) ^ (!fix as u8);
+            format!("\\{tag}*{t:02X}\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F")
+        };
+        let words = |c: &TagCache, l: &str| {
+            let w = TagCache::load(l.as_bytes()[1..33].try_into().unwrap());
+            std::array::from_fn(|i| w[i] & c.mask[i])
+        };
+        for first in ["s:2573238,c:1733782034", "c:1733782034,s:2573238"] {
+            let mut cache = TagCache::default();
+            let a = line(first, true);
+            assert_eq!(cache.read(a.as_bytes()), tag_block(a.as_bytes()));
+            let station_first = first.starts_with('s');
+            assert_eq!(
+                cache.source_window,
+                Some(if station_first { 2 } else { 15 })
+            );
+            for (station, time, fix, takes) in [
+                ("2573210", "1733782034", true, true),
+                ("2573515", "1733782099", true, true),
+                ("ABCDEFG", "1733789999", true, true),
+                ("2573238", "1733782035", true, true),
+                // Another length, a delimiter inside, a wrong checksum,
+                // another 10,000 s: read whole.
+                ("257321", "1733782034", true, false),
+                ("25732100", "1733782034", true, false),
+                ("257*210", "1733782034", true, false),
+                ("257,210", "1733782034", true, false),
+                ("257\\210", "1733782034", true, false),
+                ("2573211", "1733782034", false, false),
+                ("2573212", "1743782034", true, false),
+            ] {
+                let tag = if station_first {
+                    format!("s:{station},c:{time}")
+                } else {
+                    format!("c:{time},s:{station}")
+                };
+                let b = line(&tag, fix);
+                let mut probe = cache;
+                let window = b.as_bytes()[1..33].try_into().unwrap();
+                let got = probe.new_source(b.as_bytes(), window, words(&probe, &b));
+                assert_eq!(got.is_some(), takes, "{b}");
+                if takes {
+                    let (t, src, src_at, at) = tag_block(b.as_bytes()).unwrap();
+                    assert_eq!(probe.time_ms, t, "{b}");
+                    assert_eq!(
+                        (probe.source, probe.at),
+                        (src.map(|v| (src_at, v.len())), at),
+                        "{b}"
+                    );
+                    assert_eq!(probe.built, Source::from_line(b.as_bytes(), src_at, 7));
+                }
+                // Through `read`, from the cache as it was and one line on.
+                for c in [&mut cache.clone(), &mut cache] {
+                    assert_eq!(c.read(b.as_bytes()), tag_block(b.as_bytes()), "{b}");
+                    if let (true, Some((_, Some(v), at, _))) = (c.current, tag_block(b.as_bytes()))
+                    {
+                        assert_eq!(c.built, Source::from_line(b.as_bytes(), at, v.len()), "{b}");
+                    }
+                }
+            }
+        }
     }
 
     /// A new second from the same receiver takes the cache's new-time

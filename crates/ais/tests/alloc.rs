@@ -111,11 +111,14 @@ fn static_voyage_allocates_its_box_only() {
 }
 
 /// Lent (`decode_line_ref`), a type 5 message is decoded into the box of
-/// the one before, kept by the decoder even while position reports pass
-/// between them: no allocation at all once warm.
+/// the one before, and so is a type 24 (parts A and B), kept by the
+/// decoder even while position reports pass between them: no allocation
+/// at all once warm.
 #[test]
 fn lent_static_voyage_reuses_its_box() {
-    let lines: [&[u8]; 6] = [
+    let lines: [&[u8]; 8] = [
+        b"!BSVDM,1,1,,B,H3@oOMDU3?=1B00H@4qmln000000,0*1B",
+        b"!BSVDM,1,1,,B,H3@w7l4N>?B4C?0?GG=0004H8440,0*2C",
         b"!AIVDM,2,1,1,,53cMa3@000010WSW?V105=<45B2222222222220t388151:9e2UiDm851DTh,0*65",
         b"!AIVDM,2,2,1,,j1C32CQp888,2*17",
         b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
@@ -143,6 +146,7 @@ fn lent_static_voyage_reuses_its_box() {
             }
         }
     });
-    assert_eq!((statics, fixes), (2000, 2000), "{}", dec.stats());
+    assert_eq!(dec.stats().by_type[24], 2 * 1001, "{}", dec.stats());
+    assert_eq!((statics, fixes), (4000, 2000), "{}", dec.stats());
     assert_eq!(made, 0, "allocations, lent");
 }

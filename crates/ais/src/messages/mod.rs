@@ -429,11 +429,13 @@ pub(crate) fn cog12(b: &impl BitRead, at: usize, cx: &mut Ctx) -> Option<f32> {
 /// True heading, 9 bits, degrees (511 = not available).
 #[inline(always)]
 pub(crate) fn heading9(b: &impl BitRead, at: usize, cx: &mut Ctx) -> Option<u16> {
-    match b.u32(at, 9) {
-        511 => None,
-        v @ 0..=359 => Some(v as u16),
-        _ => cx.oor(),
-    }
+    // Without a branch: whether a ship sends its heading (511 when it has
+    // no compass link, as many Class B sets) changes from one report to
+    // the next in any feed, and a branch on it was mispredicted about one
+    // report in four.
+    let v = b.u32(at, 9);
+    cx.out_of_range += u32::from(v >= 360 && v != 511);
+    (v < 360).then_some(v as u16)
 }
 
 /// UTC second, 6 bits (60 = not available, 61–63 = positioning system modes).
@@ -529,6 +531,7 @@ pub(crate) fn decode_hot_into(
     cx: &mut Ctx,
     out: &mut Message,
     heap: &mut bool,
+    spare: &mut Spare,
 ) -> Result<(), ErrorKind> {
     // The checks of `decode` for these types: known type, ≥ 168 bits.
     if b.len() >= 168 {
@@ -547,42 +550,90 @@ pub(crate) fn decode_hot_into(
     // A copy for the call, made here: the payload (in registers on the
     // hot path) is then stored to memory for the other types only.
     let copy = *b;
-    *out = decode_cold(&copy, cx)?;
-    *heap = !out.is_plain();
-    Ok(())
+    decode_cold_into(&copy, cx, out, heap, spare)
 }
 
-/// [`decode`] into `out`, dropping what it held; a type 5 message is
-/// decoded into the box `out` holds, or else into `spare`, rather than a
-/// new one (which `out`'s old type 5 box is kept in when there is room).
+/// The other types of [`decode_hot_into`], out of line: a type 24 message
+/// (one sentence) goes into a box of `spare`, as in [`decode_into`].
+#[inline(never)]
+fn decode_cold_into(
+    b: &impl BitRead,
+    cx: &mut Ctx,
+    out: &mut Message,
+    heap: &mut bool,
+    spare: &mut Spare,
+) -> Result<(), ErrorKind> {
+    decode_into(b, cx, out, heap, spare)
+}
+
+/// The boxes of the last boxed messages of the two kinds every feed
+/// carries many of (type 5, and type 24 which each Class B ship sends twice
+/// every six minutes), kept for the next message of the kind so that
+/// decoding one into the decoder's slot allocates nothing once warm.
+#[derive(Default)]
+pub(crate) struct Spare {
+    voyage: Option<Box<StaticAndVoyage>>,
+    report: Option<Box<StaticDataReport>>,
+}
+
+impl Spare {
+    /// Keeps the box of `old`, if it has one of the kept kinds and there is
+    /// room; drops the rest of it.
+    pub(crate) fn keep(&mut self, old: Message) {
+        match old {
+            Message::StaticAndVoyage(b) => {
+                self.voyage.get_or_insert(b);
+            }
+            Message::StaticDataReport(b) => {
+                self.report.get_or_insert(b);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `m` in `spare`'s box, or a new one.
+#[inline(always)]
+fn boxed<T>(spare: &mut Option<Box<T>>, m: T) -> Box<T> {
+    match spare.take() {
+        Some(mut bx) => {
+            *bx = m;
+            bx
+        }
+        None => Box::new(m),
+    }
+}
+
+/// [`decode`] into `out`, whose message may own heap memory only if
+/// `heap` says so: that one is dropped first (its box kept in `spare` if it
+/// is of a kept kind), any other written over without a drop (no jump on
+/// its variant). A type 5 or type 24 message is decoded into one of
+/// `spare`'s boxes rather than a new one. `heap` is then whether the new
+/// message may own heap memory.
 #[inline(always)]
 pub(crate) fn decode_into(
     b: &impl BitRead,
     cx: &mut Ctx,
     out: &mut Message,
-    spare: &mut Option<Box<StaticAndVoyage>>,
+    heap: &mut bool,
+    spare: &mut Spare,
 ) -> Result<(), ErrorKind> {
-    if b.len() >= MIN_BITS[5] as usize && b.u8(0, 6) == 5 {
-        let m = StaticAndVoyage::decode(b);
-        match out {
-            Message::StaticAndVoyage(old) => **old = m,
-            _ => {
-                let new = match spare.take() {
-                    Some(mut bx) => {
-                        *bx = m;
-                        bx
-                    }
-                    None => Box::new(m),
-                };
-                *out = Message::StaticAndVoyage(new);
-            }
-        }
-        return Ok(());
+    if *heap {
+        *heap = false;
+        spare.keep(std::mem::replace(out, Message::EMPTY));
     }
-    let m = decode(b, cx)?;
-    if let Message::StaticAndVoyage(old) = std::mem::replace(out, m) {
-        spare.get_or_insert(old);
-    }
+    let t = if b.len() >= 6 { b.u8(0, 6) } else { 0 };
+    let m = if t == 5 && b.len() >= MIN_BITS[5] as usize {
+        Message::StaticAndVoyage(boxed(&mut spare.voyage, StaticAndVoyage::decode(b)))
+    } else if t == 24 && b.len() >= MIN_BITS[24] as usize {
+        Message::StaticDataReport(boxed(&mut spare.report, StaticDataReport::decode(b)?))
+    } else {
+        decode(b, cx)?
+    };
+    // From the type field, without decoding the enum's niche.
+    *heap = PLAIN_TYPES >> t & 1 == 0;
+    debug_assert_eq!(*heap, !m.is_plain());
+    write_plain(out, m);
     Ok(())
 }
 
