@@ -545,33 +545,11 @@ impl TagCache {
     /// next one: a compare, four digits as one word, no loop and no call.
     #[inline(always)]
     fn new_time(&mut self, b: &[u8; 32], w: [u64; 4]) -> Option<()> {
-        let d = self.time_at?;
-        let m = self.shape;
-        let diff = ((w[0] ^ self.words[0]) & m[0])
-            | ((w[1] ^ self.words[1]) & m[1])
-            | ((w[2] ^ self.words[2]) & m[2])
-            | ((w[3] ^ self.words[3]) & m[3]);
-        if diff != 0 {
+        self.time_at?;
+        if !Self::same_under(w, self.words, self.shape) {
             return None;
         }
-        // The last four digits are `line[d + 6..d + 10]`, the window's
-        // from `d + 5`.
-        // (Below 29 in a cached tag block: `min` only tells the compiler,
-        // which then checks no bounds.)
-        let i = (d + 5).min(28);
-        let four: [u8; 4] = b[i..i + 4].try_into().ok()?;
-        let x = u32::from_le_bytes(four);
-        let secs = crate::time::four_digits(x)?;
-        // The checksum: the unchanged bytes' XOR (cached) and the four
-        // digits', folded.
-        let mut f = x ^ (x >> 16);
-        f ^= f >> 8;
-        let sum = self.rest_xor ^ f as u8;
-        // Its two digits, `line[at - 3..at - 1]`, the window's from `at - 4`.
-        let j = self.at.wrapping_sub(4).min(30);
-        if b[j..j + 2] != HEX_UPPER[sum as usize] {
-            return None;
-        }
+        let secs = self.four_digits_checked(b, self.rest_xor)?;
         self.words = w;
         self.time_ms = Some(self.base_ms + secs as i64 * 1000);
         self.current = true;
