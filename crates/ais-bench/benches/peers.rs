@@ -137,6 +137,22 @@ fn peer_aivdm(input: &[String]) -> usize {
     n
 }
 
+/// The variant of the input (as is, or with the tag blocks stripped) that
+/// the peer `f` decodes most messages of, judged on the first `n` lines
+/// (one repetition), and its name.
+fn peer_input<'a>(
+    f: fn(&[String]) -> usize,
+    input: &'a [String],
+    stripped: &'a [String],
+    n: usize,
+) -> (&'static str, &'a [String]) {
+    if f(&stripped[..n]) > f(&input[..n]) {
+        ("tag blocks stripped", stripped)
+    } else {
+        ("as is", input)
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments.
     let mut base = lines(&data("tracks/nyharbor_2020-06-30_1h_reencoded.nmea"));
@@ -176,14 +192,7 @@ fn main() {
         ("aivdm 0.3", peer_aivdm),
     ];
     for (name, f) in peers {
-        // Give the peer the variant of the input it decodes most of.
-        let raw = f(&input[..base.len()]);
-        let st = f(&stripped[..base.len()]);
-        let (which, inp) = if st > raw {
-            ("tag blocks stripped", &stripped)
-        } else {
-            ("as is", &input)
-        };
+        let (which, inp) = peer_input(f, &input, &stripped, base.len());
         let (n, t) = time(runs, inp, f);
         let rate = inp.len() as f64 / t;
         println!(
@@ -226,9 +235,7 @@ fn main() {
         let rate_ours = input.len() as f64 / t_ours;
         let mut best: Option<(&str, f64)> = None;
         for (peer, f) in peers {
-            let raw = f(&input[..file.len()]);
-            let st = f(&stripped[..file.len()]);
-            let inp = if st > raw { &stripped } else { &input };
+            let (_, inp) = peer_input(f, &input, &stripped, file.len());
             let (_, t) = time(runs, inp, f);
             let rate = inp.len() as f64 / t;
             if best.is_none_or(|(_, r)| rate > r) {
