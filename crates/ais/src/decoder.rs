@@ -718,6 +718,29 @@ struct Meta {
     own_ship: bool,
 }
 
+impl Meta {
+    /// `message` with the line's time, source, channel and VDO flag.
+    #[inline(always)]
+    fn with(self, message: Message) -> Decoded {
+        Decoded {
+            message,
+            received_at: self.time_ms,
+            source: self.source,
+            channel: self.channel,
+            own_ship: self.own_ship,
+        }
+    }
+
+    /// The same beside the message already decoded into `last`.
+    #[inline(always)]
+    fn write_beside(self, last: &mut Decoded) {
+        last.received_at = self.time_ms;
+        last.source = self.source;
+        last.channel = self.channel;
+        last.own_ship = self.own_ship;
+    }
+}
+
 /// How [`Decoder::decode_with`] answers: with the message moved out
 /// ([`Moved`]) or left in the decoder's `last` ([`Lent`]).
 trait Answer: Sized {
@@ -777,13 +800,7 @@ impl Answer for Moved {
         match messages::decode_hot(w, cx) {
             Ok(message) => {
                 tally_type(&mut d.stats, t, cx);
-                Ok(Some(Decoded {
-                    message,
-                    received_at: m.time_ms,
-                    source: m.source,
-                    channel: m.channel,
-                    own_ship: m.own_ship,
-                }))
+                Ok(Some(m.with(message)))
             }
             Err(kind) => Err(d.count(kind)),
         }
@@ -798,13 +815,7 @@ impl Answer for Moved {
         match messages::decode(b, &mut cx) {
             Ok(message) => {
                 tally_type(d.stats, t, &cx);
-                Ok(Some(Decoded {
-                    message,
-                    received_at: m.time_ms,
-                    source: m.source,
-                    channel: m.channel,
-                    own_ship: m.own_ship,
-                }))
+                Ok(Some(m.with(message)))
             }
             Err(kind) => Err(d.count(kind)),
         }
@@ -835,10 +846,7 @@ impl Answer for Lent {
         match messages::decode_hot_into(w, cx, &mut d.last.message, &mut d.heap, &mut d.spare) {
             Ok(()) => {
                 tally_type(&mut d.stats, t, cx);
-                d.last.received_at = m.time_ms;
-                d.last.source = m.source;
-                d.last.channel = m.channel;
-                d.last.own_ship = m.own_ship;
+                m.write_beside(&mut d.last);
                 Ok(Some(()))
             }
             Err(kind) => Err(d.count(kind)),
@@ -852,10 +860,7 @@ impl Answer for Lent {
         match messages::decode_into(b, &mut cx, &mut d.last.message, d.heap, d.spare) {
             Ok(()) => {
                 tally_type(d.stats, t, &cx);
-                d.last.received_at = m.time_ms;
-                d.last.source = m.source;
-                d.last.channel = m.channel;
-                d.last.own_ship = m.own_ship;
+                m.write_beside(d.last);
                 Ok(Some(()))
             }
             Err(kind) => Err(d.count(kind)),
@@ -1137,13 +1142,29 @@ impl Decoder {
             channel: s.channel,
             own_ship: s.own_ship,
         };
+        self.decoded_bits::<A>(m)
+    }
+
+    /// The answer of the payload in `bits`, `m` the rest of its line(s):
+    /// the decoder split into the bit buffer, read meanwhile, and the
+    /// fields the answer writes.
+    #[inline(always)]
+    fn decoded_bits<A: Answer>(&mut self, m: Meta) -> Result<Option<A::R>, DecodeError> {
+        let Decoder {
+            bits,
+            last,
+            spare,
+            heap,
+            stats,
+            ..
+        } = self;
         let out = Out {
-            last: &mut self.last,
-            spare: &mut self.spare,
-            heap: &mut self.heap,
-            stats: &mut self.stats,
+            last,
+            spare,
+            heap,
+            stats,
         };
-        A::decoded(out, &self.bits.reader(), m)
+        A::decoded(out, &bits.reader(), m)
     }
 
     #[inline]
@@ -1175,13 +1196,7 @@ impl Decoder {
             channel: group.channel,
             own_ship: group.own_ship,
         };
-        let out = Out {
-            last: &mut self.last,
-            spare: &mut self.spare,
-            heap: &mut self.heap,
-            stats: &mut self.stats,
-        };
-        A::decoded(out, &self.bits.reader(), m)
+        self.decoded_bits::<A>(m)
     }
 
     #[inline(always)]
