@@ -14,12 +14,16 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 fn data(rel: &str) -> Vec<u8> {
-    let p = format!(
+    read(&format!(
         "{}/../../../shared/data/ais/{rel}",
         env!("CARGO_MANIFEST_DIR")
-    );
-    let raw = std::fs::read(&p).unwrap_or_else(|e| panic!("{p}: {e}"));
-    if rel.ends_with(".gz") {
+    ))
+}
+
+/// A file's bytes, gunzipped when its name ends in `.gz`.
+fn read(p: &str) -> Vec<u8> {
+    let raw = std::fs::read(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+    if p.ends_with(".gz") {
         let mut out = Vec::new();
         flate2::read::GzDecoder::new(&raw[..])
             .read_to_end(&mut out)
@@ -212,21 +216,35 @@ fn main() {
     // only figure.
     println!("per input (ours lines/s; the fastest peer on the input; ratio):");
     let week = lines(&data("tracks/nyharbor_2020-12-01_week_reencoded.nmea.gz"));
-    let files: [(&str, Vec<String>); 4] = [
+    let mut files: Vec<(String, Vec<String>)> = vec![
         (
-            "NY harbour hour",
+            "NY harbour hour".into(),
             lines(&data("tracks/nyharbor_2020-06-30_1h_reencoded.nmea")),
         ),
         (
-            "DMA receiver stream",
+            "DMA receiver stream".into(),
             lines(&data("nmea/dma_stream_example.txt")),
         ),
         (
-            "Kystverket feed",
+            "Kystverket feed".into(),
             lines(&data("nmea/kystverket_norwegian.raw")),
         ),
-        ("NY harbour week", week.clone()),
+        ("NY harbour week".into(), week.clone()),
     ];
+    // Any other receiver log (plain or `.gz`), e.g. one held back from
+    // development: `AIS_BENCH_FILES=a.nmea:b.nmea.gz cargo bench …`.
+    if let Some(list) = std::env::var_os("AIS_BENCH_FILES") {
+        for p in std::env::split_paths(&list) {
+            let p = p.to_string_lossy().into_owned();
+            let file = lines(&read(&p));
+            if file.is_empty() {
+                eprintln!("{p}: no lines, skipped");
+                continue;
+            }
+            let name = p.rsplit('/').next().unwrap_or(&p).to_string();
+            files.push((name, file));
+        }
+    }
     for (name, file) in files {
         let reps = 100_000usize.div_ceil(file.len());
         let input: Vec<String> = (0..reps).flat_map(|_| file.iter().cloned()).collect();
