@@ -2,7 +2,9 @@
 //! DMA stream) with ours alone, `N` passes (default 50) of `mix`, `ny`, `dma`,
 //! `t5`, `kyst` (the Kystverket feed) or `week` (the `peers` bench's
 //! position-only lines) (optionally a subset:
-//! `bare`, `single`, `multi`, `pghp`), then print the
+//! `bare`, `single`, `multi`, `pghp`, or the tag block's time moved to a
+//! leading column or after the checksum: `lead`, `rfc`, `trail`), then
+//! print the
 //! decoder's counters. Each message is lent (`Decoder::decode_line_ref`), or
 //! moved out (`Decoder::decode_line`) when `MIX_MOVED` is set in the
 //! environment. For `perf record` / `valgrind --tool=callgrind`:
@@ -72,6 +74,54 @@ fn main() {
         "single" => lines.retain(|l| l.contains('!') && !frag(l)),
         "multi" => lines.retain(|l| frag(l)),
         "pghp" => lines.retain(|l| l.starts_with("$PGHP")),
+        // The tag block's time moved to the other conventions of real
+        // feeds: a leading epoch (`lead`) or RFC 3339 (`rfc`) column, or
+        // exactEarth's trailing epoch milliseconds (`trail`).
+        "lead" | "rfc" | "trail" => {
+            let moved: Vec<String> = lines
+                .iter()
+                .map(|l| {
+                    let secs: u64 = l
+                        .find("c:")
+                        .and_then(|i| l.get(i + 2..i + 12))
+                        .and_then(|d| d.parse().ok())
+                        .unwrap_or(1_593_475_200);
+                    let bare = l.find('!').map_or(*l, |i| &l[i..]);
+                    match subset.as_str() {
+                        "lead" => format!("{secs},{bare}"),
+                        "rfc" => {
+                            let (d, r) = (secs / 86_400, secs % 86_400);
+                            // Days since 1970 to a date (valid for 2000–2099
+                            // without century rules: every fourth year leaps).
+                            let (mut y, mut d) = (1970, d);
+                            while d >= 365 + u64::from(y % 4 == 0) {
+                                d -= 365 + u64::from(y % 4 == 0);
+                                y += 1;
+                            }
+                            let feb = 28 + u64::from(y % 4 == 0);
+                            let mut m = 0;
+                            for len in [31, feb, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] {
+                                if d < len {
+                                    break;
+                                }
+                                d -= len;
+                                m += 1;
+                            }
+                            format!(
+                                "{y}-{:02}-{:02}T{:02}:{:02}:{:02}Z,{bare}",
+                                m + 1,
+                                d + 1,
+                                r / 3600,
+                                r / 60 % 60,
+                                r % 60
+                            )
+                        }
+                        _ => format!("{bare},{secs}000"),
+                    }
+                })
+                .collect();
+            lines = moved.leak().iter().map(String::as_str).collect();
+        }
         _ => {}
     }
     let passes: usize = std::env::args()

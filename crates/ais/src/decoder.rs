@@ -14,8 +14,9 @@ use std::num::NonZeroU8;
 use crate::bits::{BitBuf, BitRead, Words, LEADING_ONES};
 use crate::error::{DecodeError, ErrorKind};
 use crate::framing::{
-    c_digits, has_group, parse_fragment_fast_with, parse_line, parse_single_fast_with,
-    parse_single_unchecked_with, tag_block, Sentence, TagFast, TagReader,
+    c_digits, has_group, other_conventions, parse_fragment_fast_with, parse_line,
+    parse_single_fast_with, parse_single_unchecked_with, tag_block, LastColumn, Sentence, TagFast,
+    TagReader,
 };
 #[cfg(test)]
 use crate::framing::{parse_fragment_fast, parse_single_fast, parse_single_unchecked};
@@ -876,6 +877,8 @@ pub struct Decoder {
     free: Vec<Vec<u8>>,
     stats: Stats,
     tag: TagCache,
+    /// The last leading time column of another form than `<epoch s>,`.
+    column: LastColumn,
     /// Where each message is decoded: lent by [`Decoder::decode_line_ref`],
     /// moved out by [`Decoder::decode_line`].
     last: Decoded,
@@ -917,6 +920,7 @@ impl Decoder {
             free: Vec::new(),
             stats: Stats::default(),
             tag: TagCache::default(),
+            column: LastColumn::default(),
             last: Decoded::EMPTY,
             spare: messages::Spare::default(),
             heap: false,
@@ -1001,55 +1005,8 @@ impl Decoder {
             // message is built where the caller keeps it: a short
             // single-sentence message on a common line, de-armoured into
             // registers.
-            if let Some(u) = parse_single_unchecked_with(line, &mut self.tag) {
-                let (s, source_at, tail) = (u.sentence, u.source_at, u.tail);
-                let n = s.payload.len();
-                // The sentence checksum: with the payload's loads when the
-                // payload is a position report's (no `*` in it then: it is
-                // armoured; nor elsewhere but maybe in the talker, checked
-                // here), else over the sentence as `parse_single_fast`.
-                let fused = match u.body.get(..16) {
-                    Some(h) if u.body[0] != b'*' && u.body[1] != b'*' => Words::in_line_xor(
-                        tail,
-                        n,
-                        s.fill,
-                        h.try_into().unwrap_or(&[0; 16]),
-                        u.head,
-                    ),
-                    _ => None,
-                };
-                let words = match fused {
-                    // The payload, then `,f` before the `*`.
-                    Some((w, x)) => (x ^ b',' ^ (b'0' + s.fill) == u.want).then_some(w),
-                    // (A `match` rather than `and_then`: the compiler may
-                    // leave a closure out of line, and did once other code
-                    // of the tag cache grew.)
-                    None => match u.checked() {
-                        Some(_) => Words::in_line(tail, n, s.fill),
-                        None => None,
-                    },
-                };
-                if let Some(w) = words {
-                    // The source first: the line and its offsets are then
-                    // no longer live while the message is decoded (fewer
-                    // spills; measured: a fifth less time per NY line).
-                    let source = match s.source {
-                        Some(_) if self.tag.current => self.tag.built,
-                        Some(v) => Source::from_line_cold(line, source_at, v.len()),
-                        None => None,
-                    };
-                    let mut cx = Ctx::default();
-                    // The type field is the decoded message's `msg_type()`:
-                    // counted from the bits, with no jump on the variant.
-                    let t = w.u8(0, 6) as usize;
-                    let m = Meta {
-                        time_ms: s.time_ms,
-                        source,
-                        channel: s.channel,
-                        own_ship: s.own_ship,
-                    };
-                    return A::hot(self, &w, &mut cx, t, m);
-                }
+            if let Some(r) = self.single_fast::<A>(line, None) {
+                return r;
             }
             // A `$` sentence other than `$xxVD…` (`$PGHP`, `$GPRMC`: half of a
             // receiver stream) is `Unsupported`, as `parse_line` would say after
@@ -1064,6 +1021,66 @@ impl Decoder {
             }
         }
         A::general(self, line)
+    }
+
+    /// The common case of [`Decoder::decode_with`]: a short
+    /// single-sentence message on a line the fast framing takes, its
+    /// payload de-armoured into registers. `time` is the line's when its
+    /// tag block gives none (a leading column's or trailing field's,
+    /// which the caller has cut off). `None` when not taken.
+    #[inline(always)]
+    fn single_fast<A: Answer>(
+        &mut self,
+        line: &[u8],
+        time: Option<i64>,
+    ) -> Option<Result<Option<A::R>, DecodeError>> {
+        if let Some(u) = parse_single_unchecked_with(line, &mut self.tag) {
+            let (s, source_at, tail) = (u.sentence, u.source_at, u.tail);
+            let n = s.payload.len();
+            // The sentence checksum: with the payload's loads when the
+            // payload is a position report's (no `*` in it then: it is
+            // armoured; nor elsewhere but maybe in the talker, checked
+            // here), else over the sentence as `parse_single_fast`.
+            let fused = match u.body.get(..16) {
+                Some(h) if u.body[0] != b'*' && u.body[1] != b'*' => {
+                    Words::in_line_xor(tail, n, s.fill, h.try_into().unwrap_or(&[0; 16]), u.head)
+                }
+                _ => None,
+            };
+            let words = match fused {
+                // The payload, then `,f` before the `*`.
+                Some((w, x)) => (x ^ b',' ^ (b'0' + s.fill) == u.want).then_some(w),
+                // (A `match` rather than `and_then`: the compiler may
+                // leave a closure out of line, and did once other code
+                // of the tag cache grew.)
+                None => match u.checked() {
+                    Some(_) => Words::in_line(tail, n, s.fill),
+                    None => None,
+                },
+            };
+            if let Some(w) = words {
+                // The source first: the line and its offsets are then
+                // no longer live while the message is decoded (fewer
+                // spills; measured: a fifth less time per NY line).
+                let source = match s.source {
+                    Some(_) if self.tag.current => self.tag.built,
+                    Some(v) => Source::from_line_cold(line, source_at, v.len()),
+                    None => None,
+                };
+                let mut cx = Ctx::default();
+                // The type field is the decoded message's `msg_type()`:
+                // counted from the bits, with no jump on the variant.
+                let t = w.u8(0, 6) as usize;
+                let m = Meta {
+                    time_ms: s.time_ms.or(time),
+                    source,
+                    channel: s.channel,
+                    own_ship: s.own_ship,
+                };
+                return Some(A::hot(self, &w, &mut cx, t, m));
+            }
+        }
+        None
     }
 
     /// Everything but the common case of [`Decoder::decode_line`]
@@ -1082,8 +1099,30 @@ impl Decoder {
 
     /// Everything but the common case, answered as `A` answers.
     #[inline(always)]
-    fn general<A: Answer>(&mut self, line: &[u8]) -> Result<Option<A::R>, DecodeError> {
+    fn general<A: Answer>(&mut self, whole: &[u8]) -> Result<Option<A::R>, DecodeError> {
         if self.fast() {
+            // A line with a leading time column or fields after the
+            // checksum: the sentence in it through the same fast framings,
+            // with the time they give.
+            // (Not called for a line that starts with no digit and ends
+            // with a checksum: most lines here, fragments.)
+            let n = whole.len();
+            let plain = whole.first().is_some_and(|c| !c.is_ascii_digit())
+                && n >= 3
+                && whole[n - 3] == b'*';
+            let other = match plain {
+                true => None,
+                false => other_conventions(whole, &mut self.column),
+            };
+            let (line, time) = match other {
+                Some((sub, time)) => {
+                    if let Some(r) = self.single_fast::<A>(sub, time) {
+                        return r;
+                    }
+                    (sub, time)
+                }
+                None => (whole, None),
+            };
             // A fragment (`!xxVDM,n,k,` with `n` > 1, maybe after a tag
             // block) is framed as one first; the two fast framings take
             // lines apart (`,1,1,` and not), so the order changes nothing.
@@ -1096,11 +1135,13 @@ impl Decoder {
                 _ => None,
             };
             if at.and_then(|a| line.get(a + 7)) != Some(&b'1') {
-                if let Some(s) = parse_fragment_fast_with(line, &mut Known(&mut self.tag)) {
+                if let Some(mut s) = parse_fragment_fast_with(line, &mut Known(&mut self.tag)) {
+                    s.time_ms = s.time_ms.or(time);
                     return self.fragment_counted::<A>(s);
                 }
             }
-            if let Some((s, _, _)) = parse_single_fast_with(line, &mut Known(&mut self.tag)) {
+            if let Some((mut s, _, _)) = parse_single_fast_with(line, &mut Known(&mut self.tag)) {
+                s.time_ms = s.time_ms.or(time);
                 // Longer (or odd) payloads through the byte buffer; a byte
                 // outside the alphabet goes to the general path below, which
                 // decides what the error is.
@@ -1113,7 +1154,7 @@ impl Decoder {
                 }
             }
         }
-        let s = match parse_line(line) {
+        let s = match parse_line(whole) {
             Ok(s) => s,
             Err(kind) => return Err(self.count(kind)),
         };
@@ -1381,6 +1422,38 @@ mod tests {
                 out.extend(data.split(|&c| c == b'\n').map(<[u8]>::to_vec));
             }
         }
+        // The other time conventions of real feeds, on every 16th line
+        // (with and without its tag block): a leading epoch or RFC 3339
+        // column, exactEarth's trailing epoch milliseconds, USCG's
+        // trailing station and epoch seconds.
+        let mut more = Vec::new();
+        for (k, l) in out.iter().enumerate().filter(|(k, _)| k % 16 == 0) {
+            let bare = match l.first() {
+                Some(b'\\') => match l[1..].iter().position(|&c| c == b'\\') {
+                    Some(e) => &l[e + 2..],
+                    None => continue,
+                },
+                _ => &l[..],
+            };
+            let bare = bare.strip_suffix(b"\r").unwrap_or(bare);
+            let t = 1_593_475_200 + k as u64;
+            for (pre, post) in [
+                (format!("{t},"), String::new()),
+                (format!("{t}.250;"), String::new()),
+                ("2020-06-30T00:01:02.5+08:00,".into(), String::new()),
+                (String::new(), format!(",{t}123")),
+                (String::new(), format!(",r003669945,{t}")),
+                (format!("{t},"), format!(",{t}999")),
+            ] {
+                for body in [bare, &l[..]] {
+                    let mut v = pre.as_bytes().to_vec();
+                    v.extend_from_slice(body);
+                    v.extend_from_slice(post.as_bytes());
+                    more.push(v);
+                }
+            }
+        }
+        out.extend(more);
         out
     }
 
@@ -1506,6 +1579,7 @@ mod tests {
             b"!AIVDM,1,1,0,,13KFI200001eRdHREjw<RanB0@50,0*55",
         ] {
             let (s, at, tail) = parse_single_fast(l).expect("fast framing");
+            assert_eq!(Ok(s), parse_line(l));
             assert!(Words::in_line(tail, s.payload.len(), s.fill).is_some());
             // The checksum from the payload's loads, and a wrong one.
             let u = parse_single_unchecked(l).expect("fast framing");
@@ -1525,6 +1599,79 @@ mod tests {
                 assert_eq!(Source::from_line(l, at, v.len()), Source::new(v));
             }
         }
+    }
+
+    /// Lines of the other time conventions (a leading time column, fields
+    /// after the checksum) are narrowed to their sentence, which the fast
+    /// framing takes, with the time `parse_line` gives; the decoder's
+    /// answer is the general path's.
+    #[test]
+    fn other_conventions_take_the_fast_framing() {
+        let mut last = LastColumn::default();
+        for (l, sentence, time) in [
+            (
+                &b"1593475200,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"[..],
+                &b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"[..],
+                1_593_475_200_000,
+            ),
+            (
+                b"2020-06-30T00:00:01Z,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                1_593_475_201_000,
+            ),
+            // The same column again (kept), then another.
+            (
+                b"2020-06-30T00:00:01Z,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                1_593_475_201_000,
+            ),
+            (
+                b"2020-06-30T00:00:02Z,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                1_593_475_202_000,
+            ),
+            (
+                b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A,1593475200123\r\n",
+                b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                1_593_475_200_123,
+            ),
+            (
+                b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A,r003669945,1593475203",
+                b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+                1_593_475_203_000,
+            ),
+            (
+                b"!AIVDM,2,1,3,B,55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53,0*3E,1593475200123",
+                b"!AIVDM,2,1,3,B,55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53,0*3E",
+                1_593_475_200_123,
+            ),
+        ] {
+            let (sub, t) = other_conventions(l, &mut last).expect("narrowed");
+            assert_eq!(sub, sentence, "{}", String::from_utf8_lossy(l));
+            assert_eq!(t, Some(time));
+            assert_eq!(parse_line(l).map(|s| s.time_ms), Ok(Some(time)));
+            let framed = parse_single_fast(sub)
+                .map(|(s, _, _)| s)
+                .or_else(|| parse_fragment_fast(sub))
+                .expect("fast framing");
+            assert_eq!(Ok(Sentence { time_ms: Some(time), ..framed }), parse_line(l));
+        }
+        // Lines of neither convention, and columns that are no time.
+        for l in [
+            &b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"[..],
+            b"\\c:1593475200*5A\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+            b"12x,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+        ] {
+            assert_eq!(other_conventions(l, &mut last), None);
+        }
+        // The decoder: one message each, at the line's time.
+        let mut dec = Decoder::new();
+        let d = dec
+            .decode_line(b"2020-06-30T00:00:01Z,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
+            .unwrap()
+            .unwrap();
+        assert_eq!(d.received_at, Some(1_593_475_201_000));
+        assert_eq!(d.message.mmsi(), 371798000);
     }
 
     /// The layout that keeps a decoded message out of `memcpy` calls (see

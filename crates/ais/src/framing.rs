@@ -7,7 +7,7 @@
 //! borrows from the line, so framing never allocates.
 
 use crate::error::ErrorKind;
-use crate::time::{parse_epoch, parse_rfc3339};
+use crate::time::{epoch10, epoch13, parse_epoch, parse_rfc3339};
 
 /// The `g:` (sentence grouping) field of a tag block: `g:<n>-<total>-<id>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +224,130 @@ fn trailing_time(t: &[u8]) -> Option<i64> {
         .and_then(parse_epoch)
 }
 
+/// The time of a leading time column, `prefix` being the line up to its
+/// `!`: `<epoch s>` or `<RFC 3339>`, then `,` or `;`, blanks allowed
+/// around either.
+fn column_time(prefix: &[u8]) -> Option<i64> {
+    let prefix = trim(prefix);
+    let prefix = prefix
+        .strip_suffix(b",")
+        .or_else(|| prefix.strip_suffix(b";"))
+        .unwrap_or(prefix);
+    let prefix = trim(prefix);
+    parse_epoch(prefix).or_else(|| parse_rfc3339(prefix))
+}
+
+/// A line's leading time column, for the fast framing: the time and
+/// where the sentence's `!` is, as [`parse_line`] reads them; `None`
+/// (the general path decides) when there is no `!` in the line's first
+/// 48 bytes or the column is no time.
+#[cold]
+#[inline(never)]
+pub(crate) fn lead_column(line: &[u8]) -> Option<(i64, usize)> {
+    let head = line.get(..48).unwrap_or(line);
+    let p = head.iter().position(|&c| c == b'!')?;
+    Some((column_time(&line[..p])?, p))
+}
+
+/// The last leading time column other than `<epoch s>,` that
+/// [`lead_column`] read, and what it gave: an RFC 3339 column (or one with
+/// a fraction) is the same on every line of a second, and reading it
+/// costs more than comparing it.
+#[derive(Default)]
+pub(crate) struct LastColumn {
+    bytes: [u8; 32],
+    /// Where the `!` is (0: nothing kept).
+    at: usize,
+    time: i64,
+}
+
+impl LastColumn {
+    /// [`lead_column`] of `line`, from what is kept when its column is the
+    /// same.
+    #[inline(always)]
+    fn read(&mut self, line: &[u8]) -> Option<(i64, usize)> {
+        let at = self.at;
+        if at > 0 && line.get(at) == Some(&b'!') && line.get(..at) == self.bytes.get(..at) {
+            return Some((self.time, at));
+        }
+        let (time, at) = lead_column(line)?;
+        if at <= self.bytes.len() {
+            self.bytes[..at].copy_from_slice(&line[..at]);
+            (self.at, self.time) = (at, time);
+        }
+        Some((time, at))
+    }
+}
+
+/// The end of the checksum (`*hh`) of a sentence `s` (from its `!`, no
+/// trailing blanks) that has fields after it, exactEarth's
+/// `…*hh,<epoch ms>` or USCG's `…*hh,<station>,<epoch s>`, and the time
+/// those fields give, as [`parse_line`] reads them; `None` (the general
+/// path decides) when there is no `*` in the last 32 bytes. The first
+/// `*` of the sentence is its checksum's: should there be another before
+/// the one found here, the checksum check fails on it and the general
+/// path decides.
+#[cold]
+#[inline(never)]
+pub(crate) fn trailing_fields(s: &[u8]) -> Option<(usize, Option<i64>)> {
+    let from = s.len().saturating_sub(32);
+    let star = from + s[from..].iter().rposition(|&c| c == b'*')?;
+    let end = star + 3;
+    if end > s.len() {
+        return None;
+    }
+    Some((end, trailing_time(&s[end..])))
+}
+
+/// A line of the other time conventions of real feeds, for the fast
+/// framing, which takes neither: a leading time column
+/// (`<epoch s>,!AIVDM…`, `<RFC 3339>,!AIVDM…`) or fields after the
+/// checksum (`…*hh,<epoch ms>`). Gives the line narrowed to the sentence
+/// (after its tag block, if any, which it keeps), for the fast framing to
+/// take or not, and the time of the column or else of the fields, the
+/// line's when no tag block gives one: as [`parse_line`] reads them.
+/// `None` when the line is of neither convention, or not as expected
+/// here (the general path decides).
+#[inline(never)]
+pub(crate) fn other_conventions<'a>(
+    line: &'a [u8],
+    last: &mut LastColumn,
+) -> Option<(&'a [u8], Option<i64>)> {
+    let mut n = line.len();
+    while n > 0 && line[n - 1].is_ascii_whitespace() {
+        n -= 1;
+    }
+    let mut line = &line[..n];
+    let mut time = None;
+    let mut narrowed = false;
+    if line.first().is_some_and(u8::is_ascii_digit) {
+        // `<epoch s>,!` without a call, other columns with one.
+        let epoch = match line.get(..12) {
+            Some([d @ .., b',', b'!']) => epoch10(d).map(|t| (t, 11)),
+            _ => None,
+        };
+        let (t, p) = match epoch {
+            Some(e) => e,
+            None => last.read(line)?,
+        };
+        (line, time, narrowed) = (&line[p..], Some(t), true);
+    }
+    let m = line.len();
+    if m >= 20 && line[m - 3] != b'*' {
+        // exactEarth's `*hh,<epoch ms>` without a call, others with one.
+        let ms = match line.get(m - 17..m - 13) {
+            Some([b'*', _, _, b',']) => epoch13(&line[m - 13..]),
+            _ => None,
+        };
+        let (end, t) = match ms {
+            Some(t) => (m - 14, Some(t)),
+            None => trailing_fields(line)?,
+        };
+        (line, time, narrowed) = (&line[..end], time.or(t), true);
+    }
+    narrowed.then_some((line, time))
+}
+
 /// Frame one line. Accepts a trailing `\r\n`.
 #[inline]
 pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
@@ -247,16 +371,7 @@ pub fn parse_line(line: &[u8]) -> Result<Sentence<'_>, ErrorKind> {
             .iter()
             .position(|&c| c == b'!')
             .ok_or(ErrorKind::Unsupported)?;
-        let prefix = trim(&rest[..p]);
-        let prefix = prefix
-            .strip_suffix(b",")
-            .or_else(|| prefix.strip_suffix(b";"))
-            .unwrap_or(prefix);
-        let prefix = trim(prefix);
-        lead_time = parse_epoch(prefix).or_else(|| parse_rfc3339(prefix));
-        if lead_time.is_none() {
-            return Err(ErrorKind::Unsupported);
-        }
+        lead_time = Some(column_time(&rest[..p]).ok_or(ErrorKind::Unsupported)?);
         rest = &rest[p..];
     }
     if rest.len() < 7 || &rest[3..5] != b"VD" || !matches!(rest[5], b'M' | b'O') {

@@ -112,6 +112,17 @@ pub(crate) fn epoch10(s: &[u8]) -> Option<i64> {
     None
 }
 
+/// Thirteen ASCII digits of epoch milliseconds (exactEarth's trailing
+/// field), what [`parse_epoch`] gives for them; `None` for anything else.
+#[inline(always)]
+pub(crate) fn epoch13(s: &[u8]) -> Option<i64> {
+    let s: &[u8; 13] = s.try_into().ok()?;
+    let hi = eight_digits(s[..8].try_into().ok()?)?;
+    let lo = four_digits(u32::from_le_bytes(s[8..12].try_into().ok()?))?;
+    let last = s[12].wrapping_sub(b'0');
+    (last < 10).then(|| (hi as i64 * 10_000 + lo as i64) * 10 + last as i64)
+}
+
 #[inline(never)]
 fn parse_epoch_general(s: &[u8]) -> Option<i64> {
     // Fast path: the common integer form, the first eight digits at once.
