@@ -251,18 +251,18 @@ fn main() {
         let stripped: Vec<String> = input.iter().map(|l| strip_tag(l)).collect();
         let (n_ours, t_ours) = time(runs, &input, ours);
         let rate_ours = input.len() as f64 / t_ours;
-        let mut best: Option<(&str, f64)> = None;
+        let mut best: Option<(&str, f64, usize)> = None;
         for (peer, f) in peers {
             let (_, inp) = peer_input(f, &input, &stripped, file.len());
-            let (_, t) = time(runs, inp, f);
+            let (n, t) = time(runs, inp, f);
             let rate = inp.len() as f64 / t;
-            if best.is_none_or(|(_, r)| rate > r) {
-                best = Some((peer, rate));
+            if best.is_none_or(|(_, r, _)| rate > r) {
+                best = Some((peer, rate, n));
             }
         }
-        let (peer, rate) = best.unwrap_or(("-", f64::NAN));
+        let (peer, rate, n_peer) = best.unwrap_or(("-", f64::NAN, 0));
         println!(
-            "  {name:<20} {:>7} lines {n_ours:>7} msgs  ours {:>6.2} M lines/s  {peer} {:>5.2} M  ours is {:.2}x",
+            "  {name:<20} {:>7} lines {n_ours:>7} msgs  ours {:>6.2} M lines/s  {peer} {:>5.2} M ({n_peer} msgs)  ours is {:.2}x",
             input.len(),
             rate_ours / 1e6,
             rate / 1e6,

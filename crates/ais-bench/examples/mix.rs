@@ -3,7 +3,7 @@
 //! `t5`, `kyst` (the Kystverket feed) or `week` (the `peers` bench's
 //! position-only lines) (optionally a subset:
 //! `bare`, `single`, `multi`, `pghp`, or the tag block's time moved to a
-//! leading column or after the checksum: `lead`, `rfc`, `trail`), then
+//! leading column or after the checksum: `lead`, `rfc`, `trail`, `uscg`), then
 //! print the
 //! decoder's counters. Each message is lent (`Decoder::decode_line_ref`), or
 //! moved out (`Decoder::decode_line`) when `MIX_MOVED` is set in the
@@ -76,8 +76,9 @@ fn main() {
         "pghp" => lines.retain(|l| l.starts_with("$PGHP")),
         // The tag block's time moved to the other conventions of real
         // feeds: a leading epoch (`lead`) or RFC 3339 (`rfc`) column, or
-        // exactEarth's trailing epoch milliseconds (`trail`).
-        "lead" | "rfc" | "trail" => {
+        // exactEarth's trailing epoch milliseconds (`trail`) or USCG's
+        // receiver fields and epoch seconds (`uscg`).
+        "lead" | "rfc" | "trail" | "uscg" => {
             let moved: Vec<String> = lines
                 .iter()
                 .map(|l| {
@@ -115,6 +116,9 @@ fn main() {
                                 r / 60 % 60,
                                 r % 60
                             )
+                        }
+                        "uscg" => {
+                            format!("{bare},s28089,d-103,T39.44353985,x147521,r08TPHI1,{secs}")
                         }
                         _ => format!("{bare},{secs}000"),
                     }

@@ -279,24 +279,66 @@ impl LastColumn {
     }
 }
 
-/// The end of the checksum (`*hh`) of a sentence `s` (from its `!`, no
-/// trailing blanks) that has fields after it, exactEarth's
-/// `…*hh,<epoch ms>` or USCG's `…*hh,<station>,<epoch s>`, and the time
-/// those fields give, as [`parse_line`] reads them; `None` (the general
-/// path decides) when there is no `*` in the last 32 bytes. The first
-/// `*` of the sentence is its checksum's: should there be another before
-/// the one found here, the checksum check fails on it and the general
-/// path decides.
+/// The end of the checksum (`*hh`) of a sentence `s` (from its tag block
+/// or `!`, no trailing blanks) that has fields after it, exactEarth's
+/// `…*hh,<epoch ms>` or USCG's `…*hh,s28089,d-103,…,r08TPHI1,<epoch s>`,
+/// and the time those fields give: as [`parse_line`] reads them (the
+/// first `*` after the `!` is the checksum's). `None` (the general path
+/// decides) when there is no `!` or `*`.
 #[cold]
 #[inline(never)]
 pub(crate) fn trailing_fields(s: &[u8]) -> Option<(usize, Option<i64>)> {
-    let from = s.len().saturating_sub(32);
-    let star = from + s[from..].iter().rposition(|&c| c == b'*')?;
-    let end = star + 3;
-    if end > s.len() {
+    let bang = find(s, b'!')?;
+    let end = bang + find(&s[bang..], b'*')? + 3;
+    let fields = s.get(end..)?;
+    Some((
+        end,
+        fields_time(fields).unwrap_or_else(|| trailing_time(fields)),
+    ))
+}
+
+/// [`trailing_time`] of fields of which only the last can be a time: each
+/// of the others starts with a letter (USCG's `s…`, `d…`, `T…`, `r…`), the
+/// last is ten digits of epoch seconds. `None` for any other fields.
+#[inline(always)]
+fn fields_time(t: &[u8]) -> Option<Option<i64>> {
+    let (rest, last) = t.split_at(t.len().checked_sub(11)?);
+    if last[0] != b',' {
         return None;
     }
-    Some((end, trailing_time(&s[end..])))
+    let time = epoch10(&last[1..])?;
+    // Every `,` of the rest is followed by a letter: eight bytes at a
+    // time (the byte after each of `t[i..i + 8]` is in `t[i + 1..i + 9]`,
+    // inside `t`: `last` follows the rest), then byte by byte.
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let word = |b: &[u8]| u64::from_le_bytes(b[..8].try_into().unwrap_or([0; 8]));
+    let mut i = 0;
+    while i + 8 <= rest.len() {
+        // Exact per-byte tests (no borrow between bytes): a byte is `,`
+        // when its XOR with `,` is 0; the next one is a letter when, with
+        // bit 5 set and below 0x80, it is in `a..=z`.
+        let z = word(&t[i..]) ^ (LO * b',' as u64);
+        let comma = !(((z & !HI).wrapping_add(!HI)) | z) & HI;
+        let l = word(&t[i + 1..]) | (LO * 0x20);
+        let low = l & !HI;
+        let letter = low.wrapping_add(LO * (0x80 - b'a') as u64)
+            & !low.wrapping_add(LO * (0x80 - b'z' - 1) as u64)
+            & !l
+            & HI;
+        if comma & !letter != 0 {
+            return None;
+        }
+        i += 8;
+    }
+    for k in i..rest.len() {
+        if t[k] == b',' && !t[k + 1].is_ascii_alphabetic() {
+            return None;
+        }
+    }
+    rest.first()
+        .is_none_or(|&c| c == b',')
+        .then_some(Some(time))
 }
 
 /// A line of the other time conventions of real feeds, for the fast
@@ -1259,6 +1301,47 @@ mod tests {
         let s =
             parse_line(b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30,1325394060123").unwrap();
         assert_eq!(s.time_ms, Some(1325394060123));
+    }
+
+    /// The fast reading of trailing fields gives what [`trailing_time`]
+    /// gives, whenever it answers; it answers for USCG's fields.
+    #[test]
+    fn fields_time_is_trailing_time() {
+        let pieces: [&[u8]; 12] = [
+            b",s28089",
+            b",d-103",
+            b",T39.44353985",
+            b",r08TPHI1",
+            b",1272412827",
+            b",",
+            b"1",
+            b",x",
+            b", 1272412827",
+            b",12724128270",
+            b",\xe9t",
+            b",Zz",
+        ];
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut answered = 0;
+        for _ in 0..200_000 {
+            crate::xorshift(&mut x);
+            let mut t = Vec::new();
+            for k in 0..x % 9 {
+                t.extend_from_slice(pieces[(x >> (4 * k + 8)) as usize % pieces.len()]);
+            }
+            if x & (1 << 60) != 0 {
+                t.extend_from_slice(b",1593475200");
+            }
+            if let Some(got) = fields_time(&t) {
+                answered += 1;
+                assert_eq!(got, trailing_time(&t), "{}", String::from_utf8_lossy(&t));
+            }
+        }
+        assert!(answered > 10_000, "{answered}");
+        assert_eq!(
+            fields_time(b",s28089,d-103,T39.44353985,x147521,r08TPHI1,1242958962"),
+            Some(Some(1_242_958_962_000))
+        );
     }
 
     #[test]
