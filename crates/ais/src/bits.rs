@@ -87,6 +87,13 @@ impl BitBuf {
         self.len = 0;
     }
 
+    /// Keep the first `bits` bits (when there are more); what is cut off
+    /// stays in the buffer until [`BitBuf::finish`] zeroes it.
+    #[inline]
+    pub(crate) fn cut(&mut self, bits: usize) {
+        self.len = self.len.min(bits);
+    }
+
     /// Append armoured characters (without touching fill bits).
     #[inline]
     pub(crate) fn push_armoured(&mut self, chars: &[u8]) -> Result<(), ErrorKind> {

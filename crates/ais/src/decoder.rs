@@ -1353,12 +1353,23 @@ impl Decoder {
             self.stats.fragments += 1;
             return Ok(None);
         }
-        let slot = self.slots.swap_remove(i);
+        let mut slot = self.slots.swap_remove(i);
         self.bits.clear();
-        let r = self
-            .bits
-            .push_armoured(&slot.chars)
-            .and_then(|_| self.bits.finish(slot.fill as usize));
+        // Padded with `0` (six zero bits) to whole sixteens, which the
+        // buffer de-armours a vector at a time, then cut back to the
+        // payload: no per-character tail.
+        let n = slot.chars.len();
+        let padded = n.next_multiple_of(16);
+        let chars = if padded * 6 <= crate::bits::MAX_BITS {
+            slot.chars.extend_from_slice(&[b'0'; 16]);
+            &slot.chars[..padded]
+        } else {
+            &slot.chars[..]
+        };
+        let r = self.bits.push_armoured(chars).and_then(|_| {
+            self.bits.cut(n * 6);
+            self.bits.finish(slot.fill as usize)
+        });
         let group = Completed {
             time: slot.time,
             source: slot.source,

@@ -234,7 +234,13 @@ fn column_time(prefix: &[u8]) -> Option<i64> {
         .or_else(|| prefix.strip_suffix(b";"))
         .unwrap_or(prefix);
     let prefix = trim(prefix);
-    parse_epoch(prefix).or_else(|| parse_rfc3339(prefix))
+    // No text is both (an RFC 3339 time has a `-` at 4, an epoch none):
+    // the likelier first.
+    if prefix.get(4) == Some(&b'-') {
+        parse_rfc3339(prefix).or_else(|| parse_epoch(prefix))
+    } else {
+        parse_epoch(prefix).or_else(|| parse_rfc3339(prefix))
+    }
 }
 
 /// A line's leading time column, for the fast framing: the time and
@@ -251,29 +257,68 @@ pub(crate) fn lead_column(line: &[u8]) -> Option<(i64, usize)> {
 
 /// The last leading time column other than `<epoch s>,` that
 /// [`lead_column`] read, and what it gave: an RFC 3339 column (or one with
-/// a fraction) is the same on every line of a second, and reading it
-/// costs more than comparing it.
+/// a fraction) is the same on every line of a second, or differs in its
+/// seconds only, and reading it costs more than comparing it.
 #[derive(Default)]
 pub(crate) struct LastColumn {
-    bytes: [u8; 32],
-    /// Where the `!` is (0: nothing kept).
+    /// The line's first 32 bytes, as little-endian words, and the mask of
+    /// the column's bytes (before the `!`, at `at`; 0: nothing kept).
+    words: [u64; 4],
+    mask: [u64; 4],
     at: usize,
     time: i64,
+    /// The column's seconds, when it is an RFC 3339 time (its seconds in
+    /// bytes 17 and 18, and its time linear in them).
+    seconds: Option<i64>,
 }
 
 impl LastColumn {
     /// [`lead_column`] of `line`, from what is kept when its column is the
-    /// same.
+    /// same but maybe for the seconds of an RFC 3339 time.
     #[inline(always)]
     fn read(&mut self, line: &[u8]) -> Option<(i64, usize)> {
-        let at = self.at;
-        if at > 0 && line.get(at) == Some(&b'!') && line.get(..at) == self.bytes.get(..at) {
-            return Some((self.time, at));
+        let head: Option<&[u8; 32]> = line.get(..32).and_then(|b| b.try_into().ok());
+        if let Some(b) = head {
+            let at = self.at;
+            let word =
+                |k: usize| u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().unwrap_or([0; 8]));
+            let w = [word(0), word(1), word(2), word(3)];
+            let d: [u64; 4] = std::array::from_fn(|k| (w[k] ^ self.words[k]) & self.mask[k]);
+            if at > 0 && line.get(at) == Some(&b'!') {
+                if d == [0; 4] {
+                    return Some((self.time, at));
+                }
+                // Bytes 17 and 18, the seconds, are bytes 1 and 2 of word 2.
+                let only_seconds = d[0] | d[1] | d[3] | (d[2] & !0x00ff_ff00) == 0;
+                if let (Some(old), true) = (self.seconds, only_seconds) {
+                    let (hi, lo) = (b[17].wrapping_sub(b'0'), b[18].wrapping_sub(b'0'));
+                    let se = i64::from(hi) * 10 + i64::from(lo);
+                    // What `parse_rfc3339` accepts (a leap second too).
+                    if hi < 10 && lo < 10 && se <= 60 {
+                        self.time += (se - old) * 1000;
+                        self.seconds = Some(se);
+                        self.words = w;
+                        return Some((self.time, at));
+                    }
+                }
+            }
         }
         let (time, at) = lead_column(line)?;
-        if at <= self.bytes.len() {
-            self.bytes[..at].copy_from_slice(&line[..at]);
+        if let (Some(b), true) = (head, at < 32) {
+            let word =
+                |k: usize| u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().unwrap_or([0; 8]));
+            self.words = [word(0), word(1), word(2), word(3)];
+            self.mask = std::array::from_fn(|k| match at.saturating_sub(8 * k) {
+                0 => 0,
+                n if n >= 8 => u64::MAX,
+                n => (1u64 << (8 * n)) - 1,
+            });
             (self.at, self.time) = (at, time);
+            let rfc = at > 19 && b[4] == b'-' && b[16] == b':';
+            self.seconds = match (rfc, b[17].wrapping_sub(b'0'), b[18].wrapping_sub(b'0')) {
+                (true, hi @ 0..=9, lo @ 0..=9) => Some(i64::from(hi) * 10 + i64::from(lo)),
+                _ => None,
+            };
         }
         Some((time, at))
     }
@@ -1342,6 +1387,36 @@ mod tests {
             fields_time(b",s28089,d-103,T39.44353985,x147521,r08TPHI1,1242958962"),
             Some(Some(1_242_958_962_000))
         );
+    }
+
+    /// The kept column gives what [`lead_column`] gives, line after line,
+    /// on columns that repeat or differ in their seconds, minutes, fraction
+    /// or form.
+    #[test]
+    fn last_column_is_lead_column() {
+        let mut last = LastColumn::default();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let seconds = ["00", "01", "07", "59", "60", "61", "99", "0x", "5", "005"];
+        let (mut kept, mut n) = (0, 0);
+        for _ in 0..100_000 {
+            crate::xorshift(&mut x);
+            let se = seconds[(x % 10) as usize];
+            let mi = ["00", "01", "59"][(x >> 8) as usize % 3];
+            let tail = ["Z", ".5Z", "+08:00", ".250-03:30", "", "z"][(x >> 12) as usize % 6];
+            let sep = [",", ";", " , "][(x >> 16) as usize % 3];
+            let col = match (x >> 20) % 8 {
+                0 => format!("1593475{:03}{sep}", (x >> 24) % 1000),
+                1 => format!("1593475200.{}{sep}", (x >> 24) % 10),
+                2 => format!("2020-06-30T23:{mi}x{se}{tail}{sep}"),
+                _ => format!("2020-06-30T23:{mi}:{se}{tail}{sep}"),
+            };
+            let line = format!("{col}!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A");
+            let want = lead_column(line.as_bytes());
+            assert_eq!(last.read(line.as_bytes()), want, "{line}");
+            n += 1;
+            kept += usize::from(want.is_some());
+        }
+        assert!(kept > n / 2, "{kept} of {n}");
     }
 
     #[test]
