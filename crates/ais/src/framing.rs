@@ -121,6 +121,34 @@ fn find(hay: &[u8], needle: u8) -> Option<usize> {
     hay[i..].iter().position(|&c| c == needle).map(|p| p + i)
 }
 
+/// [`find`], sixteen bytes at a time with SSE2 (for a needle expected
+/// tens of bytes in).
+#[inline(always)]
+fn find16(hay: &[u8], needle: u8) -> Option<usize> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        let mut i = 0;
+        while let Some(c) = hay.get(i..i + 16) {
+            // SAFETY: the intrinsics below need SSE2, which this block is
+            // compiled only with (`target_feature = "sse2"`, on by default
+            // for every x86_64 target); the unaligned load reads the
+            // 16-byte slice `c`.
+            let hit = unsafe {
+                use std::arch::x86_64::*;
+                let v = _mm_loadu_si128(c.as_ptr().cast());
+                _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(needle as i8)))
+            };
+            if hit != 0 {
+                return Some(i + hit.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+        find(&hay[i..], needle).map(|p| p + i)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    find(hay, needle)
+}
+
 fn small_num(s: &[u8]) -> Option<u32> {
     if s.is_empty() || s.len() > 9 || !s.iter().all(u8::is_ascii_digit) {
         return None;
@@ -334,7 +362,7 @@ impl LastColumn {
 #[inline(never)]
 pub(crate) fn trailing_fields(s: &[u8]) -> Option<(usize, Option<i64>)> {
     let bang = find(s, b'!')?;
-    let end = bang + find(&s[bang..], b'*')? + 3;
+    let end = bang + find16(&s[bang..], b'*')? + 3;
     let fields = s.get(end..)?;
     Some((
         end,
@@ -352,38 +380,55 @@ fn fields_time(t: &[u8]) -> Option<Option<i64>> {
         return None;
     }
     let time = epoch10(&last[1..])?;
-    // Every `,` of the rest is followed by a letter: eight bytes at a
-    // time (the byte after each of `t[i..i + 8]` is in `t[i + 1..i + 9]`,
-    // inside `t`: `last` follows the rest), then byte by byte.
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let word = |b: &[u8]| u64::from_le_bytes(b[..8].try_into().unwrap_or([0; 8]));
-    let mut i = 0;
-    while i + 8 <= rest.len() {
-        // Exact per-byte tests (no borrow between bytes): a byte is `,`
-        // when its XOR with `,` is 0; the next one is a letter when, with
-        // bit 5 set and below 0x80, it is in `a..=z`.
-        let z = word(&t[i..]) ^ (LO * b',' as u64);
-        let comma = !(((z & !HI).wrapping_add(!HI)) | z) & HI;
-        let l = word(&t[i + 1..]) | (LO * 0x20);
-        let low = l & !HI;
-        let letter = low.wrapping_add(LO * (0x80 - b'a') as u64)
-            & !low.wrapping_add(LO * (0x80 - b'z' - 1) as u64)
-            & !l
-            & HI;
-        if comma & !letter != 0 {
-            return None;
-        }
-        i += 8;
-    }
-    for k in i..rest.len() {
-        if t[k] == b',' && !t[k + 1].is_ascii_alphabetic() {
-            return None;
-        }
+    // (`last` follows the rest: the byte after each of it is in `t`.)
+    if !commas_before_letters(t, rest.len()) {
+        return None;
     }
     rest.first()
         .is_none_or(|&c| c == b',')
         .then_some(Some(time))
+}
+
+/// Whether every `,` of `t[..n]` is followed by an ASCII letter (`t` goes
+/// on for at least one byte after `n`). Sixteen bytes at a time with SSE2
+/// (the last sixteen overlapping the ones before), else byte by byte.
+#[inline(always)]
+fn commas_before_letters(t: &[u8], n: usize) -> bool {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if n >= 16 && t.len() > n {
+        let mut i = 0;
+        loop {
+            let at = i.min(n - 16);
+            // Both 16-byte windows are inside `t`: `at + 17 <= n + 1`.
+            let (Some(a), Some(b)) = (t.get(at..at + 16), t.get(at + 1..at + 17)) else {
+                return false;
+            };
+            // SAFETY: the intrinsics below need SSE2, which this block is
+            // compiled only with (`target_feature = "sse2"`, on by default
+            // for every x86_64 target); the two unaligned 16-byte loads
+            // read the 16-byte slices `a` and `b`.
+            let bad = unsafe {
+                use std::arch::x86_64::*;
+                let va = _mm_loadu_si128(a.as_ptr().cast());
+                let vb = _mm_or_si128(_mm_loadu_si128(b.as_ptr().cast()), _mm_set1_epi8(0x20));
+                let comma = _mm_cmpeq_epi8(va, _mm_set1_epi8(b',' as i8));
+                // Signed compares: bytes from 0x80 are negative, so no letter.
+                let letter = _mm_and_si128(
+                    _mm_cmpgt_epi8(vb, _mm_set1_epi8(b'a' as i8 - 1)),
+                    _mm_cmplt_epi8(vb, _mm_set1_epi8(b'z' as i8 + 1)),
+                );
+                _mm_movemask_epi8(_mm_andnot_si128(letter, comma))
+            };
+            if bad != 0 {
+                return false;
+            }
+            if at == n - 16 {
+                return true;
+            }
+            i += 16;
+        }
+    }
+    (0..n).all(|k| t[k] != b',' || t.get(k + 1).is_some_and(u8::is_ascii_alphabetic))
 }
 
 /// A line of the other time conventions of real feeds, for the fast
