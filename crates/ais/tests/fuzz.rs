@@ -52,6 +52,17 @@ fn seeds() -> Vec<Vec<u8>> {
     }
     out.push(b"1593475200,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A".to_vec());
     out.push(b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A,1325394060123".to_vec());
+    // The other time conventions, which the decoder narrows to the
+    // sentence for its fast framing (an RFC 3339 column kept line to line).
+    for l in [
+        &b"2020-06-30T00:00:01Z,!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"[..],
+        b"2020-06-30T00:00:02.250+08:00;!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+        b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30,s28089,d-103,T39.44353985,x147521,r08TPHI1,1242958962",
+        b"!AIVDM,2,1,3,B,55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53,0*3E,1593475200123",
+        b"!AIVDM,2,2,3,B,1@0000000000000,2*55,1593475200456",
+    ] {
+        out.push(l.to_vec());
+    }
     out
 }
 
