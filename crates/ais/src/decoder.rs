@@ -1137,7 +1137,10 @@ impl Decoder {
             if at.and_then(|a| line.get(a + 7)) != Some(&b'1') {
                 if let Some(mut s) = parse_fragment_fast_with(line, &mut Known(&mut self.tag)) {
                     s.time_ms = s.time_ms.or(time);
-                    return self.fragment_counted::<A>(s);
+                    // Its source is built already when the cache holds its
+                    // tag block.
+                    let built = self.tag.current;
+                    return self.fragment_counted::<A>(s, built);
                 }
             }
             if let Some((mut s, _, _)) = parse_single_fast_with(line, &mut Known(&mut self.tag)) {
@@ -1159,7 +1162,7 @@ impl Decoder {
             Err(kind) => return Err(self.count(kind)),
         };
         if s.total != 1 {
-            return self.fragment_counted::<A>(s);
+            return self.fragment_counted::<A>(s, false);
         }
         // Single-sentence path, kept apart from reassembly so that the
         // message is built straight into the return value.
@@ -1218,8 +1221,9 @@ impl Decoder {
     fn fragment_counted<A: Answer>(
         &mut self,
         s: Sentence<'_>,
+        built: bool,
     ) -> Result<Option<A::R>, DecodeError> {
-        match self.fragment(s) {
+        match self.fragment(s, built) {
             Ok(None) => Ok(None),
             Ok(Some(group)) => self.finish::<A>(group),
             Err(kind) => Err(self.count(kind)),
@@ -1265,9 +1269,11 @@ impl Decoder {
     }
 
     /// Store a fragment; `Some` when it completes its group, whose payload
-    /// is then in `bits`. (Inlined into each answer's `fragment_counted`.)
+    /// is then in `bits`; `built`: the tag cache holds the line's tag
+    /// block, and so its source, built. (Inlined into each answer's
+    /// `fragment_counted`.)
     #[inline(always)]
-    fn fragment(&mut self, s: Sentence<'_>) -> Result<Option<Completed>, ErrorKind> {
+    fn fragment(&mut self, s: Sentence<'_>, built: bool) -> Result<Option<Completed>, ErrorKind> {
         let now = self.stats.lines;
         self.expire(now, s.time_ms);
         let key = Key {
@@ -1284,7 +1290,11 @@ impl Decoder {
         // Fragments from different receivers (tag-block `s:`) never mix,
         // even with the same sequence id and channel; a fragment without a
         // source (continuations often carry only `g:`) joins any group.
-        let source = s.source.and_then(Source::new);
+        let source = match s.source {
+            Some(_) if built => self.tag.built,
+            Some(v) => Source::new(v),
+            None => None,
+        };
         // A loop rather than `Iterator::position`, which the compiler
         // leaves out of line now that `fragment` is inlined twice.
         let mut found = None;
