@@ -73,6 +73,39 @@ fn position_reports_do_not_allocate() {
     assert_eq!(made, 0, "allocations on the hot path");
 }
 
+/// Acknowledgements (7), interrogations (15), assigned-mode commands (16)
+/// and data link management (20), a base station's routine, keep their
+/// short lists inline: no allocation either, moved or lent.
+#[test]
+fn short_lists_do_not_allocate() {
+    let lines: [&[u8]; 5] = [
+        b"!AIVDM,1,1,,A,73dnov00OEH=,0*4E",
+        b"!AIVDM,1,1,,B,?3oL?R0p<6I0D00,2*12",
+        b"!AIVDM,1,1,,A,@01uEOPhqwEP<P00,0*5F",
+        b"!BSVDM,1,1,,B,D025bvh5hDfr<`D00AdT0000000,2*65",
+        b"!AIVDM,1,1,,B,D02;bFA?`@01?`@01?`@01?`@00,2*3E",
+    ];
+    let mut moved = jinghai_ais::Decoder::new();
+    let mut lent = jinghai_ais::Decoder::new();
+    let mut types = Vec::new();
+    for l in lines {
+        let d = moved.decode_line(l).unwrap().unwrap();
+        types.push(d.message.msg_type());
+    }
+    assert_eq!(types, [7, 15, 16, 20, 20]);
+    let mut n = 0;
+    let made = allocations_in(|| {
+        for _ in 0..1000 {
+            for l in lines {
+                n += moved.decode_line(l).is_ok_and(|d| d.is_some()) as usize;
+                n += lent.decode_line_ref(l).is_ok_and(|d| d.is_some()) as usize;
+            }
+        }
+    });
+    assert_eq!(n, 10_000);
+    assert_eq!(made, 0, "allocations for types 7, 15, 16, 20");
+}
+
 #[test]
 fn the_counter_works() {
     let mut v = Vec::new();

@@ -37,6 +37,59 @@ pub struct BinaryData {
     pub data: Vec<u8>,
 }
 
+/// Up to `N` entries of a message's short list, kept inline (types 7/13
+/// acknowledge one to four stations, 16 assigns one or two, 20 reserves
+/// one to four slot blocks): decoding one allocates nothing and the
+/// message owns no heap memory. Reads as a slice of its entries.
+#[derive(Clone, Copy)]
+pub struct Few<T: Copy + Default, const N: usize> {
+    items: [T; N],
+    len: u8,
+}
+
+impl<T: Copy + Default, const N: usize> Few<T, N> {
+    /// The first `n` (at most `N`) of `f(0)`, `f(1)`, ….
+    pub(crate) fn from_fn(n: usize, mut f: impl FnMut(usize) -> T) -> Self {
+        let n = n.min(N);
+        let mut items = [T::default(); N];
+        for (i, item) in items.iter_mut().enumerate().take(n) {
+            *item = f(i);
+        }
+        Few {
+            items,
+            len: n as u8,
+        }
+    }
+}
+
+impl<T: Copy + Default, const N: usize> std::ops::Deref for Few<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items[..self.len as usize]
+    }
+}
+
+impl<T: Copy + Default + PartialEq, const N: usize> PartialEq for Few<T, N> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl<T: Copy + Default + Eq, const N: usize> Eq for Few<T, N> {}
+
+impl<T: Copy + Default + std::fmt::Debug, const N: usize> std::fmt::Debug for Few<T, N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<T: Copy + Default + serde::Serialize, const N: usize> serde::Serialize for Few<T, N> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
 /// One decoded AIS message.
 ///
 /// The large, rare variants are boxed so that the enum stays the size of a
@@ -98,8 +151,20 @@ pub enum Message {
 }
 
 /// The message types whose message [`Message::is_plain`] (one bit per type).
-pub(crate) const PLAIN_TYPES: u32 =
-    1 << 1 | 1 << 2 | 1 << 3 | 1 << 4 | 1 << 9 | 1 << 10 | 1 << 11 | 1 << 18 | 1 << 27;
+pub(crate) const PLAIN_TYPES: u32 = 1 << 1
+    | 1 << 2
+    | 1 << 3
+    | 1 << 4
+    | 1 << 7
+    | 1 << 9
+    | 1 << 10
+    | 1 << 11
+    | 1 << 13
+    | 1 << 15
+    | 1 << 16
+    | 1 << 18
+    | 1 << 20
+    | 1 << 27;
 
 // The payloads of [`Message::is_plain`]'s variants own no heap memory.
 const _: () = {
@@ -110,6 +175,10 @@ const _: () = {
     copy::<SarAircraft>();
     copy::<UtcInquiry>();
     copy::<LongRangePosition>();
+    copy::<BinaryAck>();
+    copy::<Interrogation>();
+    copy::<AssignedMode>();
+    copy::<DataLinkManagement>();
 };
 
 /// A position fix in the common shape of all position-bearing messages
@@ -187,6 +256,10 @@ impl Message {
                 | Message::SarAircraft(_)
                 | Message::UtcInquiry(_)
                 | Message::LongRangePosition(_)
+                | Message::BinaryAck(_)
+                | Message::Interrogation(_)
+                | Message::AssignedMode(_)
+                | Message::DataLinkManagement(_)
         )
     }
 
@@ -697,6 +770,21 @@ mod tests {
     use super::*;
 
     /// `flag_bytes` gives what one-bit reads give, for every width and value.
+    /// A short list reads as the slice of its entries, at most `N`, and
+    /// compares as that slice.
+    #[test]
+    fn few_is_its_slice() {
+        let three = Few::<u16, 4>::from_fn(3, |i| 10 * i as u16 + 1);
+        assert_eq!(*three, [1, 11, 21]);
+        assert_eq!(format!("{three:?}"), "[1, 11, 21]");
+        assert_eq!(*Few::<u16, 2>::from_fn(5, |i| i as u16), [0, 1]);
+        assert_eq!(Few::<u16, 4>::from_fn(0, |_| 9).len(), 0);
+        assert_eq!(three, Few::from_fn(3, |i| 10 * i as u16 + 1));
+        assert_ne!(three, Few::from_fn(2, |i| 10 * i as u16 + 1));
+        #[cfg(feature = "serde")]
+        assert_eq!(serde_json::to_string(&three).unwrap(), "[1,11,21]");
+    }
+
     #[test]
     fn flag_bytes_is_bits() {
         fn check<const N: usize>() {

@@ -3,11 +3,11 @@
 //! management (20), aids to navigation (21), channel management (22) and
 //! group assignment (23).
 
-use super::{epfd4, lat17, lat27, lon18, lon28, second6, BinaryData, Ctx};
+use super::{epfd4, lat17, lat27, lon18, lon28, second6, BinaryData, Ctx, Few};
 use crate::bits::BitRead;
 
 /// Types 7 (binary acknowledge) and 13 (safety acknowledge).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)]
 pub struct BinaryAck {
@@ -16,18 +16,18 @@ pub struct BinaryAck {
     pub repeat: u8,
     pub mmsi: u32,
     /// Acknowledged (destination MMSI, sequence number), 1 to 4.
-    pub acks: Vec<(u32, u8)>,
+    pub acks: Few<(u32, u8), 4>,
 }
 
 impl BinaryAck {
     pub(crate) fn decode(b: &impl BitRead) -> Self {
-        let acks = (0..4)
-            .map(|i| 40 + 32 * i)
-            // An entry counts when its MMSI is complete (some stations drop
-            // the trailing sequence bits).
-            .take_while(|&at| b.len() >= at + 30)
-            .map(|at| (b.u32(at, 30), b.u8(at + 30, 2)))
-            .collect();
+        // An entry counts when its MMSI is complete (some stations drop
+        // the trailing sequence bits).
+        let n = (0..4).take_while(|i| b.len() >= 40 + 32 * i + 30).count();
+        let acks = Few::from_fn(n, |i| {
+            let at = 40 + 32 * i;
+            (b.u32(at, 30), b.u8(at + 30, 2))
+        });
         BinaryAck {
             msg_type: b.u8(0, 6),
             repeat: b.u8(6, 2),
@@ -104,7 +104,7 @@ impl SafetyBroadcast {
 }
 
 /// Type 15: interrogation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)]
 pub struct Interrogation {
@@ -136,7 +136,7 @@ impl Interrogation {
 }
 
 /// One slot assignment of a type 16 message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)]
 pub struct Assignment {
@@ -146,14 +146,14 @@ pub struct Assignment {
 }
 
 /// Type 16: assigned mode command.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)]
 pub struct AssignedMode {
     pub repeat: u8,
     pub mmsi: u32,
     /// One or two assignments.
-    pub assignments: Vec<Assignment>,
+    pub assignments: Few<Assignment, 2>,
 }
 
 impl AssignedMode {
@@ -163,10 +163,8 @@ impl AssignedMode {
             offset: b.u(at + 30, 12) as u16,
             increment: b.u(at + 42, 10) as u16,
         };
-        let mut assignments = vec![one(40)];
-        if b.len() >= 144 {
-            assignments.push(one(92));
-        }
+        let n = if b.len() >= 144 { 2 } else { 1 };
+        let assignments = Few::from_fn(n, |i| one([40, 92][i]));
         AssignedMode {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -201,7 +199,7 @@ impl DgnssBroadcast {
 }
 
 /// One reservation of a type 20 message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)]
 pub struct SlotReservation {
@@ -212,28 +210,29 @@ pub struct SlotReservation {
 }
 
 /// Type 20: data link management.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[allow(missing_docs)]
 pub struct DataLinkManagement {
     pub repeat: u8,
     pub mmsi: u32,
     /// One to four reservations.
-    pub reservations: Vec<SlotReservation>,
+    pub reservations: Few<SlotReservation, 4>,
 }
 
 impl DataLinkManagement {
     pub(crate) fn decode(b: &impl BitRead) -> Self {
-        // As many reservations as the payload holds (one to four), in a
-        // vector of that size (no growing).
+        // As many reservations as the payload holds (one to four).
         let n = (0..4).take_while(|&i| b.len() >= 70 + 30 * i).count();
-        let mut reservations = Vec::with_capacity(n);
-        reservations.extend((0..n).map(|i| 40 + 30 * i).map(|at| SlotReservation {
-            offset: b.u(at, 12) as u16,
-            number: b.u8(at + 12, 4),
-            timeout: b.u8(at + 16, 3),
-            increment: b.u(at + 19, 11) as u16,
-        }));
+        let reservations = Few::from_fn(n, |i| {
+            let at = 40 + 30 * i;
+            SlotReservation {
+                offset: b.u(at, 12) as u16,
+                number: b.u8(at + 12, 4),
+                timeout: b.u8(at + 16, 3),
+                increment: b.u(at + 19, 11) as u16,
+            }
+        });
         DataLinkManagement {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
