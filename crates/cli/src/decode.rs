@@ -73,16 +73,15 @@ fn decode_stream(input: Box<dyn Read>, out: &mut impl Write, summary_only: bool)
         Box::new(reader)
     };
     let mut decoder = Decoder::new();
-    let mut line = Vec::with_capacity(256);
-    while reader.read_until(b'\n', &mut line)? > 0 {
-        if let Ok(Some(decoded)) = decoder.decode_line_ref(&line) {
+    crate::lines::for_each_line(&mut reader, |line| {
+        if let Ok(Some(decoded)) = decoder.decode_line_ref(line) {
             if !summary_only {
                 writeln!(out, "{}", to_json(decoded))?;
             }
         }
         // Errors are counted in the decoder's stats; the stream goes on.
-        line.clear();
-    }
+        Ok(())
+    })?;
     Ok(decoder.stats().clone())
 }
 

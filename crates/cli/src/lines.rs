@@ -5,6 +5,47 @@
 //! a generated day). [`Newlines`] instead marks the newlines of 64 bytes at a time in
 //! a bit mask and hands out its set bits: about 20 instructions a line.
 
+/// Calls `f` on each line of `input` (with its `\n`; the last one maybe
+/// without), cut out of the reader's buffer in place at the newlines
+/// [`Newlines`] finds (`read_until` copied each line and searched it a word
+/// at a time); a line split across two fills is put together aside.
+pub fn for_each_line(
+    input: &mut (impl std::io::BufRead + ?Sized),
+    mut f: impl FnMut(&[u8]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let mut carry: Vec<u8> = Vec::with_capacity(256);
+    loop {
+        let block = input.fill_buf().context("reading the AIS input")?;
+        if block.is_empty() {
+            if !carry.is_empty() {
+                f(&carry)?;
+            }
+            return Ok(());
+        }
+        let filled = block.len();
+        let mut rest = block;
+        if !carry.is_empty() {
+            let Some(end) = Newlines::new(rest).next() else {
+                carry.extend_from_slice(rest);
+                input.consume(filled);
+                continue;
+            };
+            carry.extend_from_slice(&rest[..=end]);
+            f(&carry)?;
+            carry.clear();
+            rest = &rest[end + 1..];
+        }
+        let mut start = 0;
+        for end in Newlines::new(rest) {
+            f(&rest[start..=end])?;
+            start = end + 1;
+        }
+        carry.extend_from_slice(&rest[start..]);
+        input.consume(filled);
+    }
+}
+
 /// The positions of the `\n` bytes of a buffer, in order.
 pub struct Newlines<'a> {
     buf: &'a [u8],
@@ -127,5 +168,38 @@ mod tests {
             let block: &[u8; 64] = buf.as_slice().try_into().unwrap();
             assert_eq!(newline_mask_64(block), newline_mask_portable(block));
         }
+    }
+
+    /// Every line, whole, in order, whatever the reader's buffer size: lines
+    /// split across fills, a last line without its newline, empty lines.
+    #[test]
+    fn for_each_line_gives_every_line_whole() {
+        for text in [
+            &b"!AIVDM,a\r\n\n!AIVDM,bb\nlast without newline"[..],
+            b"one\n",
+            b"",
+            b"\n\n\n",
+        ] {
+            let want: Vec<&[u8]> = text.split_inclusive(|&c| c == b'\n').collect();
+            for cap in [1, 2, 3, 7, 64, 1 << 16] {
+                let mut r = std::io::BufReader::with_capacity(cap, text);
+                let mut got: Vec<Vec<u8>> = Vec::new();
+                for_each_line(&mut r, |l| {
+                    got.push(l.to_vec());
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(got, want, "capacity {cap}");
+            }
+        }
+        // An error from the callback stops the loop and is returned.
+        let mut n = 0;
+        let r = for_each_line(&mut &b"a\nb\nc\n"[..], |_| {
+            n += 1;
+            anyhow::ensure!(n < 2, "stop");
+            Ok(())
+        });
+        assert!(r.is_err());
+        assert_eq!(n, 2);
     }
 }

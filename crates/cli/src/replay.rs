@@ -1,6 +1,6 @@
 //! `jinghai replay`: a recording through decoder and engine, as fast as possible.
 
-use crate::lines::Newlines;
+use crate::lines::for_each_line;
 use crate::pipeline::Pipeline;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -109,7 +109,7 @@ pub fn replay_stream(
         Ok(())
     };
     {
-        let mut line_in = |line: &[u8]| -> Result<()> {
+        let line_in = |line: &[u8]| -> Result<()> {
             summary.lines += 1;
             pipeline.push_line(line, &mut outputs);
             if !outputs.is_empty() {
@@ -131,39 +131,7 @@ pub fn replay_stream(
             }
             Ok(())
         };
-        // Lines are cut out of the reader's buffer in place (`read_until` copied
-        // each one and searched it a word at a time) at the newlines `Newlines`
-        // finds; a line split across two fills is put together in `carry`.
-        let mut carry: Vec<u8> = Vec::with_capacity(256);
-        loop {
-            let block = input.fill_buf().context("reading the AIS input")?;
-            if block.is_empty() {
-                if !carry.is_empty() {
-                    line_in(&carry)?;
-                }
-                break;
-            }
-            let filled = block.len();
-            let mut rest = block;
-            if !carry.is_empty() {
-                let Some(end) = Newlines::new(rest).next() else {
-                    carry.extend_from_slice(rest);
-                    input.consume(filled);
-                    continue;
-                };
-                carry.extend_from_slice(&rest[..=end]);
-                line_in(&carry)?;
-                carry.clear();
-                rest = &rest[end + 1..];
-            }
-            let mut start = 0;
-            for end in Newlines::new(rest) {
-                line_in(&rest[start..=end])?;
-                start = end + 1;
-            }
-            carry.extend_from_slice(&rest[start..]);
-            input.consume(filled);
-        }
+        for_each_line(input, line_in)?;
     }
     pipeline.finish(&mut outputs);
     drain(&mut outputs, &mut summary)?;
