@@ -398,9 +398,15 @@ pub trait BitRead {
 
     /// Raw bits from `start` to `end` (exclusive), packed big-endian.
     fn raw(&self, start: usize, end: usize) -> crate::messages::BinaryData {
+        self.raw_into(start, end, Vec::new())
+    }
+
+    /// [`BitRead::raw`] into `data`'s memory (its bytes dropped first).
+    fn raw_into(&self, start: usize, end: usize, mut data: Vec<u8>) -> crate::messages::BinaryData {
         let end = end.min(self.len());
         let bits = end.saturating_sub(start);
-        let mut data = Vec::with_capacity(bits.div_ceil(8));
+        data.clear();
+        data.reserve(bits.div_ceil(8));
         let mut pos = start;
         // Seven whole bytes per read, then byte by byte.
         while pos + 56 <= end {

@@ -106,6 +106,40 @@ fn short_lists_do_not_allocate() {
     assert_eq!(made, 0, "allocations for types 7, 15, 16, 20");
 }
 
+/// A lent binary message (types 6 and 8, raw data bytes) reuses the bytes
+/// of the one before, whatever came between.
+#[test]
+fn lent_binary_reuses_its_bytes() {
+    let lines: [&[u8]; 4] = [
+        b"!AIVDM,1,1,,A,83aEQw@j2d<dtttM=B9Q3gbh00P0,0*1B",
+        b"!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A",
+        b"!BSVDM,1,1,,A,63@oGaP0QNUB005115DW@wV?30PL0P4h<C0nAD@kATA6,0*58",
+        b"!AIVDM,1,1,,A,83aC4PPj2d<ttL=<<@D0N@2E4d00,0*57",
+    ];
+    let mut moved = jinghai_ais::Decoder::new();
+    let types: Vec<u8> = lines
+        .iter()
+        .map(|l| moved.decode_line(l).unwrap().unwrap().message.msg_type())
+        .collect();
+    assert_eq!(types, [8, 1, 6, 8]);
+    let mut lent = jinghai_ais::Decoder::new();
+    let mut want = Vec::new();
+    for l in lines {
+        want.push(lent.decode_line_ref(l).unwrap().cloned());
+    }
+    let mut n = 0;
+    let made = allocations_in(|| {
+        for _ in 0..1000 {
+            for (l, w) in lines.iter().zip(&want) {
+                let got = lent.decode_line_ref(l).unwrap();
+                n += usize::from(got == w.as_ref());
+            }
+        }
+    });
+    assert_eq!(n, 4000);
+    assert_eq!(made, 0, "allocations for lent binary messages");
+}
+
 #[test]
 fn the_counter_works() {
     let mut v = Vec::new();

@@ -23,6 +23,11 @@ pub struct BinaryAddressed {
 
 impl BinaryAddressed {
     pub(crate) fn decode(b: &impl BitRead) -> Self {
+        Self::decode_into(b, Vec::new())
+    }
+
+    /// [`BinaryAddressed::decode`] with its data in `data`'s memory.
+    pub(crate) fn decode_into(b: &impl BitRead, data: Vec<u8>) -> Self {
         BinaryAddressed {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
@@ -31,7 +36,7 @@ impl BinaryAddressed {
             retransmit: b.b(70),
             dac: b.u(72, 10) as u16,
             fid: b.u8(82, 6),
-            data: b.raw(88, b.len()),
+            data: b.raw_into(88, b.len(), data),
         }
     }
 }
@@ -50,12 +55,17 @@ pub struct BinaryBroadcast {
 
 impl BinaryBroadcast {
     pub(crate) fn decode(b: &impl BitRead) -> Self {
+        Self::decode_into(b, Vec::new())
+    }
+
+    /// [`BinaryBroadcast::decode`] with its data in `data`'s memory.
+    pub(crate) fn decode_into(b: &impl BitRead, data: Vec<u8>) -> Self {
         BinaryBroadcast {
             repeat: b.u8(6, 2),
             mmsi: b.u32(8, 30),
             dac: b.u(40, 10) as u16,
             fid: b.u8(50, 6),
-            data: b.raw(56, b.len()),
+            data: b.raw_into(56, b.len(), data),
         }
     }
 }

@@ -641,12 +641,16 @@ fn decode_cold_into(
 
 /// The boxes of the last boxed messages of the two kinds every feed
 /// carries many of (type 5, and type 24 which each Class B ship sends twice
-/// every six minutes), kept for the next message of the kind so that
+/// every six minutes), and the data bytes of the last binary message
+/// (types 6 and 8), kept for the next message of the kind so that
 /// decoding one into the decoder's slot allocates nothing once warm.
 #[derive(Default)]
 pub(crate) struct Spare {
     voyage: Option<Box<StaticAndVoyage>>,
     report: Option<Box<StaticDataReport>>,
+    /// The data bytes of the last binary message (types 6 and 8: a coast's
+    /// met/hydro and inland reports).
+    bytes: Option<Vec<u8>>,
 }
 
 impl Spare {
@@ -659,6 +663,12 @@ impl Spare {
             }
             Message::StaticDataReport(b) => {
                 self.report.get_or_insert(b);
+            }
+            Message::BinaryAddressed(m) => {
+                self.bytes.get_or_insert(m.data.data);
+            }
+            Message::BinaryBroadcast(m) => {
+                self.bytes.get_or_insert(m.data.data);
             }
             _ => {}
         }
@@ -681,8 +691,8 @@ fn boxed<T>(spare: &mut Option<Box<T>>, m: T) -> Box<T> {
 /// `heap` says so: that one is dropped first (its box kept in `spare` if it
 /// is of a kept kind), any other written over without a drop (no jump on
 /// its variant). A type 5 or type 24 message is decoded into one of
-/// `spare`'s boxes rather than a new one. `heap` is then whether the new
-/// message may own heap memory.
+/// `spare`'s boxes rather than a new one, a type 6 or 8 into its bytes.
+/// `heap` is then whether the new message may own heap memory.
 #[inline(always)]
 pub(crate) fn decode_into(
     b: &impl BitRead,
@@ -700,6 +710,12 @@ pub(crate) fn decode_into(
         Message::StaticAndVoyage(boxed(&mut spare.voyage, StaticAndVoyage::decode(b)))
     } else if t == 24 && b.len() >= MIN_BITS[24] as usize {
         Message::StaticDataReport(boxed(&mut spare.report, StaticDataReport::decode(b)?))
+    } else if t == 6 && b.len() >= MIN_BITS[6] as usize {
+        let data = spare.bytes.take().unwrap_or_default();
+        Message::BinaryAddressed(BinaryAddressed::decode_into(b, data))
+    } else if t == 8 && b.len() >= MIN_BITS[8] as usize {
+        let data = spare.bytes.take().unwrap_or_default();
+        Message::BinaryBroadcast(BinaryBroadcast::decode_into(b, data))
     } else {
         decode(b, cx)?
     };
