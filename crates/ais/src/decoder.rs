@@ -414,12 +414,7 @@ impl TagCache {
 
     #[inline(always)]
     fn load(b: &[u8; 32]) -> [u64; 4] {
-        let w = |i: usize| {
-            let mut c = [0u8; 8];
-            c.copy_from_slice(&b[8 * i..8 * i + 8]);
-            u64::from_le_bytes(c)
-        };
-        [w(0), w(1), w(2), w(3)]
+        crate::framing::words32(b)
     }
 
     /// The mask of the first `n` (≤ 32) bytes of four words.

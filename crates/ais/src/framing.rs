@@ -283,6 +283,18 @@ pub(crate) fn lead_column(line: &[u8]) -> Option<(i64, usize)> {
     Some((column_time(&line[..p])?, p))
 }
 
+/// 32 bytes as four little-endian words (the decoder's tag cache and
+/// [`LastColumn`] compare lines' first bytes so).
+#[inline(always)]
+pub(crate) fn words32(b: &[u8; 32]) -> [u64; 4] {
+    let w = |i: usize| {
+        let mut c = [0u8; 8];
+        c.copy_from_slice(&b[8 * i..8 * i + 8]);
+        u64::from_le_bytes(c)
+    };
+    [w(0), w(1), w(2), w(3)]
+}
+
 /// The last leading time column other than `<epoch s>,` that
 /// [`lead_column`] read, and what it gave: an RFC 3339 column (or one with
 /// a fraction) is the same on every line of a second, or differs in its
@@ -308,9 +320,7 @@ impl LastColumn {
         let head: Option<&[u8; 32]> = line.get(..32).and_then(|b| b.try_into().ok());
         if let Some(b) = head {
             let at = self.at;
-            let word =
-                |k: usize| u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().unwrap_or([0; 8]));
-            let w = [word(0), word(1), word(2), word(3)];
+            let w = words32(b);
             let d: [u64; 4] = std::array::from_fn(|k| (w[k] ^ self.words[k]) & self.mask[k]);
             if at > 0 && line.get(at) == Some(&b'!') {
                 if d == [0; 4] {
@@ -333,9 +343,7 @@ impl LastColumn {
         }
         let (time, at) = lead_column(line)?;
         if let (Some(b), true) = (head, at < 32) {
-            let word =
-                |k: usize| u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().unwrap_or([0; 8]));
-            self.words = [word(0), word(1), word(2), word(3)];
+            self.words = words32(b);
             self.mask = std::array::from_fn(|k| match at.saturating_sub(8 * k) {
                 0 => 0,
                 n if n >= 8 => u64::MAX,
