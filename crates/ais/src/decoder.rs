@@ -439,16 +439,27 @@ impl TagCache {
     #[cold]
     #[inline(never)]
     fn fill_read(&mut self, line: &[u8], b: &[u8; 32]) -> bool {
-        let w = Self::load(b);
         // Another source (station) of the same length, maybe another
-        // second: no need to read the tag block whole.
+        // second: no need to read the tag block whole. (Here, with the
+        // whole read in a function of its own: a feed of many stations
+        // takes this on most lines, and a small function's call costs
+        // less.)
         if self.source_window.is_some() {
+            let w = Self::load(b);
             let m = self.mask;
             let masked = [w[0] & m[0], w[1] & m[1], w[2] & m[2], w[3] & m[3]];
             if self.new_source(line, b, masked).is_some() {
                 return true;
             }
         }
+        self.fill_read_whole(line, b)
+    }
+
+    /// [`TagCache::fill_read`] reading the tag block whole.
+    #[cold]
+    #[inline(never)]
+    fn fill_read_whole(&mut self, line: &[u8], b: &[u8; 32]) -> bool {
+        let w = Self::load(b);
         let t = tag_block(line);
         self.current = false;
         let Some((time_ms, source, source_at, at)) = t else {
