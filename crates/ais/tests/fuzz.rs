@@ -60,6 +60,9 @@ fn seeds() -> Vec<Vec<u8>> {
         b"!AIVDM,1,1,,A,15N1u<PP1FJuvSRHOE6QIwwh0HQ6,0*30,s28089,d-103,T39.44353985,x147521,r08TPHI1,1242958962",
         b"!AIVDM,2,1,3,B,55P5TL01VIaAL@7WKO@mBplU@<PDhh000000001S;AJ::4A80?4i@E53,0*3E,1593475200123",
         b"!AIVDM,2,2,3,B,1@0000000000000,2*55,1593475200456",
+        // A tag block's time in milliseconds (kept by the tag cache).
+        b"\\s:reencoded,c:1593475200137*76\\!AIVDM,1,1,,A,B5MwrC0006c>mQ5l6qJs9s040000,0*54",
+        b"\\s:reencoded,c:1593475200582*7C\\!AIVDM,1,1,,B,B5Mwp@P0gVcBBu5k;W:rJfP40000,0*2D",
     ] {
         out.push(l.to_vec());
     }
