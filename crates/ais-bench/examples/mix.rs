@@ -3,7 +3,8 @@
 //! `t5`, `kyst` (the Kystverket feed) or `week` (the `peers` bench's
 //! position-only lines) (optionally a subset:
 //! `bare`, `single`, `multi`, `pghp`, or the tag block's time moved to a
-//! leading column or after the checksum: `lead`, `rfc`, `trail`, `uscg`), then
+//! leading column or after the checksum: `lead`, `rfc`, `trail`, `uscg`,
+//! or in milliseconds: `cms`), then
 //! print the
 //! decoder's counters. Each message is lent (`Decoder::decode_line_ref`), or
 //! moved out (`Decoder::decode_line`) when `MIX_MOVED` is set in the
@@ -78,6 +79,26 @@ fn main() {
         // feeds: a leading epoch (`lead`) or RFC 3339 (`rfc`) column, or
         // exactEarth's trailing epoch milliseconds (`trail`) or USCG's
         // receiver fields and epoch seconds (`uscg`).
+        // The tag block's `c:` time in milliseconds (`cms`), its checksum
+        // made again.
+        "cms" => {
+            let moved: Vec<String> = lines
+                .iter()
+                .enumerate()
+                .map(|(k, l)| {
+                    let (Some(c), Some(star)) = (l.find("c:"), l.find('*')) else {
+                        return l.to_string();
+                    };
+                    let (Some(end), true) = (l[1..].find('\\'), c + 12 <= star) else {
+                        return l.to_string();
+                    };
+                    let tag = format!("{}{:03}{}", &l[1..c + 12], k * 37 % 1000, &l[c + 12..star]);
+                    let sum = tag.bytes().fold(0u8, |a, b| a ^ b);
+                    format!("\\{tag}*{sum:02X}{}", &l[end + 1..])
+                })
+                .collect();
+            lines = moved.leak().iter().map(String::as_str).collect();
+        }
         "lead" | "rfc" | "trail" | "uscg" => {
             let moved: Vec<String> = lines
                 .iter()
