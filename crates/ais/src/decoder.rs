@@ -372,9 +372,7 @@ struct TagCache {
     /// `rest_xor` the XOR of the rest (`time_at` is then `None`). A line
     /// that differs only there (a new time within the same 100,000 s) has
     /// the cached tag block but for the time, if its checksum matches.
-    /// (A byte, 0 for none: `d` is below 21; a wider field moved the
-    /// decoder's other fields and cost the NY hour 4 % in the bench.)
-    ms_at: u8,
+    ms_at: Option<usize>,
     /// Whether the fields above are the last line's (a line whose tag
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
@@ -418,7 +416,7 @@ impl TagCache {
         source_window: None,
         source_shape: [0; 4],
         rest_xor_sourceless: 0,
-        ms_at: 0,
+        ms_at: None,
         current: false,
     };
 
@@ -461,7 +459,7 @@ impl TagCache {
             if self.new_source(line, b, masked).is_some() {
                 return true;
             }
-        } else if self.ms_at != 0 {
+        } else if self.ms_at.is_some() {
             // A new time in milliseconds (`c:` of thirteen digits).
             let w = Self::load(b);
             let m = self.mask;
@@ -517,7 +515,7 @@ impl TagCache {
                 keep[..at - 1].fill(0xff);
                 keep[d + 4..d + 12].fill(0);
                 keep[at - 4..at - 2].fill(0);
-                self.ms_at = d as u8;
+                self.ms_at = Some(d);
                 self.shape = Self::load(&keep);
                 let digits = line.get(d..d + 13).unwrap_or(&[]);
                 self.base_ms = digits
@@ -608,10 +606,7 @@ impl TagCache {
     /// milliseconds (`ms_at`): the last eight digits read as one word.
     #[inline(always)]
     fn new_time_ms(&mut self, b: &[u8; 32], w: [u64; 4]) -> Option<()> {
-        let d = match self.ms_at {
-            0 => return None,
-            d => d as usize,
-        };
+        let d = self.ms_at?;
         if !Self::same_under(w, self.words, self.shape) {
             return None;
         }
@@ -1882,7 +1877,7 @@ mod tests {
         let mut cache = TagCache::default();
         let a = line("s:reencoded,c:1593475200123", true);
         assert_eq!(cache.read(a.as_bytes()), tag_block(a.as_bytes()));
-        assert_eq!((cache.ms_at, cache.time_at), (15, None));
+        assert_eq!((cache.ms_at, cache.time_at), (Some(15), None));
         for (tag, fix, takes) in [
             ("s:reencoded,c:1593475200124", true, true),
             ("s:reencoded,c:1593499999999", true, true),
