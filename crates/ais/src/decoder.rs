@@ -366,13 +366,6 @@ struct TagCache {
     source_shape: [u64; 4],
     /// `rest_xor` less the source's bytes.
     rest_xor_sourceless: u8,
-    /// When the first `c:` field's value is thirteen digits (epoch
-    /// milliseconds) at `line[d..]`: `d`, with `shape` less the last eight
-    /// digits and the checksum, `base_ms` the time of the first five and
-    /// `rest_xor` the XOR of the rest (`time_at` is then `None`). A line
-    /// that differs only there (a new time within the same 100,000 s) has
-    /// the cached tag block but for the time, if its checksum matches.
-    ms_at: Option<usize>,
     /// Whether the fields above are the last line's (a line whose tag
     /// block went past the compared bytes leaves the cache as it was).
     current: bool,
@@ -416,7 +409,6 @@ impl TagCache {
         source_window: None,
         source_shape: [0; 4],
         rest_xor_sourceless: 0,
-        ms_at: None,
         current: false,
     };
 
@@ -459,14 +451,6 @@ impl TagCache {
             if self.new_source(line, b, masked).is_some() {
                 return true;
             }
-        } else if self.ms_at.is_some() {
-            // A new time in milliseconds (`c:` of thirteen digits).
-            let w = Self::load(b);
-            let m = self.mask;
-            let masked = [w[0] & m[0], w[1] & m[1], w[2] & m[2], w[3] & m[3]];
-            if self.new_time_ms(b, masked).is_some() {
-                return true;
-            }
         }
         self.fill_read_whole(line, b)
     }
@@ -507,30 +491,7 @@ impl TagCache {
             current: true,
             ..Self::EMPTY
         };
-        if let Some(d) = time_ms.and_then(|_| c_digits(line, at, 13)) {
-            // Epoch milliseconds: the last eight digits at d + 4.. of the
-            // window (within it: d + 12 ≤ 32), the checksum's as below.
-            if d + 12 <= 32 {
-                let mut keep = [0u8; 32];
-                keep[..at - 1].fill(0xff);
-                keep[d + 4..d + 12].fill(0);
-                keep[at - 4..at - 2].fill(0);
-                self.ms_at = Some(d);
-                self.shape = Self::load(&keep);
-                let digits = line.get(d..d + 13).unwrap_or(&[]);
-                self.base_ms = digits
-                    .iter()
-                    .take(5)
-                    .fold(0i64, |a, &c| a * 10 + (c - b'0') as i64)
-                    * 100_000_000;
-                self.rest_xor = line
-                    .get(1..at - 4)
-                    .unwrap_or(&[])
-                    .iter()
-                    .fold(0, |a, &c| a ^ c)
-                    ^ digits.iter().skip(5).fold(0, |a, &c| a ^ c);
-            }
-        } else if let Some(d) = time_ms.and_then(|_| c_digits(line, at, 10)) {
+        if let Some(d) = time_ms.and_then(|_| c_digits(line, at)) {
             // Bytes of the window `line[1..33]`: the last four digits at
             // d + 5.., the checksum's at at - 4 and at - 3.
             let mut keep = [0u8; 32];
@@ -598,34 +559,6 @@ impl TagCache {
         let secs = self.four_digits_checked(b, self.rest_xor)?;
         self.words = w;
         self.time_ms = Some(self.base_ms + secs as i64 * 1000);
-        self.current = true;
-        Some(())
-    }
-
-    /// [`TagCache::new_time`] for a tag block whose `c:` time is in
-    /// milliseconds (`ms_at`): the last eight digits read as one word.
-    #[inline(always)]
-    fn new_time_ms(&mut self, b: &[u8; 32], w: [u64; 4]) -> Option<()> {
-        let d = self.ms_at?;
-        if !Self::same_under(w, self.words, self.shape) {
-            return None;
-        }
-        // `line[d + 5..d + 13]`, the window's from `d + 4` (below 25 in a
-        // cached tag block: `min` only tells the compiler).
-        let i = (d + 4).min(24);
-        let eight: [u8; 8] = b[i..i + 8].try_into().ok()?;
-        let ms = crate::time::eight_digits(eight)?;
-        let x = u64::from_le_bytes(eight);
-        let mut f = x ^ (x >> 32);
-        f ^= f >> 16;
-        f ^= f >> 8;
-        let sum = self.rest_xor ^ f as u8;
-        let j = self.at.wrapping_sub(4).min(30);
-        if b[j..j + 2] != HEX_UPPER[sum as usize] {
-            return None;
-        }
-        self.words = w;
-        self.time_ms = Some(self.base_ms + i64::from(ms));
         self.current = true;
         Some(())
     }
@@ -1784,13 +1717,11 @@ mod tests {
         let mut cache = TagCache::default();
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         let hex = b"0123456789ABCDEF";
-        let bases: [&[u8]; 6] = [
+        let bases: [&[u8]; 4] = [
             b"s:reencoded,c:1593475200",
             b"c:1593475200,s:rORBCOMM000",
             b"c:1593475200",
             b"s:r,c:1",
-            b"s:reencoded,c:1593475200123",
-            b"c:1593475200999,s:r",
         ];
         let (mut hits, mut n) = (0, 0);
         let mut tag = bases[0].to_vec();
@@ -1801,7 +1732,7 @@ mod tests {
                 8 | 9 => {
                     // A new time: one digit of the `c:` value changed.
                     if let Some(c) = tag.windows(2).position(|w| w == b"c:") {
-                        let at = c + 2 + (x >> 8) as usize % 15;
+                        let at = c + 2 + (x >> 8) as usize % 12;
                         if at < tag.len() {
                             tag[at] = b"0123456789,"[(x >> 16) as usize % 11];
                         }
@@ -1857,50 +1788,7 @@ mod tests {
                 assert_eq!(cache.built, Source::from_line(&line, at, v.len()));
             }
         }
-        // (Exact repeats: a fifth of the lines or more with these bases.)
-        assert!(hits > n / 5, "{hits} of {n}");
-    }
-
-    /// A tag block whose `c:` time is in milliseconds: a new time within
-    /// the same 100,000 s takes the cache's millisecond path, and a wrong
-    /// checksum, a non-digit, another byte or another 100,000 s does not.
-    #[test]
-    fn tag_cache_new_time_ms() {
-        let line = |tag: &str, fix: bool| {
-            let t = tag.bytes().fold(0u8, |a, b| a ^ b) ^ (!fix as u8);
-            format!("\\{tag}*{t:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
-        };
-        let words = |c: &TagCache, l: &str| {
-            let w = TagCache::load(l.as_bytes()[1..33].try_into().unwrap());
-            std::array::from_fn(|i| w[i] & c.mask[i])
-        };
-        let mut cache = TagCache::default();
-        let a = line("s:reencoded,c:1593475200123", true);
-        assert_eq!(cache.read(a.as_bytes()), tag_block(a.as_bytes()));
-        assert_eq!((cache.ms_at, cache.time_at), (Some(15), None));
-        for (tag, fix, takes) in [
-            ("s:reencoded,c:1593475200124", true, true),
-            ("s:reencoded,c:1593499999999", true, true),
-            ("s:reencoded,c:1593400000000", true, true),
-            // Another 100,000 s: read again.
-            ("s:reencoded,c:1593575200123", true, false),
-            ("s:reencoded,c:1593475200125", false, false),
-            ("s:reencoded,c:15934752001x5", true, false),
-            ("s:reencodee,c:1593475200126", true, false),
-        ] {
-            let b = line(tag, fix);
-            let mut probe = cache;
-            let window = b.as_bytes()[1..33].try_into().unwrap();
-            let got = probe.new_time_ms(window, words(&probe, &b));
-            assert_eq!(got.is_some(), takes, "{b}");
-            if takes {
-                let (t, src, src_at, at) = tag_block(b.as_bytes()).unwrap();
-                assert_eq!(probe.time_ms, t, "{b}");
-                let src = src.map(|v| (src_at, v.len()));
-                assert_eq!((probe.source, probe.at), (src, at), "{b}");
-            }
-            assert_eq!(cache.read(b.as_bytes()), tag_block(b.as_bytes()), "{b}");
-        }
+        assert!(hits > n / 4, "{hits} of {n}");
     }
 
     /// Another station of a merged feed (the source changed, same length,

@@ -997,10 +997,10 @@ pub(crate) fn parse_single_fast_with<'a>(
 }
 
 /// Where the value of the tag block's `c:` field starts, when there is one
-/// such field and its value is `n` digits (ten: `c:<epoch s>` of this
-/// century; thirteen: epoch milliseconds): `line[d..d + n]`, followed by
-/// `,` or `*`, inside the tag block `line[..at]`.
-pub(crate) fn c_digits(line: &[u8], at: usize, n: usize) -> Option<usize> {
+/// such field and its value is ten digits (`c:<epoch s>` of this century):
+/// `line[d..d + 10]`, followed by `,` or `*`, inside the tag block
+/// `line[..at]`.
+pub(crate) fn c_digits(line: &[u8], at: usize) -> Option<usize> {
     let tag = line.get(..at)?;
     let (mut start, mut found) = (1, None);
     loop {
@@ -1009,8 +1009,8 @@ pub(crate) fn c_digits(line: &[u8], at: usize, n: usize) -> Option<usize> {
                 return None;
             }
             let d = start + 2;
-            let digits = tag.get(d..d + n)?.iter().all(u8::is_ascii_digit);
-            if !(digits && matches!(tag.get(d + n), Some(b',' | b'*'))) {
+            let digits = tag.get(d..d + 10)?.iter().all(u8::is_ascii_digit);
+            if !(digits && matches!(tag.get(d + 10), Some(b',' | b'*'))) {
                 return None;
             }
             found = Some(d);

@@ -54,7 +54,7 @@ fn digits(s: &[u8]) -> Option<i64> {
 /// (SWAR: three multiply-and-shift steps instead of eight dependent ones;
 /// every tag-blocked line carries a 10-digit `c:`).
 #[inline(always)]
-pub(crate) fn eight_digits(b: [u8; 8]) -> Option<u32> {
+fn eight_digits(b: [u8; 8]) -> Option<u32> {
     let x = u64::from_le_bytes(b);
     let d = x.wrapping_sub(0x3030_3030_3030_3030);
     // Each byte must be 0x30..=0x39: no borrow out of any byte, and adding 6
