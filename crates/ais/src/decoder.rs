@@ -1791,6 +1791,19 @@ mod tests {
         assert!(hits > n / 4, "{hits} of {n}");
     }
 
+    /// `sentence` after the tag block `\\tag*hh\\`, its checksum right, or
+    /// wrong when not `fix`.
+    fn tagged(tag: &str, fix: bool, sentence: &str) -> String {
+        let t = tag.bytes().fold(0u8, |a, b| a ^ b) ^ (!fix as u8);
+        format!("\\{tag}*{t:02X}\\{sentence}")
+    }
+
+    /// The line's words under the cache's mask, as `read` passes them.
+    fn words(c: &TagCache, l: &str) -> [u64; 4] {
+        let w = TagCache::load(l.as_bytes()[1..33].try_into().unwrap());
+        std::array::from_fn(|i| w[i] & c.mask[i])
+    }
+
     /// Another station of a merged feed (the source changed, same length,
     /// maybe a new second) takes the cache's new-source path; a source of
     /// another length, one holding a tag-block delimiter, a wrong checksum
@@ -1799,12 +1812,7 @@ mod tests {
     #[test]
     fn tag_cache_new_source() {
         let line = |tag: &str, fix: bool| {
-            let t = tag.bytes().fold(0u8, |a, b| a ^ b) ^ (!fix as u8);
-            format!("\\{tag}*{t:02X}\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F")
-        };
-        let words = |c: &TagCache, l: &str| {
-            let w = TagCache::load(l.as_bytes()[1..33].try_into().unwrap());
-            std::array::from_fn(|i| w[i] & c.mask[i])
+            tagged(tag, fix, "!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F")
         };
         for first in ["s:2573238,c:1733782034", "c:1733782034,s:2573238"] {
             let mut cache = TagCache::default();
@@ -1868,13 +1876,7 @@ mod tests {
     #[test]
     fn tag_cache_new_time() {
         let line = |tag: &str, fix: bool| {
-            let t = tag.bytes().fold(0u8, |a, b| a ^ b) ^ (!fix as u8);
-            format!("\\{tag}*{t:02X}\\!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
-        };
-        // The line's words under the cache's mask, as `read` passes them.
-        let words = |c: &TagCache, l: &str| {
-            let w = TagCache::load(l.as_bytes()[1..33].try_into().unwrap());
-            std::array::from_fn(|i| w[i] & c.mask[i])
+            tagged(tag, fix, "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A")
         };
         let mut cache = TagCache::default();
         let a = line("s:reencoded,c:1593475200", true);

@@ -627,7 +627,8 @@ pub(crate) fn decode_hot_into(
 }
 
 /// The other types of [`decode_hot_into`], out of line: a type 24 message
-/// (one sentence) goes into a box of `spare`, as in [`decode_into`].
+/// (one sentence) goes into a box of `spare`, a type 6 or 8 into its
+/// bytes, as in [`decode_into`].
 #[inline(never)]
 fn decode_cold_into(
     b: &impl BitRead,
@@ -785,7 +786,6 @@ pub(crate) fn decode(b: &impl BitRead, cx: &mut Ctx) -> Result<Message, ErrorKin
 mod tests {
     use super::*;
 
-    /// `flag_bytes` gives what one-bit reads give, for every width and value.
     /// A short list reads as the slice of its entries, at most `N`, and
     /// compares as that slice.
     #[test]
@@ -801,6 +801,7 @@ mod tests {
         assert_eq!(serde_json::to_string(&three).unwrap(), "[1,11,21]");
     }
 
+    /// `flag_bytes` gives what one-bit reads give, for every width and value.
     #[test]
     fn flag_bytes_is_bits() {
         fn check<const N: usize>() {
